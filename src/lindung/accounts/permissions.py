@@ -1,0 +1,90 @@
+"""What each role may do, and the one check services call before every write.
+
+Reading is governed by the region scope alone (every role reads its region; pimpinan and
+auditor only read). Writing needs the role's permission for the action *and* the record's
+region inside the user's scope.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.utils.translation import gettext as _
+
+from lindung.accounts.models import Role, User
+from lindung.core.errors import ScopeDenied
+from lindung.regions.scope import RegionScope
+
+
+class Action(StrEnum):
+    WORKER_EDIT = "worker_edit"
+    ENROLMENT_PROPOSE = "enrolment_propose"
+    ENROLMENT_VERIFY = "enrolment_verify"
+    ENROLMENT_REGISTER = "enrolment_register"
+    ENROLMENT_END = "enrolment_end"
+    PROGRAMME_MANAGE = "programme_manage"
+    AUDIT_READ = "audit_read"
+
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.OPERATOR_DESA: frozenset({Action.WORKER_EDIT, Action.ENROLMENT_PROPOSE}),
+    Role.ADMIN_KABUPATEN: frozenset({
+        Action.WORKER_EDIT, Action.ENROLMENT_PROPOSE, Action.ENROLMENT_VERIFY,
+        Action.ENROLMENT_REGISTER, Action.ENROLMENT_END, Action.PROGRAMME_MANAGE,
+        Action.AUDIT_READ,
+    }),
+    Role.ADMIN_PROVINSI: frozenset({
+        Action.WORKER_EDIT, Action.ENROLMENT_PROPOSE, Action.ENROLMENT_VERIFY,
+        Action.ENROLMENT_REGISTER, Action.ENROLMENT_END, Action.PROGRAMME_MANAGE,
+        Action.AUDIT_READ,
+    }),
+    Role.PETUGAS_BPJS: frozenset({Action.ENROLMENT_REGISTER, Action.ENROLMENT_END}),
+    Role.PIMPINAN: frozenset(),
+    Role.AUDITOR: frozenset({Action.AUDIT_READ}),
+}
+
+ACTION_LABELS = {
+    Action.WORKER_EDIT: _("mengubah data pekerja"),
+    Action.ENROLMENT_PROPOSE: _("mengusulkan peserta"),
+    Action.ENROLMENT_VERIFY: _("memverifikasi usulan"),
+    Action.ENROLMENT_REGISTER: _("mencatat pendaftaran BPJS"),
+    Action.ENROLMENT_END: _("mengakhiri kepesertaan"),
+    Action.PROGRAMME_MANAGE: _("mengelola program"),
+    Action.AUDIT_READ: _("membaca jejak audit"),
+}
+
+
+def scope_of(user: User) -> RegionScope:
+    """The region scope of a user: the single source every selector and service uses."""
+    if not user.is_authenticated or not user.is_active:
+        return RegionScope.nothing()
+    if user.is_superuser and user.region_id is None:
+        return RegionScope.national()
+    if user.region_id is None:
+        return RegionScope.nothing()
+    cached = getattr(user, "_lindung_scope", None)
+    if cached is not None:
+        return cached
+    codes = [user.region_id]
+    if user.pk:
+        codes += list(user.extra_regions.values_list("code", flat=True))
+    scope = RegionScope(tuple(sorted(set(codes))))
+    user._lindung_scope = scope  # type: ignore[attr-defined]
+    return scope
+
+
+def can(user: User, action: Action) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return action in ROLE_ACTIONS.get(user.role, frozenset())
+
+
+def authorize(user: User, action: Action, region_code: str | None) -> None:
+    """Raise ScopeDenied unless `user` may do `action` on a record of `region_code`."""
+    if not can(user, action):
+        raise ScopeDenied(
+            _("Peran Anda tidak berwenang %(action)s.") % {"action": ACTION_LABELS[action]}
+        )
+    scope_of(user).require(region_code)

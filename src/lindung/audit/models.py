@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """Who did what to which record, when, and what changed. Written by services only."""
+
+    scope_field = "region_code"
+
+    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("pelaku"),
+    )
+    action = models.CharField(_("tindakan"), max_length=40)
+    object_type = models.CharField(_("jenis data"), max_length=40)
+    object_id = models.CharField(_("ID data"), max_length=40)
+    region_code = models.CharField(_("kode wilayah"), max_length=13, db_index=True)
+    summary = models.CharField(_("ringkasan"), max_length=250, blank=True)
+    changes = models.JSONField(_("perubahan"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("jejak audit")
+        verbose_name_plural = _("jejak audit")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from lindung.audit.models import AuditEvent
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields whose value differs."""
+    return {
+        k: [_plain(before.get(k)), _plain(after.get(k))]
+        for k in after
+        if _plain(before.get(k)) != _plain(after.get(k))
+    }
+
+
+def audit_event(
+    *, actor: Any, action: str, obj: models.Model, region_code: str, summary: str = "",
+    changes: dict[str, Any] | None = None,
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        object_type=obj._meta.model_name or "",
+        object_id=str(obj.pk),
+        region_code=region_code,
+        summary=summary[:250],
+        changes={k: _plain(v) if not isinstance(v, list) else [_plain(x) for x in v]
+                 for k, v in (changes or {}).items()},
+    )
+
+
+def audit_events_bulk(events: list[AuditEvent]) -> None:
+    """Set-based audit for bulk paths (imports, demo data): one INSERT per batch."""
+    AuditEvent.objects.bulk_create(events, batch_size=2000)

@@ -1,0 +1,79 @@
+"""Eligibility and period rules of a programme, as pure functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from lindung.core.errors import DomainError
+from lindung.registry.rules import age_on
+
+
+@dataclass(frozen=True)
+class ProgrammeRules:
+    code: str
+    region_code: str
+    age_min: int
+    age_max: int
+    occupation_codes: frozenset[str]
+    period_start: dt.date
+    period_end: dt.date
+
+
+def month_start(d: dt.date) -> dt.date:
+    return d.replace(day=1)
+
+
+def add_months(d: dt.date, n: int) -> dt.date:
+    y, m = divmod(d.month - 1 + n, 12)
+    return dt.date(d.year + y, m + 1, 1)
+
+
+def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
+    """First days of every month from start's month to end's month, inclusive."""
+    out, cur = [], month_start(start)
+    while cur <= end:
+        out.append(cur)
+        cur = add_months(cur, 1)
+    return out
+
+
+def enrolment_period(rules: ProgrammeRules, *, on: dt.date) -> tuple[dt.date, dt.date] | None:
+    """An enrolment proposed on `on` holds the programme's months from `on`'s month onward
+    (months already past are not funded twice). None when the programme has ended."""
+    start = max(rules.period_start, month_start(on))
+    if start > rules.period_end:
+        return None
+    return start, rules.period_end
+
+
+def eligibility_problems(
+    rules: ProgrammeRules, *, birth_date: dt.date, occupation_code: str, village_code: str,
+    worker_status: str = "aktif", on: dt.date,
+) -> list[DomainError]:
+    """Why a worker may not join the programme (empty list: eligible)."""
+    problems: list[DomainError] = []
+    if worker_status != "aktif":
+        problems.append(DomainError(
+            _("Pekerja berstatus tidak aktif/meninggal/pindah dan tidak dapat diusulkan."),
+            code="worker_inactive", field="status"))
+    age = age_on(birth_date, on)
+    if not rules.age_min <= age <= rules.age_max:
+        problems.append(DomainError(
+            _("Usia %(age)s tahun di luar batas program %(code)s (%(min)s-%(max)s tahun). "
+              "Periksa tanggal lahir.")
+            % {"age": age, "code": rules.code, "min": rules.age_min, "max": rules.age_max},
+            code="age_out_of_range", field="birth_date"))
+    if occupation_code not in rules.occupation_codes:
+        problems.append(DomainError(
+            _("Pekerjaan ini tidak termasuk daftar pekerjaan program %(code)s. Pilih pekerjaan "
+              "yang sesuai atau usulkan ke program lain.") % {"code": rules.code},
+            code="occupation_not_eligible", field="occupation"))
+    if not (village_code == rules.region_code or village_code.startswith(rules.region_code + ".")):
+        problems.append(DomainError(
+            _("Domisili pekerja di luar wilayah penyelenggara program %(code)s.")
+            % {"code": rules.code},
+            code="village_out_of_scope", field="village"))
+    return problems

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from lindung.accounts.models import User
+from lindung.accounts.permissions import scope_of
+from lindung.programs.models import Enrolment, Programme
+from lindung.regions.scope import scope_queryset
+
+
+def programmes_for(*, user: User) -> QuerySet[Programme]:
+    """Programmes run inside the user's region, and those of the regions above it (an operator
+    desa proposes into the kabupaten's and the province's programmes)."""
+    scope = scope_of(user)
+    return Programme.objects.filter(scope.q_touching("region_id")).select_related("region")
+
+
+def programme_list(*, user: User) -> QuerySet[Programme]:
+    return programmes_for(user=user).annotate(
+        used=Count("enrolments", filter=Q(enrolments__status__in=Enrolment.OPEN)),
+        budget_total=Sum("budget_lines__amount", distinct=True),
+    )
+
+
+def programme_get(*, user: User, code: str) -> Programme:
+    return programmes_for(user=user).get(code=code)
+
+
+def programme_quota_used(*, programme: Programme) -> int:
+    return Enrolment.objects.filter(programme=programme, status__in=Enrolment.OPEN).count()
+
+
+def enrolments_for(*, user: User) -> QuerySet[Enrolment]:
+    return scope_queryset(Enrolment.objects.all(), scope_of(user))
+
+
+def enrolment_get(*, user: User, pk: int) -> Enrolment:
+    return enrolments_for(user=user).select_related("worker", "programme").get(pk=pk)
+
+
+def enrolment_list(*, user: User, programme: Programme | None = None, status: str = "",
+                   q: str = "") -> QuerySet[Enrolment]:
+    qs = enrolments_for(user=user).select_related("worker", "worker__village", "programme")
+    if programme is not None:
+        qs = qs.filter(programme=programme)
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(Q(worker__nik__startswith=q) | Q(worker__name__icontains=q))
+    return qs
+
+
+def enrolment_status_counts(*, user: User, programme: Programme | None = None) -> dict[str, int]:
+    qs = enrolments_for(user=user)
+    if programme is not None:
+        qs = qs.filter(programme=programme)
+    counts = dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+    return {s: counts.get(s, 0) for s in Enrolment.Status.values}

@@ -1,0 +1,359 @@
+"""Programmes, budget lines and the enrolment lifecycle.
+
+proposed -> verified -> registered (KPJ) -> active -> ended, or proposed/verified -> rejected.
+Every step records who and when, writes an audit event, and runs in one transaction. The
+invariants (no double funding, quota, eligibility) are checked here with a clear message and
+guarded by the database (EnrolmentMonth's unique constraint, a lock on the programme row).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lindung.accounts.models import User
+from lindung.accounts.permissions import Action, authorize, can, scope_of
+from lindung.audit.models import AuditEvent
+from lindung.audit.services import audit_event, audit_events_bulk
+from lindung.core.errors import DomainError, ScopeDenied, ValidationFailed
+from lindung.core.selectors import parameter_int
+from lindung.programs import rules
+from lindung.programs.models import BudgetLine, Enrolment, EnrolmentMonth, Programme
+from lindung.regions.models import Region
+from lindung.registry.models import Occupation, Worker
+from lindung.registry.rules import validate_kpj
+
+CHUNK = 2000
+
+
+def programme_rules(programme: Programme) -> rules.ProgrammeRules:
+    return rules.ProgrammeRules(
+        code=programme.code,
+        region_code=programme.region_id,
+        age_min=programme.age_min,
+        age_max=programme.age_max,
+        occupation_codes=frozenset(programme.occupations.values_list("code", flat=True)),
+        period_start=programme.period_start,
+        period_end=programme.period_end,
+    )
+
+
+@transaction.atomic
+def programme_create(
+    *, by: User, code: str, name: str, region: Region, fiscal_year: int,
+    period_start: dt.date, period_end: dt.date, age_min: int, age_max: int,
+    occupations: Iterable[Occupation], quota: int, legal_basis: str = "",
+) -> Programme:
+    authorize(by, Action.PROGRAMME_MANAGE, region.code)
+    errors = []
+    if region.level not in (Region.Level.PROVINCE, Region.Level.REGENCY):
+        errors.append(DomainError(_("Penyelenggara program harus provinsi atau kabupaten/kota."),
+                                  code="region_level", field="region"))
+    if period_end < period_start:
+        errors.append(DomainError(_("Tanggal selesai harus sesudah tanggal mulai."),
+                                  code="period_order", field="period_end"))
+    if age_max < age_min:
+        errors.append(DomainError(_("Usia maksimum harus lebih besar dari usia minimum."),
+                                  code="age_order", field="age_max"))
+    if Programme.objects.filter(code=code).exists():
+        errors.append(DomainError(_("Kode program %(code)s sudah dipakai.") % {"code": code},
+                                  code="programme_code_taken", field="code"))
+    if errors:
+        raise ValidationFailed(errors)
+    programme = Programme.objects.create(
+        code=code, name=name, region=region, fiscal_year=fiscal_year, period_start=period_start,
+        period_end=period_end, age_min=age_min, age_max=age_max, quota=quota,
+        legal_basis=legal_basis,
+    )
+    programme.occupations.set(occupations)
+    audit_event(actor=by, action="create", obj=programme, region_code=region.code,
+                summary=_("Program %(code)s dibuat") % {"code": code},
+                changes={"quota": quota, "period": [str(period_start), str(period_end)]})
+    return programme
+
+
+@transaction.atomic
+def budget_line_add(
+    *, by: User, programme: Programme, kind: str, amount: int, date: dt.date,
+    document_ref: str, note: str = "",
+) -> BudgetLine:
+    authorize(by, Action.PROGRAMME_MANAGE, programme.region_id)
+    if amount <= 0:
+        raise ValidationFailed([DomainError(_("Jumlah anggaran harus lebih dari Rp0."),
+                                            code="amount_invalid", field="amount")])
+    line = BudgetLine.objects.create(programme=programme, kind=kind, amount=amount, date=date,
+                                     document_ref=document_ref, note=note)
+    audit_event(actor=by, action="budget_add", obj=programme, region_code=programme.region_id,
+                summary=_("Anggaran %(kind)s ditambahkan ke %(code)s")
+                % {"kind": line.get_kind_display(), "code": programme.code},
+                changes={"amount": amount, "document_ref": document_ref})
+    return line
+
+
+@transaction.atomic
+def programme_set_quota(*, by: User, programme: Programme, quota: int) -> Programme:
+    authorize(by, Action.PROGRAMME_MANAGE, programme.region_id)
+    used = Enrolment.objects.filter(programme=programme, status__in=Enrolment.OPEN).count()
+    if quota < used:
+        raise ValidationFailed([DomainError(
+            _("Kuota tidak boleh kurang dari peserta yang sudah diusulkan/aktif (%(n)s).")
+            % {"n": used}, code="quota_below_used", field="quota")])
+    old = programme.quota
+    programme.quota = quota
+    programme.save(update_fields=["quota"])
+    audit_event(actor=by, action="update", obj=programme, region_code=programme.region_id,
+                summary=_("Kuota %(code)s diubah") % {"code": programme.code},
+                changes={"quota": [old, quota]})
+    return programme
+
+
+# --- proposals ------------------------------------------------------------------------------
+
+
+@dataclass
+class ProposalResult:
+    created: list[Enrolment] = field(default_factory=list)
+    refused: dict[int, list[DomainError]] = field(default_factory=dict)
+
+
+def _already_enrolled(worker_ids: Sequence[int], start: dt.date, end: dt.date) -> dict[int, str]:
+    """worker id -> code of the programme already holding one of these months."""
+    held: dict[int, str] = {}
+    for i in range(0, len(worker_ids), CHUNK):
+        rows = (
+            EnrolmentMonth.objects.filter(worker_id__in=worker_ids[i : i + CHUNK],
+                                          month__gte=start, month__lte=end)
+            .values_list("worker_id", "enrolment__programme__code")
+            .distinct()
+        )
+        held.update(dict(rows))
+    return held
+
+
+def enrolments_propose(
+    *, programme: Programme, workers: Sequence[Worker], by: User, on: dt.date | None = None,
+) -> ProposalResult:
+    """Propose many workers at once, set-based: one query for double funding, one for the
+    quota, bulk inserts. Refused workers are reported with their reasons; the accepted ones are
+    written together in one transaction."""
+    on = on or timezone.localdate()
+    result = ProposalResult()
+    if not can(by, Action.ENROLMENT_PROPOSE):
+        authorize(by, Action.ENROLMENT_PROPOSE, None)
+    scope = scope_of(by)
+    if not scope.touches(programme.region_id):
+        raise ScopeDenied(_("Program %(code)s bukan program wilayah Anda.")
+                          % {"code": programme.code})
+    prules = programme_rules(programme)
+    period = rules.enrolment_period(prules, on=on)
+    if period is None:
+        raise DomainError(_("Program %(code)s sudah berakhir; usulan tidak dapat diterima.")
+                          % {"code": programme.code}, code="programme_ended")
+    start, end = period
+    occupation_codes = dict(Occupation.objects.values_list("id", "code"))
+
+    candidates: list[Worker] = []
+    seen: set[int] = set()
+    for w in workers:
+        if w.pk in seen:
+            continue
+        seen.add(w.pk)
+        problems = []
+        if not scope.covers(w.village_id):
+            problems.append(DomainError(_("Pekerja berdomisili di luar wilayah Anda."),
+                                        code="village_out_of_scope", field="village"))
+        problems += rules.eligibility_problems(
+            prules, birth_date=w.birth_date, occupation_code=occupation_codes[w.occupation_id],
+            village_code=w.village_id, worker_status=w.status, on=on)
+        if problems:
+            result.refused[w.pk] = problems
+        else:
+            candidates.append(w)
+
+    with transaction.atomic():
+        # The lock serialises proposals into one programme so the quota cannot be overrun.
+        locked = Programme.objects.select_for_update().get(pk=programme.pk)
+        held = _already_enrolled([w.pk for w in candidates], start, end)
+        free = [w for w in candidates if w.pk not in held]
+        for w in candidates:
+            if w.pk in held:
+                result.refused[w.pk] = [DomainError(
+                    _("Pekerja sudah terdaftar di program %(other)s pada bulan yang sama "
+                      "(tidak boleh dibiayai ganda).") % {"other": held[w.pk]},
+                    code="already_enrolled", field="nik")]
+        used = Enrolment.objects.filter(programme=locked, status__in=Enrolment.OPEN).count()
+        room = max(locked.quota - used, 0)
+        for w in free[room:]:
+            result.refused[w.pk] = [DomainError(
+                _("Kuota program %(code)s (%(quota)s peserta) sudah penuh.")
+                % {"code": locked.code, "quota": locked.quota},
+                code="quota_exceeded")]
+        accepted = free[:room]
+        now = timezone.now()
+        enrolments = [
+            Enrolment(worker=w, programme=locked, status=Enrolment.Status.PROPOSED,
+                      period_start=start, period_end=end, proposed_at=now, proposed_by=by)
+            for w in accepted
+        ]
+        try:
+            with transaction.atomic():
+                Enrolment.objects.bulk_create(enrolments, batch_size=CHUNK)
+                months = rules.months_between(start, end)
+                EnrolmentMonth.objects.bulk_create(
+                    (EnrolmentMonth(worker_id=e.worker_id, month=m, enrolment=e)
+                     for e in enrolments for m in months),
+                    batch_size=CHUNK,
+                )
+        except IntegrityError as e:
+            # A concurrent proposal took one of these months between our check and insert.
+            raise DomainError(
+                _("Sebagian pekerja baru saja diusulkan oleh pengguna lain. Muat ulang dan "
+                  "coba lagi."), code="already_enrolled") from e
+        audit_events_bulk([
+            AuditEvent(actor=by, action="propose", object_type="enrolment", object_id=str(e.pk),
+                       region_code=e.worker.village_id,
+                       summary=_("%(name)s diusulkan ke %(code)s")
+                       % {"name": e.worker.name, "code": locked.code},
+                       changes={"status": [None, e.status]})
+            for e in enrolments
+        ])
+    result.created = enrolments
+    return result
+
+
+def enrolment_propose(*, programme: Programme, worker: Worker, by: User,
+                      on: dt.date | None = None) -> Enrolment:
+    """Propose one worker; raises ValidationFailed with every reason when refused."""
+    result = enrolments_propose(programme=programme, workers=[worker], by=by, on=on)
+    if worker.pk in result.refused:
+        raise ValidationFailed(result.refused[worker.pk])
+    return result.created[0]
+
+
+# --- transitions ----------------------------------------------------------------------------
+
+TRANSITIONS: dict[str, tuple[Action, tuple[str, ...], str]] = {
+    "verify": (Action.ENROLMENT_VERIFY, (Enrolment.Status.PROPOSED,), Enrolment.Status.VERIFIED),
+    "reject": (Action.ENROLMENT_VERIFY, (Enrolment.Status.PROPOSED, Enrolment.Status.VERIFIED),
+               Enrolment.Status.REJECTED),
+    "register": (Action.ENROLMENT_REGISTER, (Enrolment.Status.VERIFIED,),
+                 Enrolment.Status.REGISTERED),
+    "activate": (Action.ENROLMENT_REGISTER, (Enrolment.Status.REGISTERED,),
+                 Enrolment.Status.ACTIVE),
+    "end": (Action.ENROLMENT_END, (Enrolment.Status.REGISTERED, Enrolment.Status.ACTIVE),
+            Enrolment.Status.ENDED),
+}
+STAMP = {"verify": "verified", "register": "registered", "activate": "activated",
+         "reject": "closed", "end": "closed"}
+
+
+def _authorize_transition(by: User, action: str, enrolment: Enrolment) -> None:
+    perm, _from, _to = TRANSITIONS[action]
+    authorize(by, perm, enrolment.worker.village_id)
+    if action in ("verify", "reject"):
+        # The sponsor verifies: a kabupaten admin cannot verify into the province's programme.
+        authorize(by, perm, enrolment.programme.region_id)
+
+
+def _transition(*, enrolment: Enrolment, by: User, action: str, **fields: object) -> Enrolment:
+    _perm, allowed_from, to_status = TRANSITIONS[action]
+    enrolment = (Enrolment.objects.select_for_update().select_related("worker", "programme")
+                 .get(pk=enrolment.pk))
+    _authorize_transition(by, action, enrolment)
+    if enrolment.status not in allowed_from:
+        raise DomainError(
+            _("Kepesertaan berstatus %(status)s tidak dapat di-%(action)s.")
+            % {"status": enrolment.get_status_display(), "action": action},
+            code="transition_invalid")
+    old = enrolment.status
+    enrolment.status = to_status
+    now = timezone.now()
+    setattr(enrolment, f"{STAMP[action]}_at", now)
+    setattr(enrolment, f"{STAMP[action]}_by", by)
+    for k, v in fields.items():
+        setattr(enrolment, k, v)
+    enrolment.save()
+    audit_event(actor=by, action=action, obj=enrolment, region_code=enrolment.worker.village_id,
+                summary=_("%(name)s: %(old)s → %(new)s (%(code)s)")
+                % {"name": enrolment.worker.name, "old": Enrolment.Status(old).label,
+                   "new": enrolment.get_status_display(), "code": enrolment.programme.code},
+                changes={"status": [old, to_status], **{k: str(v) for k, v in fields.items()}})
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_verify(*, enrolment: Enrolment, by: User) -> Enrolment:
+    return _transition(enrolment=enrolment, by=by, action="verify")
+
+
+@transaction.atomic
+def enrolment_reject(*, enrolment: Enrolment, by: User, reason: str) -> Enrolment:
+    if not reason.strip():
+        raise ValidationFailed([DomainError(_("Tuliskan alasan penolakan."),
+                                            code="missing_value", field="reason")])
+    enrolment = _transition(enrolment=enrolment, by=by, action="reject",
+                            reject_reason=reason.strip())
+    EnrolmentMonth.objects.filter(enrolment=enrolment).delete()
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_register(*, enrolment: Enrolment, by: User, kpj_number: str,
+                       registration_date: dt.date) -> Enrolment:
+    kpj = validate_kpj(kpj_number, digits=parameter_int("kpj_digits", default=11))
+    other = (Enrolment.objects.filter(kpj_number=kpj).exclude(worker_id=enrolment.worker_id)
+             .exists())
+    if other:
+        raise ValidationFailed([DomainError(
+            _("Nomor KPJ %(kpj)s sudah dipakai pekerja lain. Periksa kartu BPJS.") % {"kpj": kpj},
+            code="kpj_taken", field="kpj_number")])
+    if registration_date > timezone.localdate():
+        raise ValidationFailed([DomainError(_("Tanggal terdaftar tidak boleh di masa depan."),
+                                            code="date_invalid", field="registration_date")])
+    return _transition(enrolment=enrolment, by=by, action="register", kpj_number=kpj,
+                       registration_date=registration_date)
+
+
+@transaction.atomic
+def enrolment_activate(*, enrolment: Enrolment, by: User) -> Enrolment:
+    return _transition(enrolment=enrolment, by=by, action="activate")
+
+
+@transaction.atomic
+def enrolment_end(*, enrolment: Enrolment, by: User, reason: str,
+                  end_date: dt.date | None = None) -> Enrolment:
+    if reason not in Enrolment.EndReason.values:
+        raise ValidationFailed([DomainError(_("Pilih alasan berakhir dari daftar."),
+                                            code="missing_value", field="reason")])
+    end_date = end_date or timezone.localdate()
+    if end_date < enrolment.period_start - dt.timedelta(days=1):
+        raise ValidationFailed([DomainError(
+            _("Tanggal berakhir tidak boleh sebelum kepesertaan dimulai."),
+            code="date_invalid", field="end_date")])
+    enrolment = _transition(enrolment=enrolment, by=by, action="end", end_reason=reason,
+                            end_date=end_date)
+    # Months after the end are released: the worker may be funded by another programme.
+    EnrolmentMonth.objects.filter(enrolment=enrolment, month__gt=end_date).delete()
+    return enrolment
+
+
+def enrolments_transition_many(*, enrolment_ids: Sequence[int], by: User,
+                               action: str) -> tuple[int, list[DomainError]]:
+    """Apply `verify` or `activate` to many enrolments (bulk verification of a village's list).
+    Each enrolment is its own transaction; returns (done, problems)."""
+    if action not in ("verify", "activate"):
+        raise ValueError(action)
+    done, problems = 0, []
+    func = enrolment_verify if action == "verify" else enrolment_activate
+    for enrolment in Enrolment.objects.filter(pk__in=enrolment_ids).only("pk"):
+        try:
+            func(enrolment=enrolment, by=by)
+            done += 1
+        except DomainError as e:
+            problems.append(e)
+    return done, problems

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Occupation(models.Model):
+    """A vulnerable occupation. Which ones a programme accepts is the programme's list; the
+    lists of Paser and Penajam Paser Utara are seeded by a data migration."""
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("nama pekerjaan"), max_length=100)
+    valid_from = models.DateField(_("berlaku mulai"))
+    valid_to = models.DateField(_("berlaku sampai"), null=True, blank=True)
+    source = models.CharField(_("sumber"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("pekerjaan")
+        verbose_name_plural = _("pekerjaan")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Worker(models.Model):
+    """A pekerja rentan. One row per NIK across the whole installation."""
+
+    scope_field = "village_id"
+
+    class Sex(models.TextChoices):
+        MALE = "L", _("Laki-laki")
+        FEMALE = "P", _("Perempuan")
+
+    class Status(models.TextChoices):
+        ACTIVE = "aktif", _("Aktif")
+        DECEASED = "meninggal", _("Meninggal dunia")
+        MOVED = "pindah", _("Pindah domisili")
+        INACTIVE = "nonaktif", _("Tidak aktif")
+
+    nik = models.CharField(_("NIK"), max_length=16, unique=True)
+    kk_number = models.CharField(_("No. KK"), max_length=16, blank=True)
+    name = models.CharField(_("nama lengkap"), max_length=150)
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
+    birth_place = models.CharField(_("tempat lahir"), max_length=80, blank=True)
+    birth_date = models.DateField(_("tanggal lahir"))
+    village = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="workers",
+        verbose_name=_("desa/kelurahan domisili"),
+    )
+    address = models.CharField(_("alamat"), max_length=250, blank=True)
+    phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
+    occupation = models.ForeignKey(
+        Occupation, on_delete=models.PROTECT, related_name="workers", verbose_name=_("pekerjaan")
+    )
+    declared_income = models.PositiveBigIntegerField(
+        _("penghasilan per bulan (Rp)"),
+        help_text=_("Dasar iuran JKK. Bawaan dari parameter 'penghasilan_bawaan'."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.ACTIVE)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pekerja")
+        verbose_name_plural = _("pekerja")
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["village", "name"]),
+            models.Index(fields=["birth_date"]),
+            models.Index(fields=["name"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(nik__regex=r"^[0-9]{16}$"),
+                                   name="worker_nik_16_digits"),
+            models.CheckConstraint(condition=models.Q(sex__in=["L", "P"]), name="worker_sex_lp"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.nik})"

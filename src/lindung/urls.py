@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", include("lindung.api.urls")),
+    path("", include("lindung.accounts.urls")),
+    path("", include("lindung.monitoring.urls")),
+    path("pekerja/", include("lindung.registry.urls")),
+    path("program/", include("lindung.programs.urls")),
+    path("audit/", include("lindung.audit.urls")),
+]
