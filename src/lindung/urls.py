@@ -10,4 +10,6 @@ urlpatterns = [
     path("pekerja/", include("lindung.registry.urls")),
     path("program/", include("lindung.programs.urls")),
     path("audit/", include("lindung.audit.urls")),
+    path("impor/", include("lindung.imports.urls")),
+    path("iuran/", include("lindung.contributions.urls")),
 ]

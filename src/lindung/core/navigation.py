@@ -1,0 +1,13 @@
+"""The main menu. Each entry: (url name, label, permission action or None). An app adds its
+entry here; entries whose URL does not resolve yet are skipped by the template tag."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+NAV: list[tuple[str, object, str | None]] = [
+    ("home", _("Beranda"), None),
+    ("registry:list", _("Pekerja"), None),
+    ("programs:list", _("Program"), None),
+    ("audit:list", _("Jejak audit"), "audit_read"),
+]
