@@ -1,1 +1,9 @@
-urlpatterns: list = []
+from django.urls import path
+
+from lindung.audit import views
+
+app_name = "audit"
+
+urlpatterns = [
+    path("", views.event_list_view, name="list"),
+]

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, Greatest
 
 from lindung.accounts.models import User
 from lindung.accounts.permissions import scope_of
-from lindung.programs.models import Enrolment, Programme
+from lindung.programs.models import BudgetLine, Enrolment, Programme
 from lindung.regions.scope import scope_queryset
 
 
@@ -56,3 +57,18 @@ def enrolment_status_counts(*, user: User, programme: Programme | None = None) -
         qs = qs.filter(programme=programme)
     counts = dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     return {s: counts.get(s, 0) for s in Enrolment.Status.values}
+
+
+def programme_overview(*, user: User) -> QuerySet[Programme]:
+    """Visible programmes with `used` (open enrolments), `left` (quota minus used) and
+    `budget_total`, each total from its own subquery. (programme_list joins enrolments and
+    budget lines in one query, which multiplies the enrolment count by the number of budget
+    lines, and its Sum(distinct) drops a second budget line of the same amount.)"""
+    used = (Enrolment.objects.filter(programme=OuterRef("pk"), status__in=Enrolment.OPEN)
+            .values("programme").annotate(n=Count("id")).values("n"))
+    budget = (BudgetLine.objects.filter(programme=OuterRef("pk"))
+              .values("programme").annotate(t=Sum("amount")).values("t"))
+    return programmes_for(user=user).annotate(
+        used=Coalesce(Subquery(used), 0),
+        budget_total=Coalesce(Subquery(budget), 0),
+    ).annotate(left=Greatest(F("quota") - F("used"), 0))

@@ -357,3 +357,48 @@ def enrolments_transition_many(*, enrolment_ids: Sequence[int], by: User,
         except DomainError as e:
             problems.append(e)
     return done, problems
+
+
+@transaction.atomic
+def enrolments_end_lapsed(*, by: User, programme: Programme,
+                          end_dates: dict[int, dt.date]) -> int:
+    """End many active enrolments of `programme` with reason "lapsed" (contributions unpaid for
+    more than 3 consecutive months, DOMAIN.md §6), set-based: the set-based equivalent of
+    `enrolment_end(..., reason=LAPSED)` for the contributions app. `end_dates` maps an enrolment
+    id to its end date (the last day of its last paid month). One UPDATE per distinct end date,
+    months after each end released, one audit event per enrolment in one bulk insert.
+    Returns how many enrolments were ended."""
+    authorize(by, Action.ENROLMENT_END, programme.region_id)
+    now = timezone.now()
+    reason = Enrolment.EndReason.LAPSED
+    by_date: dict[dt.date, list[int]] = {}
+    for pk, end_date in end_dates.items():
+        by_date.setdefault(end_date, []).append(pk)
+    ended: list[int] = []
+    for end_date, ids in sorted(by_date.items()):
+        for i in range(0, len(ids), CHUNK):
+            chunk = ids[i : i + CHUNK]
+            active = list(Enrolment.objects.select_for_update().filter(
+                pk__in=chunk, programme=programme, status=Enrolment.Status.ACTIVE,
+            ).values_list("pk", flat=True))
+            if not active:
+                continue
+            Enrolment.objects.filter(pk__in=active).update(
+                status=Enrolment.Status.ENDED, end_reason=reason, end_date=end_date,
+                closed_at=now, closed_by=by)
+            EnrolmentMonth.objects.filter(enrolment_id__in=active, month__gt=end_date).delete()
+            ended += active
+    rows = (Enrolment.objects.filter(pk__in=ended) if len(ended) <= CHUNK else
+            Enrolment.objects.filter(programme=programme, status=Enrolment.Status.ENDED,
+                                     end_reason=reason, closed_at=now))
+    audit_events_bulk([
+        AuditEvent(actor=by, action="end", object_type="enrolment", object_id=str(pk),
+                   region_code=village,
+                   summary=_("%(name)s: kepesertaan berakhir karena iuran menunggak (%(code)s)")
+                   % {"name": name, "code": programme.code},
+                   changes={"status": [Enrolment.Status.ACTIVE, Enrolment.Status.ENDED],
+                            "end_reason": reason, "end_date": str(end)})
+        for pk, village, name, end in rows.values_list("pk", "worker__village_id",
+                                                        "worker__name", "end_date")
+    ])
+    return len(ended)

@@ -79,3 +79,44 @@ class Worker(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.nik})"
+
+
+class DuplicatePair(models.Model):
+    """Two workers under different NIKs who may be one person (similar name, same birth date,
+    same kecamatan), waiting for an admin's decision. `worker_a` is the older record.
+
+    'Same person' merges B into A (B kept, inactive, with its history); 'different people' keeps
+    the pair so the two are never flagged again. Logic lives in `registry.duplicates`."""
+
+    scope_field = "worker_a__village_id"
+
+    class Decision(models.TextChoices):
+        PENDING = "menunggu", _("Menunggu keputusan")
+        SAME = "sama", _("Orang yang sama (digabung)")
+        DIFFERENT = "berbeda", _("Orang yang berbeda")
+
+    worker_a = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("pekerja A"))
+    worker_b = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("pekerja B"))
+    score = models.PositiveSmallIntegerField(_("kemiripan nama (%)"))
+    source = models.CharField(_("sumber"), max_length=80, blank=True)
+    decision = models.CharField(_("keputusan"), max_length=10, choices=Decision.choices,
+                                default=Decision.PENDING, db_index=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kemungkinan data ganda")
+        verbose_name_plural = _("kemungkinan data ganda")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["worker_a", "worker_b"], name="duplicate_pair_once"),
+            models.CheckConstraint(condition=models.Q(worker_a__lt=models.F("worker_b")),
+                                   name="duplicate_pair_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worker_a_id} ~ {self.worker_b_id} ({self.decision})"

@@ -1,1 +1,13 @@
-urlpatterns: list = []
+from django.urls import path
+
+from lindung.registry import views
+
+app_name = "registry"
+
+urlpatterns = [
+    path("", views.worker_list_view, name="list"),
+    path("baru/", views.worker_create_view, name="create"),
+    path("<int:pk>/", views.worker_detail_view, name="detail"),
+    path("<int:pk>/ubah/", views.worker_edit_view, name="edit"),
+    path("<int:pk>/usulkan/", views.worker_propose_view, name="propose"),
+]

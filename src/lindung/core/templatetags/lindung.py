@@ -3,10 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import NoReverseMatch, reverse
 from django.utils import formats
 from django.utils.http import urlencode
 
 from lindung.core import formatting
+from lindung.core.navigation import NAV
 
 register = template.Library()
 
@@ -29,6 +31,15 @@ def persen(value: Any) -> str:
     return formatting.percent(value)
 
 
+@register.filter
+def ratio(part: Any, whole: Any) -> float | None:
+    """part / whole as a percentage (for `persen` and progress bars); None when whole is 0."""
+    try:
+        return 100 * float(part or 0) / float(whole) if whole else None
+    except (TypeError, ValueError):
+        return None
+
+
 @register.simple_tag(takes_context=True)
 def query_with(context: dict[str, Any], **changes: Any) -> str:
     """The current query string with some parameters replaced (pagination keeps filters)."""
@@ -36,3 +47,32 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
     for key, value in changes.items():
         params[key] = value
     return "?" + urlencode(sorted((k, v) for k, v in params.items() if v not in ("", None)))
+
+
+@register.simple_tag(takes_context=True)
+def nav_menu(context: dict[str, Any]) -> list[dict[str, Any]]:
+    """The entries of `core.navigation.NAV` this user may open: entries whose URL does not
+    reverse yet (an app still being built) are skipped, those needing a permission the user
+    lacks are hidden. `active` marks the entry the current page belongs to."""
+    perms = context.get("perms_lindung") or {}
+    request = context.get("request")
+    path = request.path if request is not None else ""
+    items = []
+    for url_name, label, action in NAV:
+        if action and not perms.get(action):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        active = path == url if url == "/" else path.startswith(url)
+        items.append({"url": url, "label": label, "active": active})
+    return items
+
+
+@register.filter
+def change_pair(value: Any) -> tuple[Any, Any] | None:
+    """An audit change [old, new] as a pair; None for a value recorded on its own."""
+    if isinstance(value, list | tuple) and len(value) == 2:
+        return value[0], value[1]
+    return None

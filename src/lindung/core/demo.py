@@ -1,0 +1,247 @@
+"""Demo data: Kalimantan Timur's real regions, PASER-2026 and PPU-2026, a few thousand
+synthetic workers with valid NIKs in 30 of Paser's desa, enrolments in every status, one user
+per role. Idempotent: running it again changes nothing.
+
+Seed-only bulk writes live here (workers, status advances) so `make demo` stays fast; they
+respect the same invariants as the services (unique NIK, one funded enrolment per month,
+quota) and write audit events in bulk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from lindung.accounts.models import Role, User
+from lindung.audit.models import AuditEvent
+from lindung.programs.models import Enrolment, EnrolmentMonth, Programme
+from lindung.programs.services import budget_line_add, enrolments_propose, programme_create
+from lindung.regions.models import Region
+from lindung.regions.services import regions_load
+from lindung.registry.models import Occupation, Worker
+
+DEMO_PASSWORD = "lindung-demo"
+SEED = 2026
+
+PASER_OCCUPATIONS = ["imam", "marbot", "guru-ngaji", "ketua-rt-rw", "relawan-damkar",
+                     "relawan-bencana", "nelayan", "petani", "pekebun", "pedagang", "pelaku-umkm",
+                     "nakes-desa"]
+PPU_EXTRA = ["buruh-tani", "ojek", "tukang-parkir", "buruh-pelabuhan", "motoris", "sopir",
+             "penggali-kubur", "penjaga-warung", "perempuan-kepala-keluarga"]
+
+MALE = ["Ahmad", "Muhammad", "Budi", "Rahmat", "Syahrul", "Andi", "Hendra", "Yusuf", "Arif",
+        "Darmawan", "Irwan", "Joko", "Rudi", "Hasan", "Ilham", "Fajar", "Agus", "Samsul",
+        "Bahtiar", "Iwan", "Daeng", "Kurniawan", "Supriadi", "Abdul"]
+FEMALE = ["Siti", "Nur", "Rahmawati", "Aisyah", "Fitriani", "Hasanah", "Dewi", "Sri", "Rina",
+          "Wahyuni", "Nurhayati", "Yuliana", "Fatimah", "Kartini", "Suryani", "Halimah",
+          "Murni", "Ratna", "Indah", "Sari"]
+FAMILY = ["Saputra", "Hidayat", "Rahman", "Syahrani", "Pratama", "Setiawan", "Nugroho",
+          "Aminuddin", "Kasim", "Baharuddin", "Santoso", "Wijaya", "Ramadhan", "Hakim",
+          "Sulaiman", "Lestari", "Maulana", "Gunawan", "Usman", "Anwar"]
+PLACES = ["Tanah Grogot", "Long Ikis", "Kuaro", "Batu Sopang", "Long Kali", "Muara Komam",
+          "Penajam", "Balikpapan", "Samarinda", "Waru", "Babulu", "Sepaku"]
+
+# (username, role, region code or None for national, full name)
+USERS = [
+    ("admin", "", None, "Administrator Lindung"),
+    ("operator.desa", Role.OPERATOR_DESA, None, "Operator Desa"),  # region set to a demo desa
+    ("admin.paser", Role.ADMIN_KABUPATEN, "64.01", "Disnakertrans Kabupaten Paser"),
+    ("admin.ppu", Role.ADMIN_KABUPATEN, "64.09", "Disnakertrans Penajam Paser Utara"),
+    ("admin.kaltim", Role.ADMIN_PROVINSI, "64", "Disnakertrans Provinsi Kalimantan Timur"),
+    ("bpjs.tanahgrogot", Role.PETUGAS_BPJS, "64.01", "BPJS Ketenagakerjaan Tanah Grogot"),
+    ("bupati.paser", Role.PIMPINAN, "64.01", "Bupati Paser"),
+    ("inspektorat.paser", Role.AUDITOR, "64.01", "Inspektorat Kabupaten Paser"),
+]
+
+
+@dataclass
+class DemoSummary:
+    regions: int = 0
+    workers: int = 0
+    enrolments: int = 0
+    users: list[tuple[str, str, str]] | None = None
+
+
+def _paser_demo_villages() -> list[Region]:
+    """30 of Paser's 139 desa (as in the seed articles): three in each of the 10 kecamatan."""
+    villages: list[Region] = []
+    for district in Region.objects.filter(parent_id="64.01").order_by("code"):
+        desa = list(Region.objects.filter(parent=district, kind=Region.Kind.DESA)
+                    .order_by("code")[:3])
+        villages += desa
+    return villages[:30]
+
+
+def _ppu_demo_villages() -> list[Region]:
+    return list(Region.objects.filter(code__startswith="64.09.", level=Region.Level.VILLAGE,
+                                      kind=Region.Kind.DESA).order_by("code")[:12])
+
+
+def _users(operator_village: Region) -> list[tuple[str, str, str]]:
+    out = []
+    # One hash for all demo accounts: hashing is deliberately slow, and these share a password.
+    password_hash = make_password(DEMO_PASSWORD)
+    for username, role, region, full_name in USERS:
+        region_code = operator_village.code if username == "operator.desa" else region
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"password": password_hash})
+        user.first_name = full_name
+        user.role = role
+        user.region_id = region_code
+        user.is_superuser = user.is_staff = username == "admin"
+        user.save()
+        if username == "bpjs.tanahgrogot":
+            user.extra_regions.set(Region.objects.filter(code="64.09"))  # the branch serves PPU too
+        label = dict(Role.choices).get(role, "Administrator sistem")
+        out.append((username, str(label), region_code or "Indonesia"))
+    return out
+
+
+def _programmes(admin_paser: User, admin_ppu: User) -> tuple[Programme, Programme]:
+    paser = Programme.objects.filter(code="PASER-2026").first()
+    if paser is None:
+        paser = programme_create(
+            by=admin_paser, code="PASER-2026",
+            name="Perlindungan Jaminan Sosial Pekerja Rentan Kabupaten Paser 2026",
+            region=Region.objects.get(code="64.01"), fiscal_year=2026,
+            period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31),
+            age_min=15, age_max=64,
+            occupations=Occupation.objects.filter(code__in=PASER_OCCUPATIONS),
+            quota=8000, legal_basis="Perbup Paser 4/2022",
+        )
+        budget_line_add(by=admin_paser, programme=paser, kind="apbd_murni",
+                        amount=3000 * 16800 * 12, date=dt.date(2026, 1, 2),
+                        document_ref="Perda APBD Paser 2026 / DPA Disnakertrans")
+        budget_line_add(by=admin_paser, programme=paser, kind="apbd_perubahan",
+                        amount=5000 * 16800 * 12, date=dt.date(2026, 9, 15),
+                        document_ref="Perda APBD-P Paser 2026")
+    ppu = Programme.objects.filter(code="PPU-2026").first()
+    if ppu is None:
+        ppu = programme_create(
+            by=admin_ppu, code="PPU-2026",
+            name="Jaminan Sosial Ketenagakerjaan Pekerja Rentan Penajam Paser Utara 2026",
+            region=Region.objects.get(code="64.09"), fiscal_year=2026,
+            period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31),
+            age_min=18, age_max=65,
+            occupations=Occupation.objects.filter(code__in=PASER_OCCUPATIONS + PPU_EXTRA),
+            quota=15000,
+        )
+        budget_line_add(by=admin_ppu, programme=ppu, kind="apbd_murni", amount=3_024_000_000,
+                        date=dt.date(2026, 1, 2),
+                        document_ref="Perda APBD PPU 2026 (15.000 × Rp16.800 × 12)")
+    return paser, ppu
+
+
+def _make_workers(rng: random.Random, villages: list[Region], n: int,
+                  occupations: list[Occupation], serial_base: int) -> list[Worker]:
+    workers = []
+    for i in range(n):
+        village = villages[i % len(villages)]
+        sex = rng.choice("LP")
+        birth = dt.date(1962, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 44))
+        birth = min(birth, dt.date(2006, 12, 31))
+        day = birth.day + (40 if sex == "P" else 0)
+        district6 = village.code[:8].replace(".", "")
+        nik = f"{district6}{day:02d}{birth.month:02d}{birth.year % 100:02d}{serial_base + i:04d}"
+        first = rng.choice(MALE if sex == "L" else FEMALE)
+        workers.append(Worker(
+            nik=nik, kk_number=f"{district6}{rng.randrange(10**9, 10**10 - 1)}",
+            name=f"{first} {rng.choice(FAMILY)}", sex=sex, birth_place=rng.choice(PLACES),
+            birth_date=birth, village=village, address=f"RT {rng.randint(1, 25):02d}",
+            phone=f"08{rng.randrange(10**9, 10**10)}", occupation=rng.choice(occupations),
+            declared_income=1_000_000,
+        ))
+    return workers
+
+
+def _advance(enrolments: list[Enrolment], *, by: User, plan: list[tuple[str, int]]) -> None:
+    """Move proposed enrolments to later statuses in bulk: plan = [(status, count), ...].
+    One UPDATE per status group (values shared by the group), one bulk_update for KPJ."""
+    now = timezone.now()
+    kpj_base = 10_000_000_000 + Enrolment.objects.exclude(kpj_number="").count()
+    events: list[AuditEvent] = []
+    with_kpj: list[Enrolment] = []
+    i = 0
+    for status, count in plan:
+        chunk = enrolments[i : i + count]
+        i += count
+        ids = [e.pk for e in chunk]
+        fields: dict[str, object] = {"status": status}
+        if status != Enrolment.Status.REJECTED:
+            fields |= {"verified_at": now, "verified_by": by}
+        if status in (Enrolment.Status.REGISTERED, Enrolment.Status.ACTIVE,
+                      Enrolment.Status.ENDED):
+            fields |= {"registration_date": dt.date(2026, 2, 1), "registered_at": now,
+                       "registered_by": by}
+            for e in chunk:
+                e.kpj_number = str(kpj_base + len(with_kpj))
+                with_kpj.append(e)
+        if status in (Enrolment.Status.ACTIVE, Enrolment.Status.ENDED):
+            fields |= {"activated_at": now, "activated_by": by}
+        if status in (Enrolment.Status.ENDED, Enrolment.Status.REJECTED):
+            fields |= {"closed_at": now, "closed_by": by}
+        Enrolment.objects.filter(pk__in=ids).update(**fields)
+        if status == Enrolment.Status.ENDED:
+            reasons = [Enrolment.EndReason.DECEASED, Enrolment.EndReason.MOVED,
+                       Enrolment.EndReason.WAGE_EARNER]
+            for n, reason in enumerate(reasons):
+                Enrolment.objects.filter(pk__in=ids[n::3]).update(
+                    end_reason=reason, end_date=dt.date(2026, 6, 30))
+            EnrolmentMonth.objects.filter(enrolment_id__in=ids, month__gt=dt.date(2026, 6, 30)
+                                          ).delete()
+        if status == Enrolment.Status.REJECTED:
+            Enrolment.objects.filter(pk__in=ids[0::2]).update(
+                reject_reason="Berstatus ASN (data BKD)")
+            Enrolment.objects.filter(pk__in=ids[1::2]).update(reject_reason="Pelajar/mahasiswa")
+            EnrolmentMonth.objects.filter(enrolment_id__in=ids).delete()
+        events += [AuditEvent(actor=by, action=status, object_type="enrolment",
+                              object_id=str(e.pk), region_code=e.worker.village_id,
+                              summary=f"{e.worker.name}: {status} (data demo)",
+                              changes={"status": ["diusulkan", status]}) for e in chunk]
+    Enrolment.objects.bulk_update(with_kpj, ["kpj_number"], batch_size=500)
+    AuditEvent.objects.bulk_create(events, batch_size=2000)
+
+
+def demo_load(*, paser_workers: int = 3000, ppu_workers: int = 600) -> DemoSummary:
+    summary = DemoSummary()
+    summary.regions = regions_load(prefix="")
+    rng = random.Random(SEED)
+    paser_villages = _paser_demo_villages()
+    ppu_villages = _ppu_demo_villages()
+    with transaction.atomic():
+        summary.users = _users(paser_villages[0])
+        admin_paser = User.objects.get(username="admin.paser")
+        admin_ppu = User.objects.get(username="admin.ppu")
+        bpjs = User.objects.get(username="bpjs.tanahgrogot")
+        paser, ppu = _programmes(admin_paser, admin_ppu)
+        if Enrolment.objects.filter(programme__in=[paser, ppu]).exists():
+            return summary  # already loaded
+        for programme, villages, n, occ_codes, serial_base, admin in (
+            (paser, paser_villages, paser_workers, PASER_OCCUPATIONS, 1, admin_paser),
+            (ppu, ppu_villages, ppu_workers, PASER_OCCUPATIONS + PPU_EXTRA, 5001, admin_ppu),
+        ):
+            occupations = list(Occupation.objects.filter(code__in=occ_codes))
+            new = _make_workers(rng, villages, n, occupations, serial_base)
+            Worker.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+            workers = list(Worker.objects.filter(nik__in=[w.nik for w in new])
+                           .select_related("village"))
+            summary.workers += len(workers)
+            # Proposed at the start of the year so every month of 2026 is held.
+            result = enrolments_propose(programme=programme, workers=workers, by=admin,
+                                        on=dt.date(2026, 1, 5))
+            created = result.created
+            summary.enrolments += len(created)
+            k = len(created)
+            plan = [(Enrolment.Status.ACTIVE, int(k * 0.62)),
+                    (Enrolment.Status.REGISTERED, int(k * 0.08)),
+                    (Enrolment.Status.VERIFIED, int(k * 0.08)),
+                    (Enrolment.Status.ENDED, int(k * 0.05)),
+                    (Enrolment.Status.REJECTED, int(k * 0.05))]
+            # the rest stay proposed
+            _advance(created, by=bpjs if programme is paser else admin, plan=plan)
+    return summary

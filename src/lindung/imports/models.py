@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportJob(models.Model):
+    """One uploaded file and its processing by the background worker.
+
+    The file itself is kept in the database (not on disk) so that the web server and the task
+    worker need to share nothing but the database; it also feeds the error workbook."""
+
+    scope_field = "region_code"
+
+    class Kind(models.TextChoices):
+        WORKERS = "pekerja", _("Data pekerja")
+        BPJS_ANSWER = "jawaban_bpjs", _("Jawaban BPJS (KPJ)")
+
+    class Status(models.TextChoices):
+        QUEUED = "antri", _("Menunggu")
+        RUNNING = "berjalan", _("Berjalan")
+        DONE = "selesai", _("Selesai")
+        REFUSED = "ditolak", _("Berkas ditolak")
+        FAILED = "gagal", _("Gagal")
+
+    FINISHED = (Status.DONE, Status.REFUSED, Status.FAILED)
+
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices,
+                            default=Kind.WORKERS)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.QUEUED, db_index=True)
+    phase = models.CharField(_("tahap"), max_length=40, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("pengunggah"))
+    region_code = models.CharField(_("wilayah pengunggah"), max_length=13, blank=True,
+                                   db_index=True)
+    programme = models.ForeignKey("programs.Programme", on_delete=models.PROTECT, null=True,
+                                  blank=True, related_name="+", verbose_name=_("program"))
+    dry_run = models.BooleanField(_("uji coba (tanpa menyimpan)"), default=False)
+    filename = models.CharField(_("nama berkas"), max_length=200)
+    content = models.BinaryField(_("isi berkas"))
+    rows_total = models.PositiveIntegerField(_("jumlah baris"), default=0)
+    rows_done = models.PositiveIntegerField(_("baris diproses"), default=0)
+    rows_per_second = models.FloatField(_("baris per detik"), default=0)
+    result = models.JSONField(_("hasil"), default=dict, blank=True)
+    errors = models.JSONField(_("kesalahan"), default=list, blank=True)
+    warnings = models.JSONField(_("peringatan"), default=list, blank=True)
+    message = models.TextField(_("pesan"), blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+    started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("impor berkas")
+        verbose_name_plural = _("impor berkas")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def percent(self) -> int:
+        if self.is_finished:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, int(100 * self.rows_done / self.rows_total))

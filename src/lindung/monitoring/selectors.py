@@ -1,0 +1,51 @@
+"""Dashboard figures for a user's region: aggregates computed in SQL on scoped querysets."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import Substr
+
+from lindung.accounts.models import User
+from lindung.programs.models import Programme
+from lindung.programs.selectors import enrolment_status_counts, programme_overview
+from lindung.regions.models import Region
+from lindung.registry.models import Worker
+from lindung.registry.selectors import workers_for
+
+# 'PP.KK.CC' is the first 8 characters of a village code 'PP.KK.CC.DDDD'.
+DISTRICT_CODE_LENGTH = 8
+
+
+def worker_count(*, user: User) -> int:
+    return workers_for(user=user).filter(status=Worker.Status.ACTIVE).count()
+
+
+def enrolments_by_status(*, user: User) -> dict[str, int]:
+    return enrolment_status_counts(user=user)
+
+
+def programme_quotas(*, user: User) -> QuerySet[Programme]:
+    return programme_overview(user=user).order_by("-fiscal_year", "code")
+
+
+def workers_by_district(*, user: User) -> list[dict[str, object]]:
+    """[{code, name, n}] per kecamatan, largest first (active workers)."""
+    rows = list(
+        workers_for(user=user).filter(status=Worker.Status.ACTIVE)
+        .annotate(district=Substr("village_id", 1, DISTRICT_CODE_LENGTH))
+        .values("district").annotate(n=Count("id")).order_by("-n", "district")
+    )
+    names = Region.objects.in_bulk([r["district"] for r in rows])
+    return [
+        {"code": r["district"], "n": r["n"],
+         "name": names[r["district"]].name if r["district"] in names else r["district"]}
+        for r in rows
+    ]
+
+
+def workers_by_occupation(*, user: User) -> list[dict[str, object]]:
+    """[{name, n}] per occupation, largest first (active workers)."""
+    return list(
+        workers_for(user=user).filter(status=Worker.Status.ACTIVE)
+        .values("occupation__name").annotate(n=Count("id")).order_by("-n", "occupation__name")
+    )

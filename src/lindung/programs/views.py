@@ -1,0 +1,217 @@
+"""Programme pages: list, detail with budget and enrolments, and the enrolment actions.
+
+Buttons appear according to `accounts.permissions.can`; the services check role and region
+again on every write, so a forged POST gets the same answer as a hidden button."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lindung.accounts.permissions import Action, can, scope_of
+from lindung.core.errors import DomainError, ScopeDenied
+from lindung.programs import services
+from lindung.programs.forms import (
+    BudgetLineForm,
+    EndForm,
+    EnrolmentFilterForm,
+    RegisterForm,
+    RejectForm,
+)
+from lindung.programs.models import Enrolment, Programme
+from lindung.programs.selectors import (
+    enrolment_get,
+    enrolment_list,
+    enrolment_status_counts,
+    programme_overview,
+)
+from lindung.registry.views import add_domain_errors, is_htmx_partial
+
+PAGE_SIZE = 50
+ACTIONS = ("verify", "reject", "register", "activate", "end")
+
+
+def _get_programme(request: HttpRequest, code: str) -> Programme:
+    try:
+        return programme_overview(user=request.user).get(code=code)
+    except Programme.DoesNotExist as e:
+        raise Http404(_("Program tidak ditemukan.")) from e
+
+
+def _can_manage(request: HttpRequest, programme: Programme) -> bool:
+    """Managing a programme needs the role and the sponsoring region inside the user's scope
+    (a kabupaten admin sees the province's programme but does not manage it)."""
+    return (can(request.user, Action.PROGRAMME_MANAGE)
+            and scope_of(request.user).covers(programme.region_id))
+
+
+def programme_list_view(request: HttpRequest) -> HttpResponse:
+    programmes = programme_overview(user=request.user).order_by("-fiscal_year", "code")
+    return render(request, "programs/programme_list.html", {"programmes": programmes})
+
+
+def _programme_page(request: HttpRequest, programme: Programme,
+                    budget_form: BudgetLineForm | None = None, status: int = 200) -> HttpResponse:
+    user = request.user
+    filters = EnrolmentFilterForm(request.GET or None)
+    filters.is_valid()
+    chosen = getattr(filters, "cleaned_data", {})
+    enrolments = enrolment_list(user=user, programme=programme, status=chosen.get("status", ""),
+                                q=(chosen.get("q") or "").strip())
+    page = Paginator(enrolments.order_by("-proposed_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    context: dict[str, Any] = {
+        "programme": programme,
+        "filters": filters,
+        "page_obj": page,
+        "filtered": bool(chosen.get("status") or chosen.get("q")),
+        **_action_context(request),
+    }
+    if is_htmx_partial(request):
+        response = render(request, "programs/_enrolment_table.html", context)
+    else:
+        can_manage = _can_manage(request, programme)
+        context.update({
+            "status_counts": [
+                (s, label, n) for (s, label), n in zip(
+                    Enrolment.Status.choices,
+                    enrolment_status_counts(user=user, programme=programme).values(),
+                    strict=True)
+            ],
+            "budget_lines": programme.budget_lines.all(),
+            "can_manage": can_manage,
+            "budget_form": budget_form or (BudgetLineForm() if can_manage else None),
+        })
+        response = render(request, "programs/programme_detail.html", context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _action_context(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    return {
+        "can_verify": can(user, Action.ENROLMENT_VERIFY),
+        "can_register": can(user, Action.ENROLMENT_REGISTER),
+        "can_end": can(user, Action.ENROLMENT_END),
+        "end_reasons": Enrolment.EndReason.choices,
+    }
+
+
+def programme_detail_view(request: HttpRequest, code: str) -> HttpResponse:
+    return _programme_page(request, _get_programme(request, code))
+
+
+@require_POST
+def budget_line_add_view(request: HttpRequest, code: str) -> HttpResponse:
+    programme = _get_programme(request, code)
+    if not _can_manage(request, programme):
+        raise PermissionDenied(_("Peran Anda tidak berwenang mengelola program ini."))
+    form = BudgetLineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.budget_line_add(by=request.user, programme=programme, **form.cleaned_data)
+        except ScopeDenied as e:
+            raise PermissionDenied(e.message) from e
+        except DomainError as e:
+            add_domain_errors(form, e)
+        else:
+            messages.success(request, _("Mata anggaran ditambahkan."))
+            return redirect("programs:detail", code=programme.code)
+    return _programme_page(request, programme, budget_form=form, status=422)
+
+
+def _run_action(request: HttpRequest, enrolment: Enrolment, action: str) -> forms.Form | None:
+    """Apply `action`; returns the form carrying the problems, or None on success."""
+    user = request.user
+    form: forms.Form
+    if action == "reject":
+        form = RejectForm(request.POST)
+    elif action == "register":
+        form = RegisterForm(request.POST)
+    elif action == "end":
+        form = EndForm(request.POST)
+    else:
+        form = forms.Form(request.POST)
+    if not form.is_valid():
+        return form
+    data = form.cleaned_data
+    try:
+        if action == "verify":
+            services.enrolment_verify(enrolment=enrolment, by=user)
+        elif action == "reject":
+            services.enrolment_reject(enrolment=enrolment, by=user, reason=data["reason"])
+        elif action == "register":
+            services.enrolment_register(enrolment=enrolment, by=user,
+                                        kpj_number=data["kpj_number"],
+                                        registration_date=data["registration_date"])
+        elif action == "activate":
+            services.enrolment_activate(enrolment=enrolment, by=user)
+        else:
+            services.enrolment_end(enrolment=enrolment, by=user, reason=data["reason"],
+                                   end_date=data.get("end_date"))
+    except ScopeDenied as e:
+        raise PermissionDenied(e.message) from e
+    except DomainError as e:
+        add_domain_errors(form, e)
+        return form
+    return None
+
+
+@require_POST
+def enrolment_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    try:
+        enrolment = enrolment_get(user=request.user, pk=pk)
+    except Enrolment.DoesNotExist as e:
+        raise Http404(_("Kepesertaan tidak ditemukan.")) from e
+    if not can(request.user, services.TRANSITIONS[action][0]):
+        raise PermissionDenied(_("Peran Anda tidak berwenang melakukan tindakan ini."))
+    failed = _run_action(request, enrolment, action)
+    errors = [str(m) for msgs in failed.errors.values() for m in msgs] if failed else []
+    if is_htmx_partial(request):
+        enrolment = enrolment_list(user=request.user).get(pk=enrolment.pk)
+        return render(request, "programs/_enrolment_row.html", {
+            "e": enrolment, "row_errors": errors, "row_done": not errors,
+            **_action_context(request),
+        })
+    if errors:
+        for message in errors:
+            messages.error(request, f"{enrolment.worker.name}: {message}")
+    else:
+        messages.success(request, _("%(name)s: status kini %(status)s.") % {
+            "name": enrolment.worker.name,
+            "status": Enrolment.objects.get(pk=enrolment.pk).get_status_display()})
+    return redirect("programs:detail", code=enrolment.programme.code)
+
+
+@require_POST
+def bulk_verify_view(request: HttpRequest, code: str) -> HttpResponse:
+    programme = _get_programme(request, code)
+    if not can(request.user, Action.ENROLMENT_VERIFY):
+        raise PermissionDenied(_("Peran Anda tidak berwenang memverifikasi usulan."))
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    # Only enrolments of this programme inside the user's scope; other ids are ignored.
+    visible = list(enrolment_list(user=request.user, programme=programme)
+                   .filter(pk__in=ids).values_list("pk", flat=True))
+    if not visible:
+        messages.warning(request, _("Pilih dulu usulan yang akan diverifikasi."))
+        return redirect("programs:detail", code=programme.code)
+    done, problems = services.enrolments_transition_many(enrolment_ids=visible, by=request.user,
+                                                         action="verify")
+    if done:
+        messages.success(request, _("%(n)s usulan diverifikasi.") % {"n": done})
+    for problem in problems[:10]:
+        messages.error(request, problem.message)
+    if len(problems) > 10:
+        messages.error(request, _("… dan %(n)s masalah lain.") % {"n": len(problems) - 10})
+    return redirect("programs:detail", code=programme.code)

@@ -1,0 +1,263 @@
+"""Possible duplicates: one person registered twice under different NIKs (a mistyped digit, a
+NIK of the first registration region and another of the current one).
+
+Detection is set-based with blocking: two records are compared only when they share the birth
+date and the kecamatan (the first 8 characters of the village code), then scored with a fuzzy
+name measure (rapidfuzz token_sort_ratio, so 'Siti Aminah' ~ 'Aminah Siti'). Blocks hold a
+handful of people, so the work grows with the number of candidates, never with their square.
+
+Flagged pairs go to a review queue (`DuplicatePair`); an admin decides 'same person' (merge,
+keeping both histories) or 'different people' (the pair is never flagged again).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rapidfuzz import fuzz, utils
+
+from lindung.accounts.models import User
+from lindung.accounts.permissions import Action, authorize, scope_of
+from lindung.audit.services import audit_event
+from lindung.core.errors import DomainError
+from lindung.core.selectors import parameter_int
+from lindung.programs.models import Enrolment, EnrolmentMonth
+from lindung.registry.models import DuplicatePair, Worker
+
+CHUNK = 900  # below SQLite's historic 999 bound parameters per query
+DISTRICT_LEN = len("64.01.01")
+
+
+def name_threshold() -> int:
+    """Minimum name similarity (0-100) to flag a pair; a dated parameter, 85 by default."""
+    return parameter_int("ambang_kemiripan_nama", default=85)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A person to check: a spreadsheet row (`key` = row number) or a worker (`key` = id)."""
+
+    key: int
+    nik: str
+    name: str
+    birth_date: dt.date
+    village_code: str
+    worker_id: int | None = None  # the existing record of this NIK, if any
+
+
+@dataclass(frozen=True)
+class Match:
+    """`left` is a candidate's key; `right` another candidate's key (`right_worker_id` None) or
+    a registry worker (`right_worker_id` set)."""
+
+    left: int
+    right: int
+    right_nik: str
+    right_name: str
+    score: int
+    right_worker_id: int | None = None
+    right_village_code: str = ""
+
+
+def _block(birth_date: dt.date, village_code: str) -> tuple[dt.date, str]:
+    return birth_date, village_code[:DISTRICT_LEN]
+
+
+def _score(a: str, b: str) -> int:
+    return round(fuzz.token_sort_ratio(a, b, processor=utils.default_process))
+
+
+def find_possible_duplicates(
+    candidates: Sequence[Candidate], *, threshold: int | None = None,
+    against_registry: bool = True,
+) -> list[Match]:
+    """Pairs of similar names with the same birth date and kecamatan under different NIKs:
+    among `candidates` themselves, and between a candidate and any worker in the registry
+    (all regencies of the installation). Pairs already decided by an admin are left out."""
+    threshold = name_threshold() if threshold is None else threshold
+    blocks: dict[tuple[dt.date, str], list[Candidate]] = defaultdict(list)
+    for c in candidates:
+        blocks[_block(c.birth_date, c.village_code)].append(c)
+
+    matches: list[Match] = []
+    for members in blocks.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                if a.nik != b.nik and (s := _score(a.name, b.name)) >= threshold:
+                    matches.append(Match(left=b.key, right=a.key, right_nik=a.nik,
+                                         right_name=a.name, score=s,
+                                         right_village_code=a.village_code))
+    if against_registry and blocks:
+        for w_id, nik, name, birth, village in _registry_in_blocks(blocks.keys()):
+            for c in blocks.get(_block(birth, village), ()):
+                if c.nik != nik and (s := _score(c.name, name)) >= threshold:
+                    matches.append(Match(left=c.key, right=w_id, right_nik=nik, right_name=name,
+                                         score=s, right_worker_id=w_id,
+                                         right_village_code=village))
+    if not matches:
+        return matches
+    decided = decided_pairs(
+        {c.worker_id for c in candidates if c.worker_id}
+        | {m.right_worker_id for m in matches if m.right_worker_id}
+    )
+    by_key = {c.key: c for c in candidates}
+    out = []
+    for m in matches:
+        left_id = by_key[m.left].worker_id
+        right_id = m.right_worker_id or by_key[m.right].worker_id
+        if left_id and right_id and frozenset((left_id, right_id)) in decided:
+            continue
+        out.append(m)
+    return out
+
+
+def _registry_in_blocks(
+    blocks: Iterable[tuple[dt.date, str]],
+) -> Iterable[tuple[int, str, str, dt.date, str]]:
+    """Workers sharing a block with a candidate, read per kecamatan by an index range on the
+    village code (and on the birth date when the candidates have few of them)."""
+    by_district: dict[str, set[dt.date]] = defaultdict(set)
+    for birth, district in blocks:
+        by_district[district].add(birth)
+    for district, dates in sorted(by_district.items()):
+        qs = Worker.objects.filter(village_id__gt=district + ".", village_id__lt=district + "/")
+        fields = ("id", "nik", "name", "birth_date", "village_id")
+        if len(dates) <= CHUNK:
+            rows = qs.filter(birth_date__in=sorted(dates)).values_list(*fields)
+        else:
+            rows = qs.values_list(*fields).iterator(chunk_size=20_000)
+        for row in rows:
+            if row[3] in dates:
+                yield row
+
+
+def decided_pairs(worker_ids: Iterable[int]) -> set[frozenset[int]]:
+    """Pairs among these workers an admin has already decided (same or different)."""
+    ids = sorted(set(worker_ids))
+    out: set[frozenset[int]] = set()
+    for i in range(0, len(ids), CHUNK):
+        part = ids[i : i + CHUNK]
+        rows = (DuplicatePair.objects.exclude(decision=DuplicatePair.Decision.PENDING)
+                .filter(Q(worker_a_id__in=part) | Q(worker_b_id__in=part))
+                .values_list("worker_a_id", "worker_b_id"))
+        out.update(frozenset(r) for r in rows)
+    return out
+
+
+def duplicate_pairs_record(*, pairs: Iterable[tuple[int, int, int]], source: str = "") -> int:
+    """Queue (worker id, worker id, score) pairs for review; pairs already queued or decided
+    are left as they are. Returns how many were new."""
+    objs = {}
+    for a, b, score in pairs:
+        if a == b:
+            continue
+        lo, hi = min(a, b), max(a, b)
+        objs[(lo, hi)] = DuplicatePair(worker_a_id=lo, worker_b_id=hi, score=score,
+                                       source=source[:80])
+    if not objs:
+        return 0
+    keys = sorted(objs)
+    existing: set[tuple[int, int]] = set()
+    for i in range(0, len(keys), CHUNK // 2):
+        part = keys[i : i + CHUNK // 2]
+        existing.update(DuplicatePair.objects.filter(
+            worker_a_id__in=[k[0] for k in part], worker_b_id__in=[k[1] for k in part],
+        ).values_list("worker_a_id", "worker_b_id"))
+    new = [objs[k] for k in keys if k not in existing]
+    DuplicatePair.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+    return len(new)
+
+
+# --- review queue ---------------------------------------------------------------------------
+
+
+def duplicate_pairs_for(*, user: User, decision: str = DuplicatePair.Decision.PENDING,
+                        ) -> QuerySet[DuplicatePair]:
+    """Pairs with at least one worker inside the user's region."""
+    scope = scope_of(user)
+    qs = DuplicatePair.objects.filter(scope.q("worker_a__village_id")
+                                      | scope.q("worker_b__village_id"))
+    if decision:
+        qs = qs.filter(decision=decision)
+    return qs.select_related("worker_a__village__parent", "worker_b__village__parent",
+                             "worker_a__occupation", "worker_b__occupation", "decided_by")
+
+
+def duplicate_pair_get(*, user: User, pk: int) -> DuplicatePair:
+    return duplicate_pairs_for(user=user, decision="").get(pk=pk)
+
+
+@transaction.atomic
+def duplicate_pair_decide(*, pair: DuplicatePair, by: User, same_person: bool,
+                          keep: Worker | None = None) -> DuplicatePair:
+    """Record an admin's decision. Same person: the other record is merged into `keep` (by
+    default the older one): its enrolments move over, empty fields are filled from it, and it
+    stays in the registry as inactive so both histories remain readable."""
+    pair = DuplicatePair.objects.select_for_update().select_related(
+        "worker_a", "worker_b").get(pk=pair.pk)
+    for w in (pair.worker_a, pair.worker_b):
+        authorize(by, Action.ENROLMENT_VERIFY, w.village_id)
+    if pair.decision != DuplicatePair.Decision.PENDING:
+        raise DomainError(_("Pasangan ini sudah diputuskan."), code="already_decided")
+    pair.decided_at = timezone.now()
+    pair.decided_by = by
+    if not same_person:
+        pair.decision = DuplicatePair.Decision.DIFFERENT
+        pair.save()
+        for w, other in ((pair.worker_a, pair.worker_b), (pair.worker_b, pair.worker_a)):
+            audit_event(actor=by, action="not_duplicate", obj=w, region_code=w.village_id,
+                        summary=_("%(a)s dan %(b)s dinyatakan orang yang berbeda")
+                        % {"a": w.name, "b": other.name},
+                        changes={"other_nik": other.nik})
+        return pair
+    survivor = keep if keep is not None else pair.worker_a
+    if survivor.pk not in (pair.worker_a_id, pair.worker_b_id):
+        raise DomainError(_("Pilih salah satu dari dua pekerja pasangan ini."),
+                          code="merge_invalid")
+    survivor = pair.worker_a if survivor.pk == pair.worker_a_id else pair.worker_b
+    absorbed = pair.worker_b if survivor is pair.worker_a else pair.worker_a
+    _merge(survivor=survivor, absorbed=absorbed, by=by)
+    pair.decision = DuplicatePair.Decision.SAME
+    pair.save()
+    return pair
+
+
+def _merge(*, survivor: Worker, absorbed: Worker, by: User) -> None:
+    clash = (EnrolmentMonth.objects.filter(worker=absorbed)
+             .filter(month__in=EnrolmentMonth.objects.filter(worker=survivor).values("month"))
+             .exists())
+    if clash:
+        raise DomainError(
+            _("Kedua data punya kepesertaan pada bulan yang sama. Akhiri atau tolak salah satu "
+              "kepesertaan dulu, lalu gabungkan."), code="merge_conflict")
+    moved = list(Enrolment.objects.filter(worker=absorbed).values_list("pk", flat=True))
+    Enrolment.objects.filter(pk__in=moved).update(worker=survivor)
+    EnrolmentMonth.objects.filter(worker=absorbed).update(worker=survivor)
+    filled = {}
+    for f in ("kk_number", "birth_place", "address", "phone"):
+        if not getattr(survivor, f) and getattr(absorbed, f):
+            filled[f] = getattr(absorbed, f)
+            setattr(survivor, f, filled[f])
+    if filled:
+        survivor.save(update_fields=[*filled, "updated_at"])
+    absorbed.status = Worker.Status.INACTIVE
+    absorbed.save(update_fields=["status", "updated_at"])
+    snapshot = {f: str(getattr(absorbed, f)) for f in
+                ("nik", "kk_number", "name", "sex", "birth_date", "village_id", "address",
+                 "phone")}
+    audit_event(actor=by, action="merge", obj=survivor, region_code=survivor.village_id,
+                summary=_("Data %(b)s (NIK %(nik)s) digabung ke %(a)s")
+                % {"a": survivor.name, "b": absorbed.name, "nik": absorbed.nik},
+                changes={"merged_worker": absorbed.pk, "merged": snapshot, "filled": filled,
+                         "enrolments_moved": moved})
+    audit_event(actor=by, action="merged_into", obj=absorbed, region_code=absorbed.village_id,
+                summary=_("Data ini digabung ke %(a)s (NIK %(nik)s) dan dinonaktifkan")
+                % {"a": survivor.name, "nik": survivor.nik},
+                changes={"merged_into": survivor.pk, "status": ["aktif", "nonaktif"]})

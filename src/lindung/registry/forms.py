@@ -1,0 +1,127 @@
+"""Worker forms. They only parse input; the NIK, age and village rules live in the services,
+whose errors the views put back on the matching field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lindung.accounts.models import User
+from lindung.accounts.permissions import scope_of
+from lindung.regions.models import Region
+from lindung.regions.selectors import regions_in_scope, villages_in_scope
+from lindung.registry.models import Worker
+from lindung.registry.selectors import occupations_current
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
+
+
+class VillageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Region) -> str:
+        district = obj.parent.name if obj.parent_id else ""
+        return f"{obj.label} — {district}" if district else obj.label
+
+
+class WorkerForm(forms.Form):
+    nik = forms.CharField(
+        label=_("NIK"), max_length=30,
+        help_text=_("16 digit sesuai KTP."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    name = forms.CharField(label=_("Nama lengkap"), max_length=150,
+                           help_text=_("Sesuai KTP."))
+    sex = forms.ChoiceField(label=_("Jenis kelamin"),
+                            choices=[("", "---------"), *Worker.Sex.choices])
+    birth_place = forms.CharField(label=_("Tempat lahir"), max_length=80, required=False)
+    birth_date = forms.DateField(
+        label=_("Tanggal lahir"), input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    kk_number = forms.CharField(
+        label=_("No. KK"), max_length=30, required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    village = VillageChoiceField(label=_("Desa/kelurahan domisili"),
+                                 queryset=Region.objects.none())
+    address = forms.CharField(label=_("Alamat"), max_length=250, required=False)
+    phone = forms.CharField(label=_("Nomor HP"), max_length=20, required=False,
+                            widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    occupation = forms.ModelChoiceField(label=_("Pekerjaan"), queryset=occupations_current())
+    declared_income = forms.IntegerField(
+        label=_("Penghasilan per bulan (Rp)"), required=False, min_value=0,
+        help_text=_("Dasar iuran JKK. Kosongkan untuk memakai nilai bawaan."),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        villages = villages_in_scope(scope=scope_of(user)).order_by("parent__name", "name")
+        self.fields["village"].queryset = villages
+        # An operator desa registers the workers of the one village: preselect it.
+        if user.region_id and user.region.level == Region.Level.VILLAGE and not self.is_bound:
+            self.fields["village"].initial = user.region_id
+
+    def data_for_service(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class WorkerEditForm(WorkerForm):
+    status = forms.ChoiceField(label=_("Status"), choices=Worker.Status.choices)
+
+
+class WorkerFilterForm(forms.Form):
+    """Search and filters of the worker list; every choice lies inside the user's scope."""
+
+    q = forms.CharField(
+        label=_("Cari"), required=False,
+        widget=forms.TextInput(attrs={"type": "search",
+                                      "placeholder": _("NIK (awal) atau nama"),
+                                      "autocomplete": "off"}),
+    )
+    kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
+    desa = forms.ChoiceField(label=_("Desa/kelurahan"), required=False)
+    pekerjaan = forms.ChoiceField(label=_("Pekerjaan"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Semua status")), *Worker.Status.choices])
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scope = scope_of(user)
+        districts = regions_in_scope(scope=scope, level=Region.Level.DISTRICT).order_by("name")
+        self.fields["kecamatan"].choices = [("", _("Semua kecamatan"))] + [
+            (r.code, r.name) for r in districts]
+        villages = villages_in_scope(scope=scope).order_by("parent__name", "name")
+        self.fields["desa"].choices = [("", _("Semua desa/kelurahan"))] + [
+            (r.code, f"{r.name} ({r.parent.name})" if r.parent_id else r.name) for r in villages]
+        self.fields["pekerjaan"].choices = [("", _("Semua pekerjaan"))] + [
+            (o.code, o.name) for o in occupations_current()]
+
+    def filters(self) -> dict[str, str]:
+        """Selector keyword arguments from the valid part of the input (an out-of-scope code
+        is not a valid choice, so it is simply ignored)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "q": data.get("q", ""),
+            "district": data.get("kecamatan", ""),
+            "village": data.get("desa", ""),
+            "occupation": data.get("pekerjaan", ""),
+            "status": data.get("status", ""),
+        }
+
+    @property
+    def has_districts(self) -> bool:
+        return len(self.fields["kecamatan"].choices) > 2
+
+    @property
+    def has_villages(self) -> bool:
+        return len(self.fields["desa"].choices) > 2
+
+
+class ProposeForm(forms.Form):
+    programme = forms.ChoiceField(label=_("Program"))
+
+    def __init__(self, *args: Any, programmes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].choices = [(p.code, f"{p.code} — {p.name}") for p in programmes]

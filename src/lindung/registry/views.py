@@ -1,0 +1,146 @@
+"""Worker pages: list with live search, registration, detail with history, edit, proposal."""
+
+from __future__ import annotations
+
+import operator
+from functools import reduce
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lindung.accounts.permissions import Action, can
+from lindung.audit.selectors import history_of
+from lindung.core.errors import DomainError, ScopeDenied, ValidationFailed
+from lindung.programs.models import Programme
+from lindung.programs.selectors import enrolment_list, programme_get, programmes_for
+from lindung.programs.services import enrolment_propose
+from lindung.registry import services
+from lindung.registry.forms import ProposeForm, WorkerEditForm, WorkerFilterForm, WorkerForm
+from lindung.registry.models import Worker
+from lindung.registry.selectors import worker_get, worker_list
+
+PAGE_SIZE = 50
+
+
+def is_htmx_partial(request: HttpRequest) -> bool:
+    """An htmx request for a fragment (not a history restore, which needs the whole page)."""
+    return (request.headers.get("HX-Request") == "true"
+            and request.headers.get("HX-History-Restore-Request") != "true")
+
+
+def add_domain_errors(form: forms.Form, error: DomainError) -> None:
+    """Put each service error on its field, or on the form when it names no field of it."""
+    for e in getattr(error, "errors", [error]):
+        form.add_error(e.field if e.field in form.fields else None, e.message)
+
+
+def _get_worker(request: HttpRequest, pk: int) -> Worker:
+    try:
+        return worker_get(user=request.user, pk=pk)
+    except Worker.DoesNotExist as e:
+        raise Http404(_("Pekerja tidak ditemukan.")) from e
+
+
+def _require(request: HttpRequest, action: Action) -> None:
+    if not can(request.user, action):
+        raise PermissionDenied(_("Peran Anda tidak berwenang melakukan tindakan ini."))
+
+
+def worker_list_view(request: HttpRequest) -> HttpResponse:
+    form = WorkerFilterForm(request.GET or None, user=request.user)
+    workers = worker_list(user=request.user, **form.filters())
+    page = Paginator(workers, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page_obj": page, "filtered": any(form.filters().values())}
+    template = "registry/_worker_table.html" if is_htmx_partial(request) else (
+        "registry/worker_list.html")
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def worker_create_view(request: HttpRequest) -> HttpResponse:
+    _require(request, Action.WORKER_EDIT)
+    form = WorkerForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            worker = services.worker_create(by=request.user, **form.data_for_service())
+        except DomainError as e:  # ValidationFailed and ScopeDenied included
+            add_domain_errors(form, e)
+        else:
+            messages.success(request, _("Pekerja %(name)s berhasil didaftarkan.")
+                             % {"name": worker.name})
+            return redirect("registry:detail", pk=worker.pk)
+    return render(request, "registry/worker_form.html", {"form": form, "worker": None})
+
+
+def worker_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    worker = _get_worker(request, pk)
+    _require(request, Action.WORKER_EDIT)
+    initial = {f: getattr(worker, f) for f in services.WORKER_FIELDS}
+    initial["village"] = worker.village_id
+    initial["occupation"] = worker.occupation_id
+    form = WorkerEditForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.worker_update(worker=worker, by=request.user, **form.data_for_service())
+        except DomainError as e:
+            add_domain_errors(form, e)
+        else:
+            messages.success(request, _("Data pekerja %(name)s disimpan.") % {"name": worker.name})
+            return redirect("registry:detail", pk=worker.pk)
+    return render(request, "registry/worker_form.html", {"form": form, "worker": worker})
+
+
+def _detail(request: HttpRequest, worker: Worker, propose_form: ProposeForm | None = None,
+            status: int = 200) -> HttpResponse:
+    user = request.user
+    enrolments = enrolment_list(user=user).filter(worker=worker).order_by("-proposed_at")
+    # The worker's own changes and those of the worker's enrolments, in one query.
+    history = reduce(operator.or_, [
+        history_of(user=user, object_type="worker", object_id=str(worker.pk)),
+        *(history_of(user=user, object_type="enrolment", object_id=str(e.pk))
+          for e in enrolments),
+    ]).order_by("-at", "-id")[:100]
+    if propose_form is None and can(user, Action.ENROLMENT_PROPOSE):
+        propose_form = ProposeForm(programmes=programmes_for(user=user))
+    return render(request, "registry/worker_detail.html", {
+        "worker": worker,
+        "enrolments": enrolments,
+        "history": history,
+        "propose_form": propose_form,
+        "can_edit": can(user, Action.WORKER_EDIT),
+    }, status=status)
+
+
+def worker_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, _get_worker(request, pk))
+
+
+@require_POST
+def worker_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
+    worker = _get_worker(request, pk)
+    _require(request, Action.ENROLMENT_PROPOSE)
+    form = ProposeForm(request.POST, programmes=programmes_for(user=request.user))
+    if form.is_valid():
+        try:
+            programme = programme_get(user=request.user, code=form.cleaned_data["programme"])
+            enrolment_propose(programme=programme, worker=worker, by=request.user)
+        except Programme.DoesNotExist:
+            form.add_error("programme", _("Program tidak ditemukan di wilayah Anda."))
+        except ScopeDenied as e:
+            raise PermissionDenied(e.message) from e
+        except (ValidationFailed, DomainError) as e:
+            for err in getattr(e, "errors", [e]):
+                form.add_error(None, err.message)
+        else:
+            messages.success(request, _("%(name)s diusulkan ke program %(code)s.")
+                             % {"name": worker.name, "code": programme.code})
+            return redirect("registry:detail", pk=worker.pk)
+    return _detail(request, worker, propose_form=form, status=422)

@@ -1,0 +1,17 @@
+// Lindung: small behaviours on top of htmx.
+document.addEventListener("htmx:responseError", function (event) {
+  // htmx does not swap 4xx/5xx answers; tell the user instead of failing silently.
+  var xhr = event.detail.xhr;
+  var msg = xhr.status === 403
+    ? (document.documentElement.lang === "en" ? "You are not allowed to do this." : "Anda tidak berwenang melakukan tindakan ini.")
+    : (document.documentElement.lang === "en" ? "The request failed; reload the page and try again." : "Permintaan gagal; muat ulang halaman dan coba lagi.");
+  window.alert(msg);
+});
+document.addEventListener("change", function (event) {
+  // "Select all" checkbox of a bulk form: ticks the boxes that belong to the same form.
+  var box = event.target;
+  if (box.matches("input[data-select-all]")) {
+    document.querySelectorAll('input[type=checkbox][form="' + box.dataset.selectAll + '"]')
+      .forEach(function (b) { if (b !== box) b.checked = box.checked; });
+  }
+});
