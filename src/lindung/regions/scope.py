@@ -63,8 +63,9 @@ class RegionScope:
         if not self.prefixes:
             return Q(pk__in=[])
         q = Q()
+        text = _text_path(field)
         for p in self.prefixes:
-            q |= Q(**{field: p}) | Q(**{f"{field}__startswith": p + "."})
+            q |= Q(**{field: p}) | Q(**{f"{text}__startswith": p + "."})
         return q
 
     def q_touching(self, field: str) -> Q:
@@ -81,6 +82,14 @@ class RegionScope:
                 _("Data %(what)s berada di luar wilayah kewenangan Anda.")
                 % {"what": what or _("ini")}
             )
+
+
+def _text_path(field: str) -> str:
+    """The path of the code text behind `field`. Django refuses text lookups such as
+    `startswith` on a ForeignKey ('village_id', 'worker__village_id'), so a foreign key to a
+    Region goes through its `code` ('village__code'); Django trims that join, the SQL still
+    reads the foreign-key column."""
+    return field[: -len("_id")] + "__code" if field.endswith("_id") else field
 
 
 def scope_queryset(queryset: models.QuerySet[M], scope: RegionScope) -> models.QuerySet[M]:
