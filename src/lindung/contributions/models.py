@@ -177,6 +177,9 @@ class BillLine(models.Model):
             models.UniqueConstraint(fields=["bill", "enrolment"], name="one_line_per_enrolment"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.bill_id}/{self.enrolment_id}: {self.amount}"
+
 
 class BillAdjustment(models.Model):
     """A correction to a locked bill: a worker missed, an amount billed wrongly. The amount may
@@ -198,6 +201,9 @@ class BillAdjustment(models.Model):
         verbose_name = _("penyesuaian tagihan")
         verbose_name_plural = _("penyesuaian tagihan")
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.bill_id}: {self.amount} ({self.reason})"
 
 
 class Payment(models.Model):
@@ -254,3 +260,6 @@ class PaymentAllocation(models.Model):
         verbose_name = _("alokasi pembayaran")
         verbose_name_plural = _("alokasi pembayaran")
         ordering = ["bill__month", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.payment_id} -> {self.bill_id}: {self.amount}"

@@ -1,0 +1,406 @@
+"""Reads of the contributions app, every one limited to the user's region.
+
+Coverage status is computed set-based: one grouped query per programme-month (status counts)
+whatever the number of enrolments; the per-worker list computes the status of one page only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from lindung.accounts.models import User
+from lindung.accounts.permissions import scope_of
+from lindung.contributions import rules
+from lindung.contributions.models import (
+    Bill,
+    BillAdjustment,
+    BillLine,
+    Payment,
+    PaymentAllocation,
+)
+from lindung.contributions.services import (
+    funder_of,
+    package_rates,
+    programme_package,
+)
+from lindung.core.selectors import parameter_int
+from lindung.programs.models import BudgetLine, Enrolment, EnrolmentMonth, Programme
+from lindung.programs.rules import add_months, month_start, months_between
+from lindung.regions.models import Region
+from lindung.regions.scope import scope_queryset
+
+# --- programmes, bills, payments ------------------------------------------------------------
+
+
+def programmes_for(*, user: User) -> QuerySet[Programme]:
+    """Programmes whose money the user may see: those run by a region inside their scope."""
+    return scope_queryset(Programme.objects.all(), scope_of(user)).select_related("region")
+
+
+def programme_get(*, user: User, code: str) -> Programme:
+    return programmes_for(user=user).get(code=code)
+
+
+def bills_for(*, user: User) -> QuerySet[Bill]:
+    return scope_queryset(Bill.objects.all(), scope_of(user)).select_related(
+        "programme", "funder_region", "package")
+
+
+def bill_get(*, user: User, pk: int) -> Bill:
+    return bills_for(user=user).get(pk=pk)
+
+
+def bill_list(*, user: User, programme: Programme | None = None) -> QuerySet[Bill]:
+    qs = bills_for(user=user)
+    if programme is not None:
+        qs = qs.filter(programme=programme)
+    return qs.order_by("-month", "programme__code")
+
+
+def unpaid_bills(*, user: User, programme: Programme | None = None) -> QuerySet[Bill]:
+    return bill_list(user=user, programme=programme).filter(
+        total__gt=F("paid_amount")).order_by("month", "programme__code")
+
+
+def payments_for(*, user: User, programme: Programme | None = None) -> QuerySet[Payment]:
+    qs = scope_queryset(Payment.objects.all(), scope_of(user)).select_related("programme")
+    if programme is not None:
+        qs = qs.filter(programme=programme)
+    return qs
+
+
+def payment_shortfall(payment: Payment) -> int:
+    """What the bills of the months a payment covered still lack (under-payment)."""
+    months = [add_months(payment.first_month, i) for i in range(payment.months_covered)]
+    rows = Bill.objects.filter(programme_id=payment.programme_id, month__in=months).values_list(
+        "total", "paid_amount")
+    return sum(max(total - paid, 0) for total, paid in rows)
+
+
+def bill_lines(*, bill: Bill) -> QuerySet[BillLine]:
+    return (BillLine.objects.filter(bill=bill)
+            .select_related("enrolment__worker", "enrolment__worker__village")
+            .order_by("enrolment__worker__village_id", "enrolment__worker__name"))
+
+
+def funder_split(*, user: User, month: dt.date) -> list[dict]:
+    """Bills of one month in the user's region, by funder (kabupaten vs provinsi)."""
+    return list(
+        bills_for(user=user).filter(month=month_start(month))
+        .values("funder", "funder_region__name")
+        .annotate(participants=Sum("line_count"), total=Sum("total"), paid=Sum("paid_amount"))
+        .order_by("funder", "funder_region__name")
+    )
+
+
+# --- coverage -------------------------------------------------------------------------------
+
+
+@dataclass
+class CoverageSummary:
+    month: dt.date
+    on: dt.date
+    counts: dict[str, int]
+    lapse_warnings: list[tuple[dt.date, dt.date, int]]  # (lapse date, first unpaid month, n)
+    lapsed_ended: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def due_to_lapse(self) -> int:
+        """Enrolments past the 4th unpaid month, still to be ended by `lapses_apply`."""
+        return self.counts.get(rules.Coverage.LAPSED, 0)
+
+
+def _billable_sql() -> str:
+    return "(e.status = %s OR (e.status = %s AND e.activated_at IS NOT NULL))"
+
+
+def coverage_summary(*, user: User, programme: Programme, month: dt.date,
+                     on: dt.date | None = None) -> CoverageSummary:
+    """Coverage status of every enrolment of `programme` holding `month`, counted in one
+    grouped query: enrolments sharing the same start and last paid month share a status."""
+    programme = programmes_for(user=user).get(pk=programme.pk)
+    on = on or timezone.localdate()
+    month = month_start(month)
+    ops = connection.ops
+    lookback = add_months(month, -(rules.ARREARS_MAX_MONTHS + 1))
+    e, m = Enrolment._meta.db_table, EnrolmentMonth._meta.db_table
+    line, bill, adj = (BillLine._meta.db_table, Bill._meta.db_table,
+                       BillAdjustment._meta.db_table)
+    # A payment older than `lookback` cannot change the status: 4 unpaid months follow it.
+    sql = f"""
+        SELECT e.period_start, e.registration_date, p.last_paid, COUNT(*)
+        FROM {e} e
+        JOIN {m} m ON m.enrolment_id = e.id AND m.worker_id = e.worker_id AND m.month = %s
+        LEFT JOIN (
+            SELECT u.enrolment_id AS enrolment_id, MAX(u.month) AS last_paid FROM (
+                SELECT l.enrolment_id AS enrolment_id, b.month AS month
+                FROM {line} l JOIN {bill} b ON b.id = l.bill_id
+                WHERE b.programme_id = %s AND b.paid_at IS NOT NULL
+                  AND b.month >= %s AND b.month <= %s
+                UNION ALL
+                SELECT a.enrolment_id, b.month
+                FROM {adj} a JOIN {bill} b ON b.id = a.bill_id
+                WHERE b.programme_id = %s AND a.enrolment_id IS NOT NULL AND a.amount > 0
+                  AND a.paid_at IS NOT NULL AND b.month >= %s AND b.month <= %s
+            ) u GROUP BY u.enrolment_id
+        ) p ON p.enrolment_id = e.id
+        WHERE e.programme_id = %s AND {_billable_sql()} AND e.registration_date < %s
+        GROUP BY e.period_start, e.registration_date, p.last_paid
+    """
+    d = ops.adapt_datefield_value
+    params = [d(month), programme.pk, d(lookback), d(month), programme.pk, d(lookback), d(month),
+              programme.pk, Enrolment.Status.ACTIVE, Enrolment.Status.ENDED,
+              d(add_months(month, 1))]
+    counts: dict[str, int] = defaultdict(int)
+    warnings: dict[tuple[dt.date, dt.date], int] = defaultdict(int)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for period_start, registration_date, last_paid, n in rows:
+        period_start, registration_date, last_paid = (
+            _as_date(period_start), _as_date(registration_date), _as_date(last_paid))
+        first = rules.first_covered_month(period_start=period_start,
+                                          registration_date=registration_date)
+        state = rules.coverage_state(month=month, first_month=first, last_paid=last_paid, on=on)
+        counts[state.status] += n
+        if state.status in (rules.Coverage.ARREARS, rules.Coverage.NOT_DUE) and state.lapses_on:
+            first_unpaid = rules.first_unpaid_month(first_month=first, last_paid=last_paid)
+            warnings[(state.lapses_on, first_unpaid)] += n
+    lapsed_ended = Enrolment.objects.filter(
+        programme=programme, end_reason=Enrolment.EndReason.LAPSED, end_date__lt=month,
+        period_end__gte=month).count()
+    return CoverageSummary(
+        month=month, on=on,
+        counts={s: counts.get(s, 0) for s in rules.Coverage.LABELS},
+        lapse_warnings=sorted((d_, f, n) for (d_, f), n in warnings.items()),
+        lapsed_ended=lapsed_ended,
+    )
+
+
+def _as_date(value: object) -> dt.date | None:
+    """Raw SQL returns dates as text on SQLite."""
+    if value is None or isinstance(value, dt.date):
+        return value  # type: ignore[return-value]
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _last_paid_annotations(upto: dt.date) -> dict[str, Subquery]:
+    lines = (BillLine.objects.filter(enrolment=OuterRef("pk"), bill__paid_at__isnull=False,
+                                     bill__month__lte=upto)
+             .values("enrolment").annotate(m=Max("bill__month")).values("m"))
+    adjustments = (BillAdjustment.objects.filter(enrolment=OuterRef("pk"), amount__gt=0,
+                                                 paid_at__isnull=False, bill__month__lte=upto)
+                   .values("enrolment").annotate(m=Max("bill__month")).values("m"))
+    return {"line_paid": Subquery(lines), "adjustment_paid": Subquery(adjustments)}
+
+
+def coverage_enrolments(*, user: User, programme: Programme, month: dt.date,
+                        unpaid_only: bool = False) -> QuerySet[Enrolment]:
+    """Enrolments of `programme` holding `month`, in the user's region, longest unpaid first.
+    Page through it and call `coverage_of` on each row."""
+    month = month_start(month)
+    programme = programmes_for(user=user).get(pk=programme.pk)
+    qs = (
+        scope_queryset(Enrolment.objects.all(), scope_of(user))
+        .filter(programme=programme, months__month=month,
+                registration_date__lt=add_months(month, 1),
+                status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.ENDED],
+                activated_at__isnull=False)
+        .select_related("worker", "worker__village")
+        .annotate(**_last_paid_annotations(month))
+    )
+    if unpaid_only:
+        qs = qs.filter(Q(line_paid__isnull=True) | Q(line_paid__lt=month),
+                       Q(adjustment_paid__isnull=True) | Q(adjustment_paid__lt=month))
+    return qs.order_by(F("line_paid").asc(nulls_first=True), "worker__name", "pk")
+
+
+def coverage_of(enrolment: Enrolment, *, month: dt.date, on: dt.date | None = None,
+                ) -> rules.CoverageState:
+    """Status of one enrolment annotated by `coverage_enrolments`."""
+    paid = [m for m in (getattr(enrolment, "line_paid", None),
+                        getattr(enrolment, "adjustment_paid", None)) if m is not None]
+    first = rules.first_covered_month(period_start=enrolment.period_start,
+                                      registration_date=enrolment.registration_date)
+    return rules.coverage_state(month=month, first_month=first, last_paid=max(paid, default=None),
+                                on=on or timezone.localdate())
+
+
+def worker_coverage(*, user: User, enrolment: Enrolment, on: dt.date | None = None,
+                    ) -> list[tuple[dt.date, rules.CoverageState]]:
+    """Month by month status of one enrolment (worker page, claims)."""
+    enrolment = scope_queryset(Enrolment.objects.all(), scope_of(user)).get(pk=enrolment.pk)
+    on = on or timezone.localdate()
+    if enrolment.registration_date is None:
+        return []
+    paid = set(BillLine.objects.filter(enrolment=enrolment, bill__paid_at__isnull=False)
+               .values_list("bill__month", flat=True))
+    paid |= set(BillAdjustment.objects.filter(enrolment=enrolment, amount__gt=0,
+                                              paid_at__isnull=False)
+                .values_list("bill__month", flat=True))
+    first = rules.first_covered_month(period_start=enrolment.period_start,
+                                      registration_date=enrolment.registration_date)
+    end = enrolment.end_date or enrolment.period_end
+    out = []
+    for month in months_between(first, min(end, on)):
+        last_paid = max((p for p in paid if p <= month), default=None)
+        out.append((month, rules.coverage_state(month=month, first_month=first,
+                                                last_paid=last_paid, on=on)))
+    return out
+
+
+# --- budget ---------------------------------------------------------------------------------
+
+
+@dataclass
+class BudgetSummary:
+    programme: Programme
+    budget_lines: list[tuple[str, int]]
+    budget: int
+    billed: int
+    paid: int
+    allocated: int
+    committed: int
+    remaining: int  # budget - billed - committed
+    cash_remaining: int  # budget - paid
+    premium: int
+    forecast: rules.Forecast
+    sentences: list[str] = field(default_factory=list)
+    funder: str = ""
+
+
+def standard_premium(programme: Programme, month: dt.date) -> int:
+    """Premium of a worker at the default declared income (Rp16.800 with the seeded rates)."""
+    rates = rules.rates_for_month(package_rates(programme_package(programme)), month)
+    income = parameter_int("penghasilan_bawaan", on=month, default=1_000_000)
+    return rules.premium(rates, income).total
+
+
+def budget_summary(*, user: User, programme: Programme,
+                   on: dt.date | None = None) -> BudgetSummary:
+    """Budget, billed, paid, committed and remaining money of a programme, with the forecast."""
+    programme = programmes_for(user=user).get(pk=programme.pk)
+    on = on or timezone.localdate()
+    lines = list(BudgetLine.objects.filter(programme=programme).values("kind")
+                 .annotate(s=Sum("amount")).order_by("kind").values_list("kind", "s"))
+    kinds = dict(BudgetLine.Kind.choices)
+    budget = sum(s for _k, s in lines)
+    bills = Bill.objects.filter(programme=programme)
+    billed = bills.aggregate(s=Sum("total"))["s"] or 0
+    billed_months = set(bills.values_list("month", flat=True))
+    payments = Payment.objects.filter(programme=programme).aggregate(s=Sum("amount"),
+                                                                     a=Sum("allocated"))
+    all_rates = package_rates(programme_package(programme))
+    rate_cache: dict[dt.date, dict[str, rules.Rate]] = {}
+
+    def month_rates(m: dt.date) -> dict[str, rules.Rate]:
+        if m not in rate_cache:
+            rate_cache[m] = rules.rates_for_month(all_rates, m)
+        return rate_cache[m]
+
+    # Active enrolments grouped by what decides their cost: months held and declared income.
+    groups = (Enrolment.objects.filter(programme=programme, status=Enrolment.Status.ACTIVE)
+              .values_list("period_start", "period_end", "registration_date",
+                           "worker__declared_income")
+              .annotate(n=Count("id")).order_by())
+    current = month_start(on)
+    future: dict[dt.date, int] = defaultdict(int)
+    monthly_cost = 0
+    active = 0
+    for period_start, period_end, registration_date, income, n in groups:
+        active += n
+        first = rules.first_covered_month(period_start=period_start,
+                                          registration_date=registration_date or period_start)
+        for m in months_between(first, period_end):
+            cost = rules.premium(month_rates(m), income).total * n
+            if m == current:
+                monthly_cost += cost
+            if m not in billed_months:
+                future[m] += cost
+    premium_now = standard_premium(programme, max(current, month_start(programme.period_start)))
+    fiscal_year_end = min(programme.period_end, dt.date(programme.fiscal_year, 12, 31))
+    forecast = rules.budget_forecast(
+        budget=budget, billed=billed, future_costs=sorted(future.items()), premium=premium_now,
+        current_month=max(current, month_start(programme.period_start)),
+        fiscal_year_end=fiscal_year_end,
+        programme_months=rules.months_diff(programme.period_end, programme.period_start) + 1,
+        active=active, target=programme.quota, monthly_cost=monthly_cost,
+    )
+    funder, region = funder_of(programme)
+    return BudgetSummary(
+        programme=programme,
+        budget_lines=[(str(kinds.get(k, k)), s) for k, s in lines],
+        budget=budget, billed=billed, paid=payments["s"] or 0, allocated=payments["a"] or 0,
+        committed=forecast.committed, remaining=budget - billed - forecast.committed,
+        cash_remaining=budget - (payments["s"] or 0), premium=premium_now, forecast=forecast,
+        sentences=rules.forecast_sentences(forecast),
+        funder=f"{dict(Bill._meta.get_field('funder').choices)[funder]} — {region.label}",
+    )
+
+
+# --- statement ------------------------------------------------------------------------------
+
+
+@dataclass
+class Statement:
+    """The monthly contribution statement of one programme and funder (one bill)."""
+
+    bill: Bill
+    funder_label: str
+    by_district: list[dict]
+    adjustments: list[BillAdjustment]
+    allocations: list[PaymentAllocation]
+    budget: BudgetSummary
+
+    @property
+    def districts_total(self) -> int:
+        return sum(r["amount"] for r in self.by_district)
+
+    @property
+    def allocated_total(self) -> int:
+        return sum(a.amount for a in self.allocations)
+
+    @property
+    def reconciles(self) -> bool:
+        """Lines by kecamatan add up to the bill, and payments to what the bill says is paid."""
+        b = self.bill
+        return (self.districts_total == b.lines_total
+                and b.lines_total + sum(a.amount for a in self.adjustments) == b.total
+                and self.allocated_total == b.paid_amount)
+
+
+def statement(*, user: User, bill: Bill, on: dt.date | None = None) -> Statement:
+    bill = bill_get(user=user, pk=bill.pk)
+    rows = list(
+        BillLine.objects.filter(bill=bill)
+        .annotate(district=Substr("enrolment__worker__village_id", 1, 8))
+        .values("district")
+        .annotate(participants=Count("id"), jkk=Sum("jkk"), jkm=Sum("jkm"), jht=Sum("jht"),
+                  amount=Sum("amount"))
+        .order_by("district")
+    )
+    names = dict(Region.objects.filter(code__in=[r["district"] for r in rows])
+                 .values_list("code", "name"))
+    for r in rows:
+        r["name"] = names.get(r["district"], r["district"])
+    return Statement(
+        bill=bill,
+        funder_label=f"{bill.get_funder_display()} — {bill.funder_region.label}",
+        by_district=rows,
+        adjustments=list(BillAdjustment.objects.filter(bill=bill).select_related(
+            "enrolment__worker")),
+        allocations=list(PaymentAllocation.objects.filter(bill=bill).select_related("payment")
+                         .order_by("payment__paid_on", "id")),
+        budget=budget_summary(user=user, programme=bill.programme, on=on),
+    )
