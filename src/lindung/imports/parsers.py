@@ -61,8 +61,9 @@ def _looks_like_text(content: bytes) -> bool:
 def read_rows(content: bytes, filename: str) -> list[list[object]]:
     """Every row of the first sheet (or of the CSV), as lists of cells, row 1 first."""
     if len(content) > MAX_BYTES:
-        raise FileRefused(_("Berkas terlalu besar (maksimal 50 MB). Pecah menjadi beberapa berkas."),
-                          code="file_too_large")
+        raise FileRefused(
+            _("Berkas terlalu besar (maksimal 50 MB). Pecah menjadi beberapa berkas."),
+            code="file_too_large")
     kind = sniff_kind(content, filename)
     if kind in ("xlsx", "xls"):
         try:

@@ -109,11 +109,15 @@ def find_possible_duplicates(
     )
     by_key = {c.key: c for c in candidates}
     out = []
+    seen: set[frozenset[str]] = set()
     for m in matches:
         left_id = by_key[m.left].worker_id
         right_id = m.right_worker_id or by_key[m.right].worker_id
-        if left_id and right_id and frozenset((left_id, right_id)) in decided:
+        niks = frozenset((by_key[m.left].nik, m.right_nik))
+        # A re-imported pair is found twice: within the file and against the registry.
+        if niks in seen or (left_id and right_id and frozenset((left_id, right_id)) in decided):
             continue
+        seen.add(niks)
         out.append(m)
     return out
 

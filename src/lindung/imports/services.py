@@ -1,0 +1,617 @@
+"""Collective registration of workers from a spreadsheet.
+
+One pipeline for the web upload (run by the background worker) and `lindung import-workers`:
+
+1. read the file (`parsers`), refuse it whole when unreadable or a required column is missing;
+2. check every row in Python with the registry rules, the user's scope and, with a programme,
+   its eligibility, the double-funding rule and the quota, using reference data read once and
+   chunked IN queries (never one query per row);
+3. find possible duplicates set-based (`registry.duplicates`), as warnings;
+4. unless it is a dry run, write every accepted row in ONE transaction: bulk inserts and
+   updates of workers, their audit events, the enrolment proposals (`programs.services.
+   enrolments_propose`) and the review-queue pairs. A crash or kill midway leaves the database
+   as it was; rejected rows write nothing.
+
+A dry run stops before step 4 and reports exactly the same counts, because steps 2-3 already
+decide every row's fate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lindung.accounts.models import User
+from lindung.accounts.permissions import Action, authorize, can, scope_of
+from lindung.audit.models import AuditEvent
+from lindung.audit.services import audit_events_bulk
+from lindung.core.errors import DomainError, ScopeDenied
+from lindung.imports import parsers, rules
+from lindung.imports.models import ImportJob
+from lindung.imports.rules import Issue
+from lindung.programs import rules as programme_rules_mod
+from lindung.programs.models import Enrolment, EnrolmentMonth, Programme
+from lindung.programs.services import enrolments_propose, programme_rules
+from lindung.regions.models import Region
+from lindung.registry import duplicates
+from lindung.registry import rules as registry_rules
+from lindung.registry.models import Occupation, Worker
+from lindung.registry.services import default_declared_income
+
+log = logging.getLogger(__name__)
+
+CHUNK = 900
+WRITE_BATCH = 1000
+PROGRESS_EVERY = 2000
+ProgressFn = Callable[[str, int, int], None]
+
+# Worker fields a row maintains, in the order used to compare an existing record.
+ROW_FIELDS = ("kk_number", "name", "sex", "birth_place", "birth_date", "village_id", "address",
+              "occupation_id", "phone", "declared_income")
+# Optional columns: an empty cell keeps what the registry already holds.
+KEEP_WHEN_BLANK = {"kk_number", "birth_place", "address", "phone", "declared_income"}
+
+PROGRAMME_CODE_COLUMN = {"age_out_of_range": "TANGGAL_LAHIR", "occupation_not_eligible":
+                         "PEKERJAAN", "village_out_of_scope": "KODE_DESA",
+                         "worker_inactive": "NIK"}
+
+
+class ImportConflict(DomainError):
+    code = "import_conflict"
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    enrolled: int = 0
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    duplicate_pairs: int = 0
+    dry_run: bool = False
+
+    def counts(self) -> dict[str, int]:
+        return {k: getattr(self, k) for k in ("rows", "accepted", "rejected", "created",
+                                              "updated", "unchanged", "enrolled")}
+
+    def as_dict(self) -> dict[str, Any]:
+        """The shape `lindung import-workers --json` prints (see docs/imports.md)."""
+        return {**self.counts(), "errors": [e.as_dict() for e in self.errors],
+                "warnings": [w.as_dict() for w in self.warnings]}
+
+
+@dataclass(slots=True)
+class _Row:
+    row: int
+    nik: str = ""
+    values: dict[str, Any] = field(default_factory=dict)  # Worker field -> clean value
+    occupation_code: str = ""
+    worker_id: int | None = None
+    status: str = Worker.Status.ACTIVE
+    action: str = ""  # create / update / unchanged
+    propose: bool = False
+
+
+class _Reference:
+    """Villages and occupations the file refers to, read once before the rows are checked."""
+
+    def __init__(self, table: parsers.Table, *, by: User, programme: Programme | None) -> None:
+        self.occupations: dict[str, tuple[int, str]] = {}
+        for pk, code, name in Occupation.objects.values_list("id", "code", "name"):
+            self.occupations[rules.name_key(code)] = (pk, code)
+            self.occupations.setdefault(rules.name_key(name), (pk, code))
+        codes = {normalise_village_code(table.cell(c, "village_code")) for _r, c in table.rows}
+        codes.discard("")
+        self.village_codes: set[str] = set()
+        ordered = sorted(codes)
+        for i in range(0, len(ordered), CHUNK):
+            self.village_codes.update(Region.objects.filter(
+                code__in=ordered[i : i + CHUNK], level=Region.Level.VILLAGE,
+            ).values_list("code", flat=True))
+        # Village names are looked up within the programme's region, else the user's scope.
+        self.by_name: dict[tuple[str, str], str | None] = {}
+        if "village_name" in table.columns and "district_name" in table.columns:
+            area = programme.region_id if programme else None
+            qs = Region.objects.filter(level=Region.Level.VILLAGE)
+            if area:
+                qs = qs.filter(code__startswith=area + ".")
+            else:
+                qs = qs.filter(scope_of(by).q("code"))
+            for code, name, district in qs.values_list("code", "name", "parent__name"):
+                key = (rules.name_key(district), rules.name_key(name))
+                # The same name twice in one kecamatan (across regencies): ask for the code.
+                self.by_name[key] = None if key in self.by_name else code
+
+
+def normalise_village_code(value: object) -> str:
+    """'64.01.01.2009', '6401012009' and ' 64.01.01.2009 ' -> '64.01.01.2009'."""
+    s = rules.text(value).replace(" ", "")
+    digits = re.sub(r"\D", "", s)
+    if len(digits) == 10 and (s == digits or re.fullmatch(r"[\d.]+", s)):
+        return f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:]}"
+    return s
+
+
+def _issue(row: int, column: str, code: str, message: str) -> Issue:
+    return Issue(row=row, column=column,  code=code,
+                 message=_("Kolom %(col)s: %(msg)s") % {"col": column, "msg": message})
+
+
+def _check_row(table: parsers.Table, row_no: int, cells: list[object], ref: _Reference,
+               today: dt.date, provinces: frozenset[str]) -> tuple[_Row, list[Issue]]:
+    """Every problem of one row (not only the first), and its clean values."""
+    row = _Row(row=row_no)
+    out: list[Issue] = []
+    v = row.values
+
+    def cell(name: str) -> object:
+        return table.cell(cells, name)
+
+    def missing(column: str, what: str) -> None:
+        out.append(_issue(row_no, column, "missing_value",
+                          _("wajib diisi. Isi %(what)s.") % {"what": what}))
+
+    name = rules.text(cell("name"))
+    if name:
+        v["name"] = name[:150]
+    else:
+        missing("NAMA", _("nama lengkap sesuai KTP"))
+
+    sex = None
+    raw = cell("sex")
+    if rules.is_blank(raw):
+        missing("JENIS_KELAMIN", _("L atau P"))
+    else:
+        try:
+            sex = v["sex"] = rules.parse_sex(raw)
+        except rules.CellInvalid as e:
+            out.append(_issue(row_no, "JENIS_KELAMIN", e.code,
+                              _("\"%(v)s\" tidak dikenali. %(fix)s")
+                              % {"v": rules.text(raw)[:20], "fix": e.message}))
+
+    birth = None
+    raw = cell("birth_date")
+    if rules.is_blank(raw):
+        missing("TANGGAL_LAHIR", _("tanggal lahir hh/bb/tttt"))
+    else:
+        try:
+            birth = rules.parse_date(raw)
+            if birth > today or birth.year < 1900:
+                raise rules.CellInvalid(
+                    "date_invalid", _("Tanggal lahir %(d)s tidak mungkin. Periksa KTP.")
+                    % {"d": birth.strftime("%d/%m/%Y")})
+            v["birth_date"] = birth
+        except rules.CellInvalid as e:
+            birth = None
+            out.append(_issue(row_no, "TANGGAL_LAHIR", e.code, e.message))
+
+    raw = cell("nik")
+    if rules.is_blank(raw):
+        missing("NIK", _("16 digit NIK sesuai KTP"))
+    elif rules.is_number_cell(raw):
+        out.append(_issue(row_no, "NIK", "nik_number_cell", _(
+            "NIK tersimpan sebagai angka (%(v)s), Excel hanya menyimpan 15 digit sehingga "
+            "digit terakhir hilang. Format sel sebagai Teks lalu ketik ulang NIK.")
+            % {"v": rules.text(raw)[:20]}))
+    else:
+        try:
+            info = registry_rules.parse_nik(raw, today=today, provinces=provinces)
+            row.nik = info.nik
+            registry_rules.check_nik_matches(info, sex=sex, birth_date=birth)
+        except DomainError as e:
+            out.append(_issue(row_no, "NIK", e.code, e.message))
+
+    raw = cell("kk_number")
+    if not rules.is_blank(raw):
+        if rules.is_number_cell(raw):
+            out.append(_issue(row_no, "NO_KK", "nik_number_cell", _(
+                "No. KK tersimpan sebagai angka, Excel hanya menyimpan 15 digit sehingga digit "
+                "terakhir hilang. Format sel sebagai Teks lalu ketik ulang No. KK.")))
+        else:
+            try:
+                v["kk_number"] = registry_rules.validate_kk(raw, provinces=provinces)
+            except DomainError as e:
+                out.append(_issue(row_no, "NO_KK", e.code, e.message))
+
+    if "village_code" in table.columns and not rules.is_blank(cell("village_code")):
+        code = normalise_village_code(cell("village_code"))
+        if code in ref.village_codes:
+            v["village_id"] = code
+        else:
+            out.append(_issue(row_no, "KODE_DESA", "village_unknown", _(
+                "kode desa \"%(v)s\" tidak dikenal. Salin kode dari lembar Referensi templat "
+                "(format 64.01.01.2009).") % {"v": code[:20]}))
+    elif not rules.is_blank(cell("village_name")) and not rules.is_blank(cell("district_name")):
+        key = (rules.name_key(rules.text(cell("district_name"))),
+               rules.name_key(rules.text(cell("village_name"))))
+        code = ref.by_name.get(key)
+        if code:
+            v["village_id"] = code
+        else:
+            out.append(_issue(row_no, "DESA", "village_unknown", _(
+                "desa \"%(d)s\" di Kecamatan \"%(k)s\" tidak ditemukan%(amb)s. Periksa ejaan "
+                "atau isi KODE_DESA dari lembar Referensi.")
+                % {"d": rules.text(cell("village_name"))[:40],
+                   "k": rules.text(cell("district_name"))[:40],
+                   "amb": _(" atau ada lebih dari satu") if key in ref.by_name else ""}))
+    else:
+        missing("KODE_DESA", _("kode desa dari lembar Referensi (atau kolom DESA dan "
+                               "KECAMATAN)"))
+
+    raw = cell("occupation")
+    if rules.is_blank(raw):
+        missing("PEKERJAAN", _("pekerjaan dari lembar Referensi"))
+    else:
+        found = ref.occupations.get(rules.name_key(rules.text(raw)))
+        if found:
+            v["occupation_id"], row.occupation_code = found
+        else:
+            out.append(_issue(row_no, "PEKERJAAN", "occupation_not_eligible", _(
+                "pekerjaan \"%(v)s\" tidak ada dalam daftar pekerjaan rentan. Pilih dari lembar "
+                "Referensi templat.") % {"v": rules.text(raw)[:40]}))
+
+    for fname in ("birth_place", "address"):
+        value = rules.text(cell(fname))
+        if value:
+            v[fname] = value[:80 if fname == "birth_place" else 250]
+
+    raw = cell("phone")
+    if not rules.is_blank(raw):
+        phone = registry_rules.normalise_number(rules.text(raw))
+        if phone.startswith("+62"):
+            phone = "0" + phone[3:]
+        elif phone.startswith("62") and len(phone) > 10:
+            phone = "0" + phone[2:]
+        elif phone.startswith("8"):  # a number cell dropped the leading zero
+            phone = "0" + phone
+        if re.fullmatch(r"0\d{8,13}", phone):
+            v["phone"] = phone
+        else:
+            out.append(_issue(row_no, "NO_HP", "phone_invalid", _(
+                "nomor HP harus diawali 08 atau +62 dan terdiri dari 9-14 digit, atau "
+                "kosongkan.")))
+
+    raw = cell("declared_income")
+    if not rules.is_blank(raw):
+        try:
+            income = rules.parse_income(raw)
+            if income <= 0:
+                raise rules.CellInvalid("income_invalid",
+                                        _("penghasilan harus lebih dari Rp0, atau kosongkan."))
+            v["declared_income"] = income
+        except rules.CellInvalid as e:
+            out.append(_issue(row_no, "PENGHASILAN", e.code, e.message))
+    return row, out
+
+
+def _existing_workers(niks: Sequence[str]) -> dict[str, tuple[Any, ...]]:
+    """NIK -> (id, status, *ROW_FIELDS) for the NIKs already in the registry."""
+    out: dict[str, tuple[Any, ...]] = {}
+    ordered = sorted(set(niks))
+    for i in range(0, len(ordered), CHUNK):
+        for rec in Worker.objects.filter(nik__in=ordered[i : i + CHUNK]).values_list(
+                "nik", "id", "status", *ROW_FIELDS):
+            out[rec[0]] = rec[1:]
+    return out
+
+
+def _open_in_programme(programme: Programme, worker_ids: Sequence[int]) -> set[int]:
+    out: set[int] = set()
+    for i in range(0, len(worker_ids), CHUNK):
+        out.update(Enrolment.objects.filter(
+            programme=programme, worker_id__in=worker_ids[i : i + CHUNK],
+            status__in=Enrolment.OPEN).values_list("worker_id", flat=True))
+    return out
+
+
+def _held_elsewhere(programme: Programme, worker_ids: Sequence[int], start: dt.date,
+                    end: dt.date) -> dict[int, str]:
+    """Worker id -> code of another programme already funding one of these months."""
+    out: dict[int, str] = {}
+    for i in range(0, len(worker_ids), CHUNK):
+        out.update(EnrolmentMonth.objects.filter(
+            worker_id__in=worker_ids[i : i + CHUNK], month__gte=start, month__lte=end,
+        ).exclude(enrolment__programme=programme)
+            .values_list("worker_id", "enrolment__programme__code").distinct())
+    return out
+
+
+def workers_import(
+    *, by: User, content: bytes, filename: str, programme: Programme | None = None,
+    dry_run: bool = False, progress: ProgressFn | None = None, source: str = "",
+) -> ImportReport:
+    """Import a worker spreadsheet (see the module docstring). Raises `parsers.FileRefused`
+    when the file is refused whole, `ScopeDenied` when the user may not import at all."""
+    if not can(by, Action.WORKER_EDIT):
+        authorize(by, Action.WORKER_EDIT, None)
+    scope = scope_of(by)
+    today = timezone.localdate()
+    period = None
+    if programme is not None:
+        if not can(by, Action.ENROLMENT_PROPOSE):
+            authorize(by, Action.ENROLMENT_PROPOSE, None)
+        if not scope.touches(programme.region_id):
+            raise ScopeDenied(_("Program %(code)s bukan program wilayah Anda.")
+                              % {"code": programme.code})
+        prules = programme_rules(programme)
+        period = programme_rules_mod.enrolment_period(prules, on=today)
+        if period is None:
+            raise parsers.FileRefused(
+                _("Program %(code)s sudah berakhir; usulan tidak dapat diterima.")
+                % {"code": programme.code}, code="programme_ended")
+
+    def report_progress(phase: str, done: int, total: int) -> None:
+        if progress:
+            progress(phase, done, total)
+
+    report_progress("membaca", 0, 0)
+    table = parsers.read_table(content, filename)
+    total = len(table.rows)
+    report = ImportReport(rows=total, dry_run=dry_run)
+    ref = _Reference(table, by=by, programme=programme)
+    provinces = registry_rules.province_codes()
+
+    rows: list[_Row] = []
+    issues: dict[int, list[Issue]] = {}
+    first_row_of: dict[str, int] = {}
+    for n, (row_no, cells) in enumerate(table.rows, 1):
+        row, problems = _check_row(table, row_no, cells, ref, today, provinces)
+        if row.nik:
+            if row.nik in first_row_of:
+                problems.append(_issue(row_no, "NIK", "duplicate_in_file", _(
+                    "NIK %(nik)s sudah ada di baris %(r)s berkas ini. Hapus salah satu baris.")
+                    % {"nik": row.nik, "r": first_row_of[row.nik]}))
+            else:
+                first_row_of[row.nik] = row_no
+        if problems:
+            issues[row_no] = problems
+        rows.append(row)
+        if n % PROGRESS_EVERY == 0:
+            report_progress("memeriksa", n, total)
+    report_progress("memeriksa", total, total)
+
+    candidates = [r for r in rows if r.row not in issues]
+    existing = _existing_workers([r.nik for r in candidates])
+    for r in candidates:
+        rec = existing.get(r.nik)
+        if rec is not None:
+            r.worker_id, r.status = rec[0], rec[1]
+            old = dict(zip(ROW_FIELDS, rec[2:], strict=True))
+            if not scope.covers(old["village_id"]):
+                issues.setdefault(r.row, []).append(_issue(
+                    r.row, "NIK", "village_out_of_scope",
+                    _("NIK ini sudah terdaftar di desa %(v)s, di luar wilayah Anda. Minta "
+                      "admin kabupaten memindahkan domisilinya.") % {"v": old["village_id"]}))
+                continue
+            for k in KEEP_WHEN_BLANK:
+                r.values.setdefault(k, old[k])
+            r.action = "unchanged" if all(r.values[k] == old[k] for k in ROW_FIELDS) else "update"
+        else:
+            r.values.setdefault("declared_income", None)
+            r.action = "create"
+        if not scope.covers(r.values["village_id"]):
+            issues.setdefault(r.row, []).append(_issue(
+                r.row, "KODE_DESA", "village_out_of_scope",
+                _("desa %(v)s di luar wilayah Anda. Anda hanya dapat mengimpor pekerja yang "
+                  "berdomisili di wilayah Anda.") % {"v": r.values["village_id"]}))
+
+    if programme is not None and period is not None:
+        _check_programme(programme, prules, period, [r for r in candidates
+                                                     if r.row not in issues], issues, today)
+
+    accepted = [r for r in candidates if r.row not in issues]
+    report_progress("mencari data ganda", total, total)
+    matches = duplicates.find_possible_duplicates([
+        duplicates.Candidate(key=r.row, nik=r.nik, name=r.values["name"],
+                             birth_date=r.values["birth_date"], village_code=r.values["village_id"],
+                             worker_id=r.worker_id) for r in accepted])
+    for m in matches:
+        where = (_("baris %(r)s berkas ini") % {"r": m.right} if m.right_worker_id is None
+                 else _("registri, desa %(v)s") % {"v": m.right_village_code})
+        report.warnings.append(_issue(m.left, "NAMA", "possible_duplicate", _(
+            "kemungkinan data ganda: mirip %(name)s (NIK %(nik)s, %(where)s, kemiripan %(s)s%%) "
+            "dengan tanggal lahir dan kecamatan sama. Baris tetap diterima; admin akan "
+            "memeriksanya di antrean data ganda.")
+            % {"name": m.right_name, "nik": m.right_nik, "where": where, "s": m.score}))
+
+    report.errors = [i for r in sorted(issues) for i in issues[r]]
+    report.warnings.sort(key=lambda i: i.row)
+    report.accepted = len(accepted)
+    report.rejected = total - len(accepted)
+    report.created = sum(r.action == "create" for r in accepted)
+    report.updated = sum(r.action == "update" for r in accepted)
+    report.unchanged = sum(r.action == "unchanged" for r in accepted)
+    report.enrolled = sum(r.propose for r in accepted)
+    if dry_run or not accepted:
+        return report
+    report_progress("menyimpan", total, total)
+    _write(accepted=accepted, matches=matches, by=by, programme=programme, today=today,
+           source=source or filename, report=report)
+    return report
+
+
+def _check_programme(programme: Programme, prules: programme_rules_mod.ProgrammeRules,
+                     period: tuple[dt.date, dt.date], rows: list[_Row],
+                     issues: dict[int, list[Issue]], today: dt.date) -> None:
+    """The checks `enrolments_propose` will make, done first so that a rejected row writes
+    nothing (not even its worker) and a dry run can report them."""
+    for r in rows:
+        for e in programme_rules_mod.eligibility_problems(
+                prules, birth_date=r.values["birth_date"], occupation_code=r.occupation_code,
+                village_code=r.values["village_id"], worker_status=r.status, on=today):
+            issues.setdefault(r.row, []).append(
+                _issue(r.row, PROGRAMME_CODE_COLUMN.get(e.code, "NIK"), e.code, e.message))
+    rows = [r for r in rows if r.row not in issues]
+    known = [r.worker_id for r in rows if r.worker_id]
+    already_in = _open_in_programme(programme, known)
+    held = _held_elsewhere(programme, known, *period)
+    for r in rows:
+        if r.worker_id in held:
+            issues.setdefault(r.row, []).append(_issue(r.row, "NIK", "already_enrolled", _(
+                "pekerja sudah terdaftar di program %(other)s pada bulan yang sama; tidak boleh "
+                "dibiayai ganda. Hapus baris ini atau akhiri kepesertaan di program itu.")
+                % {"other": held[r.worker_id]}))
+        elif r.worker_id not in already_in:
+            r.propose = True
+    used = Enrolment.objects.filter(programme=programme, status__in=Enrolment.OPEN).count()
+    room = max(programme.quota - used, 0)
+    for r in rows:
+        if r.propose and r.row not in issues:
+            if room > 0:
+                room -= 1
+            else:
+                r.propose = False
+                issues.setdefault(r.row, []).append(_issue(r.row, "NIK", "quota_exceeded", _(
+                    "kuota program %(code)s (%(quota)s peserta) sudah penuh. Baris ini dan "
+                    "sesudahnya tidak diusulkan; minta admin menambah kuota.")
+                    % {"code": programme.code, "quota": programme.quota}))
+
+
+@transaction.atomic
+def _write(*, accepted: list[_Row], matches: list[duplicates.Match], by: User,
+           programme: Programme | None, today: dt.date, source: str,
+           report: ImportReport) -> None:
+    now = timezone.now()
+    default_income = default_declared_income(today)
+    new = [Worker(nik=r.nik, status=Worker.Status.ACTIVE, created_at=now, updated_at=now,
+                  **{**r.values, "declared_income": r.values["declared_income"] or default_income,
+                     "kk_number": r.values.get("kk_number", ""),
+                     "birth_place": r.values.get("birth_place", ""),
+                     "address": r.values.get("address", ""), "phone": r.values.get("phone", "")})
+           for r in accepted if r.action == "create"]
+    Worker.objects.bulk_create(new, batch_size=WRITE_BATCH)
+    ids = {w.nik: w.pk for w in new}
+    changed = [r for r in accepted if r.action == "update"]
+    if changed:
+        objs = [Worker(pk=r.worker_id, nik=r.nik, updated_at=now, **r.values) for r in changed]
+        Worker.objects.bulk_update(objs, [*ROW_FIELDS, "updated_at"], batch_size=WRITE_BATCH)
+    for r in accepted:
+        if r.worker_id is None:
+            r.worker_id = ids[r.nik]
+    summary = _("Diimpor dari %(src)s") % {"src": source}
+    audit_events_bulk([
+        AuditEvent(actor=by, action="import_create" if r.action == "create" else "import_update",
+                   object_type="worker", object_id=str(r.worker_id),
+                   region_code=r.values["village_id"], summary=summary[:250],
+                   changes={"row": r.row})
+        for r in accepted if r.action != "unchanged"
+    ])
+    to_propose = [r for r in accepted if r.propose]
+    if programme is not None and to_propose:
+        workers = [Worker(pk=r.worker_id, nik=r.nik, status=r.status, **r.values)
+                   for r in to_propose]
+        result = enrolments_propose(programme=programme, workers=workers, by=by, on=today)
+        if result.refused:
+            # Someone changed enrolments between our checks and this transaction: roll back
+            # everything rather than write workers whose proposal silently failed.
+            raise ImportConflict(_(
+                "Data kepesertaan berubah selama impor (%(n)s usulan ditolak). Tidak ada yang "
+                "disimpan; unggah ulang berkas.") % {"n": len(result.refused)})
+    row_worker = {r.row: r.worker_id for r in accepted}
+    report.duplicate_pairs = duplicates.duplicate_pairs_record(
+        pairs=[(row_worker[m.left], m.right_worker_id or row_worker[m.right], m.score)
+               for m in matches],
+        source=source)
+
+
+# --- background jobs ------------------------------------------------------------------------
+
+
+def import_job_create(*, by: User, filename: str, content: bytes,
+                      programme: Programme | None = None, dry_run: bool = False,
+                      kind: str = ImportJob.Kind.WORKERS) -> ImportJob:
+    """Store the upload and queue it for the background worker (`lindung db_worker`)."""
+    action = Action.ENROLMENT_REGISTER if kind == ImportJob.Kind.BPJS_ANSWER else Action.WORKER_EDIT
+    if not can(by, action):
+        authorize(by, action, None)
+    scope = scope_of(by)
+    if programme is not None and not scope.touches(programme.region_id):
+        raise ScopeDenied(_("Program %(code)s bukan program wilayah Anda.")
+                          % {"code": programme.code})
+    job = ImportJob.objects.create(
+        kind=kind, created_by=by, region_code=by.region_id or "", programme=programme,
+        dry_run=dry_run, filename=filename[:200], content=content)
+    from lindung.imports.tasks import run_import_job
+
+    def enqueue() -> None:
+        result = run_import_job.enqueue(job.pk)
+        ImportJob.objects.filter(pk=job.pk, task_id="").update(task_id=str(result.id)[:64])
+
+    transaction.on_commit(enqueue)
+    return job
+
+
+class _JobProgress:
+    """Writes progress to the job row at most twice a second (outside the import's
+    transaction, so the page sees it while the rows are being checked)."""
+
+    def __init__(self, job: ImportJob) -> None:
+        self.job = job
+        self.started = time.monotonic()
+        self.last = 0.0
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.last < 0.5 and done < total:
+            return
+        self.last = now
+        elapsed = max(now - self.started, 1e-3)
+        ImportJob.objects.filter(pk=self.job.pk).update(
+            phase=phase, rows_done=done, rows_total=total,
+            rows_per_second=round(done / elapsed, 1))
+
+
+def import_job_run(*, job_id: int) -> dict[str, Any]:
+    """Run a queued job (called by the task). Never raises for a bad file: the outcome is
+    stored on the job for its result page."""
+    job = ImportJob.objects.select_related("created_by", "programme").get(pk=job_id)
+    if job.is_finished:
+        return job.result
+    started = time.monotonic()
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING,
+                                               started_at=timezone.now())
+    progress = _JobProgress(job)
+    fields: dict[str, Any] = {}
+    try:
+        if job.kind == ImportJob.Kind.BPJS_ANSWER:
+            from lindung.imports.bpjs import bpjs_answer_import
+
+            report: Any = bpjs_answer_import(
+                by=job.created_by, content=bytes(job.content), filename=job.filename,
+                programme=job.programme, dry_run=job.dry_run, progress=progress)
+        else:
+            report = workers_import(
+                by=job.created_by, content=bytes(job.content), filename=job.filename,
+                programme=job.programme, dry_run=job.dry_run, progress=progress,
+                source=f"impor #{job.pk} {job.filename}")
+    except (parsers.FileRefused, ScopeDenied) as e:
+        fields = {"status": ImportJob.Status.REFUSED, "message": e.message}
+    except DomainError as e:
+        fields = {"status": ImportJob.Status.FAILED, "message": e.message}
+    except Exception:
+        log.exception("import job %s failed", job.pk)
+        fields = {"status": ImportJob.Status.FAILED,
+                  "message": _("Terjadi kesalahan sistem; tidak ada data yang disimpan. "
+                               "Hubungi admin.")}
+    else:
+        elapsed = max(time.monotonic() - started, 1e-3)
+        fields = {"status": ImportJob.Status.DONE, "result": report.counts(),
+                  "errors": [e.as_dict() for e in report.errors],
+                  "warnings": [w.as_dict() for w in report.warnings],
+                  "rows_total": report.rows, "rows_done": report.rows,
+                  "rows_per_second": round(report.rows / elapsed, 1), "phase": ""}
+    ImportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now(), **fields)
+    return fields.get("result", {})
