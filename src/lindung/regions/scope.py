@@ -13,7 +13,6 @@ unscoped queryset.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
 
 from django.db import models
 from django.db.models import Q
@@ -21,8 +20,6 @@ from django.utils.translation import gettext as _
 
 from lindung.core.errors import ScopeDenied
 from lindung.regions.models import ancestor_codes
-
-M = TypeVar("M", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -92,7 +89,9 @@ def _text_path(field: str) -> str:
     return field[: -len("_id")] + "__code" if field.endswith("_id") else field
 
 
-def scope_queryset(queryset: models.QuerySet[M], scope: RegionScope) -> models.QuerySet[M]:
+def scope_queryset[M: models.Model](
+    queryset: models.QuerySet[M], scope: RegionScope
+) -> models.QuerySet[M]:
     """`queryset` limited to `scope` through the model's `scope_field`."""
     field = getattr(queryset.model, "scope_field", None)
     if field is None:

@@ -31,7 +31,10 @@ def _kind(level: int, code: str, name: str) -> str:
     return Region.Kind.KELURAHAN if code.rsplit(".", 1)[1].startswith("1") else Region.Kind.DESA
 
 
-def _rows(prefix: str) -> Iterator[Region]:
+Row = tuple[str, str, int, str, str | None, str]  # code, name, level, kind, parent, edition
+
+
+def _rows(prefix: str) -> Iterator[Row]:
     for filename, level, parent_col in FILES:
         with open(DATA_DIR / filename, newline="", encoding="utf-8") as f:
             for row in csv.DictReader(f):
@@ -39,29 +42,28 @@ def _rows(prefix: str) -> Iterator[Region]:
                 if prefix and not (code == prefix or code.startswith(prefix + ".")
                                    or prefix.startswith(code + ".")):
                     continue
-                yield Region(
-                    code=code,
-                    name=row["name"],
-                    level=level,
-                    kind=_kind(level, code, row["name"]),
-                    parent_id=row[parent_col] if parent_col else None,
-                    edition=EDITION,
-                )
+                yield (code, row["name"], int(level), str(_kind(level, code, row["name"])),
+                       row[parent_col] if parent_col else None, EDITION)
 
 
 def regions_load(*, prefix: str = "", batch_size: int = 5000) -> int:
     """Insert the regions (all of Indonesia, or those inside `prefix` and their ancestors)
     that are not there yet. Idempotent; one transaction. Returns the number inserted.
 
-    Rows go in with executemany rather than model instances: 91,599 rows in a few seconds."""
+    Rows go in as plain tuples (COPY on PostgreSQL, executemany on SQLite), not model
+    instances: 91,599 rows in a few seconds."""
     existing = set(Region.objects.values_list("code", flat=True))
-    new = [r for r in _rows(prefix) if r.code not in existing]
+    new = [r for r in _rows(prefix) if r[0] not in existing]
     table = connection.ops.quote_name(Region._meta.db_table)
-    sql = (f"INSERT INTO {table} (code, name, level, kind, parent_id, edition) "
-           "VALUES (%s, %s, %s, %s, %s, %s)")
+    columns = "code, name, level, kind, parent_id, edition"
     # Parents are written first because the files are read from provinces down.
     with transaction.atomic(), connection.cursor() as cursor:
-        for i in range(0, len(new), batch_size):
-            cursor.executemany(sql, [(r.code, r.name, int(r.level), str(r.kind), r.parent_id,
-                                      r.edition) for r in new[i : i + batch_size]])
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for r in new:
+                    copy.write_row(r)
+        else:
+            sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)"
+            for i in range(0, len(new), batch_size):
+                cursor.executemany(sql, new[i : i + batch_size])
     return len(new)
