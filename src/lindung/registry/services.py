@@ -80,9 +80,14 @@ def _clean(data: dict[str, Any], *, today: dt.date) -> tuple[dict[str, Any], lis
     income = data.get("declared_income")
     if income in (None, ""):
         out["declared_income"] = default_declared_income(today)
-    elif int(income) <= 0:
-        errors.append(DomainError(_("Penghasilan per bulan harus lebih dari Rp0."),
-                                  code="income_invalid", field="declared_income"))
+    else:
+        try:
+            out["declared_income"] = int(income)
+        except (TypeError, ValueError):
+            out["declared_income"] = 0  # a word such as "satu juta" from a form or a file
+        if out["declared_income"] <= 0:
+            errors.append(DomainError(_("Penghasilan per bulan harus lebih dari Rp0."),
+                                      code="income_invalid", field="declared_income"))
     out["address"] = " ".join(str(data.get("address") or "").split())
     out["birth_place"] = rules.normalise_name(data.get("birth_place"))
     return out, errors
