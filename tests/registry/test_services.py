@@ -48,8 +48,8 @@ def test_declared_income_defaults_to_the_dated_parameter(users):
     assert worker_create(by=users.operator, **data()).declared_income == 1_000_000
     Parameter.objects.create(key="penghasilan_bawaan", value="1500000",
                              valid_from=dt.date(2026, 1, 1))
-    w = worker_create(by=users.operator, **data(nik=nik_for(serial=2)), sex="L",
-                      birth_date=dt.date(1985, 8, 17))
+    w = worker_create(by=users.operator, **data(nik=nik_for(serial=2), sex="L",
+                                                birth_date=dt.date(1985, 8, 17)))
     assert w.declared_income == 1_500_000
 
 

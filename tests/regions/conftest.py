@@ -1,0 +1,1 @@
+from tests.fast_hashing import fast_password_hashing  # noqa: F401
