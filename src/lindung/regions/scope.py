@@ -55,6 +55,7 @@ class RegionScope:
 
     def q(self, field: str) -> Q:
         """Rows whose `field` holds a region code inside the scope."""
+        field = _text_lookup(field)
         if self.is_national:
             return Q()
         if not self.prefixes:
@@ -87,6 +88,12 @@ def _text_path(field: str) -> str:
     Region goes through its `code` ('village__code'); Django trims that join, the SQL still
     reads the foreign-key column."""
     return field[: -len("_id")] + "__code" if field.endswith("_id") else field
+
+
+def _text_lookup(field: str) -> str:
+    """'village_id' -> 'village__pk': Django refuses `startswith` on a foreign-key column, but
+    accepts it on the related primary key (the region code) and still needs no join."""
+    return field[:-3] + "__pk" if field.endswith("_id") else field
 
 
 def scope_queryset[M: models.Model](
