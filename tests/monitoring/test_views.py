@@ -93,3 +93,11 @@ def test_pages_use_local_pico_and_htmx(client, users):
     assert "/static/vendor/pico/pico.min.css" in html
     assert "/static/vendor/htmx/htmx.min.js" in html
     assert "cdn" not in html.lower() and "unpkg" not in html.lower()
+
+
+def test_own_css_and_js_are_served(client, users):
+    client.force_login(users.operator)
+    for path in ("/static/lindung/lindung.css", "/static/lindung/lindung.js",
+                 "/static/vendor/pico/pico.min.css", "/static/vendor/htmx/htmx.min.js"):
+        response = client.get(path)
+        assert response.status_code == 200, path

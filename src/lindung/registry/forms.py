@@ -33,7 +33,7 @@ class WorkerForm(forms.Form):
     name = forms.CharField(label=_("Nama lengkap"), max_length=150,
                            help_text=_("Sesuai KTP."))
     sex = forms.ChoiceField(label=_("Jenis kelamin"),
-                            choices=[("", "---------"), *Worker.Sex.choices])
+                            choices=[("", _("— pilih —")), *Worker.Sex.choices])
     birth_place = forms.CharField(label=_("Tempat lahir"), max_length=80, required=False)
     birth_date = forms.DateField(
         label=_("Tanggal lahir"), input_formats=DATE_INPUT_FORMATS,
@@ -44,11 +44,12 @@ class WorkerForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     village = VillageChoiceField(label=_("Desa/kelurahan domisili"),
-                                 queryset=Region.objects.none())
+                                 queryset=Region.objects.none(), empty_label=_("— pilih —"))
     address = forms.CharField(label=_("Alamat"), max_length=250, required=False)
     phone = forms.CharField(label=_("Nomor HP"), max_length=20, required=False,
                             widget=forms.TextInput(attrs={"inputmode": "tel"}))
-    occupation = forms.ModelChoiceField(label=_("Pekerjaan"), queryset=occupations_current())
+    occupation = forms.ModelChoiceField(label=_("Pekerjaan"), queryset=occupations_current(),
+                                        empty_label=_("— pilih —"))
     declared_income = forms.IntegerField(
         label=_("Penghasilan per bulan (Rp)"), required=False, min_value=0,
         help_text=_("Dasar iuran JKK. Kosongkan untuk memakai nilai bawaan."),
