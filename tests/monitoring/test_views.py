@@ -101,3 +101,19 @@ def test_own_css_and_js_are_served(client, users):
                  "/static/vendor/pico/pico.min.css", "/static/vendor/htmx/htmx.min.js"):
         response = client.get(path)
         assert response.status_code == 200, path
+
+
+def test_english_is_available(client, users):
+    from lindung.registry.models import Occupation
+
+    nelayan = Occupation.objects.get(code="nelayan")
+    client.cookies["django_language"] = "en"
+    assert "Log in to Lindung" in client.get(reverse("login")).content.decode()
+    client.force_login(users.operator)
+    html = client.get(reverse("home")).content.decode()
+    assert "Workers by district" in html and "Village operator" in html
+    response = client.post(reverse("registry:create"), {"nik": "123", "name": "X", "sex": "L",
+                                                        "birth_date": "1990-01-01",
+                                                        "village": "64.01.01.2009",
+                                                        "occupation": nelayan.pk})
+    assert "The NIK must be exactly 16 digits" in response.content.decode()
