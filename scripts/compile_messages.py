@@ -18,8 +18,10 @@ def compile_all(locale_dir: Path = LOCALE_DIR) -> list[Path]:
         mo_path = po_path.with_suffix(".mo")
         po.save_as_mofile(str(mo_path))
         compiled.append(mo_path)
-        print(f"{po_path.relative_to(locale_dir)}: {po.percent_translated()}% diterjemahkan"
-              f" -> {mo_path.name}")
+        print(
+            f"{po_path.relative_to(locale_dir)}: {po.percent_translated()}% diterjemahkan"
+            f" -> {mo_path.name}"
+        )
     return compiled
 
 

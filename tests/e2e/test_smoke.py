@@ -10,8 +10,15 @@ import pytest
 from tests.conftest import nik_for
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture
@@ -29,8 +36,9 @@ def browser_page():
 
 
 @pytest.mark.browser
-def test_operator_registers_and_proposes_a_worker(live_server, transactional_db, users,
-                                                  programme, browser_page):
+def test_operator_registers_and_proposes_a_worker(
+    live_server, transactional_db, users, programme, browser_page
+):
     from lindung.programs.models import Enrolment
     from lindung.registry.models import Occupation
 

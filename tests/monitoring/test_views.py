@@ -30,8 +30,10 @@ def test_admin_dashboard_counts_paser_only(client, users, population):
     ctx = response.context
     assert ctx["worker_count"] == 4
     assert dict((s, n) for s, _label, n in ctx["status_counts"])["diverifikasi"] == 1
-    assert {r["name"]: r["n"] for r in ctx["by_district"]} == {"Batu Sopang": 3,
-                                                              "Tanjung Harapan": 1}
+    assert {r["name"]: r["n"] for r in ctx["by_district"]} == {
+        "Batu Sopang": 3,
+        "Tanjung Harapan": 1,
+    }
     assert {r["occupation__name"]: r["n"] for r in ctx["by_occupation"]}.get("Ojek") is None
     (p,) = ctx["programmes"]
     assert (p.code, p.used, p.left) == ("PASER-2026", 1, 99)
@@ -97,8 +99,12 @@ def test_pages_use_local_pico_and_htmx(client, users):
 
 def test_own_css_and_js_are_served(client, users):
     client.force_login(users.operator)
-    for path in ("/static/lindung/lindung.css", "/static/lindung/lindung.js",
-                 "/static/vendor/pico/pico.min.css", "/static/vendor/htmx/htmx.min.js"):
+    for path in (
+        "/static/lindung/lindung.css",
+        "/static/lindung/lindung.js",
+        "/static/vendor/pico/pico.min.css",
+        "/static/vendor/htmx/htmx.min.js",
+    ):
         response = client.get(path)
         assert response.status_code == 200, path
 
@@ -112,8 +118,15 @@ def test_english_is_available(client, users):
     client.force_login(users.operator)
     html = client.get(reverse("home")).content.decode()
     assert "Workers by district" in html and "Village operator" in html
-    response = client.post(reverse("registry:create"), {"nik": "123", "name": "X", "sex": "L",
-                                                        "birth_date": "1990-01-01",
-                                                        "village": "64.01.01.2009",
-                                                        "occupation": nelayan.pk})
+    response = client.post(
+        reverse("registry:create"),
+        {
+            "nik": "123",
+            "name": "X",
+            "sex": "L",
+            "birth_date": "1990-01-01",
+            "village": "64.01.01.2009",
+            "occupation": nelayan.pk,
+        },
+    )
     assert "The NIK must be exactly 16 digits" in response.content.decode()

@@ -27,8 +27,14 @@ def _action(enrolment, action):
 def test_list_shows_quota_used_left_and_budget(client, users, programme, proposed):
     # Two budget lines of the same amount: both count (a join-based Sum(distinct) drops one).
     for doc in ("DPA 1", "DPA 2"):
-        budget_line_add(by=users.admin, programme=programme, kind="apbd_murni",
-                        amount=806_400_000, date=dt.date(2026, 1, 5), document_ref=doc)
+        budget_line_add(
+            by=users.admin,
+            programme=programme,
+            kind="apbd_murni",
+            amount=806_400_000,
+            date=dt.date(2026, 1, 5),
+            document_ref=doc,
+        )
     client.force_login(users.admin)
     response = client.get(reverse("programs:list"))
     (row,) = response.context["programmes"]
@@ -48,10 +54,12 @@ def test_detail_shows_quota_and_enrolments(client, users, programme, proposed):
 
 def test_enrolment_table_filters_by_status(client, users, programme, proposed):
     client.force_login(users.admin)
-    verified = client.get(reverse("programs:detail", args=[programme.code]),
-                          {"status": "diverifikasi"})
-    proposed_only = client.get(reverse("programs:detail", args=[programme.code]),
-                               {"status": "diusulkan"})
+    verified = client.get(
+        reverse("programs:detail", args=[programme.code]), {"status": "diverifikasi"}
+    )
+    proposed_only = client.get(
+        reverse("programs:detail", args=[programme.code]), {"status": "diusulkan"}
+    )
     assert list(verified.context["page_obj"]) == []
     assert list(proposed_only.context["page_obj"]) == [proposed]
 
@@ -61,9 +69,18 @@ def test_paser_admin_cannot_see_ppu_programme(client, users):
     from lindung.registry.models import Occupation
 
     ppu = programme_create(
-        by=users.admin_ppu, code="PPU-2026", name="PPU", region=users.admin_ppu.region,
-        fiscal_year=2026, period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31),
-        age_min=18, age_max=65, occupations=Occupation.objects.filter(code="ojek"), quota=10)
+        by=users.admin_ppu,
+        code="PPU-2026",
+        name="PPU",
+        region=users.admin_ppu.region,
+        fiscal_year=2026,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+        age_min=18,
+        age_max=65,
+        occupations=Occupation.objects.filter(code="ojek"),
+        quota=10,
+    )
     client.force_login(users.admin)
     listing = client.get(reverse("programs:list"))
     assert ppu not in list(listing.context["programmes"])
@@ -86,23 +103,29 @@ def test_full_lifecycle_without_javascript(client, users, proposed):
     client.force_login(users.admin)
     client.post(_action(proposed, "verify"))
     client.force_login(users.bpjs)
-    client.post(_action(proposed, "register"),
-                {"kpj_number": "12345678901", "registration_date": "2026-11-02"})
+    client.post(
+        _action(proposed, "register"),
+        {"kpj_number": "12345678901", "registration_date": "2026-11-02"},
+    )
     client.post(_action(proposed, "activate"))
-    response = client.post(_action(proposed, "end"),
-                           {"reason": "pindah", "end_date": "2026-11-30"})
+    response = client.post(_action(proposed, "end"), {"reason": "pindah", "end_date": "2026-11-30"})
     assert response.status_code == 302
     proposed.refresh_from_db()
     assert (proposed.status, proposed.kpj_number, proposed.end_reason) == (
-        Enrolment.Status.ENDED, "12345678901", "pindah")
+        Enrolment.Status.ENDED,
+        "12345678901",
+        "pindah",
+    )
 
 
 def test_bad_kpj_error_is_shown_in_the_row(client, users, proposed):
     enrolment_verify(enrolment=proposed, by=users.admin)
     client.force_login(users.bpjs)
-    response = client.post(_action(proposed, "register"),
-                           {"kpj_number": "123", "registration_date": "2026-11-02"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        _action(proposed, "register"),
+        {"kpj_number": "123", "registration_date": "2026-11-02"},
+        HTTP_HX_REQUEST="true",
+    )
     assert "Nomor KPJ harus 11 digit" in response.content.decode()
     proposed.refresh_from_db()
     assert proposed.status == Enrolment.Status.VERIFIED
@@ -114,8 +137,10 @@ def test_reject_needs_a_reason(client, users, proposed):
     assert 'class="row-error"' in response.content.decode()
     client.post(_action(proposed, "reject"), {"reason": "Bukan warga Paser"})
     proposed.refresh_from_db()
-    assert (proposed.status, proposed.reject_reason) == (Enrolment.Status.REJECTED,
-                                                         "Bukan warga Paser")
+    assert (proposed.status, proposed.reject_reason) == (
+        Enrolment.Status.REJECTED,
+        "Bukan warga Paser",
+    )
 
 
 @pytest.mark.parametrize("action", ["verify", "reject", "register", "activate", "end"])
@@ -133,37 +158,53 @@ def test_ppu_admin_gets_404_on_paser_enrolment(client, users, proposed):
 
 
 @pytest.mark.parametrize("role", ["leader", "auditor", "operator"])
-def test_roles_without_verify_right_get_403_and_no_buttons(client, users, programme, proposed,
-                                                           role):
+def test_roles_without_verify_right_get_403_and_no_buttons(
+    client, users, programme, proposed, role
+):
     client.force_login(getattr(users, role))
     page = client.get(reverse("programs:detail", args=[programme.code]))
     assert page.status_code == 200
     assert _action(proposed, "verify") not in page.content.decode()
     assert reverse("programs:bulk_verify", args=[programme.code]) not in page.content.decode()
     assert client.post(_action(proposed, "verify")).status_code == 403
-    assert client.post(reverse("programs:bulk_verify", args=[programme.code]),
-                       {"ids": [proposed.pk]}).status_code == 403
+    assert (
+        client.post(
+            reverse("programs:bulk_verify", args=[programme.code]), {"ids": [proposed.pk]}
+        ).status_code
+        == 403
+    )
     proposed.refresh_from_db()
     assert proposed.status == Enrolment.Status.PROPOSED
 
 
-def test_bulk_verify_ignores_ids_outside_the_programme_scope(client, users, programme,
-                                                              make_worker):
+def test_bulk_verify_ignores_ids_outside_the_programme_scope(client, users, programme, make_worker):
     from lindung.programs.services import programme_create
     from lindung.registry.models import Occupation
 
     a = enrolment_propose(programme=programme, worker=make_worker(), by=users.admin)
-    b = enrolment_propose(programme=programme, worker=make_worker(village=DESA_B),
-                          by=users.admin)
+    b = enrolment_propose(programme=programme, worker=make_worker(village=DESA_B), by=users.admin)
     ppu = programme_create(
-        by=users.admin_ppu, code="PPU-2026", name="PPU", region=users.admin_ppu.region,
-        fiscal_year=2026, period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31),
-        age_min=18, age_max=65, occupations=Occupation.objects.filter(code="nelayan"), quota=10)
-    foreign = enrolment_propose(programme=ppu, by=users.admin_ppu,
-                                worker=make_worker(by=users.admin_ppu, village=DESA_PPU))
+        by=users.admin_ppu,
+        code="PPU-2026",
+        name="PPU",
+        region=users.admin_ppu.region,
+        fiscal_year=2026,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+        age_min=18,
+        age_max=65,
+        occupations=Occupation.objects.filter(code="nelayan"),
+        quota=10,
+    )
+    foreign = enrolment_propose(
+        programme=ppu, by=users.admin_ppu, worker=make_worker(by=users.admin_ppu, village=DESA_PPU)
+    )
     client.force_login(users.admin)
-    response = client.post(reverse("programs:bulk_verify", args=[programme.code]),
-                           {"ids": [a.pk, b.pk, foreign.pk, 99999]}, follow=True)
+    response = client.post(
+        reverse("programs:bulk_verify", args=[programme.code]),
+        {"ids": [a.pk, b.pk, foreign.pk, 99999]},
+        follow=True,
+    )
     assert "2 usulan diverifikasi" in response.content.decode()
     statuses = dict(Enrolment.objects.values_list("pk", "status"))
     assert statuses == {a.pk: "diverifikasi", b.pk: "diverifikasi", foreign.pk: "diusulkan"}
@@ -172,25 +213,44 @@ def test_bulk_verify_ignores_ids_outside_the_programme_scope(client, users, prog
 def test_admin_adds_budget_line_with_field_errors(client, users, programme):
     client.force_login(users.admin)
     url = reverse("programs:budget_add", args=[programme.code])
-    bad = client.post(url, {"kind": "apbd_murni", "amount": "0", "date": "2026-01-05",
-                            "document_ref": "DPA"})
+    bad = client.post(
+        url, {"kind": "apbd_murni", "amount": "0", "date": "2026-01-05", "document_ref": "DPA"}
+    )
     assert "Jumlah anggaran harus lebih dari Rp0." in bad.context["budget_form"].errors["amount"]
-    good = client.post(url, {"kind": "apbd_murni", "amount": "1600000000",
-                             "date": "2026-01-05", "document_ref": "DPA 2026"})
+    good = client.post(
+        url,
+        {
+            "kind": "apbd_murni",
+            "amount": "1600000000",
+            "date": "2026-01-05",
+            "document_ref": "DPA 2026",
+        },
+    )
     assert good.status_code == 302
     assert BudgetLine.objects.get(programme=programme).amount == 1_600_000_000
 
 
-def test_budget_form_only_for_managers_of_the_programme(client, users, programme,
-                                                        province_programme):
+def test_budget_form_only_for_managers_of_the_programme(
+    client, users, programme, province_programme
+):
     client.force_login(users.admin)
     own = client.get(reverse("programs:detail", args=[programme.code]))
     province = client.get(reverse("programs:detail", args=[province_programme.code]))
     assert own.context["budget_form"] is not None
     assert province.context["budget_form"] is None  # visible to Paser, managed by the province
-    assert client.post(reverse("programs:budget_add", args=[province_programme.code]), {
-        "kind": "apbd_murni", "amount": "1", "date": "2026-01-05", "document_ref": "X",
-    }).status_code == 403
+    assert (
+        client.post(
+            reverse("programs:budget_add", args=[province_programme.code]),
+            {
+                "kind": "apbd_murni",
+                "amount": "1",
+                "date": "2026-01-05",
+                "document_ref": "X",
+            },
+        ).status_code
+        == 403
+    )
     client.force_login(users.auditor)
-    assert client.get(reverse("programs:detail", args=[programme.code])).context[
-        "budget_form"] is None
+    assert (
+        client.get(reverse("programs:detail", args=[programme.code])).context["budget_form"] is None
+    )

@@ -69,8 +69,9 @@ def test_nik_disagreeing_with_sex_is_reported_on_nik(client, users):
 def test_duplicate_nik_is_a_field_error(client, users, make_worker):
     existing = make_worker()
     client.force_login(users.operator)
-    response = client.post(reverse("registry:create"),
-                           _form_data(nik=existing.nik, birth_date="1985-08-17"))
+    response = client.post(
+        reverse("registry:create"), _form_data(nik=existing.nik, birth_date="1985-08-17")
+    )
     assert "NIK ini sudah terdaftar" in response.context["form"].errors["nik"][0]
 
 
@@ -88,14 +89,18 @@ def test_operator_gets_404_for_worker_of_another_village(client, users, make_wor
     assert client.get(reverse(name, args=[other.pk])).status_code == 404
 
 
-def test_operator_cannot_edit_or_propose_worker_of_another_village(client, users, make_worker,
-                                                                   programme):
+def test_operator_cannot_edit_or_propose_worker_of_another_village(
+    client, users, make_worker, programme
+):
     other = make_worker(village=DESA_B, name="Orang Busui")
     client.force_login(users.operator)
-    edit = client.post(reverse("registry:edit", args=[other.pk]),
-                       _form_data(name="Diubah", nik=other.nik, birth_date="1985-08-17"))
-    propose = client.post(reverse("registry:propose", args=[other.pk]),
-                          {"programme": programme.code})
+    edit = client.post(
+        reverse("registry:edit", args=[other.pk]),
+        _form_data(name="Diubah", nik=other.nik, birth_date="1985-08-17"),
+    )
+    propose = client.post(
+        reverse("registry:propose", args=[other.pk]), {"programme": programme.code}
+    )
     assert (edit.status_code, propose.status_code) == (404, 404)
     other.refresh_from_db()
     assert other.name == "Orang Busui"
@@ -181,8 +186,10 @@ def test_detail_shows_enrolments_and_audit_history(client, users, make_worker, p
 def test_operator_edits_worker(client, users, make_worker):
     worker = make_worker(by=users.operator)
     client.force_login(users.operator)
-    response = client.post(reverse("registry:edit", args=[worker.pk]), _form_data(
-        nik=worker.nik, birth_date="1985-08-17", name="Nama Baru", status="aktif"))
+    response = client.post(
+        reverse("registry:edit", args=[worker.pk]),
+        _form_data(nik=worker.nik, birth_date="1985-08-17", name="Nama Baru", status="aktif"),
+    )
     assert response.status_code == 302
     worker.refresh_from_db()
     assert worker.name == "Nama Baru"
@@ -191,8 +198,9 @@ def test_operator_edits_worker(client, users, make_worker):
 def test_operator_proposes_worker_from_detail_page(client, users, make_worker, programme):
     worker = make_worker(by=users.operator)
     client.force_login(users.operator)
-    response = client.post(reverse("registry:propose", args=[worker.pk]),
-                           {"programme": programme.code}, follow=True)
+    response = client.post(
+        reverse("registry:propose", args=[worker.pk]), {"programme": programme.code}, follow=True
+    )
     assert Enrolment.objects.get(worker=worker).status == Enrolment.Status.PROPOSED
     assert "diusulkan ke program PASER-2026" in response.content.decode()
 
@@ -200,16 +208,16 @@ def test_operator_proposes_worker_from_detail_page(client, users, make_worker, p
 def test_ineligible_proposal_shows_the_reason(client, users, make_worker, programme):
     worker = make_worker(by=users.operator, occupation="ojek")  # a PPU occupation, not Paser's
     client.force_login(users.operator)
-    response = client.post(reverse("registry:propose", args=[worker.pk]),
-                           {"programme": programme.code})
+    response = client.post(
+        reverse("registry:propose", args=[worker.pk]), {"programme": programme.code}
+    )
     assert response.status_code == 422
     assert "tidak termasuk daftar pekerjaan program PASER-2026" in response.content.decode()
     assert not Enrolment.objects.exists()
 
 
 @pytest.mark.parametrize("role", ["leader", "auditor"])
-def test_read_only_roles_see_workers_but_cannot_write(client, users, make_worker, programme,
-                                                      role):
+def test_read_only_roles_see_workers_but_cannot_write(client, users, make_worker, programme, role):
     worker = make_worker()
     client.force_login(getattr(users, role))
     detail = client.get(reverse("registry:detail", args=[worker.pk]))
@@ -219,8 +227,12 @@ def test_read_only_roles_see_workers_but_cannot_write(client, users, make_worker
     assert reverse("registry:propose", args=[worker.pk]) not in html
     assert client.get(reverse("registry:create")).status_code == 403
     assert client.post(reverse("registry:create"), _form_data()).status_code == 403
-    assert client.post(reverse("registry:propose", args=[worker.pk]),
-                       {"programme": programme.code}).status_code == 403
+    assert (
+        client.post(
+            reverse("registry:propose", args=[worker.pk]), {"programme": programme.code}
+        ).status_code
+        == 403
+    )
     assert Worker.objects.count() == 1 and not Enrolment.objects.exists()
 
 

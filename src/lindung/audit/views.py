@@ -12,8 +12,12 @@ from lindung.core.errors import ScopeDenied
 from lindung.registry.views import is_htmx_partial
 
 PAGE_SIZE = 50
-OBJECT_TYPES = [("", _("Semua jenis data")), ("worker", _("Pekerja")),
-                ("enrolment", _("Kepesertaan")), ("programme", _("Program"))]
+OBJECT_TYPES = [
+    ("", _("Semua jenis data")),
+    ("worker", _("Pekerja")),
+    ("enrolment", _("Kepesertaan")),
+    ("programme", _("Program")),
+]
 
 
 def event_list_view(request: HttpRequest) -> HttpResponse:
@@ -27,8 +31,13 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
     except ScopeDenied as e:
         raise PermissionDenied(e.message) from e
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page_obj": page, "q": q, "object_type": object_type,
-               "object_types": OBJECT_TYPES, "filtered": bool(q or object_type)}
+    context = {
+        "page_obj": page,
+        "q": q,
+        "object_type": object_type,
+        "object_types": OBJECT_TYPES,
+        "filtered": bool(q or object_type),
+    }
     template = "audit/_event_table.html" if is_htmx_partial(request) else "audit/event_list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])

@@ -31,14 +31,20 @@ def programme_quotas(*, user: User) -> QuerySet[Programme]:
 def workers_by_district(*, user: User) -> list[dict[str, object]]:
     """[{code, name, n}] per kecamatan, largest first (active workers)."""
     rows = list(
-        workers_for(user=user).filter(status=Worker.Status.ACTIVE)
+        workers_for(user=user)
+        .filter(status=Worker.Status.ACTIVE)
         .annotate(district=Substr("village_id", 1, DISTRICT_CODE_LENGTH))
-        .values("district").annotate(n=Count("id")).order_by("-n", "district")
+        .values("district")
+        .annotate(n=Count("id"))
+        .order_by("-n", "district")
     )
     names = Region.objects.in_bulk([r["district"] for r in rows])
     return [
-        {"code": r["district"], "n": r["n"],
-         "name": names[r["district"]].name if r["district"] in names else r["district"]}
+        {
+            "code": r["district"],
+            "n": r["n"],
+            "name": names[r["district"]].name if r["district"] in names else r["district"],
+        }
         for r in rows
     ]
 
@@ -46,6 +52,9 @@ def workers_by_district(*, user: User) -> list[dict[str, object]]:
 def workers_by_occupation(*, user: User) -> list[dict[str, object]]:
     """[{name, n}] per occupation, largest first (active workers)."""
     return list(
-        workers_for(user=user).filter(status=Worker.Status.ACTIVE)
-        .values("occupation__name").annotate(n=Count("id")).order_by("-n", "occupation__name")
+        workers_for(user=user)
+        .filter(status=Worker.Status.ACTIVE)
+        .values("occupation__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "occupation__name")
     )

@@ -13,14 +13,20 @@ def home(request: HttpRequest) -> HttpResponse:
     counts = selectors.enrolments_by_status(user=user)
     by_district = selectors.workers_by_district(user=user)
     by_occupation = selectors.workers_by_occupation(user=user)
-    return render(request, "monitoring/home.html", {
-        "worker_count": selectors.worker_count(user=user),
-        "status_counts": [(s, label, counts.get(s, 0)) for s, label in Enrolment.Status.choices],
-        "open_count": sum(counts.get(s, 0) for s in Enrolment.OPEN),
-        "active_count": counts.get(Enrolment.Status.ACTIVE, 0),
-        "programmes": selectors.programme_quotas(user=user),
-        "by_district": by_district,
-        "by_district_max": max((r["n"] for r in by_district), default=0),
-        "by_occupation": by_occupation,
-        "by_occupation_max": max((r["n"] for r in by_occupation), default=0),
-    })
+    return render(
+        request,
+        "monitoring/home.html",
+        {
+            "worker_count": selectors.worker_count(user=user),
+            "status_counts": [
+                (s, label, counts.get(s, 0)) for s, label in Enrolment.Status.choices
+            ],
+            "open_count": sum(counts.get(s, 0) for s in Enrolment.OPEN),
+            "active_count": counts.get(Enrolment.Status.ACTIVE, 0),
+            "programmes": selectors.programme_quotas(user=user),
+            "by_district": by_district,
+            "by_district_max": max((r["n"] for r in by_district), default=0),
+            "by_occupation": by_occupation,
+            "by_occupation_max": max((r["n"] for r in by_occupation), default=0),
+        },
+    )

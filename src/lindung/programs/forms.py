@@ -14,7 +14,9 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 
 def _date_field(label: str, *, required: bool = True) -> forms.DateField:
     return forms.DateField(
-        label=label, required=required, input_formats=DATE_INPUT_FORMATS,
+        label=label,
+        required=required,
+        input_formats=DATE_INPUT_FORMATS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
@@ -23,8 +25,9 @@ class BudgetLineForm(forms.Form):
     kind = forms.ChoiceField(label=_("Jenis"), choices=BudgetLine.Kind.choices)
     amount = forms.IntegerField(label=_("Jumlah (Rp)"), min_value=0)
     date = _date_field(_("Tanggal"))
-    document_ref = forms.CharField(label=_("Nomor dokumen"), max_length=120,
-                                   help_text=_("Mis. nomor Perda APBD / DPA"))
+    document_ref = forms.CharField(
+        label=_("Nomor dokumen"), max_length=120, help_text=_("Mis. nomor Perda APBD / DPA")
+    )
     note = forms.CharField(label=_("Catatan"), max_length=250, required=False)
 
 
@@ -51,8 +54,14 @@ class EndForm(forms.Form):
 
 
 class EnrolmentFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("Semua status")), *Enrolment.Status.choices])
-    q = forms.CharField(label=_("Cari"), required=False, max_length=50,
-                        widget=forms.TextInput(attrs={"type": "search",
-                                                      "placeholder": _("NIK (awal) atau nama")}))
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Semua status")), *Enrolment.Status.choices],
+    )
+    q = forms.CharField(
+        label=_("Cari"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("NIK (awal) atau nama")}),
+    )

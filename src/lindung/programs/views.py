@@ -50,8 +50,9 @@ def _get_programme(request: HttpRequest, code: str) -> Programme:
 def _can_manage(request: HttpRequest, programme: Programme) -> bool:
     """Managing a programme needs the role and the sponsoring region inside the user's scope
     (a kabupaten admin sees the province's programme but does not manage it)."""
-    return (can(request.user, Action.PROGRAMME_MANAGE)
-            and scope_of(request.user).covers(programme.region_id))
+    return can(request.user, Action.PROGRAMME_MANAGE) and scope_of(request.user).covers(
+        programme.region_id
+    )
 
 
 def programme_list_view(request: HttpRequest) -> HttpResponse:
@@ -59,16 +60,25 @@ def programme_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/programme_list.html", {"programmes": programmes})
 
 
-def _programme_page(request: HttpRequest, programme: Programme,
-                    budget_form: BudgetLineForm | None = None, status: int = 200) -> HttpResponse:
+def _programme_page(
+    request: HttpRequest,
+    programme: Programme,
+    budget_form: BudgetLineForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     user = request.user
     filters = EnrolmentFilterForm(request.GET or None)
     filters.is_valid()
     chosen = getattr(filters, "cleaned_data", {})
-    enrolments = enrolment_list(user=user, programme=programme, status=chosen.get("status", ""),
-                                q=(chosen.get("q") or "").strip())
+    enrolments = enrolment_list(
+        user=user,
+        programme=programme,
+        status=chosen.get("status", ""),
+        q=(chosen.get("q") or "").strip(),
+    )
     page = Paginator(enrolments.order_by("-proposed_at", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+        request.GET.get("page")
+    )
     context: dict[str, Any] = {
         "programme": programme,
         "filters": filters,
@@ -80,17 +90,21 @@ def _programme_page(request: HttpRequest, programme: Programme,
         response = render(request, "programs/_enrolment_table.html", context)
     else:
         can_manage = _can_manage(request, programme)
-        context.update({
-            "status_counts": [
-                (s, label, n) for (s, label), n in zip(
-                    Enrolment.Status.choices,
-                    enrolment_status_counts(user=user, programme=programme).values(),
-                    strict=True)
-            ],
-            "budget_lines": programme.budget_lines.all(),
-            "can_manage": can_manage,
-            "budget_form": budget_form or (BudgetLineForm() if can_manage else None),
-        })
+        context.update(
+            {
+                "status_counts": [
+                    (s, label, n)
+                    for (s, label), n in zip(
+                        Enrolment.Status.choices,
+                        enrolment_status_counts(user=user, programme=programme).values(),
+                        strict=True,
+                    )
+                ],
+                "budget_lines": programme.budget_lines.all(),
+                "can_manage": can_manage,
+                "budget_form": budget_form or (BudgetLineForm() if can_manage else None),
+            }
+        )
         response = render(request, "programs/programme_detail.html", context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -150,14 +164,18 @@ def _run_action(request: HttpRequest, enrolment: Enrolment, action: str) -> form
         elif action == "reject":
             services.enrolment_reject(enrolment=enrolment, by=user, reason=data["reason"])
         elif action == "register":
-            services.enrolment_register(enrolment=enrolment, by=user,
-                                        kpj_number=data["kpj_number"],
-                                        registration_date=data["registration_date"])
+            services.enrolment_register(
+                enrolment=enrolment,
+                by=user,
+                kpj_number=data["kpj_number"],
+                registration_date=data["registration_date"],
+            )
         elif action == "activate":
             services.enrolment_activate(enrolment=enrolment, by=user)
         else:
-            services.enrolment_end(enrolment=enrolment, by=user, reason=data["reason"],
-                                   end_date=data.get("end_date"))
+            services.enrolment_end(
+                enrolment=enrolment, by=user, reason=data["reason"], end_date=data.get("end_date")
+            )
     except ScopeDenied as e:
         raise PermissionDenied(e.message) from e
     except DomainError as e:
@@ -180,17 +198,28 @@ def enrolment_action_view(request: HttpRequest, pk: int, action: str) -> HttpRes
     errors = [str(m) for msgs in failed.errors.values() for m in msgs] if failed else []
     if is_htmx_partial(request):
         enrolment = enrolment_list(user=request.user).get(pk=enrolment.pk)
-        return render(request, "programs/_enrolment_row.html", {
-            "e": enrolment, "row_errors": errors, "row_done": not errors,
-            **_action_context(request),
-        })
+        return render(
+            request,
+            "programs/_enrolment_row.html",
+            {
+                "e": enrolment,
+                "row_errors": errors,
+                "row_done": not errors,
+                **_action_context(request),
+            },
+        )
     if errors:
         for message in errors:
             messages.error(request, f"{enrolment.worker.name}: {message}")
     else:
-        messages.success(request, _("%(name)s: status kini %(status)s.") % {
-            "name": enrolment.worker.name,
-            "status": Enrolment.objects.get(pk=enrolment.pk).get_status_display()})
+        messages.success(
+            request,
+            _("%(name)s: status kini %(status)s.")
+            % {
+                "name": enrolment.worker.name,
+                "status": Enrolment.objects.get(pk=enrolment.pk).get_status_display(),
+            },
+        )
     return redirect("programs:detail", code=enrolment.programme.code)
 
 
@@ -201,13 +230,17 @@ def bulk_verify_view(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied(_("Peran Anda tidak berwenang memverifikasi usulan."))
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
     # Only enrolments of this programme inside the user's scope; other ids are ignored.
-    visible = list(enrolment_list(user=request.user, programme=programme)
-                   .filter(pk__in=ids).values_list("pk", flat=True))
+    visible = list(
+        enrolment_list(user=request.user, programme=programme)
+        .filter(pk__in=ids)
+        .values_list("pk", flat=True)
+    )
     if not visible:
         messages.warning(request, _("Pilih dulu usulan yang akan diverifikasi."))
         return redirect("programs:detail", code=programme.code)
-    done, problems = services.enrolments_transition_many(enrolment_ids=visible, by=request.user,
-                                                         action="verify")
+    done, problems = services.enrolments_transition_many(
+        enrolment_ids=visible, by=request.user, action="verify"
+    )
     if done:
         messages.success(request, _("%(n)s usulan diverifikasi.") % {"n": done})
     for problem in problems[:10]:

@@ -26,32 +26,46 @@ class VillageChoiceField(forms.ModelChoiceField):
 
 class WorkerForm(forms.Form):
     nik = forms.CharField(
-        label=_("NIK"), max_length=30,
+        label=_("NIK"),
+        max_length=30,
         help_text=_("16 digit sesuai KTP."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    name = forms.CharField(label=_("Nama lengkap"), max_length=150,
-                           help_text=_("Sesuai KTP."))
-    sex = forms.ChoiceField(label=_("Jenis kelamin"),
-                            choices=[("", _("— pilih —")), *Worker.Sex.choices])
+    name = forms.CharField(label=_("Nama lengkap"), max_length=150, help_text=_("Sesuai KTP."))
+    sex = forms.ChoiceField(
+        label=_("Jenis kelamin"), choices=[("", _("— pilih —")), *Worker.Sex.choices]
+    )
     birth_place = forms.CharField(label=_("Tempat lahir"), max_length=80, required=False)
     birth_date = forms.DateField(
-        label=_("Tanggal lahir"), input_formats=DATE_INPUT_FORMATS,
+        label=_("Tanggal lahir"),
+        input_formats=DATE_INPUT_FORMATS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     kk_number = forms.CharField(
-        label=_("No. KK"), max_length=30, required=False,
+        label=_("No. KK"),
+        max_length=30,
+        required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    village = VillageChoiceField(label=_("Desa/kelurahan domisili"),
-                                 queryset=Region.objects.none(), empty_label=_("— pilih —"))
+    village = VillageChoiceField(
+        label=_("Desa/kelurahan domisili"),
+        queryset=Region.objects.none(),
+        empty_label=_("— pilih —"),
+    )
     address = forms.CharField(label=_("Alamat"), max_length=250, required=False)
-    phone = forms.CharField(label=_("Nomor HP"), max_length=20, required=False,
-                            widget=forms.TextInput(attrs={"inputmode": "tel"}))
-    occupation = forms.ModelChoiceField(label=_("Pekerjaan"), queryset=occupations_current(),
-                                        empty_label=_("— pilih —"))
+    phone = forms.CharField(
+        label=_("Nomor HP"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+    occupation = forms.ModelChoiceField(
+        label=_("Pekerjaan"), queryset=occupations_current(), empty_label=_("— pilih —")
+    )
     declared_income = forms.IntegerField(
-        label=_("Penghasilan per bulan (Rp)"), required=False, min_value=0,
+        label=_("Penghasilan per bulan (Rp)"),
+        required=False,
+        min_value=0,
         help_text=_("Dasar iuran JKK. Kosongkan untuk memakai nilai bawaan."),
     )
 
@@ -75,28 +89,37 @@ class WorkerFilterForm(forms.Form):
     """Search and filters of the worker list; every choice lies inside the user's scope."""
 
     q = forms.CharField(
-        label=_("Cari"), required=False,
-        widget=forms.TextInput(attrs={"type": "search",
-                                      "placeholder": _("NIK (awal) atau nama"),
-                                      "autocomplete": "off"}),
+        label=_("Cari"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("NIK (awal) atau nama"),
+                "autocomplete": "off",
+            }
+        ),
     )
     kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
     desa = forms.ChoiceField(label=_("Desa/kelurahan"), required=False)
     pekerjaan = forms.ChoiceField(label=_("Pekerjaan"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("Semua status")), *Worker.Status.choices])
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Semua status")), *Worker.Status.choices]
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         scope = scope_of(user)
         districts = regions_in_scope(scope=scope, level=Region.Level.DISTRICT).order_by("name")
         self.fields["kecamatan"].choices = [("", _("Semua kecamatan"))] + [
-            (r.code, r.name) for r in districts]
+            (r.code, r.name) for r in districts
+        ]
         villages = villages_in_scope(scope=scope).order_by("parent__name", "name")
         self.fields["desa"].choices = [("", _("Semua desa/kelurahan"))] + [
-            (r.code, f"{r.name} ({r.parent.name})" if r.parent_id else r.name) for r in villages]
+            (r.code, f"{r.name} ({r.parent.name})" if r.parent_id else r.name) for r in villages
+        ]
         self.fields["pekerjaan"].choices = [("", _("Semua pekerjaan"))] + [
-            (o.code, o.name) for o in occupations_current()]
+            (o.code, o.name) for o in occupations_current()
+        ]
 
     def filters(self) -> dict[str, str]:
         """Selector keyword arguments from the valid part of the input (an out-of-scope code

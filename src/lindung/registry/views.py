@@ -31,8 +31,10 @@ PAGE_SIZE = 50
 
 def is_htmx_partial(request: HttpRequest) -> bool:
     """An htmx request for a fragment (not a history restore, which needs the whole page)."""
-    return (request.headers.get("HX-Request") == "true"
-            and request.headers.get("HX-History-Restore-Request") != "true")
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
 
 
 def add_domain_errors(form: forms.Form, error: DomainError) -> None:
@@ -58,8 +60,9 @@ def worker_list_view(request: HttpRequest) -> HttpResponse:
     workers = worker_search(user=request.user, **form.filters())
     page = Paginator(workers, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page_obj": page, "filtered": any(form.filters().values())}
-    template = "registry/_worker_table.html" if is_htmx_partial(request) else (
-        "registry/worker_list.html")
+    template = (
+        "registry/_worker_table.html" if is_htmx_partial(request) else ("registry/worker_list.html")
+    )
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -74,8 +77,9 @@ def worker_create_view(request: HttpRequest) -> HttpResponse:
         except DomainError as e:  # ValidationFailed and ScopeDenied included
             add_domain_errors(form, e)
         else:
-            messages.success(request, _("Pekerja %(name)s berhasil didaftarkan.")
-                             % {"name": worker.name})
+            messages.success(
+                request, _("Pekerja %(name)s berhasil didaftarkan.") % {"name": worker.name}
+            )
             return redirect("registry:detail", pk=worker.pk)
     return render(request, "registry/worker_form.html", {"form": form, "worker": None})
 
@@ -98,25 +102,36 @@ def worker_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "registry/worker_form.html", {"form": form, "worker": worker})
 
 
-def _detail(request: HttpRequest, worker: Worker, propose_form: ProposeForm | None = None,
-            status: int = 200) -> HttpResponse:
+def _detail(
+    request: HttpRequest, worker: Worker, propose_form: ProposeForm | None = None, status: int = 200
+) -> HttpResponse:
     user = request.user
     enrolments = enrolment_list(user=user).filter(worker=worker).order_by("-proposed_at")
     # The worker's own changes and those of the worker's enrolments, in one query.
-    history = reduce(operator.or_, [
-        history_of(user=user, object_type="worker", object_id=str(worker.pk)),
-        *(history_of(user=user, object_type="enrolment", object_id=str(e.pk))
-          for e in enrolments),
-    ]).order_by("-at", "-id")[:100]
+    history = reduce(
+        operator.or_,
+        [
+            history_of(user=user, object_type="worker", object_id=str(worker.pk)),
+            *(
+                history_of(user=user, object_type="enrolment", object_id=str(e.pk))
+                for e in enrolments
+            ),
+        ],
+    ).order_by("-at", "-id")[:100]
     if propose_form is None and can(user, Action.ENROLMENT_PROPOSE):
         propose_form = ProposeForm(programmes=programmes_for(user=user))
-    return render(request, "registry/worker_detail.html", {
-        "worker": worker,
-        "enrolments": enrolments,
-        "history": history,
-        "propose_form": propose_form,
-        "can_edit": can(user, Action.WORKER_EDIT),
-    }, status=status)
+    return render(
+        request,
+        "registry/worker_detail.html",
+        {
+            "worker": worker,
+            "enrolments": enrolments,
+            "history": history,
+            "propose_form": propose_form,
+            "can_edit": can(user, Action.WORKER_EDIT),
+        },
+        status=status,
+    )
 
 
 def worker_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -140,7 +155,10 @@ def worker_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
             for err in getattr(e, "errors", [e]):
                 form.add_error(None, err.message)
         else:
-            messages.success(request, _("%(name)s diusulkan ke program %(code)s.")
-                             % {"name": worker.name, "code": programme.code})
+            messages.success(
+                request,
+                _("%(name)s diusulkan ke program %(code)s.")
+                % {"name": worker.name, "code": programme.code},
+            )
             return redirect("registry:detail", pk=worker.pk)
     return _detail(request, worker, propose_form=form, status=422)

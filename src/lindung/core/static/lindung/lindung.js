@@ -15,3 +15,11 @@ document.addEventListener("change", function (event) {
       .forEach(function (b) { if (b !== box) b.checked = box.checked; });
   }
 });
+document.addEventListener("htmx:configRequest", function (event) {
+  // Live search and filters: leave empty fields out, so the pushed URL stays short and shareable.
+  if (event.detail.verb !== "get") return;
+  var params = event.detail.parameters;
+  Object.keys(params).forEach(function (key) {
+    if (params[key] === "") delete params[key];
+  });
+});
