@@ -147,6 +147,10 @@ class Bill(models.Model):
         return self.total - self.paid_amount
 
     @property
+    def overpaid(self) -> int:
+        return max(self.paid_amount - self.total, 0)
+
+    @property
     def is_settled(self) -> bool:
         return self.total > 0 and self.paid_amount >= self.total
 

@@ -84,6 +84,11 @@ def payment_shortfall(payment: Payment) -> int:
     return sum(max(total - paid, 0) for total, paid in rows)
 
 
+def enrolment_by_kpj(*, user: User, programme: Programme, kpj_number: str) -> Enrolment | None:
+    return (scope_queryset(Enrolment.objects.all(), scope_of(user))
+            .filter(programme=programme, kpj_number=kpj_number.strip()).first())
+
+
 def bill_lines(*, bill: Bill) -> QuerySet[BillLine]:
     return (BillLine.objects.filter(bill=bill)
             .select_related("enrolment__worker", "enrolment__worker__village")

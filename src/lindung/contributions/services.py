@@ -160,6 +160,22 @@ def _check_month(programme: Programme, month: dt.date) -> dt.date:
     return month
 
 
+def bill_generate_check(*, by: User, programme: Programme, month: dt.date) -> dt.date:
+    """The checks of `bill_generate` without writing, so a page can refuse at once what the
+    background task would refuse later. Returns the month's first day."""
+    authorize(by, Action.PROGRAMME_MANAGE, programme.region_id)
+    month = _check_month(programme, month)
+    funder, _region = funder_of(programme)
+    if Bill.objects.filter(programme=programme, month=month, funder=funder,
+                           paid_at__isnull=False).exists():
+        raise DomainError(
+            _("Tagihan %(code)s bulan %(month)s sudah lunas dan terkunci. Koreksi hanya melalui "
+              "baris penyesuaian.") % {"code": programme.code, "month": f"{month:%m/%Y}"},
+            code="bill_locked")
+    rates_for(programme, month)
+    return month
+
+
 @transaction.atomic
 def bill_generate(*, by: User, programme: Programme, month: dt.date) -> Bill:
     """Create or regenerate the bill of `programme` for `month`.

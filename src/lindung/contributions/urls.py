@@ -1,2 +1,19 @@
+from django.urls import path, re_path
+
+from lindung.contributions import views
+
 app_name = "contributions"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.home_view, name="home"),
+    path("tarif/", views.rates_view, name="rates"),
+    path("tagihan/<int:pk>/", views.bill_view, name="bill"),
+    path("tagihan/<int:pk>/penyesuaian/", views.bill_adjust_view, name="bill_adjust"),
+    re_path(r"^tagihan/(?P<pk>[0-9]+)/laporan\.(?P<fmt>xlsx|pdf)$", views.statement_view,
+            name="statement"),
+    path("program/<slug:code>/", views.programme_view, name="programme"),
+    path("program/<slug:code>/tagihan/", views.bill_generate_view, name="bill_generate"),
+    path("program/<slug:code>/pembayaran/", views.payment_create_view, name="payment_create"),
+    path("program/<slug:code>/putus/", views.lapses_apply_view, name="lapses_apply"),
+    path("program/<slug:code>/status/", views.coverage_view, name="coverage"),
+]

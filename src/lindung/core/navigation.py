@@ -9,5 +9,8 @@ NAV: list[tuple[str, object, str | None]] = [
     ("home", _("Beranda"), None),
     ("registry:list", _("Pekerja"), None),
     ("programs:list", _("Program"), None),
+    ("contributions:home", _("Iuran & anggaran"), None),
+    ("imports:upload", _("Impor Excel"), "worker_edit"),
+    ("imports:bpjs", _("Data BPJS"), "enrolment_register"),
     ("audit:list", _("Jejak audit"), "audit_read"),
 ]

@@ -1,0 +1,59 @@
+"""Rates are edited here by an administrator (dated rows: add a row with a new `valid_from`
+rather than changing an old one, so the history stays readable). Bills and payments are shown
+read-only: they change only through the services."""
+
+from django.contrib import admin
+
+from lindung.contributions.models import (
+    BenefitPackage,
+    Bill,
+    Payment,
+    ProgrammePackage,
+    RateComponent,
+)
+
+
+class RateComponentInline(admin.TabularInline):
+    model = RateComponent
+    extra = 1
+
+
+@admin.register(BenefitPackage)
+class BenefitPackageAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "is_default"]
+    inlines = [RateComponentInline]
+
+
+@admin.register(RateComponent)
+class RateComponentAdmin(admin.ModelAdmin):
+    list_display = ["package", "component", "valid_from", "percent", "flat_amount",
+                    "amount_min", "amount_max"]
+    list_filter = ["package", "component"]
+
+
+@admin.register(ProgrammePackage)
+class ProgrammePackageAdmin(admin.ModelAdmin):
+    list_display = ["programme", "package"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+
+@admin.register(Bill)
+class BillAdmin(ReadOnlyAdmin):
+    list_display = ["programme", "month", "funder", "line_count", "total", "paid_amount",
+                    "paid_at"]
+    list_filter = ["funder", "month"]
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["programme", "paid_on", "reference", "amount", "allocated"]

@@ -1,0 +1,75 @@
+"""Forms of the contribution pages. Business checks stay in contributions.services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lindung.contributions.models import Payment
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
+
+
+class MonthField(forms.CharField):
+    """A month typed as YYYY-MM (the browser's month picker) or MM/YYYY."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
+
+    def to_python(self, value: str | None) -> dt.date | None:  # type: ignore[override]
+        value = (super().to_python(value) or "").strip()
+        if not value:
+            return None
+        for fmt in ("%Y-%m", "%m/%Y", "%m-%Y"):
+            try:
+                return dt.datetime.strptime(value, fmt).date()
+            except ValueError:
+                continue
+        raise forms.ValidationError(_("Tulis bulan sebagai TTTT-BB, mis. 2026-03."))
+
+    def prepare_value(self, value: object) -> object:
+        return value.strftime("%Y-%m") if isinstance(value, dt.date) else value
+
+
+def _date_field(label: str) -> forms.DateField:
+    return forms.DateField(label=label, input_formats=DATE_INPUT_FORMATS,
+                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+
+class BillForm(forms.Form):
+    month = MonthField(label=_("Bulan iuran"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["month"].initial = timezone.localdate().replace(day=1)
+
+
+class PaymentForm(forms.Form):
+    paid_on = _date_field(_("Tanggal bayar"))
+    amount = forms.IntegerField(label=_("Jumlah (Rp)"), min_value=1)
+    reference = forms.CharField(label=_("Nomor SP2D"), max_length=80)
+    first_month = MonthField(label=_("Untuk bulan"))
+    months_covered = forms.TypedChoiceField(label=_("Dibayar untuk"), coerce=int,
+                                            choices=Payment.MonthsCovered.choices, initial=1)
+    note = forms.CharField(label=_("Catatan"), max_length=250, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["paid_on"].initial = today
+        self.fields["first_month"].initial = today.replace(day=1)
+
+
+class AdjustmentForm(forms.Form):
+    amount = forms.IntegerField(label=_("Jumlah (Rp)"),
+                                help_text=_("Negatif untuk pengurangan (kelebihan tagih)."))
+    reason = forms.CharField(label=_("Alasan"), max_length=250)
+    kpj_number = forms.CharField(label=_("Nomor KPJ peserta"), max_length=20, required=False,
+                                 help_text=_("Isi bila penyesuaian untuk satu peserta."))
+
+
+class CoverageFilterForm(forms.Form):
+    bulan = MonthField(label=_("Bulan"), required=False)
+    belum = forms.BooleanField(label=_("Hanya yang belum dibayar"), required=False)
