@@ -17,9 +17,15 @@ def programmes_for(*, user: User) -> QuerySet[Programme]:
 
 
 def programme_list(*, user: User) -> QuerySet[Programme]:
+    # Subqueries, not joins: joining enrolments and budget lines together multiplies the rows,
+    # and Sum(distinct=True) would drop a second budget line of the same amount.
+    used = (Enrolment.objects.filter(programme=OuterRef("pk"), status__in=Enrolment.OPEN)
+            .values("programme").annotate(n=Count("id")).values("n"))
+    budget = (BudgetLine.objects.filter(programme=OuterRef("pk"))
+              .values("programme").annotate(total=Sum("amount")).values("total"))
     return programmes_for(user=user).annotate(
-        used=Count("enrolments", filter=Q(enrolments__status__in=Enrolment.OPEN)),
-        budget_total=Sum("budget_lines__amount", distinct=True),
+        used=Coalesce(Subquery(used), 0),
+        budget_total=Subquery(budget),
     )
 
 
