@@ -231,3 +231,13 @@ def test_admin_may_move_a_worker_between_villages_of_the_regency(users, make_wor
     worker_update(worker=w, by=users.admin, village=Region.objects.get(code=DESA_B))
     ev = AuditEvent.objects.get(action="update", object_id=str(w.pk))
     assert ev.changes == {"village": [DESA_A, DESA_B]}
+
+
+def test_update_to_an_unknown_status_is_refused(users, make_worker):
+    w = make_worker()
+    with pytest.raises(ValidationFailed) as exc:
+        worker_update(worker=w, by=users.admin, status="bogus")
+    assert field_codes(exc.value) == {"status": "status_invalid"}
+    worker_update(worker=w, by=users.admin, status=Worker.Status.MOVED)
+    w.refresh_from_db()
+    assert w.status == "pindah"

@@ -88,6 +88,9 @@ def _clean(data: dict[str, Any], *, today: dt.date) -> tuple[dict[str, Any], lis
         if out["declared_income"] <= 0:
             errors.append(DomainError(_("Penghasilan per bulan harus lebih dari Rp0."),
                                       code="income_invalid", field="declared_income"))
+    if "status" in data and data["status"] not in Worker.Status.values:
+        errors.append(DomainError(_("Pilih status pekerja dari daftar."),
+                                  code="status_invalid", field="status"))
     out["address"] = " ".join(str(data.get("address") or "").split())
     out["birth_place"] = rules.normalise_name(data.get("birth_place"))
     return out, errors
