@@ -152,6 +152,11 @@ def test_two_digit_year_is_the_most_recent_year_not_in_the_future():
     assert parse("6401010101000001").birth_date.year == 2000
 
 
+def test_birth_date_later_this_year_belongs_to_the_last_century():
+    assert parse("6401013112260001").birth_date == dt.date(1926, 12, 31)
+    assert parse("6401010106260001").birth_date == dt.date(2026, 6, 1)
+
+
 # --- nik_mismatch ------------------------------------------------------------------------------
 
 

@@ -66,12 +66,18 @@ def _birth_from_digits(ddmmyy: str, today: dt.date) -> tuple[dt.date, str] | Non
     if day > 40:
         day -= 40
         sex = "P"
-    # Two-digit year: the most recent year not in the future.
-    year = 2000 + yy if 2000 + yy <= today.year else 1900 + yy
+    # Two-digit year: the most recent birth date not in the future ('311226' read on
+    # 25 Nov 2026 is 31 Dec 1926, not a date next month).
     try:
-        return dt.date(year, month, day), sex
+        birth = dt.date(2000 + yy, month, day)
     except ValueError:
-        return None
+        birth = None
+    if birth is None or birth > today:
+        try:
+            birth = dt.date(1900 + yy, month, day)
+        except ValueError:  # not a real date (29 Feb 1900 included)
+            return None
+    return birth, sex
 
 
 def parse_nik(raw: object, *, today: dt.date | None = None,
