@@ -17,10 +17,11 @@ $(STAMP): $(VENV)/bin/python requirements.lock pyproject.toml package.json packa
 	$(PY) -m pip install --quiet -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	npm ci --silent --no-audit --no-fund
-	$(PY) scripts/compile_messages.py
 	touch $(STAMP)
 
+# Translations are compiled from the .po files on every install (a second, no download).
 install: $(STAMP)
+	@$(PY) scripts/compile_messages.py
 
 demo: install
 	$(VENV)/bin/lindung migrate --noinput
