@@ -31,7 +31,7 @@ from lindung.contributions.services import (
     programme_package,
 )
 from lindung.core.selectors import parameter_int
-from lindung.programs.models import BudgetLine, Enrolment, EnrolmentMonth, Programme
+from lindung.programs.models import BudgetLine, Enrolment, Programme
 from lindung.programs.rules import add_months, month_start, months_between
 from lindung.regions.models import Region
 from lindung.regions.scope import scope_queryset
@@ -126,55 +126,60 @@ class CoverageSummary:
         return self.counts.get(rules.Coverage.LAPSED, 0)
 
 
-def _billable_sql() -> str:
-    return "(e.status = %s OR (e.status = %s AND e.activated_at IS NOT NULL))"
-
-
 def coverage_summary(*, user: User, programme: Programme, month: dt.date,
                      on: dt.date | None = None) -> CoverageSummary:
     """Coverage status of every enrolment of `programme` holding `month`, counted in one
-    grouped query: enrolments sharing the same start and last paid month share a status."""
+    grouped query: enrolments that share their start and the set of paid months among the
+    last four share a status.
+
+    A payment older than four months before `month` cannot change a status (four unpaid months
+    follow it), so only the paid bills of those months are joined, each through the unique
+    (bill, enrolment) index: one probe per enrolment and bill, no per-enrolment aggregate."""
     programme = programmes_for(user=user).get(pk=programme.pk)
     on = on or timezone.localdate()
     month = month_start(month)
-    ops = connection.ops
+    d = connection.ops.adapt_datefield_value
     lookback = add_months(month, -(rules.ARREARS_MAX_MONTHS + 1))
-    e, m = Enrolment._meta.db_table, EnrolmentMonth._meta.db_table
-    line, bill, adj = (BillLine._meta.db_table, Bill._meta.db_table,
-                       BillAdjustment._meta.db_table)
-    # A payment older than `lookback` cannot change the status: 4 unpaid months follow it.
+    paid_bills = list(Bill.objects.filter(programme=programme, paid_at__isnull=False,
+                                          month__gte=lookback, month__lte=month)
+                      .order_by("month").values_list("pk", "month"))
+    with_adjustments = BillAdjustment.objects.filter(
+        bill_id__in=[pk for pk, _m in paid_bills], enrolment__isnull=False, amount__gt=0,
+        paid_at__isnull=False).exists()
+    e = Enrolment._meta.db_table
+    line, adj = BillLine._meta.db_table, BillAdjustment._meta.db_table
+    joins, flags, params = [], [], []
+    for i, (bill_pk, _m) in enumerate(paid_bills):
+        joins.append(f"LEFT JOIN {line} l{i} ON l{i}.bill_id = %s AND l{i}.enrolment_id = e.id")
+        params.append(bill_pk)
+        flag = f"l{i}.enrolment_id IS NOT NULL"
+        if with_adjustments:
+            flag += (f" OR EXISTS (SELECT 1 FROM {adj} a WHERE a.bill_id = {int(bill_pk)} AND "
+                     f"a.enrolment_id = e.id AND a.amount > 0 AND a.paid_at IS NOT NULL)")
+        flags.append(f"CASE WHEN {flag} THEN 1 ELSE 0 END")
+    select_flags = "".join(f", {f}" for f in flags)
+    # An active enrolment holds every month of its period; an ended one those up to its end.
     sql = f"""
-        SELECT e.period_start, e.registration_date, p.last_paid, COUNT(*)
-        FROM {e} e
-        JOIN {m} m ON m.enrolment_id = e.id AND m.worker_id = e.worker_id AND m.month = %s
-        LEFT JOIN (
-            SELECT u.enrolment_id AS enrolment_id, MAX(u.month) AS last_paid FROM (
-                SELECT l.enrolment_id AS enrolment_id, b.month AS month
-                FROM {line} l JOIN {bill} b ON b.id = l.bill_id
-                WHERE b.programme_id = %s AND b.paid_at IS NOT NULL
-                  AND b.month >= %s AND b.month <= %s
-                UNION ALL
-                SELECT a.enrolment_id, b.month
-                FROM {adj} a JOIN {bill} b ON b.id = a.bill_id
-                WHERE b.programme_id = %s AND a.enrolment_id IS NOT NULL AND a.amount > 0
-                  AND a.paid_at IS NOT NULL AND b.month >= %s AND b.month <= %s
-            ) u GROUP BY u.enrolment_id
-        ) p ON p.enrolment_id = e.id
-        WHERE e.programme_id = %s AND {_billable_sql()} AND e.registration_date < %s
-        GROUP BY e.period_start, e.registration_date, p.last_paid
+        SELECT e.period_start, e.registration_date{select_flags}, COUNT(*)
+        FROM {e} e {" ".join(joins)}
+        WHERE e.programme_id = %s AND e.period_start <= %s AND e.period_end >= %s
+          AND (e.status = %s OR (e.status = %s AND e.activated_at IS NOT NULL
+                                 AND e.end_date >= %s))
+          AND e.registration_date < %s
+        GROUP BY e.period_start, e.registration_date{select_flags}
     """
-    d = ops.adapt_datefield_value
-    params = [d(month), programme.pk, d(lookback), d(month), programme.pk, d(lookback), d(month),
-              programme.pk, Enrolment.Status.ACTIVE, Enrolment.Status.ENDED,
-              d(add_months(month, 1))]
+    params += [programme.pk, d(month), d(month), Enrolment.Status.ACTIVE,
+               Enrolment.Status.ENDED, d(month), d(add_months(month, 1))]
     counts: dict[str, int] = defaultdict(int)
     warnings: dict[tuple[dt.date, dt.date], int] = defaultdict(int)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    for period_start, registration_date, last_paid, n in rows:
-        period_start, registration_date, last_paid = (
-            _as_date(period_start), _as_date(registration_date), _as_date(last_paid))
+    for row in rows:
+        period_start, registration_date = _as_date(row[0]), _as_date(row[1])
+        paid = [m for (_pk, m), flag in zip(paid_bills, row[2:-1], strict=True) if flag]
+        last_paid = max(paid, default=None)
+        n = row[-1]
         first = rules.first_covered_month(period_start=period_start,
                                           registration_date=registration_date)
         state = rules.coverage_state(month=month, first_month=first, last_paid=last_paid, on=on)

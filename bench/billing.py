@@ -1,0 +1,200 @@
+"""Billing benchmark: one month's bill for N active enrolments, and coverage status of one
+programme-month, on SQLite or PostgreSQL.
+
+    .venv/bin/python bench/billing.py --db sqlite             # 1,000,000 enrolments
+    .venv/bin/python bench/billing.py --db postgres --size 100000
+    .venv/bin/python bench/billing.py --db sqlite --reuse     # keep the generated data
+
+Targets (issue 4, 2-core machine): billing <= 20 s on PostgreSQL and <= 60 s on SQLite;
+coverage status of one programme-month <= 2 s.
+
+The data is generated inside the database with INSERT … SELECT over a recursive number series
+(no Python row objects): workers spread over Paser's 144 villages, one active enrolment each for
+January–December 2026, and the 12 EnrolmentMonth rows per enrolment the foundation keeps
+(12,000,000 rows at full size) so the billing join runs against a realistically sized table.
+The timed steps call the real services (`bill_generate`, `payment_record`, `coverage_summary`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+PG_URL = "postgres://postgres@127.0.0.1:5432/lindung_bench_billing"
+SQLITE_PATH = Path(os.environ.get("BENCH_DIR", "/tmp")) / "lindung_bench_billing.sqlite3"
+LIMITS = {"sqlite": 60.0, "postgresql": 20.0}
+COVERAGE_LIMIT = 2.0
+CODE = "BENCH-2026"
+JAN = dt.date(2026, 1, 1)
+
+
+def prepare_database(kind: str, reuse: bool) -> None:
+    if kind == "sqlite":
+        if not reuse:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}"
+    else:
+        import psycopg
+
+        with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres",
+                             autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                  ["lindung_bench_billing"]).fetchone()
+            if exists and not reuse:
+                conn.execute("DROP DATABASE lindung_bench_billing WITH (FORCE)")
+            if not exists or not reuse:
+                conn.execute("CREATE DATABASE lindung_bench_billing")
+        os.environ["DATABASE_URL"] = PG_URL
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lindung.settings")
+    os.environ["TASKS_BACKEND"] = "django.tasks.backends.immediate.ImmediateBackend"
+
+
+def timed(label: str, func, *args, **kwargs):  # noqa: ANN001, ANN201
+    started = time.perf_counter()
+    result = func(*args, **kwargs)
+    seconds = time.perf_counter() - started
+    print(f"  {label:<58} {seconds:8.2f} s", flush=True)
+    return result, seconds
+
+
+def generate(size: int) -> None:
+    """Workers, enrolments and enrolment months, set-based in the database."""
+    from django.db import connection, transaction
+
+    from lindung.programs.models import Enrolment, EnrolmentMonth, Programme
+    from lindung.registry.models import Occupation, Worker
+
+    vendor = connection.vendor
+    pad = ((lambda col, n: f"printf('%0{n}d', {col})") if vendor == "sqlite"
+           else (lambda col, n: f"lpad(CAST({col} AS text), {n}, '0')"))
+    now = "CURRENT_TIMESTAMP"
+    programme = Programme.objects.get(code=CODE)
+    occupation = Occupation.objects.get(code="nelayan").pk
+    w, e, m = (Worker._meta.db_table, Enrolment._meta.db_table,
+               EnrolmentMonth._meta.db_table)
+    series = f"""WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq
+                 WHERE n < {int(size)})"""
+    villages = """(SELECT code, ROW_NUMBER() OVER (ORDER BY code) - 1 AS i FROM regions_region
+                   WHERE level = 4 AND code LIKE '64.01.%%') v"""
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SELECT COUNT(*) FROM regions_region WHERE level = 4 AND code LIKE '64.01.%%'")
+        n_villages = cur.fetchone()[0]
+        print(f"  generating {size:,} workers in {n_villages} villages …", flush=True)
+        cur.execute(f"""
+            INSERT INTO {w} (nik, kk_number, name, sex, birth_place, birth_date, village_id,
+                             address, phone, occupation_id, declared_income, status,
+                             created_at, updated_at)
+            {series}
+            SELECT '64' || {pad("n", 14)}, '', 'Pekerja ' || n, 'L', '', '1985-08-17', v.code,
+                   '', '', {occupation},
+                   CASE WHEN n % 10 = 0 THEN 2500000 WHEN n % 97 = 0 THEN 30000000
+                        ELSE 1000000 END,
+                   'aktif', {now}, {now}
+            FROM seq JOIN {villages} ON v.i = n % {n_villages}
+        """)
+        cur.execute(f"""
+            INSERT INTO {e} (worker_id, programme_id, status, period_start, period_end,
+                             kpj_number, registration_date, end_reason, reject_reason,
+                             proposed_at, verified_at, registered_at, activated_at)
+            SELECT id, {programme.pk}, 'aktif', '2026-01-01', '2026-12-31',
+                   {pad("id", 11)}, '2026-01-10', '', '', {now}, {now}, {now}, {now}
+            FROM {w} ORDER BY id
+        """)
+        months = " UNION ALL ".join(f"SELECT '2026-{i:02d}-01' AS month" for i in range(1, 13))
+        month_col = "CAST(mm.month AS date)" if vendor == "postgresql" else "mm.month"
+        cur.execute(f"""
+            INSERT INTO {m} (worker_id, month, enrolment_id)
+            SELECT e.worker_id, {month_col}, e.id FROM {e} e CROSS JOIN ({months}) mm
+            WHERE e.programme_id = {programme.pk}
+            ORDER BY e.worker_id, mm.month
+        """)
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--size", type=int, default=1_000_000)
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the database of the previous run (same --size)")
+    args = parser.parse_args()
+    prepare_database(args.db, args.reuse)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from lindung.accounts.models import User
+    from lindung.contributions.models import Bill, Payment
+    from lindung.contributions.selectors import coverage_summary
+    from lindung.contributions.services import bill_generate, payment_record
+    from lindung.core.formatting import rupiah, thousands
+    from lindung.programs.models import Enrolment, Programme
+    from lindung.regions.models import Region
+    from lindung.regions.services import regions_load
+    from lindung.registry.models import Occupation
+
+    print(f"Lindung billing benchmark — {connection.vendor}, {args.size:,} enrolments, "
+          f"{os.cpu_count()} CPU")
+    call_command("migrate", verbosity=0)
+    admin = User.objects.filter(username="bench").first()
+    if admin is None:
+        timed("load regions (Kalimantan Timur)", regions_load, prefix="64")
+        admin = User.objects.create_user("bench", password=None, role="admin_kabupaten",
+                                         region=Region.objects.get(code="64.01"))
+    programme = Programme.objects.filter(code=CODE).first()
+    if programme is None:
+        programme = Programme.objects.create(
+            code=CODE, name="Benchmark", region_id="64.01", fiscal_year=2026,
+            period_start=JAN, period_end=dt.date(2026, 12, 31), age_min=15, age_max=64,
+            quota=args.size)
+        programme.occupations.set(Occupation.objects.all())
+    have = Enrolment.objects.filter(programme=programme).count()
+    if have != args.size:
+        if have:
+            sys.exit(f"database holds {have:,} enrolments; run without --reuse")
+        timed("generate workers, enrolments, enrolment months", generate, args.size)
+    Payment.objects.filter(programme=programme).delete()
+    Bill.objects.filter(programme=programme).delete()
+
+    print("timed:")
+    bill, t_bill = timed("bill January (INSERT … SELECT)", bill_generate, by=admin,
+                         programme=programme, month=JAN)
+    _again, t_again = timed("regenerate January (idempotent)", bill_generate, by=admin,
+                            programme=programme, month=JAN)
+    bill.refresh_from_db()
+    assert bill.line_count == args.size, bill.line_count
+    timed("pay January (allocate, lock)", payment_record, by=admin, programme=programme,
+          paid_on=dt.date(2026, 1, 14), amount=bill.total, reference="SP2D-BENCH-01",
+          first_month=JAN)
+    feb, t_feb = timed("bill February", bill_generate, by=admin, programme=programme,
+                       month=dt.date(2026, 2, 1))
+    summary, t_cov = timed("coverage status February (set-based)", coverage_summary,
+                           user=admin, programme=programme, month=dt.date(2026, 2, 1),
+                           on=dt.date(2026, 3, 20))
+    print("result:")
+    print(f"  January bill: {thousands(bill.line_count)} lines, {rupiah(bill.total)}")
+    print(f"  coverage February: {dict(summary.counts)}")
+    limit = LIMITS[connection.vendor]
+    ok_bill = max(t_bill, t_again, t_feb) <= limit
+    ok_cov = t_cov <= COVERAGE_LIMIT
+    print(f"  billing {max(t_bill, t_again, t_feb):.2f} s (limit {limit:.0f} s): "
+          f"{'OK' if ok_bill else 'TOO SLOW'}")
+    print(f"  coverage {t_cov:.2f} s (limit {COVERAGE_LIMIT:.0f} s): "
+          f"{'OK' if ok_cov else 'TOO SLOW'}")
+    sys.exit(0 if ok_bill and ok_cov else 1)
+
+
+if __name__ == "__main__":
+    main()
