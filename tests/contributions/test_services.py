@@ -290,3 +290,26 @@ def test_province_bills_its_programme_as_provincial_funder(users, province_progr
     assert bill.funder == "apbd_provinsi" and bill.line_count == 1
     split = selectors.funder_split(user=users.province, month=JAN)
     assert [(r["funder"], r["participants"]) for r in split] == [("apbd_provinsi", 1)]
+
+
+def test_paying_an_old_bill_updates_the_coverage_of_later_bills(users, programme, active,
+                                                                make_worker, activate):
+    late = activate(programme, make_worker(), registered_on=dt.date(2026, 2, 20))
+    for m in (JAN, FEB, MAR):
+        bill_generate(by=users.admin, programme=programme, month=m)
+    on = dt.date(2026, 3, 20)
+    before = selectors.coverage_summary(user=users.admin, programme=programme, month=MAR, on=on)
+    assert before.counts[Coverage.ARREARS] == 4
+    assert before.lapse_warnings == [(dt.date(2026, 4, 16), JAN, 3),
+                                     (dt.date(2026, 5, 16), FEB, 1)]
+    payment_record(by=users.admin, programme=programme, paid_on=dt.date(2026, 3, 18),
+                   amount=50_400, reference="SP2D-JAN", first_month=JAN)
+    after = selectors.coverage_summary(user=users.admin, programme=programme, month=MAR, on=on)
+    # Fast path (lines of the March bill) and the enrolment path agree.
+    slow = selectors._groups_from_enrolments(programme, MAR)
+    assert sorted(slow) == sorted([(JAN, JAN, 3), (FEB, None, 1)])
+    assert after.lapse_warnings == [(dt.date(2026, 5, 16), FEB, 4)]
+    assert after.counts[Coverage.ARREARS] == 4
+    rows = list(selectors.coverage_enrolments(user=users.admin, programme=programme, month=MAR))
+    states = {e.pk: selectors.coverage_of(e, month=MAR, on=on) for e in rows}
+    assert states[late.pk].unpaid_months == 2 and states[active[0].pk].unpaid_months == 2

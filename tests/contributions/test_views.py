@@ -113,3 +113,14 @@ def test_statement_reconciles_in_xlsx_and_pdf(client, users, programme, active):
     assert district_rows[-1][-1] == 50_400 and district_rows[1][1] == "Batu Sopang"
     pdf = client.get(reverse("contributions:statement", args=[bill.pk, "pdf"]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_coverage_page_of_a_billed_month_lists_lines_longest_unpaid_first(client, users,
+                                                                          programme, active):
+    payment_record(by=users.admin, programme=programme, paid_on=dt.date(2026, 1, 12),
+                   amount=50_400, reference="SP2D-JAN", first_month=JAN)
+    bill_generate(by=users.admin, programme=programme, month=dt.date(2026, 3, 1))
+    login(client, users.admin)
+    page = client.get(reverse("contributions:coverage", args=[programme.code])
+                      + "?bulan=2026-03&belum=on").content.decode()
+    assert page.count("Menunggak 2 bulan") == 3

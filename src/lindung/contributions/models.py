@@ -173,6 +173,13 @@ class BillLine(models.Model):
     jkm = models.IntegerField(_("JKM"))
     jht = models.IntegerField(_("JHT"))
     amount = models.IntegerField(_("jumlah"))
+    # What the coverage status of the month needs, kept on the line so that the status of a
+    # programme-month is one ordered scan of an index, not a join per enrolment:
+    cover_start = models.DateField(
+        _("mulai terlindungi"), help_text=_("Tanggal terdaftar di BPJS atau awal kepesertaan."))
+    prev_paid = models.DateField(
+        _("bulan terakhir yang lunas sebelumnya"), null=True, blank=True,
+        help_text=_("Diperbarui saat tagihan bulan sebelumnya dilunasi."))
 
     class Meta:
         verbose_name = _("baris tagihan")
@@ -180,6 +187,8 @@ class BillLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["bill", "enrolment"], name="one_line_per_enrolment"),
         ]
+        indexes = [models.Index(fields=["bill", "prev_paid", "cover_start"],
+                                name="billline_coverage")]
 
     def __str__(self) -> str:
         return f"{self.bill_id}/{self.enrolment_id}: {self.amount}"

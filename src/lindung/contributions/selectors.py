@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -126,18 +127,14 @@ class CoverageSummary:
         return self.counts.get(rules.Coverage.LAPSED, 0)
 
 
-def coverage_summary(*, user: User, programme: Programme, month: dt.date,
-                     on: dt.date | None = None) -> CoverageSummary:
-    """Coverage status of every enrolment of `programme` holding `month`, counted in one
-    grouped query: enrolments that share their start and the set of paid months among the
-    last four share a status.
+def _groups_from_enrolments(programme: Programme, month: dt.date,
+                            ) -> list[tuple[dt.date, dt.date | None, int]]:
+    """(first covered month, last paid month, count) of the enrolments holding `month`, for a
+    month without a bill: one grouped query over the programme's enrolments.
 
     A payment older than four months before `month` cannot change a status (four unpaid months
     follow it), so only the paid bills of those months are joined, each through the unique
-    (bill, enrolment) index: one probe per enrolment and bill, no per-enrolment aggregate."""
-    programme = programmes_for(user=user).get(pk=programme.pk)
-    on = on or timezone.localdate()
-    month = month_start(month)
+    (bill, enrolment) index."""
     d = connection.ops.adapt_datefield_value
     lookback = add_months(month, -(rules.ARREARS_MAX_MONTHS + 1))
     paid_bills = list(Bill.objects.filter(programme=programme, paid_at__isnull=False,
@@ -170,18 +167,48 @@ def coverage_summary(*, user: User, programme: Programme, month: dt.date,
     """
     params += [programme.pk, d(month), d(month), Enrolment.Status.ACTIVE,
                Enrolment.Status.ENDED, d(month), d(add_months(month, 1))]
-    counts: dict[str, int] = defaultdict(int)
-    warnings: dict[tuple[dt.date, dt.date], int] = defaultdict(int)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    groups = []
     for row in rows:
-        period_start, registration_date = _as_date(row[0]), _as_date(row[1])
         paid = [m for (_pk, m), flag in zip(paid_bills, row[2:-1], strict=True) if flag]
-        last_paid = max(paid, default=None)
-        n = row[-1]
-        first = rules.first_covered_month(period_start=period_start,
-                                          registration_date=registration_date)
+        first = rules.first_covered_month(period_start=_as_date(row[0]),
+                                          registration_date=_as_date(row[1]))
+        groups.append((first, max(paid, default=None), row[-1]))
+    return groups
+
+
+def coverage_summary(*, user: User, programme: Programme, month: dt.date,
+                     on: dt.date | None = None) -> CoverageSummary:
+    """Coverage status of every enrolment of `programme` in `month`, counted set-based.
+
+    When the month is billed, its lines carry what the status needs (start of cover, last paid
+    month before), so the counts are one ordered scan of the (bill, prev_paid, cover_start)
+    index, grouped: no join per enrolment. A month without a bill (or with adjustments naming
+    workers) is counted from the enrolments."""
+    programme = programmes_for(user=user).get(pk=programme.pk)
+    on = on or timezone.localdate()
+    month = month_start(month)
+    funder, _region = funder_of(programme)
+    bill = Bill.objects.filter(programme=programme, month=month, funder=funder).first()
+    counts: dict[str, int] = defaultdict(int)
+    warnings: dict[tuple[dt.date, dt.date], int] = defaultdict(int)
+    if bill is not None and not BillAdjustment.objects.filter(
+            bill=bill, enrolment__isnull=False).exists():
+        if bill.paid_at is not None:
+            groups: list[tuple[dt.date, dt.date | None, int]] = []
+            counts[rules.Coverage.COVERED] = bill.line_count
+        else:
+            groups = [
+                (month_start(_as_date(cover_start)), _as_date(prev_paid), n)
+                for prev_paid, cover_start, n in
+                BillLine.objects.filter(bill=bill).values("prev_paid", "cover_start")
+                .annotate(n=Count("*")).order_by().values_list("prev_paid", "cover_start", "n")
+            ]
+    else:
+        groups = _groups_from_enrolments(programme, month)
+    for first, last_paid, n in groups:
         state = rules.coverage_state(month=month, first_month=first, last_paid=last_paid, on=on)
         counts[state.status] += n
         if state.status in (rules.Coverage.ARREARS, rules.Coverage.NOT_DUE) and state.lapses_on:
@@ -245,6 +272,38 @@ def coverage_of(enrolment: Enrolment, *, month: dt.date, on: dt.date | None = No
                                       registration_date=enrolment.registration_date)
     return rules.coverage_state(month=month, first_month=first, last_paid=max(paid, default=None),
                                 on=on or timezone.localdate())
+
+
+def coverage_list(*, user: User, programme: Programme, month: dt.date, unpaid_only: bool = False,
+                  on: dt.date | None = None,
+                  ) -> tuple[QuerySet, Callable[[object], tuple[Enrolment, rules.CoverageState]]]:
+    """The workers of a programme-month with their status, longest unpaid first: a queryset to
+    page through and the function turning one of its rows into (enrolment, status).
+
+    A billed month pages through the bill's lines in the order of the coverage index; a month
+    without a bill through the enrolments."""
+    month = month_start(month)
+    on = on or timezone.localdate()
+    programme = programmes_for(user=user).get(pk=programme.pk)
+    funder, _region = funder_of(programme)
+    bill = Bill.objects.filter(programme=programme, month=month, funder=funder).first()
+    if bill is None or BillAdjustment.objects.filter(bill=bill, enrolment__isnull=False).exists():
+        qs = coverage_enrolments(user=user, programme=programme, month=month,
+                                 unpaid_only=unpaid_only)
+        return qs, lambda e: (e, coverage_of(e, month=month, on=on))  # type: ignore[arg-type]
+    lines = (BillLine.objects.filter(bill=bill)
+             .select_related("enrolment__worker__village")
+             .order_by(F("prev_paid").asc(nulls_first=True), "cover_start", "enrolment_id"))
+    if unpaid_only and bill.paid_at is not None:
+        lines = lines.none()
+
+    def to_row(line: object) -> tuple[Enrolment, rules.CoverageState]:
+        assert isinstance(line, BillLine)
+        last_paid = month if bill.paid_at is not None else line.prev_paid
+        return line.enrolment, rules.coverage_state(
+            month=month, first_month=month_start(line.cover_start), last_paid=last_paid, on=on)
+
+    return lines, to_row
 
 
 def worker_coverage(*, user: User, enrolment: Enrolment, on: dt.date | None = None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, OuterRef, Subquery, Sum
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -102,35 +102,91 @@ def _insert_lines(bill: Bill, rates: dict[str, rules.Rate]) -> int:
 
     Active in the month: activated (or ended after activation), holding the month (its
     EnrolmentMonth row, released when the enrolment ends), and registered at BPJS before the
-    month ends (cover starts on the registration date)."""
+    month ends (cover starts on the registration date).
+
+    Each line also gets `prev_paid`, the latest paid month before this one, from the line of
+    the previous bill (one index probe); an enrolment missing from that bill looks its paid
+    months up directly."""
     ops = connection.ops
+    d = ops.adapt_datefield_value
     line = BillLine._meta.db_table
+    bill_table = Bill._meta.db_table
     enrolment = Enrolment._meta.db_table
     em = EnrolmentMonth._meta.db_table
     worker = Enrolment._meta.get_field("worker").related_model._meta.db_table
     parts = {c: _component_sql(rates.get(c), "w.declared_income") for c in rules.COMPONENTS}
+    previous = (Bill.objects.filter(programme_id=bill.programme_id, funder=bill.funder,
+                                    month__lt=bill.month).order_by("-month").first())
+    if previous is None:
+        prev_join, join_params = "", []
+        prev_paid, prev_params = "CAST(NULL AS date)", []
+    else:
+        prev_join = f"LEFT JOIN {line} p ON p.bill_id = %s AND p.enrolment_id = e.id"
+        join_params = [previous.pk]
+        found, prev_params = (("%s", [d(previous.month)]) if previous.paid_at
+                              else ("p.prev_paid", []))
+        prev_paid = f"""CASE WHEN p.enrolment_id IS NOT NULL THEN {found} ELSE (
+                SELECT MAX(b.month) FROM {line} x JOIN {bill_table} b ON b.id = x.bill_id
+                WHERE x.enrolment_id = e.id AND b.paid_at IS NOT NULL AND b.month < %s) END"""
+        prev_params.append(d(bill.month))
     sql = f"""
-        INSERT INTO {line} (bill_id, enrolment_id, declared_income, jkk, jkm, jht, amount)
-        SELECT %s, t.id, t.income, t.jkk, t.jkm, t.jht, t.jkk + t.jkm + t.jht
+        INSERT INTO {line} (bill_id, enrolment_id, declared_income, jkk, jkm, jht, amount,
+                            cover_start, prev_paid)
+        SELECT %s, t.id, t.income, t.jkk, t.jkm, t.jht, t.jkk + t.jkm + t.jht, t.cover_start,
+               t.prev_paid
         FROM (
             SELECT e.id AS id, w.declared_income AS income, {parts["jkk"]} AS jkk,
-                   {parts["jkm"]} AS jkm, {parts["jht"]} AS jht
+                   {parts["jkm"]} AS jkm, {parts["jht"]} AS jht,
+                   CASE WHEN e.registration_date > e.period_start THEN e.registration_date
+                        ELSE e.period_start END AS cover_start,
+                   {prev_paid} AS prev_paid
             FROM {enrolment} e
             JOIN {em} m ON m.enrolment_id = e.id AND m.worker_id = e.worker_id AND m.month = %s
             JOIN {worker} w ON w.id = e.worker_id
+            {prev_join}
             WHERE e.programme_id = %s
               AND (e.status = %s OR (e.status = %s AND e.activated_at IS NOT NULL))
               AND e.registration_date IS NOT NULL AND e.registration_date < %s
         ) t
     """
-    params = [
-        bill.pk, ops.adapt_datefield_value(bill.month), bill.programme_id,
-        Enrolment.Status.ACTIVE, Enrolment.Status.ENDED,
-        ops.adapt_datefield_value(add_months(bill.month, 1)),
-    ]
+    params = [bill.pk, *prev_params, d(bill.month), *join_params, bill.programme_id,
+              Enrolment.Status.ACTIVE, Enrolment.Status.ENDED, d(add_months(bill.month, 1))]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.rowcount
+        inserted = cursor.rowcount
+    # A paid adjustment for a worker missing from an earlier bill counts as a paid month too.
+    for enrolment_id, month in (BillAdjustment.objects.filter(
+            bill__programme_id=bill.programme_id, bill__month__lt=bill.month,
+            enrolment__isnull=False, amount__gt=0, paid_at__isnull=False)
+            .values_list("enrolment_id", "bill__month")):
+        BillLine.objects.filter(bill=bill, enrolment_id=enrolment_id).filter(
+            Q(prev_paid__isnull=True) | Q(prev_paid__lt=month)).update(prev_paid=month)
+    return inserted
+
+
+def _propagate_paid(bill: Bill, *, enrolment_ids: list[int] | None = None) -> None:
+    """`bill` (or some of its adjustments) has just been paid: the lines of the programme's
+    later bills learn that these enrolments paid that month (their `prev_paid`)."""
+    later = list(Bill.objects.filter(programme_id=bill.programme_id, funder=bill.funder,
+                                     month__gt=bill.month).values_list("pk", flat=True))
+    if not later:
+        return
+    if enrolment_ids is None:
+        paid = BillLine.objects.filter(bill=bill).values("enrolment_id")
+    else:
+        paid = enrolment_ids  # type: ignore[assignment]
+    for pk in later:
+        BillLine.objects.filter(bill_id=pk, enrolment_id__in=paid).filter(
+            Q(prev_paid__isnull=True) | Q(prev_paid__lt=bill.month)).update(
+            prev_paid=bill.month)
+
+
+def _adjustments_paid(bill: Bill, on: dt.date) -> None:
+    unpaid = BillAdjustment.objects.filter(bill=bill, paid_at__isnull=True)
+    ids = [i for i in unpaid.filter(amount__gt=0).values_list("enrolment_id", flat=True) if i]
+    unpaid.update(paid_at=on)
+    if ids:
+        _propagate_paid(bill, enrolment_ids=ids)
 
 
 def _refresh_totals(bill: Bill, *, on: dt.date | None = None) -> Bill:
@@ -144,9 +200,12 @@ def _refresh_totals(bill: Bill, *, on: dt.date | None = None) -> Bill:
     bill.lines_total = sums["amount"] or 0
     bill.adjustments_total = adjustments
     bill.total = bill.lines_total + adjustments
-    if bill.paid_at is None and bill.is_settled:
+    newly_paid = bill.paid_at is None and bill.is_settled
+    if newly_paid:
         bill.paid_at = on or timezone.localdate()
     bill.save()
+    if newly_paid:
+        _propagate_paid(bill)
     return bill
 
 
@@ -243,8 +302,7 @@ def bill_adjust(*, by: User, bill: Bill, amount: int, reason: str,
                                                reason=reason.strip(), created_by=by)
     _refresh_totals(bill)
     if bill.outstanding <= 0:
-        BillAdjustment.objects.filter(bill=bill, paid_at__isnull=True).update(
-            paid_at=timezone.localdate())
+        _adjustments_paid(bill, timezone.localdate())
     audit_event(actor=by, action="bill_adjust", obj=bill, region_code=bill.programme.region_id,
                 summary=_("Penyesuaian tagihan %(code)s %(month)s")
                 % {"code": bill.programme.code, "month": f"{bill.month:%m/%Y}"},
@@ -314,11 +372,14 @@ def payment_record(
         PaymentAllocation.objects.create(payment=payment, bill=bill, amount=take)
         remaining -= take
         bill.paid_amount += take
-        if bill.is_settled:
-            if bill.paid_at is None:
-                bill.paid_at = paid_on
-            BillAdjustment.objects.filter(bill=bill, paid_at__isnull=True).update(paid_at=paid_on)
+        newly_paid = bill.is_settled and bill.paid_at is None
+        if newly_paid:
+            bill.paid_at = paid_on
         bill.save(update_fields=["paid_amount", "paid_at"])
+        if newly_paid:
+            _propagate_paid(bill)
+        if bill.is_settled:
+            _adjustments_paid(bill, paid_on)
     payment.allocated = amount - remaining
     payment.save(update_fields=["allocated"])
     audit_event(actor=by, action="payment_record", obj=payment, region_code=programme.region_id,

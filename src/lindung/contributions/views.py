@@ -185,10 +185,10 @@ def coverage_view(request: HttpRequest, code: str) -> HttpResponse:
     chosen = filters.cleaned_data if filters.is_valid() else {}
     month = chosen.get("bulan") or max(min(today.replace(day=1), programme.period_end),
                                        programme.period_start).replace(day=1)
-    rows = selectors.coverage_enrolments(user=request.user, programme=programme, month=month,
-                                         unpaid_only=bool(chosen.get("belum")))
+    rows, to_row = selectors.coverage_list(user=request.user, programme=programme, month=month,
+                                           unpaid_only=bool(chosen.get("belum")), on=today)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    page_rows = [(e, selectors.coverage_of(e, month=month, on=today)) for e in page]
+    page_rows = [to_row(r) for r in page]
     summary = selectors.coverage_summary(user=request.user, programme=programme, month=month,
                                          on=today)
     return render(request, "contributions/coverage.html", {
