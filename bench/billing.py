@@ -183,6 +183,9 @@ def main() -> None:
     summary, t_cov = timed("coverage status February (set-based)", coverage_summary,
                            user=admin, programme=programme, month=dt.date(2026, 2, 1),
                            on=dt.date(2026, 3, 20))
+    _s, t_slow = timed("coverage status March (no bill yet: from enrolments)",
+                       coverage_summary, user=admin, programme=programme,
+                       month=dt.date(2026, 3, 1), on=dt.date(2026, 3, 20))
     print("result:")
     print(f"  January bill: {thousands(bill.line_count)} lines, {rupiah(bill.total)}")
     print(f"  coverage February: {dict(summary.counts)}")
