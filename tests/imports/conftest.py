@@ -80,3 +80,10 @@ def run_import(users):
         return workers_import(by=by or users.admin, content=content, filename=filename, **kw)
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """The shared `users` fixture creates eight users; PBKDF2 would make that the slowest
+    part of every test here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

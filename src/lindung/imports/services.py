@@ -33,14 +33,14 @@ from django.utils.translation import gettext as _
 from lindung.accounts.models import User
 from lindung.accounts.permissions import Action, authorize, can, scope_of
 from lindung.audit.models import AuditEvent
-from lindung.audit.services import audit_events_bulk
+from lindung.core import bulk
 from lindung.core.errors import DomainError, ScopeDenied
 from lindung.imports import parsers, rules
 from lindung.imports.models import ImportJob
 from lindung.imports.rules import Issue
 from lindung.programs import rules as programme_rules_mod
 from lindung.programs.models import Enrolment, EnrolmentMonth, Programme
-from lindung.programs.services import enrolments_propose, programme_rules
+from lindung.programs.services import enrolments_propose_bulk, programme_rules
 from lindung.regions.models import Region
 from lindung.registry import duplicates
 from lindung.registry import rules as registry_rules
@@ -50,7 +50,6 @@ from lindung.registry.services import default_declared_income
 log = logging.getLogger(__name__)
 
 CHUNK = 900
-WRITE_BATCH = 1000
 PROGRESS_EVERY = 2000
 ProgressFn = Callable[[str, int, int], None]
 
@@ -150,151 +149,214 @@ def _issue(row: int, column: str, code: str, message: str) -> Issue:
                  message=_("Kolom %(col)s: %(msg)s") % {"col": column, "msg": message})
 
 
-def _check_row(table: parsers.Table, row_no: int, cells: list[object], ref: _Reference,
-               today: dt.date, provinces: frozenset[str]) -> tuple[_Row, list[Issue]]:
-    """Every problem of one row (not only the first), and its clean values."""
-    row = _Row(row=row_no)
-    out: list[Issue] = []
-    v = row.values
+_MISSING = object()
 
-    def cell(name: str) -> object:
-        return table.cell(cells, name)
 
-    def missing(column: str, what: str) -> None:
-        out.append(_issue(row_no, column, "missing_value",
-                          _("wajib diisi. Isi %(what)s.") % {"what": what}))
+class _RowChecker:
+    """Checks rows one by one. Columns with few distinct values (sex, date, village,
+    occupation, income) are parsed once per distinct value: a 100,000-row file has a few
+    thousand birth dates and a few hundred villages."""
 
-    name = rules.text(cell("name"))
-    if name:
-        v["name"] = name[:150]
-    else:
-        missing("NAMA", _("nama lengkap sesuai KTP"))
+    def __init__(self, table: parsers.Table, ref: _Reference, today: dt.date) -> None:
+        self.table = table
+        self.ref = ref
+        self.today = today
+        self.provinces = registry_rules.province_codes()
+        self.idx = {f: table.columns.get(f) for _c, f in rules.COLUMNS + rules.EXTRA_COLUMNS}
+        self.cache: dict[str, dict[object, Any]] = {f: {} for f in (
+            "sex", "birth_date", "village_code", "occupation", "declared_income")}
 
-    sex = None
-    raw = cell("sex")
-    if rules.is_blank(raw):
-        missing("JENIS_KELAMIN", _("L atau P"))
-    else:
-        try:
-            sex = v["sex"] = rules.parse_sex(raw)
-        except rules.CellInvalid as e:
-            out.append(_issue(row_no, "JENIS_KELAMIN", e.code,
-                              _("\"%(v)s\" tidak dikenali. %(fix)s")
-                              % {"v": rules.text(raw)[:20], "fix": e.message}))
+    def _memo(self, name: str, raw: object, parse: Callable[[object], Any]) -> Any:
+        """parse(raw), or the CellInvalid it raised, computed once per distinct raw value."""
+        cache = self.cache[name]
+        key = (type(raw), raw)
+        hit = cache.get(key, _MISSING)
+        if hit is _MISSING:
+            try:
+                hit = parse(raw)
+            except rules.CellInvalid as e:
+                hit = e
+            cache[key] = hit
+        return hit
 
-    birth = None
-    raw = cell("birth_date")
-    if rules.is_blank(raw):
-        missing("TANGGAL_LAHIR", _("tanggal lahir hh/bb/tttt"))
-    else:
-        try:
-            birth = rules.parse_date(raw)
-            if birth > today or birth.year < 1900:
-                raise rules.CellInvalid(
-                    "date_invalid", _("Tanggal lahir %(d)s tidak mungkin. Periksa KTP.")
-                    % {"d": birth.strftime("%d/%m/%Y")})
-            v["birth_date"] = birth
-        except rules.CellInvalid as e:
-            birth = None
-            out.append(_issue(row_no, "TANGGAL_LAHIR", e.code, e.message))
+    def _sex(self, raw: object) -> str:
+        return rules.parse_sex(raw)
 
-    raw = cell("nik")
-    if rules.is_blank(raw):
-        missing("NIK", _("16 digit NIK sesuai KTP"))
-    elif rules.is_number_cell(raw):
-        out.append(_issue(row_no, "NIK", "nik_number_cell", _(
-            "NIK tersimpan sebagai angka (%(v)s), Excel hanya menyimpan 15 digit sehingga "
-            "digit terakhir hilang. Format sel sebagai Teks lalu ketik ulang NIK.")
-            % {"v": rules.text(raw)[:20]}))
-    else:
-        try:
-            info = registry_rules.parse_nik(raw, today=today, provinces=provinces)
-            row.nik = info.nik
-            registry_rules.check_nik_matches(info, sex=sex, birth_date=birth)
-        except DomainError as e:
-            out.append(_issue(row_no, "NIK", e.code, e.message))
+    def _birth(self, raw: object) -> dt.date:
+        birth = rules.parse_date(raw)
+        if birth > self.today or birth.year < 1900:
+            raise rules.CellInvalid(
+                "date_invalid", _("Tanggal lahir %(d)s tidak mungkin. Periksa KTP.")
+                % {"d": birth.strftime("%d/%m/%Y")})
+        return birth
 
-    raw = cell("kk_number")
-    if not rules.is_blank(raw):
-        if rules.is_number_cell(raw):
-            out.append(_issue(row_no, "NO_KK", "nik_number_cell", _(
-                "No. KK tersimpan sebagai angka, Excel hanya menyimpan 15 digit sehingga digit "
-                "terakhir hilang. Format sel sebagai Teks lalu ketik ulang No. KK.")))
+    def _village(self, raw: object) -> str:
+        code = normalise_village_code(raw)
+        if code in self.ref.village_codes:
+            return code
+        raise rules.CellInvalid("village_unknown", _(
+            "kode desa \"%(v)s\" tidak dikenal. Salin kode dari lembar Referensi templat "
+            "(format 64.01.01.2009).") % {"v": code[:20]})
+
+    def _occupation(self, raw: object) -> tuple[int, str]:
+        found = self.ref.occupations.get(rules.name_key(rules.text(raw)))
+        if found:
+            return found
+        raise rules.CellInvalid("occupation_not_eligible", _(
+            "pekerjaan \"%(v)s\" tidak ada dalam daftar pekerjaan rentan. Pilih dari lembar "
+            "Referensi templat.") % {"v": rules.text(raw)[:40]})
+
+    def _income(self, raw: object) -> int:
+        income = rules.parse_income(raw)
+        if income <= 0:
+            raise rules.CellInvalid("income_invalid",
+                                    _("penghasilan harus lebih dari Rp0, atau kosongkan."))
+        return income
+
+    def check(self, row_no: int, cells: list[object]) -> tuple[_Row, list[Issue]]:
+        """Every problem of one row (not only the first), and its clean values."""
+        row = _Row(row=row_no)
+        out: list[Issue] = []
+        v = row.values
+        idx = self.idx
+        width = len(cells)
+
+        def cell(name: str) -> object:
+            i = idx[name]
+            return cells[i] if i is not None and i < width else None
+
+        def blank(value: object) -> bool:
+            return value is None or value == "" or (isinstance(value, str)
+                                                     and not value.strip())
+
+        def missing(column: str, what: str) -> None:
+            out.append(_issue(row_no, column, "missing_value",
+                              _("wajib diisi. Isi %(what)s.") % {"what": what}))
+
+        raw = cell("name")
+        name = " ".join(str(raw).split()) if raw is not None else ""
+        if name:
+            v["name"] = name[:150]
+        else:
+            missing("NAMA", _("nama lengkap sesuai KTP"))
+
+        sex = None
+        raw = cell("sex")
+        if blank(raw):
+            missing("JENIS_KELAMIN", _("L atau P"))
+        else:
+            got = self._memo("sex", raw, self._sex)
+            if isinstance(got, rules.CellInvalid):
+                out.append(_issue(row_no, "JENIS_KELAMIN", got.code,
+                                  _("\"%(v)s\" tidak dikenali. %(fix)s")
+                                  % {"v": rules.text(raw)[:20], "fix": got.message}))
+            else:
+                sex = v["sex"] = got
+
+        birth = None
+        raw = cell("birth_date")
+        if blank(raw):
+            missing("TANGGAL_LAHIR", _("tanggal lahir hh/bb/tttt"))
+        else:
+            got = self._memo("birth_date", raw, self._birth)
+            if isinstance(got, rules.CellInvalid):
+                out.append(_issue(row_no, "TANGGAL_LAHIR", got.code, got.message))
+            else:
+                birth = v["birth_date"] = got
+
+        raw = cell("nik")
+        if blank(raw):
+            missing("NIK", _("16 digit NIK sesuai KTP"))
+        elif rules.is_number_cell(raw):
+            out.append(_issue(row_no, "NIK", "nik_number_cell", _(
+                "NIK tersimpan sebagai angka (%(v)s), Excel hanya menyimpan 15 digit sehingga "
+                "digit terakhir hilang. Format sel sebagai Teks lalu ketik ulang NIK.")
+                % {"v": rules.text(raw)[:20]}))
         else:
             try:
-                v["kk_number"] = registry_rules.validate_kk(raw, provinces=provinces)
+                info = registry_rules.parse_nik(raw, today=self.today, provinces=self.provinces)
+                row.nik = info.nik
+                registry_rules.check_nik_matches(info, sex=sex, birth_date=birth)
             except DomainError as e:
-                out.append(_issue(row_no, "NO_KK", e.code, e.message))
+                out.append(_issue(row_no, "NIK", e.code, e.message))
 
-    if "village_code" in table.columns and not rules.is_blank(cell("village_code")):
-        code = normalise_village_code(cell("village_code"))
-        if code in ref.village_codes:
-            v["village_id"] = code
+        raw = cell("kk_number")
+        if not blank(raw):
+            if rules.is_number_cell(raw):
+                out.append(_issue(row_no, "NO_KK", "nik_number_cell", _(
+                    "No. KK tersimpan sebagai angka, Excel hanya menyimpan 15 digit sehingga "
+                    "digit terakhir hilang. Format sel sebagai Teks lalu ketik ulang No. KK.")))
+            else:
+                try:
+                    v["kk_number"] = registry_rules.validate_kk(raw, provinces=self.provinces)
+                except DomainError as e:
+                    out.append(_issue(row_no, "NO_KK", e.code, e.message))
+
+        raw = cell("village_code")
+        if not blank(raw):
+            got = self._memo("village_code", raw, self._village)
+            if isinstance(got, rules.CellInvalid):
+                out.append(_issue(row_no, "KODE_DESA", got.code, got.message))
+            else:
+                v["village_id"] = got
+        elif not blank(cell("village_name")) and not blank(cell("district_name")):
+            key = (rules.name_key(rules.text(cell("district_name"))),
+                   rules.name_key(rules.text(cell("village_name"))))
+            code = self.ref.by_name.get(key)
+            if code:
+                v["village_id"] = code
+            else:
+                out.append(_issue(row_no, "DESA", "village_unknown", _(
+                    "desa \"%(d)s\" di Kecamatan \"%(k)s\" tidak ditemukan%(amb)s. Periksa ejaan "
+                    "atau isi KODE_DESA dari lembar Referensi.")
+                    % {"d": rules.text(cell("village_name"))[:40],
+                       "k": rules.text(cell("district_name"))[:40],
+                       "amb": _(" atau ada lebih dari satu") if key in self.ref.by_name else ""}))
         else:
-            out.append(_issue(row_no, "KODE_DESA", "village_unknown", _(
-                "kode desa \"%(v)s\" tidak dikenal. Salin kode dari lembar Referensi templat "
-                "(format 64.01.01.2009).") % {"v": code[:20]}))
-    elif not rules.is_blank(cell("village_name")) and not rules.is_blank(cell("district_name")):
-        key = (rules.name_key(rules.text(cell("district_name"))),
-               rules.name_key(rules.text(cell("village_name"))))
-        code = ref.by_name.get(key)
-        if code:
-            v["village_id"] = code
+            missing("KODE_DESA", _("kode desa dari lembar Referensi (atau kolom DESA dan "
+                                   "KECAMATAN)"))
+
+        raw = cell("occupation")
+        if blank(raw):
+            missing("PEKERJAAN", _("pekerjaan dari lembar Referensi"))
         else:
-            out.append(_issue(row_no, "DESA", "village_unknown", _(
-                "desa \"%(d)s\" di Kecamatan \"%(k)s\" tidak ditemukan%(amb)s. Periksa ejaan "
-                "atau isi KODE_DESA dari lembar Referensi.")
-                % {"d": rules.text(cell("village_name"))[:40],
-                   "k": rules.text(cell("district_name"))[:40],
-                   "amb": _(" atau ada lebih dari satu") if key in ref.by_name else ""}))
-    else:
-        missing("KODE_DESA", _("kode desa dari lembar Referensi (atau kolom DESA dan "
-                               "KECAMATAN)"))
+            got = self._memo("occupation", raw, self._occupation)
+            if isinstance(got, rules.CellInvalid):
+                out.append(_issue(row_no, "PEKERJAAN", got.code, got.message))
+            else:
+                v["occupation_id"], row.occupation_code = got
 
-    raw = cell("occupation")
-    if rules.is_blank(raw):
-        missing("PEKERJAAN", _("pekerjaan dari lembar Referensi"))
-    else:
-        found = ref.occupations.get(rules.name_key(rules.text(raw)))
-        if found:
-            v["occupation_id"], row.occupation_code = found
-        else:
-            out.append(_issue(row_no, "PEKERJAAN", "occupation_not_eligible", _(
-                "pekerjaan \"%(v)s\" tidak ada dalam daftar pekerjaan rentan. Pilih dari lembar "
-                "Referensi templat.") % {"v": rules.text(raw)[:40]}))
+        raw = cell("birth_place")
+        if not blank(raw):
+            v["birth_place"] = " ".join(str(raw).split())[:80]
+        raw = cell("address")
+        if not blank(raw):
+            v["address"] = rules.text(raw)[:250]
 
-    for fname in ("birth_place", "address"):
-        value = rules.text(cell(fname))
-        if value:
-            v[fname] = value[:80 if fname == "birth_place" else 250]
+        raw = cell("phone")
+        if not blank(raw):
+            phone = registry_rules.normalise_number(rules.text(raw))
+            if phone.startswith("+62"):
+                phone = "0" + phone[3:]
+            elif phone.startswith("62") and len(phone) > 10:
+                phone = "0" + phone[2:]
+            elif phone.startswith("8"):  # a number cell dropped the leading zero
+                phone = "0" + phone
+            if 9 <= len(phone) <= 14 and phone[0] == "0" and phone.isdigit():
+                v["phone"] = phone
+            else:
+                out.append(_issue(row_no, "NO_HP", "phone_invalid", _(
+                    "nomor HP harus diawali 08 atau +62 dan terdiri dari 9-14 digit, atau "
+                    "kosongkan.")))
 
-    raw = cell("phone")
-    if not rules.is_blank(raw):
-        phone = registry_rules.normalise_number(rules.text(raw))
-        if phone.startswith("+62"):
-            phone = "0" + phone[3:]
-        elif phone.startswith("62") and len(phone) > 10:
-            phone = "0" + phone[2:]
-        elif phone.startswith("8"):  # a number cell dropped the leading zero
-            phone = "0" + phone
-        if re.fullmatch(r"0\d{8,13}", phone):
-            v["phone"] = phone
-        else:
-            out.append(_issue(row_no, "NO_HP", "phone_invalid", _(
-                "nomor HP harus diawali 08 atau +62 dan terdiri dari 9-14 digit, atau "
-                "kosongkan.")))
-
-    raw = cell("declared_income")
-    if not rules.is_blank(raw):
-        try:
-            income = rules.parse_income(raw)
-            if income <= 0:
-                raise rules.CellInvalid("income_invalid",
-                                        _("penghasilan harus lebih dari Rp0, atau kosongkan."))
-            v["declared_income"] = income
-        except rules.CellInvalid as e:
-            out.append(_issue(row_no, "PENGHASILAN", e.code, e.message))
-    return row, out
+        raw = cell("declared_income")
+        if not blank(raw):
+            got = self._memo("declared_income", raw, self._income)
+            if isinstance(got, rules.CellInvalid):
+                out.append(_issue(row_no, "PENGHASILAN", got.code, got.message))
+            else:
+                v["declared_income"] = got
+        return row, out
 
 
 def _existing_workers(niks: Sequence[str]) -> dict[str, tuple[Any, ...]]:
@@ -362,13 +424,13 @@ def workers_import(
     total = len(table.rows)
     report = ImportReport(rows=total, dry_run=dry_run)
     ref = _Reference(table, by=by, programme=programme)
-    provinces = registry_rules.province_codes()
+    checker = _RowChecker(table, ref, today)
 
     rows: list[_Row] = []
     issues: dict[int, list[Issue]] = {}
     first_row_of: dict[str, int] = {}
     for n, (row_no, cells) in enumerate(table.rows, 1):
-        row, problems = _check_row(table, row_no, cells, ref, today, provinces)
+        row, problems = checker.check(row_no, cells)
         if row.nik:
             if row.nik in first_row_of:
                 problems.append(_issue(row_no, "NIK", "duplicate_in_file", _(
@@ -480,40 +542,56 @@ def _check_programme(programme: Programme, prules: programme_rules_mod.Programme
                     % {"code": programme.code, "quota": programme.quota}))
 
 
+@dataclass(slots=True)
+class _Proposal:
+    """What `enrolments_propose_bulk` reads of a worker, without building a Worker."""
+
+    pk: int
+    village_id: str
+    birth_date: dt.date
+    occupation_id: int
+    status: str
+    name: str
+
+
+WORKER_INSERT = ["nik", "kk_number", "name", "sex", "birth_place", "birth_date", "village",
+                 "address", "phone", "occupation", "declared_income", "status", "created_at",
+                 "updated_at"]
+AUDIT_COLUMNS = ["at", "actor", "action", "object_type", "object_id", "region_code", "summary",
+                 "changes"]
+
+
 @transaction.atomic
 def _write(*, accepted: list[_Row], matches: list[duplicates.Match], by: User,
            programme: Programme | None, today: dt.date, source: str,
            report: ImportReport) -> None:
-    now = timezone.now()
+    """Every write of the import, in one transaction, as plain tuples (`core.bulk`)."""
+    now = bulk.db_datetime(timezone.now())
     default_income = default_declared_income(today)
-    new = [Worker(nik=r.nik, status=Worker.Status.ACTIVE, created_at=now, updated_at=now,
-                  **{**r.values, "declared_income": r.values["declared_income"] or default_income,
-                     "kk_number": r.values.get("kk_number", ""),
-                     "birth_place": r.values.get("birth_place", ""),
-                     "address": r.values.get("address", ""), "phone": r.values.get("phone", "")})
-           for r in accepted if r.action == "create"]
-    Worker.objects.bulk_create(new, batch_size=WRITE_BATCH)
-    ids = {w.nik: w.pk for w in new}
-    changed = [r for r in accepted if r.action == "update"]
-    if changed:
-        objs = [Worker(pk=r.worker_id, nik=r.nik, updated_at=now, **r.values) for r in changed]
-        Worker.objects.bulk_update(objs, [*ROW_FIELDS, "updated_at"], batch_size=WRITE_BATCH)
-    for r in accepted:
-        if r.worker_id is None:
-            r.worker_id = ids[r.nik]
-    summary = _("Diimpor dari %(src)s") % {"src": source}
-    audit_events_bulk([
-        AuditEvent(actor=by, action="import_create" if r.action == "create" else "import_update",
-                   object_type="worker", object_id=str(r.worker_id),
-                   region_code=r.values["village_id"], summary=summary[:250],
-                   changes={"row": r.row})
-        for r in accepted if r.action != "unchanged"
-    ])
+    new = [r for r in accepted if r.action == "create"]
+    ids = bulk.insert_rows_returning_ids(Worker, WORKER_INSERT, [
+        (r.nik, v.get("kk_number", ""), v["name"], v["sex"], v.get("birth_place", ""),
+         v["birth_date"], v["village_id"], v.get("address", ""), v.get("phone", ""),
+         v["occupation_id"], v.get("declared_income") or default_income, Worker.Status.ACTIVE,
+         now, now)
+        for r in new for v in (r.values,)])
+    for r, pk in zip(new, ids, strict=True):
+        r.worker_id = pk
+    bulk.update_rows(Worker, [*ROW_FIELDS, "updated_at"], [
+        (*(r.values[k] for k in ROW_FIELDS), now, r.worker_id)
+        for r in accepted if r.action == "update"])
+    actor = by.pk
+    summary = (_("Diimpor dari %(src)s") % {"src": source})[:250]
+    bulk.insert_rows(AuditEvent, AUDIT_COLUMNS, (
+        (now, actor, "import_create" if r.action == "create" else "import_update", "worker",
+         str(r.worker_id), r.values["village_id"], summary, f'{{"row": {r.row}}}')
+        for r in accepted if r.action != "unchanged"))
     to_propose = [r for r in accepted if r.propose]
     if programme is not None and to_propose:
-        workers = [Worker(pk=r.worker_id, nik=r.nik, status=r.status, **r.values)
-                   for r in to_propose]
-        result = enrolments_propose(programme=programme, workers=workers, by=by, on=today)
+        result = enrolments_propose_bulk(programme=programme, by=by, on=today, workers=[
+            _Proposal(pk=r.worker_id, village_id=r.values["village_id"],  # type: ignore[arg-type]
+                      birth_date=r.values["birth_date"], occupation_id=r.values["occupation_id"],
+                      status=r.status, name=r.values["name"]) for r in to_propose])
         if result.refused:
             # Someone changed enrolments between our checks and this transaction: roll back
             # everything rather than write workers whose proposal silently failed.
@@ -523,7 +601,7 @@ def _write(*, accepted: list[_Row], matches: list[duplicates.Match], by: User,
     row_worker = {r.row: r.worker_id for r in accepted}
     report.duplicate_pairs = duplicates.duplicate_pairs_record(
         pairs=[(row_worker[m.left], m.right_worker_id or row_worker[m.right], m.score)
-               for m in matches],
+               for m in matches],  # type: ignore[misc]
         source=source)
 
 

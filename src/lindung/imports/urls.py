@@ -1,2 +1,17 @@
+from django.urls import path
+
+from lindung.imports import views
+
 app_name = "imports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.upload_view, name="upload"),
+    path("templat.xlsx", views.template_view, name="template"),
+    path("riwayat/", views.job_list_view, name="jobs"),
+    path("<int:pk>/", views.job_detail_view, name="job"),
+    path("<int:pk>/progres/", views.job_progress_view, name="job_progress"),
+    path("<int:pk>/kesalahan.xlsx", views.job_errors_view, name="job_errors"),
+    path("data-ganda/", views.duplicate_list_view, name="duplicates"),
+    path("data-ganda/<int:pk>/", views.duplicate_decide_view, name="duplicate_decide"),
+    path("bpjs/", views.bpjs_view, name="bpjs"),
+    path("bpjs/<str:code>/pendaftaran.<str:fmt>", views.bpjs_export_view, name="bpjs_export"),
+]

@@ -1,0 +1,263 @@
+"""Exchange files with the BPJS Ketenagakerjaan branch office.
+
+Out: the registration file of verified enrolments (XLSX or CSV, columns `REGISTRATION_COLUMNS`,
+documented in docs/imports.md). In: the branch's answer (NIK, KPJ number, registration date,
+status) moving each enrolment to registered or active through `programs.services.
+enrolment_register` / `enrolment_activate`; rows that match no enrolment, or contradict what is
+recorded, are reported one by one, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import openpyxl
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from lindung.accounts.models import User
+from lindung.accounts.permissions import Action, authorize, can, scope_of
+from lindung.core.errors import DomainError
+from lindung.imports import parsers, rules
+from lindung.imports.rules import Issue
+from lindung.programs.models import Enrolment, Programme
+from lindung.programs.services import enrolment_activate, enrolment_register
+from lindung.regions.scope import scope_queryset
+from lindung.registry import rules as registry_rules
+
+REGISTRATION_COLUMNS = [
+    "NO", "NIK", "NO_KK", "NAMA", "JENIS_KELAMIN", "TEMPAT_LAHIR", "TANGGAL_LAHIR", "ALAMAT",
+    "KODE_DESA", "DESA", "KECAMATAN", "KABUPATEN_KOTA", "PEKERJAAN", "NO_HP",
+    "PENGHASILAN", "PROGRAM_BPJS", "KODE_PROGRAM", "MULAI_KEPESERTAAN", "AKHIR_KEPESERTAAN",
+    "ID_KEPESERTAAN_LINDUNG",
+]
+ANSWER_ALIASES = {
+    "nik": "nik", "noktp": "nik",
+    "kpj": "kpj", "nokpj": "kpj", "nomorkpj": "kpj", "nokepesertaan": "kpj",
+    "nomorkepesertaan": "kpj",
+    "tanggalterdaftar": "date", "tglterdaftar": "date", "tanggaldaftar": "date",
+    "tgldaftar": "date", "tanggalregistrasi": "date", "tglregistrasi": "date",
+    "tanggalkepesertaan": "date", "tglkepesertaan": "date",
+    "status": "status", "statuskepesertaan": "status", "keterangan": "status",
+}
+STATUS_WORDS = {"terdaftar": "registered", "registered": "registered", "aktif": "active",
+                "active": "active", "ditolak": "refused", "gagal": "refused",
+                "tolak": "refused"}
+
+
+def verified_enrolments(*, user: User, programme: Programme) -> QuerySet[Enrolment]:
+    """Verified enrolments of a programme inside the user's region, oldest first."""
+    qs = Enrolment.objects.filter(programme=programme, status=Enrolment.Status.VERIFIED)
+    return scope_queryset(qs, scope_of(user)).select_related(
+        "worker__village__parent__parent", "worker__occupation").order_by("verified_at", "pk")
+
+
+def registration_rows(*, by: User, programme: Programme) -> list[list[object]]:
+    if not can(by, Action.ENROLMENT_REGISTER):
+        authorize(by, Action.ENROLMENT_REGISTER, None)
+    out = []
+    for n, e in enumerate(verified_enrolments(user=by, programme=programme), 1):
+        w = e.worker
+        district = w.village.parent
+        out.append([
+            n, w.nik, w.kk_number, w.name, w.sex, w.birth_place,
+            w.birth_date.strftime("%d-%m-%Y"), w.address, w.village_id, w.village.name,
+            district.name if district else "",
+            district.parent.name if district and district.parent else "",
+            w.occupation.name, w.phone, w.declared_income, "JKK+JKM", programme.code,
+            e.period_start.strftime("%d-%m-%Y"), e.period_end.strftime("%d-%m-%Y"), e.pk,
+        ])
+    return out
+
+
+def registration_file(*, by: User, programme: Programme, fmt: str = "xlsx") -> bytes:
+    """The registration file for the branch office; identity numbers always as text."""
+    rows = registration_rows(by=by, programme=programme)
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, delimiter=";")
+        writer.writerow(REGISTRATION_COLUMNS)
+        writer.writerows(rows)
+        return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("Pendaftaran")
+    ws.append(REGISTRATION_COLUMNS)
+    for r in rows:
+        ws.append(r)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@dataclass
+class AnswerReport:
+    rows: int = 0
+    registered: int = 0
+    activated: int = 0
+    unchanged: int = 0
+    unmatched: int = 0
+    conflicts: int = 0
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {k: getattr(self, k) for k in ("rows", "registered", "activated", "unchanged",
+                                              "unmatched", "conflicts")}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.counts(), "errors": [e.as_dict() for e in self.errors],
+                "warnings": [w.as_dict() for w in self.warnings]}
+
+
+def _answer_table(content: bytes, filename: str) -> tuple[dict[str, int], list[tuple[int, list[
+        object]]]]:
+    raw = parsers.read_rows(content, filename)
+    header_at = next((i for i, r in enumerate(raw) if any(not rules.is_blank(c) for c in r)),
+                     None)
+    if header_at is None:
+        raise parsers.FileRefused(_("Berkas kosong: tidak ada baris judul kolom."),
+                                  code="file_empty")
+    columns: dict[str, int] = {}
+    for i, h in enumerate(raw[header_at]):
+        name = ANSWER_ALIASES.get(rules.header_key(h))
+        if name and name not in columns:
+            columns[name] = i
+    missing = [c for c, f in (("NIK", "nik"), ("NO_KPJ", "kpj"), ("TANGGAL_TERDAFTAR", "date"))
+               if f not in columns]
+    if missing:
+        raise parsers.FileRefused(
+            _("Kolom wajib tidak ditemukan: %(cols)s. Berkas jawaban BPJS harus memuat NIK, "
+              "NO_KPJ, TANGGAL_TERDAFTAR dan STATUS.") % {"cols": ", ".join(missing)},
+            code="column_missing")
+    rows = [(i + 1, r) for i, r in enumerate(raw) if i > header_at
+            and any(not rules.is_blank(c) for c in r)]
+    return columns, rows
+
+
+def bpjs_answer_import(*, by: User, content: bytes, filename: str,
+                       programme: Programme | None = None, dry_run: bool = False,
+                       progress: Callable[[str, int, int], None] | None = None) -> AnswerReport:
+    """Apply the branch's answer. Each row: the open enrolment of that NIK (verified,
+    registered or active; in `programme` when given) moves to registered (status TERDAFTAR) or
+    active (AKTIF). One transaction for the file; a dry run rolls it back after reporting."""
+    if not can(by, Action.ENROLMENT_REGISTER):
+        authorize(by, Action.ENROLMENT_REGISTER, None)
+    columns, rows = _answer_table(content, filename)
+    report = AnswerReport(rows=len(rows))
+
+    def get(cells: list[object], name: str) -> object:
+        i = columns.get(name)
+        return cells[i] if i is not None and i < len(cells) else None
+
+    def problem(row: int, column: str, code: str, message: str, *, unmatched: bool = False
+                ) -> None:
+        report.errors.append(Issue(row=row, column=column, code=code,
+                                   message=_("Kolom %(col)s: %(msg)s")
+                                   % {"col": column, "msg": message}))
+        if unmatched:
+            report.unmatched += 1
+        else:
+            report.conflicts += 1
+
+    parsed: list[tuple[int, str, str, dt.date, str]] = []
+    for row, cells in rows:
+        raw_nik = get(cells, "nik")
+        if rules.is_number_cell(raw_nik):
+            problem(row, "NIK", "nik_number_cell", _(
+                "NIK tersimpan sebagai angka sehingga digit terakhirnya hilang. Minta berkas "
+                "dengan kolom NIK berformat Teks."))
+            continue
+        nik = registry_rules.normalise_number(raw_nik)
+        if len(nik) != 16 or not nik.isdigit():
+            problem(row, "NIK", "nik_format", _("NIK harus 16 digit angka."))
+            continue
+        word = rules.header_key(get(cells, "status") or "terdaftar")
+        status = STATUS_WORDS.get(word)
+        if status is None:
+            problem(row, "STATUS", "status_invalid", _(
+                "status \"%(s)s\" tidak dikenal; isi TERDAFTAR, AKTIF atau DITOLAK.")
+                % {"s": rules.text(get(cells, "status"))[:20]})
+            continue
+        try:
+            date = rules.parse_date(get(cells, "date"))
+        except rules.CellInvalid as e:
+            if status != "refused":
+                problem(row, "TANGGAL_TERDAFTAR", e.code, e.message)
+                continue
+            date = dt.date.min
+        parsed.append((row, nik, rules.text(get(cells, "kpj")), date, status))
+
+    niks = sorted({p[1] for p in parsed})
+    by_nik: dict[str, list[Enrolment]] = {}
+    for i in range(0, len(niks), 900):
+        qs = scope_queryset(Enrolment.objects.filter(
+            worker__nik__in=niks[i : i + 900],
+            status__in=[Enrolment.Status.VERIFIED, Enrolment.Status.REGISTERED,
+                        Enrolment.Status.ACTIVE]), scope_of(by)).select_related("worker",
+                                                                                "programme")
+        if programme is not None:
+            qs = qs.filter(programme=programme)
+        for e in qs:
+            by_nik.setdefault(e.worker.nik, []).append(e)
+
+    with transaction.atomic():
+        for n, (row, nik, kpj, date, status) in enumerate(parsed, 1):
+            if progress and n % 500 == 0:
+                progress("memproses", n, len(parsed))
+            found = by_nik.get(nik, [])
+            if not found:
+                problem(row, "NIK", "nik_unmatched", _(
+                    "tidak ada kepesertaan terverifikasi dengan NIK %(nik)s di wilayah Anda. "
+                    "Periksa NIK atau status verifikasinya.") % {"nik": nik}, unmatched=True)
+                continue
+            if len(found) > 1:
+                problem(row, "NIK", "enrolment_ambiguous", _(
+                    "NIK %(nik)s terdaftar di beberapa program (%(codes)s); impor jawaban per "
+                    "program.") % {"nik": nik,
+                                   "codes": ", ".join(e.programme.code for e in found)})
+                continue
+            enrolment = found[0]
+            if status == "refused":
+                problem(row, "STATUS", "bpjs_refused", _(
+                    "BPJS menolak pendaftaran %(name)s. Periksa data lalu tolak atau perbaiki "
+                    "usulannya.") % {"name": enrolment.worker.name})
+                continue
+            try:
+                with transaction.atomic():  # one savepoint per row: register + activate
+                    _apply(enrolment, by=by, kpj=kpj, date=date, status=status, report=report)
+            except DomainError as e:
+                column = {"kpj_format": "NO_KPJ", "kpj_taken": "NO_KPJ", "kpj_mismatch":
+                          "NO_KPJ", "date_invalid": "TANGGAL_TERDAFTAR"}.get(e.code, "STATUS")
+                problem(row, column, e.code, e.message)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def _apply(enrolment: Enrolment, *, by: User, kpj: str, date: dt.date, status: str,
+           report: AnswerReport) -> None:
+    current = enrolment.status
+    if current == Enrolment.Status.VERIFIED:
+        enrolment = enrolment_register(enrolment=enrolment, by=by, kpj_number=kpj,
+                                       registration_date=date)
+        report.registered += 1
+        if status == "active":
+            enrolment_activate(enrolment=enrolment, by=by)
+            report.activated += 1
+        return
+    if registry_rules.normalise_number(kpj) != enrolment.kpj_number:
+        raise DomainError(
+            _("kepesertaan ini sudah tercatat dengan KPJ %(old)s, berbeda dengan KPJ di berkas "
+              "(%(new)s). Periksa dengan kantor cabang.")
+            % {"old": enrolment.kpj_number, "new": kpj}, code="kpj_mismatch")
+    if current == Enrolment.Status.REGISTERED and status == "active":
+        enrolment_activate(enrolment=enrolment, by=by)
+        report.activated += 1
+    else:
+        report.unchanged += 1

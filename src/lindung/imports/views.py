@@ -1,0 +1,187 @@
+"""Upload page, job progress (htmx polling) and result, error workbook, template download,
+duplicate review queue and the BPJS exchange. Thin: every rule lives in services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from lindung.accounts.permissions import Action, can
+from lindung.core.errors import DomainError
+from lindung.imports import bpjs, services, workbooks
+from lindung.imports.forms import AnswerUploadForm, UploadForm
+from lindung.imports.models import ImportJob
+from lindung.imports.selectors import import_job_get, import_jobs_for
+from lindung.programs.models import Programme
+from lindung.programs.selectors import programme_get, programmes_for
+from lindung.registry import duplicates
+from lindung.registry.models import DuplicatePair
+
+ERRORS_SHOWN = 500
+COUNT_LABELS = {
+    "rows": _lazy("Baris"), "accepted": _lazy("Diterima"), "rejected": _lazy("Ditolak"),
+    "created": _lazy("Pekerja baru"), "updated": _lazy("Diperbarui"),
+    "unchanged": _lazy("Tidak berubah"), "enrolled": _lazy("Diusulkan ke program"),
+    "registered": _lazy("Terdaftar (KPJ)"), "activated": _lazy("Diaktifkan"),
+    "unmatched": _lazy("Tidak cocok"), "conflicts": _lazy("Bertentangan"),
+}
+
+
+def _require(request: HttpRequest, action: Action) -> None:
+    if not can(request.user, action):
+        raise PermissionDenied(_("Peran Anda tidak berwenang melakukan tindakan ini."))
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _get_job(request: HttpRequest, pk: int, with_content: bool = False) -> ImportJob:
+    try:
+        return import_job_get(user=request.user, pk=pk, with_content=with_content)
+    except ImportJob.DoesNotExist as e:
+        raise Http404(_("Impor tidak ditemukan.")) from e
+
+
+def upload_view(request: HttpRequest) -> HttpResponse:
+    _require(request, Action.WORKER_EDIT)
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = services.import_job_create(
+                by=request.user, filename=upload.name, content=upload.read(),
+                programme=form.cleaned_data["programme"], dry_run=form.cleaned_data["dry_run"])
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            return redirect("imports:job", pk=job.pk)
+    jobs = import_jobs_for(user=request.user).filter(kind=ImportJob.Kind.WORKERS)[:10]
+    return render(request, "imports/upload.html", {"form": form, "jobs": jobs})
+
+
+def template_view(request: HttpRequest) -> HttpResponse:
+    programme = None
+    if code := request.GET.get("program"):
+        try:
+            programme = programme_get(user=request.user, code=code)
+        except Programme.DoesNotExist as e:
+            raise Http404(_("Program tidak ditemukan.")) from e
+    content = workbooks.template_workbook(by=request.user, programme=programme)
+    name = f"templat-pekerja-{programme.code if programme else 'lindung'}.xlsx"
+    return _download(content, name, workbooks.XLSX)
+
+
+def job_list_view(request: HttpRequest) -> HttpResponse:
+    page = Paginator(import_jobs_for(user=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "imports/job_list.html", {"page_obj": page})
+
+
+def job_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _get_job(request, pk)
+    counts = [(key, COUNT_LABELS.get(key, key), value) for key, value in job.result.items()]
+    return render(request, "imports/job_detail.html", {
+        "job": job, "counts": counts, "errors": job.errors[:ERRORS_SHOWN],
+        "warnings": job.warnings[:ERRORS_SHOWN],
+        "errors_hidden": max(len(job.errors) - ERRORS_SHOWN, 0)})
+
+
+def job_progress_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar fragment, polled by htmx; a finished job reloads the whole page."""
+    job = _get_job(request, pk)
+    if job.is_finished:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("imports:job", args=[job.pk])
+        return response
+    return render(request, "imports/_progress.html", {"job": job})
+
+
+def job_errors_view(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _get_job(request, pk, with_content=True)
+    if job.kind != ImportJob.Kind.WORKERS or not job.errors:
+        raise Http404(_("Tidak ada baris yang ditolak."))
+    stem = job.filename.rsplit(".", 1)[0]
+    return _download(workbooks.error_workbook(job=job), f"{stem}-perbaiki.xlsx", workbooks.XLSX)
+
+
+def duplicate_list_view(request: HttpRequest) -> HttpResponse:
+    decision = request.GET.get("keputusan", DuplicatePair.Decision.PENDING)
+    if decision not in DuplicatePair.Decision.values:
+        decision = DuplicatePair.Decision.PENDING
+    pairs = duplicates.duplicate_pairs_for(user=request.user, decision=decision)
+    page = Paginator(pairs, 50).get_page(request.GET.get("page"))
+    return render(request, "imports/duplicate_list.html", {
+        "page_obj": page, "decision": decision, "decisions": DuplicatePair.Decision.choices,
+        "can_decide": can(request.user, Action.ENROLMENT_VERIFY)})
+
+
+@require_POST
+def duplicate_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, Action.ENROLMENT_VERIFY)
+    try:
+        pair = duplicates.duplicate_pair_get(user=request.user, pk=pk)
+    except DuplicatePair.DoesNotExist as e:
+        raise Http404(_("Pasangan tidak ditemukan.")) from e
+    choice = request.POST.get("keputusan")
+    try:
+        if choice == "berbeda":
+            duplicates.duplicate_pair_decide(pair=pair, by=request.user, same_person=False)
+            messages.success(request, _("Dicatat sebagai orang yang berbeda; pasangan ini tidak "
+                                        "akan ditandai lagi."))
+        elif choice in ("simpan_a", "simpan_b"):
+            keep = pair.worker_a if choice == "simpan_a" else pair.worker_b
+            duplicates.duplicate_pair_decide(pair=pair, by=request.user, same_person=True,
+                                             keep=keep)
+            messages.success(request, _("Data digabung ke %(name)s; data lainnya dinonaktifkan "
+                                        "dengan riwayat tetap tersimpan.") % {"name": keep.name})
+        else:
+            messages.error(request, _("Pilih keputusan."))
+    except DomainError as e:
+        messages.error(request, e.message)
+    return redirect("imports:duplicates")
+
+
+def bpjs_view(request: HttpRequest) -> HttpResponse:
+    """Export the registration file per programme; upload the branch's answer."""
+    _require(request, Action.ENROLMENT_REGISTER)
+    form = AnswerUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = services.import_job_create(
+                by=request.user, filename=upload.name, content=upload.read(),
+                programme=form.cleaned_data["programme"], dry_run=form.cleaned_data["dry_run"],
+                kind=ImportJob.Kind.BPJS_ANSWER)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            return redirect("imports:job", pk=job.pk)
+    programmes = [(p, bpjs.verified_enrolments(user=request.user, programme=p).count())
+                  for p in programmes_for(user=request.user).order_by("-fiscal_year", "code")]
+    jobs = import_jobs_for(user=request.user).filter(kind=ImportJob.Kind.BPJS_ANSWER)[:10]
+    return render(request, "imports/bpjs.html", {"form": form, "programmes": programmes,
+                                                 "jobs": jobs})
+
+
+def bpjs_export_view(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    _require(request, Action.ENROLMENT_REGISTER)
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    try:
+        programme = programme_get(user=request.user, code=code)
+    except Programme.DoesNotExist as e:
+        raise Http404(_("Program tidak ditemukan.")) from e
+    content = bpjs.registration_file(by=request.user, programme=programme, fmt=fmt)
+    name = f"pendaftaran-bpjs-{programme.code}-{dt.date.today():%Y%m%d}.{fmt}"
+    return _download(content, name, workbooks.XLSX if fmt == "xlsx" else "text/csv")
