@@ -349,3 +349,14 @@ def test_bearer_token_acts_with_its_user_scope(users, world):
 def test_unknown_bearer_token_is_401():
     r = Client(HTTP_AUTHORIZATION="Bearer tebakan").get("/api/workers")
     assert r.status_code == 401
+
+
+def test_api_token_command_prints_a_working_token(users):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("api_token", "admin_paser", "--name", "dasbor", stdout=out)
+    token = out.getvalue().strip()
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {token}").get("/api/programmes").status_code == 200
