@@ -19,6 +19,12 @@ DESA_OTHER_KEC = "64.01.02.2004"
 DESA_PPU = "64.09.01.2020"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2 costs up to two seconds a user on a loaded machine; tests need no such cost."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _load_regions() -> None:
     """Kalimantan Timur's regions, plus the seeded reference data a flush may have removed."""
     import importlib

@@ -6,7 +6,9 @@ from lindung.accounts.models import User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = BaseUserAdmin.fieldsets + (("Lindung", {"fields": ("role", "region", "extra_regions")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        ("Lindung", {"fields": ("role", "region", "extra_regions")}),
+    )
     list_display = ["username", "first_name", "role", "region", "is_active"]
     list_filter = ["role", "is_active"]
     raw_id_fields = ["region", "extra_regions"]

@@ -151,5 +151,9 @@ class EnrolmentMonth(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["worker", "month"], name="one_funded_enrolment_per_month")
+            models.UniqueConstraint(fields=["worker", "month"],
+                                    name="one_funded_enrolment_per_month")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.month:%Y-%m} ({self.enrolment_id})"
