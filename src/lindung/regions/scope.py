@@ -61,9 +61,8 @@ class RegionScope:
         if not self.prefixes:
             return Q(pk__in=[])
         q = Q()
-        text = _text_path(field)
         for p in self.prefixes:
-            q |= Q(**{field: p}) | Q(**{f"{text}__startswith": p + "."})
+            q |= Q(**{field: p}) | Q(**{f"{field}__startswith": p + "."})
         return q
 
     def q_touching(self, field: str) -> Q:
@@ -80,14 +79,6 @@ class RegionScope:
                 _("Data %(what)s berada di luar wilayah kewenangan Anda.")
                 % {"what": what or _("ini")}
             )
-
-
-def _text_path(field: str) -> str:
-    """The path of the code text behind `field`. Django refuses text lookups such as
-    `startswith` on a ForeignKey ('village_id', 'worker__village_id'), so a foreign key to a
-    Region goes through its `code` ('village__code'); Django trims that join, the SQL still
-    reads the foreign-key column."""
-    return field[: -len("_id")] + "__code" if field.endswith("_id") else field
 
 
 def _text_lookup(field: str) -> str:
