@@ -28,7 +28,8 @@ def test_programme_list_counts_open_enrolments_and_sums_every_budget_line(
     enrolment_reject(enrolment=enrolments[0], by=users.admin, reason="ASN")
     rows = {p.code: p for p in programme_list(user=users.admin)}
     assert (rows["PASER-2026"].used, rows["PASER-2026"].budget_total) == (2, 1_605_000_000)
-    assert (rows["KALTIM-2026"].used, rows["KALTIM-2026"].budget_total) == (0, None)
+    assert (rows["KALTIM-2026"].used, rows["KALTIM-2026"].budget_total) == (0, 0)
+    assert rows["PASER-2026"].left == programme.quota - 2
     assert programme_quota_used(programme=programme) == 2
 
 

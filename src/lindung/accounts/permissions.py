@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lindung.accounts.models import Role, User
 from lindung.core.errors import ScopeDenied
@@ -43,14 +44,15 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.AUDITOR: frozenset({Action.AUDIT_READ}),
 }
 
+# Lazy: the labels are read in the language of the request, not of the import.
 ACTION_LABELS = {
-    Action.WORKER_EDIT: _("mengubah data pekerja"),
-    Action.ENROLMENT_PROPOSE: _("mengusulkan peserta"),
-    Action.ENROLMENT_VERIFY: _("memverifikasi usulan"),
-    Action.ENROLMENT_REGISTER: _("mencatat pendaftaran BPJS"),
-    Action.ENROLMENT_END: _("mengakhiri kepesertaan"),
-    Action.PROGRAMME_MANAGE: _("mengelola program"),
-    Action.AUDIT_READ: _("membaca jejak audit"),
+    Action.WORKER_EDIT: gettext_lazy("mengubah data pekerja"),
+    Action.ENROLMENT_PROPOSE: gettext_lazy("mengusulkan peserta"),
+    Action.ENROLMENT_VERIFY: gettext_lazy("memverifikasi usulan"),
+    Action.ENROLMENT_REGISTER: gettext_lazy("mencatat pendaftaran BPJS"),
+    Action.ENROLMENT_END: gettext_lazy("mengakhiri kepesertaan"),
+    Action.PROGRAMME_MANAGE: gettext_lazy("mengelola program"),
+    Action.AUDIT_READ: gettext_lazy("membaca jejak audit"),
 }
 
 

@@ -7,7 +7,7 @@ from django.db.models.functions import Substr
 
 from lindung.accounts.models import User
 from lindung.programs.models import Programme
-from lindung.programs.selectors import enrolment_status_counts, programme_overview
+from lindung.programs.selectors import enrolment_status_counts, programme_list
 from lindung.regions.models import Region
 from lindung.registry.models import Worker
 from lindung.registry.selectors import workers_for
@@ -25,7 +25,7 @@ def enrolments_by_status(*, user: User) -> dict[str, int]:
 
 
 def programme_quotas(*, user: User) -> QuerySet[Programme]:
-    return programme_overview(user=user).order_by("-fiscal_year", "code")
+    return programme_list(user=user).order_by("-fiscal_year", "code")
 
 
 def workers_by_district(*, user: User) -> list[dict[str, object]]:

@@ -25,8 +25,8 @@ def programme_list(*, user: User) -> QuerySet[Programme]:
               .values("programme").annotate(total=Sum("amount")).values("total"))
     return programmes_for(user=user).annotate(
         used=Coalesce(Subquery(used), 0),
-        budget_total=Subquery(budget),
-    )
+        budget_total=Coalesce(Subquery(budget), 0),
+    ).annotate(left=Greatest(F("quota") - F("used"), 0))
 
 
 def programme_get(*, user: User, code: str) -> Programme:
@@ -63,18 +63,3 @@ def enrolment_status_counts(*, user: User, programme: Programme | None = None) -
         qs = qs.filter(programme=programme)
     counts = dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     return {s: counts.get(s, 0) for s in Enrolment.Status.values}
-
-
-def programme_overview(*, user: User) -> QuerySet[Programme]:
-    """Visible programmes with `used` (open enrolments), `left` (quota minus used) and
-    `budget_total`, each total from its own subquery. (programme_list joins enrolments and
-    budget lines in one query, which multiplies the enrolment count by the number of budget
-    lines, and its Sum(distinct) drops a second budget line of the same amount.)"""
-    used = (Enrolment.objects.filter(programme=OuterRef("pk"), status__in=Enrolment.OPEN)
-            .values("programme").annotate(n=Count("id")).values("n"))
-    budget = (BudgetLine.objects.filter(programme=OuterRef("pk"))
-              .values("programme").annotate(t=Sum("amount")).values("t"))
-    return programmes_for(user=user).annotate(
-        used=Coalesce(Subquery(used), 0),
-        budget_total=Coalesce(Subquery(budget), 0),
-    ).annotate(left=Greatest(F("quota") - F("used"), 0))

@@ -32,7 +32,7 @@ from lindung.programs.selectors import (
     enrolment_get,
     enrolment_list,
     enrolment_status_counts,
-    programme_overview,
+    programme_list,
 )
 from lindung.registry.views import add_domain_errors, is_htmx_partial
 
@@ -42,7 +42,7 @@ ACTIONS = ("verify", "reject", "register", "activate", "end")
 
 def _get_programme(request: HttpRequest, code: str) -> Programme:
     try:
-        return programme_overview(user=request.user).get(code=code)
+        return programme_list(user=request.user).get(code=code)
     except Programme.DoesNotExist as e:
         raise Http404(_("Program tidak ditemukan.")) from e
 
@@ -56,7 +56,7 @@ def _can_manage(request: HttpRequest, programme: Programme) -> bool:
 
 
 def programme_list_view(request: HttpRequest) -> HttpResponse:
-    programmes = programme_overview(user=request.user).order_by("-fiscal_year", "code")
+    programmes = programme_list(user=request.user).order_by("-fiscal_year", "code")
     return render(request, "programs/programme_list.html", {"programmes": programmes})
 
 

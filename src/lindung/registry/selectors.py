@@ -24,7 +24,7 @@ def worker_list(*, user: User, q: str = "", district: str = "", village: str = "
         else:
             qs = qs.filter(Q(name__icontains=q.strip()))
     if district:
-        qs = qs.filter(village_id__startswith=district + ".")
+        qs = qs.filter(village__pk__startswith=district + ".")
     if village:
         qs = qs.filter(village_id=village)
     if occupation:
@@ -42,12 +42,3 @@ def worker_get(*, user: User, pk: int) -> Worker:
 
 def occupations_current() -> QuerySet[Occupation]:
     return Occupation.objects.filter(valid_to__isnull=True).order_by("name")
-
-
-def worker_search(*, user: User, district: str = "", **filters: str) -> QuerySet[Worker]:
-    """worker_list with a kecamatan filter that works: worker_list's `village_id__startswith`
-    is refused by Django on a ForeignKey; `village__code` reads the same column."""
-    qs = worker_list(user=user, **filters)
-    if district:
-        qs = qs.filter(village__code__startswith=district + ".")
-    return qs

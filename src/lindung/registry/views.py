@@ -24,7 +24,7 @@ from lindung.programs.services import enrolment_propose
 from lindung.registry import services
 from lindung.registry.forms import ProposeForm, WorkerEditForm, WorkerFilterForm, WorkerForm
 from lindung.registry.models import Worker
-from lindung.registry.selectors import worker_get, worker_search
+from lindung.registry.selectors import worker_get, worker_list
 
 PAGE_SIZE = 50
 
@@ -57,7 +57,7 @@ def _require(request: HttpRequest, action: Action) -> None:
 
 def worker_list_view(request: HttpRequest) -> HttpResponse:
     form = WorkerFilterForm(request.GET or None, user=request.user)
-    workers = worker_search(user=request.user, **form.filters())
+    workers = worker_list(user=request.user, **form.filters())
     page = Paginator(workers, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page_obj": page, "filtered": any(form.filters().values())}
     template = (
