@@ -92,7 +92,7 @@ def registry_rows(n: int, villages: list[str], occupation_ids: list[int],
         key = district[village] + ddmmyy[sex][d]
         serials[key] += 1
         nik = f"{key}{serials[key]:04d}"
-        yield (nik, f"{nik[:6]}0{number}000", f"{first} {middle} {last}" if middle else
+        yield (nik, f"{nik[:6]}0{number}00", f"{first} {middle} {last}" if middle else
                f"{first} {last}", sex, "Tanah Grogot", dates[d], village, "RT 01",
                f"081{number}0", occupation, 1_000_000, "aktif", now, now)
 

@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -111,11 +112,14 @@ def prepare(db: str, workers: int, rows: int, xlsx: Path) -> str:
         template = CACHE / f"registry-{workers}.sqlite3"
         target = CACHE / "run.sqlite3"
         if not template.exists() or not xlsx.exists():
-            template.unlink(missing_ok=True)
             print(f"seeding {template} ...", flush=True)
-            _child(["--seed", f"sqlite:///{template}"], workers, rows, xlsx)
-        import sqlite3
-
+            partial = template.with_suffix(".partial")
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{partial}{suffix}").unlink(missing_ok=True)
+            _child(["--seed", f"sqlite:///{partial}"], workers, rows, xlsx)
+            with sqlite3.connect(partial) as c:
+                c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            partial.rename(template)
         with sqlite3.connect(template) as c:  # fold the WAL into the file before copying it
             c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         for suffix in ("", "-wal", "-shm"):
@@ -125,10 +129,14 @@ def prepare(db: str, workers: int, rows: int, xlsx: Path) -> str:
     template = f"lindung_bench_imports_seed_{workers}"
     target = "lindung_bench_imports"
     if not _pg_exists(template) or not xlsx.exists():
+        # Seeded under a temporary name and renamed when complete, so that an interrupted
+        # seeding is never mistaken for a finished one.
         print(f"seeding PostgreSQL database {template} ...", flush=True)
         _psql(f"DROP DATABASE IF EXISTS {template}")
-        _psql(f"CREATE DATABASE {template}")
-        _child(["--seed", PG.format(name=template)], workers, rows, xlsx)
+        _psql(f"DROP DATABASE IF EXISTS {template}_tmp")
+        _psql(f"CREATE DATABASE {template}_tmp")
+        _child(["--seed", PG.format(name=f"{template}_tmp")], workers, rows, xlsx)
+        _psql(f"ALTER DATABASE {template}_tmp RENAME TO {template}")
     _psql(f"DROP DATABASE IF EXISTS {target}")
     _psql(f"CREATE DATABASE {target} TEMPLATE {template}")
     return PG.format(name=target)
@@ -153,7 +161,7 @@ def run_import(url: str, xlsx: Path) -> tuple[float, float, dict[str, object]]:
     """Wall seconds, peak RSS (MB) and the JSON report of `lindung import-workers`."""
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "lindung.settings"}
     cmd = [sys.executable, "-m", "lindung.cli", "import-workers", str(xlsx), "--programme",
-           PROGRAMME, "--json", "--user", "bench"]
+           PROGRAMME, "--json", "--user", "bench", "--verbosity", "2"]
     with tempfile.TemporaryFile() as errf:
         t = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errf, env=env, cwd=ROOT)
@@ -166,6 +174,11 @@ def run_import(url: str, xlsx: Path) -> tuple[float, float, dict[str, object]]:
         if proc.returncode:
             errf.seek(0)
             sys.exit(f"import failed ({proc.returncode}):\n{errf.read().decode()[-3000:]}")
+        errf.seek(0)
+        for line in errf.read().decode().splitlines():
+            if line.startswith("timings: "):
+                print("  phases (s): " + ", ".join(
+                    f"{k} {v}" for k, v in json.loads(line[9:]).items()))
     peak_mb = usage.ru_maxrss / 1024
     return took, peak_mb, json.loads(out)
 

@@ -15,6 +15,15 @@ from collections.abc import Iterable, Sequence
 from django.db import connection, models
 
 
+def tune_connection() -> None:
+    """Give SQLite a page cache that holds the registry's indexes (the default 2 MB makes
+    every insert into a million-row index a cache miss). No-op on PostgreSQL, whose
+    shared_buffers are the server's business."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -262144")  # KiB: 256 MB, allocated as used
+
+
 def db_datetime(value: dt.datetime) -> object:
     """An aware datetime as the backend stores it (naive UTC text on SQLite)."""
     return connection.ops.adapt_datetimefield_value(value)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -468,7 +468,7 @@ def enrolments_propose_bulk(
             result.refused[w.pk] = [DomainError(
                 _("Kuota program %(code)s (%(quota)s peserta) sudah penuh.")
                 % {"code": locked.code, "quota": locked.quota}, code="quota_exceeded")]
-        accepted = free[:room]
+        accepted = sorted(free[:room], key=lambda w: w.pk)
         if not accepted:
             return result
         now = db_datetime(timezone.now())
@@ -483,25 +483,29 @@ def enrolments_propose_bulk(
                      for w in accepted])
                 table = Enrolment._meta.db_table
                 month_table = EnrolmentMonth._meta.db_table
-                from django.db import connection
-
+                months = rules.months_between(start, end)
+                # One statement for every month of every new enrolment, in (worker, month)
+                # order so the unique index grows by appending rather than at random.
+                month_rows = " UNION ALL ".join(["SELECT %s AS month"] * len(months))
                 with connection.cursor() as cursor:
-                    for month in rules.months_between(start, end):
-                        cursor.execute(
-                            f"INSERT INTO {month_table} (worker_id, month, enrolment_id) "
-                            f"SELECT worker_id, %s, id FROM {table} WHERE programme_id = %s "
-                            f"AND id >= %s AND id <= %s AND proposed_at = %s AND status = %s",
-                            [month, locked.pk, min(ids), max(ids), now, status])
+                    cursor.execute(
+                        f"INSERT INTO {month_table} (worker_id, month, enrolment_id) "
+                        f"SELECT e.worker_id, m.month, e.id FROM {table} e "
+                        f"CROSS JOIN ({month_rows}) m WHERE e.programme_id = %s "
+                        f"AND e.id >= %s AND e.id <= %s AND e.proposed_at = %s "
+                        f"AND e.status = %s ORDER BY e.worker_id, m.month",
+                        [*months, locked.pk, min(ids), max(ids), now, status])
         except IntegrityError as e:
             raise DomainError(
                 _("Sebagian pekerja baru saja diusulkan oleh pengguna lain. Muat ulang dan "
                   "coba lagi."), code="already_enrolled") from e
         actor = by.pk if by.pk else None
         audit_at = db_datetime(timezone.now())
+        summary = _("%(name)s diusulkan ke %(code)s")  # translated once, not per row
         insert_rows(AuditEvent, ["at", "actor", "action", "object_type", "object_id",
                                  "region_code", "summary", "changes"], (
             (audit_at, actor, "propose", "enrolment", str(pk), w.village_id,
-             (_("%(name)s diusulkan ke %(code)s") % {"name": w.name, "code": locked.code})[:250],
+             (summary % {"name": w.name, "code": locked.code})[:250],
              '{"status": [null, "diusulkan"]}')
             for pk, w in zip(ids, accepted, strict=True)))
     result.created_ids = ids

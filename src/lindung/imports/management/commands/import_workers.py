@@ -59,6 +59,8 @@ class Command(BaseCommand):
                                              ensure_ascii=False))
             self.stderr.write(f"Berkas ditolak: {e.message}")
             sys.exit(REFUSED)
+        if opts["verbosity"] >= 2:
+            self.stderr.write("timings: " + json.dumps(report.timings))
         if as_json:
             self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))
             return
