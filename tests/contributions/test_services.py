@@ -313,3 +313,21 @@ def test_paying_an_old_bill_updates_the_coverage_of_later_bills(users, programme
     rows = list(selectors.coverage_enrolments(user=users.admin, programme=programme, month=MAR))
     states = {e.pk: selectors.coverage_of(e, month=MAR, on=on) for e in rows}
     assert states[late.pk].unpaid_months == 2 and states[active[0].pk].unpaid_months == 2
+
+
+def test_regenerating_follows_ended_new_and_changed_enrolments(users, programme, active,
+                                                               make_worker, activate):
+    from lindung.programs.services import enrolment_end
+    from lindung.registry.models import Worker
+
+    bill = bill_generate(by=users.admin, programme=programme, month=FEB)
+    enrolment_end(enrolment=active[0], by=users.admin, reason="pindah",
+                  end_date=dt.date(2026, 1, 31))
+    Worker.objects.filter(pk=active[1].worker_id).update(declared_income=3_000_000)
+    newcomer = activate(programme, make_worker(), registered_on=dt.date(2026, 2, 2))
+    bill = bill_generate(by=users.admin, programme=programme, month=FEB)
+    lines = dict(bill.lines.values_list("enrolment_id", "amount"))
+    assert lines == {active[1].pk: 30_000 + 6_800, active[2].pk: 16_800, newcomer.pk: 16_800}
+    assert bill.total == 70_400 and bill.line_count == 3
+    again = bill_generate(by=users.admin, programme=programme, month=FEB)
+    assert dict(again.lines.values_list("enrolment_id", "amount")) == lines

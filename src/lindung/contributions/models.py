@@ -164,10 +164,18 @@ class BillLine(models.Model):
     Written set-based by `services.bill_generate` (INSERT … SELECT); never one row at a time.
     The bill FK index is the unique (bill, enrolment) index."""
 
+    # No foreign-key constraints in the database on this, the largest table: its rows are
+    # only written by `services._sync_lines`, one INSERT … SELECT over the enrolments into a
+    # bill created in the same transaction; bills are deleted only with their lines (CASCADE in
+    # the ORM) and enrolments never. On PostgreSQL the per-row checks (deferred to commit, each
+    # locking the referenced row FOR KEY SHARE) cost as much as the insert itself at 1,000,000
+    # lines. The unique (bill, enrolment) constraint stays and is the bill's index; lookups by
+    # enrolment go through the programme's bills and that index.
     bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="lines",
-                             db_index=False)
+                             db_index=False, db_constraint=False)
     enrolment = models.ForeignKey("programs.Enrolment", on_delete=models.PROTECT,
-                                  related_name="bill_lines")
+                                  related_name="bill_lines", db_constraint=False,
+                                  db_index=False)
     declared_income = models.BigIntegerField(_("penghasilan dilaporkan"))
     jkk = models.IntegerField(_("JKK"))
     jkm = models.IntegerField(_("JKM"))

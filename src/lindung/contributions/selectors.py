@@ -232,9 +232,9 @@ def _as_date(value: object) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def _last_paid_annotations(upto: dt.date) -> dict[str, Subquery]:
-    lines = (BillLine.objects.filter(enrolment=OuterRef("pk"), bill__paid_at__isnull=False,
-                                     bill__month__lte=upto)
+def _last_paid_annotations(upto: dt.date, programme: Programme) -> dict[str, Subquery]:
+    lines = (BillLine.objects.filter(enrolment=OuterRef("pk"), bill__programme=programme,
+                                     bill__paid_at__isnull=False, bill__month__lte=upto)
              .values("enrolment").annotate(m=Max("bill__month")).values("m"))
     adjustments = (BillAdjustment.objects.filter(enrolment=OuterRef("pk"), amount__gt=0,
                                                  paid_at__isnull=False, bill__month__lte=upto)
@@ -255,7 +255,7 @@ def coverage_enrolments(*, user: User, programme: Programme, month: dt.date,
                 status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.ENDED],
                 activated_at__isnull=False)
         .select_related("worker", "worker__village")
-        .annotate(**_last_paid_annotations(month))
+        .annotate(**_last_paid_annotations(month, programme))
     )
     if unpaid_only:
         qs = qs.filter(Q(line_paid__isnull=True) | Q(line_paid__lt=month),
@@ -313,7 +313,8 @@ def worker_coverage(*, user: User, enrolment: Enrolment, on: dt.date | None = No
     on = on or timezone.localdate()
     if enrolment.registration_date is None:
         return []
-    paid = set(BillLine.objects.filter(enrolment=enrolment, bill__paid_at__isnull=False)
+    paid = set(BillLine.objects.filter(enrolment=enrolment, bill__programme=enrolment.programme_id,
+                                       bill__paid_at__isnull=False)
                .values_list("bill__month", flat=True))
     paid |= set(BillAdjustment.objects.filter(enrolment=enrolment, amount__gt=0,
                                               paid_at__isnull=False)
