@@ -105,6 +105,26 @@ def seed(url: str, workers: int, rows: int, xlsx: Path) -> None:
     print(f"  seeded in {time.perf_counter() - t:.1f} s", flush=True)
 
 
+def add_current_year_programme(url: str) -> None:
+    """BENCH-2026, the running fiscal year: a proposal made now holds only its remaining
+    months (two in late November), where BENCH-2027 holds twelve."""
+    _django(url)
+    import datetime as dt
+
+    from bench import import_data
+    from lindung.accounts.models import User
+    from lindung.programs.services import programme_create
+    from lindung.regions.models import Region
+    from lindung.registry.models import Occupation
+
+    programme_create(
+        by=User.objects.get(username="bench"), code="BENCH-2026", name="Benchmark Paser 2026",
+        region=Region.objects.get(code="64.01"), fiscal_year=2026,
+        period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31), age_min=15,
+        age_max=64, occupations=Occupation.objects.filter(code__in=import_data.OCCUPATIONS),
+        quota=250_000)
+
+
 def prepare(db: str, workers: int, rows: int, xlsx: Path) -> str:
     """A fresh copy of the seeded database; returns its DATABASE_URL."""
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -157,11 +177,11 @@ def read_floor(xlsx: Path) -> tuple[float, int]:
     return time.perf_counter() - t, len(data) - 1
 
 
-def run_import(url: str, xlsx: Path) -> tuple[float, float, dict[str, object]]:
+def run_import(url: str, xlsx: Path, programme: str) -> tuple[float, float, dict[str, object]]:
     """Wall seconds, peak RSS (MB) and the JSON report of `lindung import-workers`."""
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "lindung.settings"}
     cmd = [sys.executable, "-m", "lindung.cli", "import-workers", str(xlsx), "--programme",
-           PROGRAMME, "--json", "--user", "bench", "--verbosity", "2"]
+           programme, "--json", "--user", "bench", "--verbosity", "2"]
     with tempfile.TemporaryFile() as errf:
         t = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errf, env=env, cwd=ROOT)
@@ -190,18 +210,30 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1_000_000)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--xlsx", default="")
+    parser.add_argument("--year", choices=["next", "current"], default="next",
+                        help="programme of the next fiscal year (12 months per proposal, the "
+                             "default) or of the running one (its remaining months)")
     parser.add_argument("--seed", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--add-programme", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     xlsx = Path(args.xlsx or CACHE / f"workers-{args.rows}-{args.workers}.xlsx")
     if args.seed:
         seed(args.seed, args.workers, args.rows, xlsx)
         return
+    if args.add_programme:
+        add_current_year_programme(args.add_programme)
+        return
     url = prepare(args.db, args.workers, args.rows, xlsx)
+    programme = PROGRAMME
+    if args.year == "current":
+        programme = "BENCH-2026"
+        subprocess.run([sys.executable, "-m", "bench.import_workers", "--add-programme", url],
+                       check=True, cwd=ROOT)
     floor, n = read_floor(xlsx)
-    took, peak_mb, report = run_import(url, xlsx)
+    took, peak_mb, report = run_import(url, xlsx, programme)
     rows = int(report["rows"])  # type: ignore[call-overload]
     print(f"\nimport-workers [{args.db}, {os.cpu_count()} cores]: {rows:,} rows into a registry "
-          f"of {args.workers:,} workers, programme {PROGRAMME}")
+          f"of {args.workers:,} workers, programme {programme}")
     print("  counts: " + ", ".join(f"{k} {report[k]:,}" for k in (
         "accepted", "rejected", "created", "updated", "unchanged", "enrolled")) +
           f"; {len(report['errors']):,} errors, "  # type: ignore[arg-type]

@@ -61,17 +61,39 @@ def insert_rows(model: type[models.Model], columns: Sequence[str],
     return n
 
 
+def _array_types(model: type[models.Model], columns: Sequence[str]) -> list[str]:
+    """PostgreSQL array casts for UNNEST, without length modifiers: casting to varchar(n)
+    would silently truncate, while the column itself rejects a too-long value."""
+    out = []
+    for c in columns:
+        db_type = model._meta.get_field(c).db_type(connection) or "text"
+        out.append(db_type.split("(")[0] + "[]")
+    return out
+
+
 def insert_rows_returning_ids(model: type[models.Model], columns: Sequence[str],
                               rows: Sequence[Sequence[object]]) -> list[int]:
-    """Insert rows and return their primary keys in the same order (multi-row INSERT ...
-    RETURNING, as Django's bulk_create does on both backends)."""
+    """Insert rows and return their primary keys in the same order: one INSERT ... SELECT FROM
+    UNNEST(arrays) RETURNING on PostgreSQL (a multi-row VALUES list of 2,000 rows costs three
+    times as much there), multi-row INSERT ... RETURNING on SQLite, as Django's bulk_create
+    does on each backend."""
     table, cols = _table_and_columns(model, columns)
     pk = connection.ops.quote_name(model._meta.pk.column)
-    per_batch = max(1, min(2000, (connection.features.max_query_params or 30_000)
-                           // len(columns) - 1))
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
     ids: list[int] = []
+    if not rows:
+        return ids
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{t}" for t in _array_types(model, columns))
+            sql = f"INSERT INTO {table} ({cols}) SELECT * FROM UNNEST({arrays}) RETURNING {pk}"
+            for i in range(0, len(rows), 50_000):
+                part = rows[i : i + 50_000]
+                cursor.execute(sql, [list(col) for col in zip(*part, strict=True)])
+                ids.extend(r[0] for r in cursor.fetchall())
+            return ids
+        per_batch = max(1, min(2000, (connection.features.max_query_params or 30_000)
+                               // len(columns) - 1))
+        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
         for i in range(0, len(rows), per_batch):
             part = rows[i : i + per_batch]
             sql = (f"INSERT INTO {table} ({cols}) VALUES {', '.join([one] * len(part))} "
@@ -84,9 +106,23 @@ def insert_rows_returning_ids(model: type[models.Model], columns: Sequence[str],
 def update_rows(model: type[models.Model], columns: Sequence[str],
                 rows: Iterable[Sequence[object]]) -> None:
     """UPDATE by primary key: each row is (*values in `columns` order, pk)."""
+    rows = list(rows)
+    if not rows:
+        return
     table, _cols = _table_and_columns(model, columns)
     qn = connection.ops.quote_name
-    sets = ", ".join(f"{qn(model._meta.get_field(c).column)} = %s" for c in columns)
-    sql = f"UPDATE {table} SET {sets} WHERE {qn(model._meta.pk.column)} = %s"
+    names = [qn(model._meta.get_field(c).column) for c in columns]
+    pk = qn(model._meta.pk.column)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, list(rows))
+        if connection.vendor == "postgresql":
+            types = _array_types(model, [*columns, model._meta.pk.name])
+            sets = ", ".join(f"{n} = v.c{i}" for i, n in enumerate(names))
+            aliases = ", ".join(f"c{i}" for i in range(len(names) + 1))
+            arrays = ", ".join(f"%s::{t}" for t in types)
+            cursor.execute(
+                f"UPDATE {table} SET {sets} FROM UNNEST({arrays}) AS v({aliases}) "
+                f"WHERE {table}.{pk} = v.c{len(names)}",
+                [list(col) for col in zip(*rows, strict=True)])
+            return
+        sets = ", ".join(f"{n} = %s" for n in names)
+        cursor.executemany(f"UPDATE {table} SET {sets} WHERE {pk} = %s", rows)

@@ -550,8 +550,10 @@ def workers_import(
     if dry_run or not accepted:
         return report
     report_progress("menyimpan", total, total)
-    _write(accepted=accepted, matches=matches, by=by, programme=programme, today=today,
-           source=source or filename, report=report, lap=lap)
+    with transaction.atomic():
+        _write(accepted=accepted, matches=matches, by=by, programme=programme, today=today,
+               source=source or filename, report=report, lap=lap)
+    lap("commit")
     return report
 
 
@@ -611,7 +613,6 @@ AUDIT_COLUMNS = ["at", "actor", "action", "object_type", "object_id", "region_co
                  "changes"]
 
 
-@transaction.atomic
 def _write(*, accepted: list[_Row], matches: list[duplicates.Match], by: User,
            programme: Programme | None, today: dt.date, source: str,
            report: ImportReport, lap: Callable[[str], None] = lambda _name: None) -> None:

@@ -136,7 +136,7 @@ def _registry_in_blocks(
         if len(dates) <= CHUNK:
             rows = qs.filter(birth_date__in=sorted(dates)).values_list(*fields)
         else:
-            rows = qs.values_list(*fields).iterator(chunk_size=20_000)
+            rows = qs.values_list(*fields)
         for row in rows:
             if row[3] in dates:
                 yield row
