@@ -124,3 +124,54 @@ def test_coverage_page_of_a_billed_month_lists_lines_longest_unpaid_first(client
     page = client.get(reverse("contributions:coverage", args=[programme.code])
                       + "?bulan=2026-03&belum=on").content.decode()
     assert page.count("Menunggak 2 bulan") == 3
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
+                                      "QUEUES": ["default"]}})
+def test_bill_from_the_page_is_queued_for_the_worker(client, users, programme, active):
+    from django_tasks_db.models import DBTaskResult
+
+    login(client, users.admin)
+    response = client.post(reverse("contributions:bill_generate", args=[programme.code]),
+                           {"month": "2026-01"}, follow=True)
+    assert "sedang dibuat di latar belakang" in response.content.decode()
+    assert DBTaskResult.objects.filter(task_path__endswith="bill_generate_task").count() == 1
+    assert not Bill.objects.exists()
+
+
+def test_locked_month_is_refused_before_queueing(client, users, programme, active):
+    payment_record(by=users.admin, programme=programme, paid_on=dt.date(2026, 1, 12),
+                   amount=50_400, reference="SP2D-JAN", first_month=JAN)
+    login(client, users.admin)
+    response = client.post(reverse("contributions:bill_generate", args=[programme.code]),
+                           {"month": "2026-01"})
+    assert response.status_code == 400 and "terkunci" in response.content.decode()
+
+
+def test_other_regency_cannot_adjust_or_lapse_by_url(client, users, programme, active):
+    payment_record(by=users.admin, programme=programme, paid_on=dt.date(2026, 1, 12),
+                   amount=50_400, reference="SP2D-JAN", first_month=JAN)
+    bill = Bill.objects.get()
+    login(client, users.admin_ppu)
+    assert client.post(reverse("contributions:bill_adjust", args=[bill.pk]),
+                       {"amount": "100", "reason": "x"}).status_code == 404
+    assert client.post(reverse("contributions:lapses_apply", args=[programme.code])
+                       ).status_code == 404
+    assert client.get(reverse("contributions:coverage", args=[programme.code])).status_code \
+        == 404
+    bill.refresh_from_db()
+    assert bill.adjustments_total == 0
+
+
+def test_admin_adjusts_a_locked_bill_by_kpj(client, users, programme, active, make_worker,
+                                            activate):
+    payment_record(by=users.admin, programme=programme, paid_on=dt.date(2026, 1, 12),
+                   amount=50_400, reference="SP2D-JAN", first_month=JAN)
+    late = activate(programme, make_worker())
+    bill = Bill.objects.get()
+    login(client, users.admin)
+    response = client.post(reverse("contributions:bill_adjust", args=[bill.pk]), {
+        "amount": "16800", "reason": "Terlambat diaktifkan", "kpj_number": late.kpj_number},
+        follow=True)
+    assert "Penyesuaian dicatat" in response.content.decode()
+    assert bill.adjustments.get().enrolment == late
