@@ -293,7 +293,7 @@ def coverage_list(*, user: User, programme: Programme, month: dt.date, unpaid_on
         return qs, lambda e: (e, coverage_of(e, month=month, on=on))  # type: ignore[arg-type]
     lines = (BillLine.objects.filter(bill=bill)
              .select_related("enrolment__worker__village")
-             .order_by(F("prev_paid").asc(nulls_first=True), "cover_start", "enrolment_id"))
+             .order_by(F("prev_paid").asc(nulls_first=True), "cover_start", "id"))
     if unpaid_only and bill.paid_at is not None:
         lines = lines.none()
 
