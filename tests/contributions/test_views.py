@@ -175,3 +175,18 @@ def test_admin_adjusts_a_locked_bill_by_kpj(client, users, programme, active, ma
         follow=True)
     assert "Penyesuaian dicatat" in response.content.decode()
     assert bill.adjustments.get().enrolment == late
+
+
+@override_settings(TASKS=IMMEDIATE)
+def test_admin_ends_lapsed_enrolments_from_the_page(client, users, programme, active):
+    from lindung.programs.models import Enrolment
+
+    payment_record(by=users.admin, programme=programme, paid_on=dt.date(2026, 1, 12),
+                   amount=50_400, reference="SP2D-JAN", first_month=JAN)
+    login(client, users.admin)
+    page = client.get(reverse("contributions:programme", args=[programme.code]))
+    assert "Akhiri kepesertaan yang putus" in page.content.decode()  # seen in November 2026
+    response = client.post(reverse("contributions:lapses_apply", args=[programme.code]),
+                           follow=True)
+    assert "3 kepesertaan diakhiri" in response.content.decode()
+    assert set(Enrolment.objects.values_list("end_reason", flat=True)) == {"menunggak"}

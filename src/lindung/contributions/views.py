@@ -26,7 +26,7 @@ from lindung.contributions.forms import (
     PaymentForm,
 )
 from lindung.contributions.models import BenefitPackage, Bill
-from lindung.contributions.tasks import bill_generate_task
+from lindung.contributions.tasks import bill_generate_task, lapses_apply_task
 from lindung.core.errors import DomainError, ScopeDenied
 from lindung.core.formatting import bulan, rupiah, thousands
 from lindung.programs.models import Programme
@@ -169,12 +169,17 @@ def payment_create_view(request: HttpRequest, code: str) -> HttpResponse:
 def lapses_apply_view(request: HttpRequest, code: str) -> HttpResponse:
     programme = _programme(request, code)
     _require_manage(request, programme)
-    try:
-        n = services.lapses_apply(by=request.user, programme=programme)
-    except ScopeDenied as e:
-        raise PermissionDenied(e.message) from e
-    messages.success(request, _("%(n)s kepesertaan diakhiri karena iuran menunggak lebih dari "
-                                "3 bulan.") % {"n": thousands(n)})
+    if not can(request.user, Action.ENROLMENT_END):
+        raise PermissionDenied(_("Peran Anda tidak berwenang mengakhiri kepesertaan."))
+    result = lapses_apply_task.enqueue(programme_id=programme.pk, user_id=request.user.pk)
+    if result.status == TaskResultStatus.SUCCESSFUL:
+        ended = thousands(result.return_value["ended"])
+        messages.success(request, _("%(n)s kepesertaan diakhiri karena iuran menunggak lebih "
+                                    "dari 3 bulan.") % {"n": ended})
+    elif result.status == TaskResultStatus.FAILED:
+        messages.error(request, _("Kepesertaan yang putus gagal diakhiri."))
+    else:
+        messages.info(request, _("Kepesertaan yang putus sedang diakhiri di latar belakang."))
     return redirect("contributions:programme", programme.code)
 
 
