@@ -349,6 +349,11 @@ class BudgetSummary:
     sentences: list[str] = field(default_factory=list)
     funder: str = ""
 
+    @property
+    def shortfall(self) -> int:
+        """How much the budget lacks for what is billed and committed (0 when it suffices)."""
+        return max(-self.remaining, 0)
+
 
 def standard_premium(programme: Programme, month: dt.date) -> int:
     """Premium of a worker at the default declared income (Rp16.800 with the seeded rates)."""
