@@ -42,7 +42,7 @@ format: install
 	$(VENV)/bin/ruff check --fix src tests bench
 
 bench: install
-	$(PY) -m bench
+	$(PY) -m bench --db $(or $(DB),sqlite)
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -1,0 +1,33 @@
+"""Run every benchmark at the issues' scale and print their figures.
+
+    .venv/bin/python -m bench [--db sqlite|postgres]      (make bench, make bench DB=postgres)
+
+- bench/regions.py         the Kemendagri hierarchy (91,599 rows) and the demo data
+- bench/import_workers.py  100,000-row XLSX into a registry of 1,000,000 workers (issue 3)
+- bench/billing.py         one month's bill for 1,000,000 active enrolments (issue 4)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+
+BENCHES = [["bench/regions.py"], ["bench/import_workers.py"], ["bench/billing.py"]]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} cores; database: {args.db}", flush=True)
+    failed = 0
+    for bench in BENCHES:
+        print(f"\n== {' '.join(bench)} --db {args.db}", flush=True)
+        failed |= subprocess.run([sys.executable, *bench, "--db", args.db]).returncode
+    sys.exit(failed)
+
+
+if __name__ == "__main__":
+    main()
