@@ -229,7 +229,7 @@ def test_failure_midway_leaves_the_database_as_before(run_import, programme, mon
         assert Worker.objects.count() == 2  # the workers were already written ...
         raise RuntimeError("listrik padam")
 
-    monkeypatch.setattr(services, "enrolments_propose_bulk", crash)
+    monkeypatch.setattr(services, "enrolments_propose", crash)
     before = state()
     with pytest.raises(RuntimeError):
         run_import(xlsx_bytes([person(1), person(2)]), programme=programme)

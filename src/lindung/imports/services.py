@@ -40,7 +40,7 @@ from lindung.imports.models import ImportJob
 from lindung.imports.rules import Issue
 from lindung.programs import rules as programme_rules_mod
 from lindung.programs.models import Enrolment, EnrolmentMonth, Programme
-from lindung.programs.services import enrolments_propose_bulk, programme_rules
+from lindung.programs.services import enrolments_propose, programme_rules
 from lindung.regions.models import Region
 from lindung.registry import duplicates
 from lindung.registry import rules as registry_rules
@@ -596,7 +596,7 @@ def _check_programme(programme: Programme, prules: programme_rules_mod.Programme
 
 @dataclass(slots=True)
 class _Proposal:
-    """What `enrolments_propose_bulk` reads of a worker, without building a Worker."""
+    """What `enrolments_propose` reads of a worker, without building a Worker."""
 
     pk: int
     village_id: str
@@ -641,7 +641,8 @@ def _write(*, accepted: list[_Row], matches: list[duplicates.Match], by: User,
     lap("write_workers")
     to_propose = [r for r in accepted if r.propose]
     if programme is not None and to_propose:
-        result = enrolments_propose_bulk(programme=programme, by=by, on=today, workers=[
+        result = enrolments_propose(
+            programme=programme, by=by, on=today, with_instances=False, workers=[
             _Proposal(pk=r.worker_id, village_id=r.values["village_id"],  # type: ignore[arg-type]
                       birth_date=r.values["birth_date"], occupation_id=r.values["occupation_id"],
                       status=r.status, name=r.values["name"]) for r in to_propose])

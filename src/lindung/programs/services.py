@@ -21,6 +21,7 @@ from lindung.accounts.models import User
 from lindung.accounts.permissions import Action, authorize, can, scope_of
 from lindung.audit.models import AuditEvent
 from lindung.audit.services import audit_event, audit_events_bulk
+from lindung.core.bulk import db_datetime, insert_rows, insert_rows_returning_ids
 from lindung.core.errors import DomainError, ScopeDenied, ValidationFailed
 from lindung.core.selectors import parameter_int
 from lindung.programs import rules
@@ -120,7 +121,7 @@ def programme_set_quota(*, by: User, programme: Programme, quota: int) -> Progra
 class ProposalResult:
     created: list[Enrolment] = field(default_factory=list)
     refused: dict[int, list[DomainError]] = field(default_factory=dict)
-    created_ids: list[int] = field(default_factory=list)  # set by enrolments_propose_bulk
+    created_ids: list[int] = field(default_factory=list)
 
 
 def _already_enrolled(worker_ids: Sequence[int], start: dt.date, end: dt.date) -> dict[int, str]:
@@ -135,97 +136,6 @@ def _already_enrolled(worker_ids: Sequence[int], start: dt.date, end: dt.date) -
         )
         held.update(dict(rows))
     return held
-
-
-def enrolments_propose(
-    *, programme: Programme, workers: Sequence[Worker], by: User, on: dt.date | None = None,
-) -> ProposalResult:
-    """Propose many workers at once, set-based: one query for double funding, one for the
-    quota, bulk inserts. Refused workers are reported with their reasons; the accepted ones are
-    written together in one transaction."""
-    on = on or timezone.localdate()
-    result = ProposalResult()
-    if not can(by, Action.ENROLMENT_PROPOSE):
-        authorize(by, Action.ENROLMENT_PROPOSE, None)
-    scope = scope_of(by)
-    if not scope.touches(programme.region_id):
-        raise ScopeDenied(_("Program %(code)s bukan program wilayah Anda.")
-                          % {"code": programme.code})
-    prules = programme_rules(programme)
-    period = rules.enrolment_period(prules, on=on)
-    if period is None:
-        raise DomainError(_("Program %(code)s sudah berakhir; usulan tidak dapat diterima.")
-                          % {"code": programme.code}, code="programme_ended")
-    start, end = period
-    occupation_codes = dict(Occupation.objects.values_list("id", "code"))
-
-    candidates: list[Worker] = []
-    seen: set[int] = set()
-    for w in workers:
-        if w.pk in seen:
-            continue
-        seen.add(w.pk)
-        problems = []
-        if not scope.covers(w.village_id):
-            problems.append(DomainError(_("Pekerja berdomisili di luar wilayah Anda."),
-                                        code="village_out_of_scope", field="village"))
-        problems += rules.eligibility_problems(
-            prules, birth_date=w.birth_date, occupation_code=occupation_codes[w.occupation_id],
-            village_code=w.village_id, worker_status=w.status, on=on)
-        if problems:
-            result.refused[w.pk] = problems
-        else:
-            candidates.append(w)
-
-    with transaction.atomic():
-        # The lock serialises proposals into one programme so the quota cannot be overrun.
-        locked = Programme.objects.select_for_update().get(pk=programme.pk)
-        held = _already_enrolled([w.pk for w in candidates], start, end)
-        free = [w for w in candidates if w.pk not in held]
-        for w in candidates:
-            if w.pk in held:
-                result.refused[w.pk] = [DomainError(
-                    _("Pekerja sudah terdaftar di program %(other)s pada bulan yang sama "
-                      "(tidak boleh dibiayai ganda).") % {"other": held[w.pk]},
-                    code="already_enrolled", field="nik")]
-        used = Enrolment.objects.filter(programme=locked, status__in=Enrolment.OPEN).count()
-        room = max(locked.quota - used, 0)
-        for w in free[room:]:
-            result.refused[w.pk] = [DomainError(
-                _("Kuota program %(code)s (%(quota)s peserta) sudah penuh.")
-                % {"code": locked.code, "quota": locked.quota},
-                code="quota_exceeded")]
-        accepted = free[:room]
-        now = timezone.now()
-        enrolments = [
-            Enrolment(worker=w, programme=locked, status=Enrolment.Status.PROPOSED,
-                      period_start=start, period_end=end, proposed_at=now, proposed_by=by)
-            for w in accepted
-        ]
-        try:
-            with transaction.atomic():
-                Enrolment.objects.bulk_create(enrolments, batch_size=CHUNK)
-                months = rules.months_between(start, end)
-                EnrolmentMonth.objects.bulk_create(
-                    (EnrolmentMonth(worker_id=e.worker_id, month=m, enrolment=e)
-                     for e in enrolments for m in months),
-                    batch_size=CHUNK,
-                )
-        except IntegrityError as e:
-            # A concurrent proposal took one of these months between our check and insert.
-            raise DomainError(
-                _("Sebagian pekerja baru saja diusulkan oleh pengguna lain. Muat ulang dan "
-                  "coba lagi."), code="already_enrolled") from e
-        audit_events_bulk([
-            AuditEvent(actor=by, action="propose", object_type="enrolment", object_id=str(e.pk),
-                       region_code=e.worker.village_id,
-                       summary=_("%(name)s diusulkan ke %(code)s")
-                       % {"name": e.worker.name, "code": locked.code},
-                       changes={"status": [None, e.status]})
-            for e in enrolments
-        ])
-    result.created = enrolments
-    return result
 
 
 def enrolment_propose(*, programme: Programme, worker: Worker, by: User,
@@ -406,18 +316,20 @@ def enrolments_end_lapsed(*, by: User, programme: Programme,
     return len(ended)
 
 
-def enrolments_propose_bulk(
+def enrolments_propose(
     *, programme: Programme, workers: Sequence[Any], by: User, on: dt.date | None = None,
+    with_instances: bool = True,
 ) -> ProposalResult:
-    """`enrolments_propose` for tens of thousands of workers at once (the spreadsheet import):
-    the same checks (scope, eligibility, double funding, quota under the programme lock) and
-    the same rows and audit events, written as plain tuples (`core.bulk`) instead of model
-    instances, and the enrolment months generated by the database with INSERT ... SELECT.
+    """Propose many workers at once, set-based, from one worker to a 100,000-row import.
+
+    Scope, eligibility, double funding (one query per chunk) and the quota (counted under a
+    lock on the programme row) are checked first; refused workers are reported with their
+    reasons. The accepted ones are written together in one transaction as plain rows
+    (`core.bulk`), their enrolment months by one INSERT ... SELECT, with bulk audit events.
 
     `workers`: Worker instances or lighter objects with pk, village_id, birth_date,
-    occupation_id, status and name. `ProposalResult.created` stays empty (no instances are
-    built); `ProposalResult.created_ids` holds the new enrolment ids."""
-    from lindung.core.bulk import db_datetime, insert_rows, insert_rows_returning_ids
+    occupation_id, status and name. `created_ids` holds the new enrolment ids; `created` the
+    instances too unless `with_instances=False` (imports, where building them is wasted)."""
 
     on = on or timezone.localdate()
     result = ProposalResult()
@@ -512,4 +424,8 @@ def enrolments_propose_bulk(
              '{"status": [null, "diusulkan"]}')
             for pk, w in zip(ids, accepted, strict=True)))
     result.created_ids = ids
+    if with_instances:
+        for i in range(0, len(ids), CHUNK):
+            result.created += Enrolment.objects.filter(pk__in=ids[i : i + CHUNK]).select_related(
+                "worker").order_by("pk")
     return result
