@@ -145,6 +145,7 @@ def prepare(db: str, workers: int, rows: int, xlsx: Path) -> str:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
         shutil.copyfile(template, target)
+        _migrate(f"sqlite:///{target}")
         return f"sqlite:///{target}"
     template = f"lindung_bench_imports_seed_{workers}"
     target = "lindung_bench_imports"
@@ -159,7 +160,15 @@ def prepare(db: str, workers: int, rows: int, xlsx: Path) -> str:
         _psql(f"ALTER DATABASE {template}_tmp RENAME TO {template}")
     _psql(f"DROP DATABASE IF EXISTS {target}")
     _psql(f"CREATE DATABASE {target} TEMPLATE {template}")
+    _migrate(PG.format(name=target))
     return PG.format(name=target)
+
+
+def _migrate(url: str) -> None:
+    """Bring a copied template up to the current schema (new migrations since seeding)."""
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "lindung.settings"}
+    subprocess.run([sys.executable, "-m", "lindung.cli", "migrate", "--verbosity", "0"],
+                   check=True, env=env, cwd=ROOT)
 
 
 def _child(extra: list[str], workers: int, rows: int, xlsx: Path) -> None:
