@@ -13,7 +13,7 @@ class AuditEvent(models.Model):
     at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("pelaku"),
+        related_name="+", verbose_name=_("pelaku"), db_index=False,
     )
     action = models.CharField(_("tindakan"), max_length=40)
     object_type = models.CharField(_("jenis data"), max_length=40)

@@ -95,10 +95,11 @@ class Enrolment(models.Model):
 
     worker = models.ForeignKey("registry.Worker", on_delete=models.PROTECT,
                                related_name="enrolments", verbose_name=_("pekerja"))
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT,
+    # (programme, status) below serves every programme lookup: no separate programme index.
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, db_index=False,
                                   related_name="enrolments", verbose_name=_("program"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices,
-                              default=Status.PROPOSED, db_index=True)
+                              default=Status.PROPOSED)
     period_start = models.DateField(_("mulai"))
     period_end = models.DateField(_("selesai"))
     kpj_number = models.CharField(_("nomor KPJ"), max_length=20, blank=True, db_index=True)
@@ -109,20 +110,21 @@ class Enrolment(models.Model):
     reject_reason = models.CharField(_("alasan penolakan"), max_length=250, blank=True)
 
     proposed_at = models.DateTimeField(_("diusulkan pada"))
+    # Who-columns are read with their row, never searched: no indexes to feed on bulk writes.
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+")
+                                    null=True, blank=True, related_name="+", db_index=False)
     verified_at = models.DateTimeField(null=True, blank=True)
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+")
+                                    null=True, blank=True, related_name="+", db_index=False)
     registered_at = models.DateTimeField(null=True, blank=True)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                      null=True, blank=True, related_name="+")
+                                      null=True, blank=True, related_name="+", db_index=False)
     activated_at = models.DateTimeField(null=True, blank=True)
     activated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                     null=True, blank=True, related_name="+")
+                                     null=True, blank=True, related_name="+", db_index=False)
     closed_at = models.DateTimeField(_("diakhiri/ditolak pada"), null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                  null=True, blank=True, related_name="+")
+                                  null=True, blank=True, related_name="+", db_index=False)
 
     class Meta:
         verbose_name = _("kepesertaan")

@@ -44,9 +44,10 @@ class Worker(models.Model):
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
     birth_place = models.CharField(_("tempat lahir"), max_length=80, blank=True)
     birth_date = models.DateField(_("tanggal lahir"))
+    # Indexed by (village, name) below, which also serves scope filters on the village.
     village = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="workers",
-        verbose_name=_("desa/kelurahan domisili"),
+        verbose_name=_("desa/kelurahan domisili"), db_index=False,
     )
     address = models.CharField(_("alamat"), max_length=250, blank=True)
     phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
@@ -69,7 +70,6 @@ class Worker(models.Model):
         indexes = [
             models.Index(fields=["village", "name"]),
             models.Index(fields=["birth_date"]),
-            models.Index(fields=["name"]),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(nik__regex=r"^[0-9]{16}$"),
