@@ -10,6 +10,8 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in tests
 
+pytest_plugins = ["tests.browser"]
+
 PASER = "64.01"
 PPU = "64.09"
 # Paser, Kecamatan Batu Sopang (64.01.01): Samurangau and Busui; Keladen in Tanjung Harapan.

@@ -3,43 +3,19 @@ with unpaid months in arrears."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.test import override_settings
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-
-
-@pytest.fixture
-def browser_page():
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium tidak ditemukan di /usr/bin/chromium: uji peramban dilewati")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(locale="id-ID")
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
+from tests.browser import IMMEDIATE_TASKS
 
 
 @pytest.mark.browser
-@override_settings(TASKS=IMMEDIATE)
+@override_settings(TASKS=IMMEDIATE_TASKS)
 def test_admin_bills_pays_and_sees_arrears(live_server, transactional_db, users, programme,
-                                           active, browser_page):
+                                           active, browser_login):
     from lindung.contributions.models import Bill, Payment
 
-    page = browser_page
-    page.goto(f"{live_server.url}/masuk/")
-    page.fill("#id_username", "admin_paser")
-    page.fill("#id_password", "rahasia-123")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    page = browser_login("admin_paser")
 
     page.click("text=Iuran & anggaran")
     page.click("#programmes >> text=PASER-2026")

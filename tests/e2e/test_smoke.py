@@ -3,51 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import nik_for
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture
-def browser_page():
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium tidak ditemukan di /usr/bin/chromium: uji peramban dilewati")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(locale="id-ID")
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
-
 
 @pytest.mark.browser
 def test_operator_registers_and_proposes_a_worker(
-    live_server, transactional_db, users, programme, browser_page
+    live_server, transactional_db, users, programme, browser_login
 ):
     from lindung.programs.models import Enrolment
     from lindung.registry.models import Occupation
 
-    page = browser_page
-    page.goto(f"{live_server.url}/masuk/")
-    page.fill("#id_username", "op_a")
-    page.fill("#id_password", "rahasia-123")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    page = browser_login("op_a")
     assert "Operator desa/kelurahan" in page.inner_text("header")
 
     page.click("text=Daftarkan pekerja")

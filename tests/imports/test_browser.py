@@ -10,27 +10,12 @@ import pytest
 from django.test import override_settings
 from python_calamine import CalamineWorkbook
 
+from tests.browser import IMMEDIATE_TASKS
 from tests.imports.conftest import person, xlsx_bytes
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@pytest.fixture
-def browser_page():
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium tidak ditemukan di /usr/bin/chromium: uji peramban dilewati")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(locale="id-ID", accept_downloads=True)
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
 
 
 def upload(page, url: str, name: str, content: bytes) -> None:
@@ -43,18 +28,13 @@ def upload(page, url: str, name: str, content: bytes) -> None:
 
 
 @pytest.mark.browser
-@override_settings(TASKS=IMMEDIATE)
+@override_settings(TASKS=IMMEDIATE_TASKS)
 def test_admin_imports_fixes_errors_and_exports_for_bpjs(live_server, transactional_db, users,
-                                                          programme, browser_page):
+                                                          programme, browser_login):
     from lindung.programs.models import Enrolment
     from lindung.programs.services import enrolment_verify
 
-    page = browser_page
-    page.goto(f"{live_server.url}/masuk/")
-    page.fill("#id_username", "admin_paser")
-    page.fill("#id_password", "rahasia-123")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    page = browser_login("admin_paser")
 
     page.click("text=Impor Excel")
     rows = [person(1), person(2, JENIS_KELAMIN="X"), person(3, TANGGAL_LAHIR="31/02/1985")]
