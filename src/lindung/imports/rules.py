@@ -7,6 +7,7 @@ cells, `datetime.date`/`datetime.datetime` from date cells, `None` when empty.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import unicodedata
@@ -171,15 +172,14 @@ def parse_date(value: object) -> dt.date:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _from_serial(float(value))
     s = str(value).strip()
-    try:
+    # A day or month out of range (31/02) raises ValueError: reported below like any other.
+    with contextlib.suppress(ValueError):
         if re.fullmatch(r"\d{1,5}(?:\.0+)?", s):
             return _from_serial(float(s))
         if m := _DATE_DMY.match(s):
             return dt.date(int(m[3]), int(m[2]), int(m[1]))
         if m := _DATE_YMD.match(s):
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        pass
     raise CellInvalid(
         "date_invalid",
         _("Tanggal \"%(v)s\" tidak dikenali. Tulis sebagai hh/bb/tttt, mis. 17/08/1985.")
