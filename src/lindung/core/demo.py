@@ -176,7 +176,7 @@ def _advance(enrolments: list[Enrolment], *, by: User, plan: list[tuple[str, int
             fields |= {"verified_at": now, "verified_by": by}
         if status in (Enrolment.Status.REGISTERED, Enrolment.Status.ACTIVE,
                       Enrolment.Status.ENDED):
-            fields |= {"registration_date": dt.date(2026, 2, 1), "registered_at": now,
+            fields |= {"registration_date": dt.date(2026, 1, 12), "registered_at": now,
                        "registered_by": by}
             for e in chunk:
                 e.kpj_number = str(kpj_base + len(with_kpj))
@@ -205,6 +205,29 @@ def _advance(enrolments: list[Enrolment], *, by: User, plan: list[tuple[str, int
                               changes={"status": ["diusulkan", status]}) for e in chunk]
     Enrolment.objects.bulk_update(with_kpj, ["kpj_number"], batch_size=500)
     AuditEvent.objects.bulk_create(events, batch_size=2000)
+
+
+def _contributions(programme: Programme, admin: User, today: dt.date) -> None:
+    """Bills from January to the current month; SP2D payments for three months at a time up
+    to September, leaving the last months unpaid so the arrears warning has something to say."""
+    from lindung.contributions.models import Bill
+    from lindung.contributions.services import bill_generate, payment_record
+
+    if Bill.objects.filter(programme=programme).exists():
+        return
+    last = min(today.replace(day=1), programme.period_end.replace(day=1))
+    months = [dt.date(programme.fiscal_year, m, 1) for m in range(1, 13)
+              if dt.date(programme.fiscal_year, m, 1) <= last]
+    bills = {m: bill_generate(by=admin, programme=programme, month=m) for m in months}
+    for quarter, first in enumerate(m for m in months if m.month in (1, 4, 7)):
+        covered = [first.replace(month=first.month + i) for i in range(3)]
+        if covered[-1] not in bills or covered[-1].month > 9:
+            continue
+        payment_record(
+            by=admin, programme=programme, paid_on=first.replace(day=14),
+            amount=sum(bills[m].total for m in covered), months_covered=3, first_month=first,
+            reference=f"SP2D/{programme.code}/{programme.fiscal_year}/{quarter + 1:03d}",
+        )
 
 
 def demo_load(*, paser_workers: int = 3000, ppu_workers: int = 600) -> DemoSummary:
@@ -244,4 +267,5 @@ def demo_load(*, paser_workers: int = 3000, ppu_workers: int = 600) -> DemoSumma
                     (Enrolment.Status.REJECTED, int(k * 0.05))]
             # the rest stay proposed
             _advance(created, by=bpjs if programme is paser else admin, plan=plan)
+            _contributions(programme, admin, timezone.localdate())
     return summary
