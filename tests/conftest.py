@@ -7,6 +7,7 @@ import datetime as dt
 import os
 
 import pytest
+from django.utils import translation
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in tests
 
@@ -27,6 +28,14 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def indonesian_by_default():
+    """A request in English leaves English active in the thread; services called directly by
+    the next test would then write English audit summaries."""
+    with translation.override("id"):
+        yield
+
+
 def _load_regions() -> None:
     """Kalimantan Timur's regions, plus the seeded reference data a flush may have removed."""
     import importlib
@@ -37,7 +46,8 @@ def _load_regions() -> None:
 
     regions_load(prefix="64")
     for module in ("lindung.registry.migrations.0002_seed_occupations",
-                   "lindung.core.migrations.0002_seed_parameters"):
+                   "lindung.core.migrations.0002_seed_parameters",
+                   "lindung.contributions.migrations.0002_seed_rates"):
         importlib.import_module(module).seed(apps, None)
 
 

@@ -6,7 +6,6 @@ import pytest
 from django.test import Client
 
 from tests.conftest import PASER_OCCUPATIONS
-from tests.fast_hashing import fast_password_hashing  # noqa: F401
 
 
 @pytest.fixture

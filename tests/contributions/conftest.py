@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 
 import pytest
 
 from tests.conftest import DESA_PPU
 
 JAN = dt.date(2026, 1, 1)
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The fixture users are created with a fast hasher (tests only)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def rates(db):
-    """The seeded rates (a transactional test's flush removes them)."""
-    from django.apps import apps
-
-    importlib.import_module("lindung.contributions.migrations.0002_seed_rates").seed(apps, None)
 
 
 @pytest.fixture

@@ -1,1 +1,0 @@
-from tests.fast_hashing import fast_password_hashing  # noqa: F401
