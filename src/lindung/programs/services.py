@@ -217,6 +217,8 @@ def enrolment_reject(*, enrolment: Enrolment, by: User, reason: str) -> Enrolmen
 @transaction.atomic
 def enrolment_register(*, enrolment: Enrolment, by: User, kpj_number: str,
                        registration_date: dt.date) -> Enrolment:
+    # Authorise before looking KPJ numbers up: their use must not leak outside the scope.
+    _authorize_transition(by, "register", enrolment)
     kpj = validate_kpj(kpj_number, digits=parameter_int("kpj_digits", default=11))
     other = (Enrolment.objects.filter(kpj_number=kpj).exclude(worker_id=enrolment.worker_id)
              .exists())
