@@ -159,6 +159,17 @@ def test_live_search_returns_only_the_table(client, users, make_worker):
     assert "HX-Request" in response["Vary"]
 
 
+def test_choosing_a_kecamatan_narrows_the_desa_list_in_place(client, users):
+    client.force_login(users.admin)
+    response = client.get(reverse("registry:list"), {"kecamatan": "64.01.02"},
+                          HTTP_HX_REQUEST="true")
+    desa = [code for code, _label in response.context["form"].fields["desa"].choices if code]
+    assert desa and all(code.startswith("64.01.02.") for code in desa)
+    html = response.content.decode()
+    assert '<label id="desa-filter" hx-swap-oob="true">' in html
+    assert DESA_A not in html  # a desa of Batu Sopang is not offered under Tanjung Harapan
+
+
 def test_list_is_paginated_by_50(client, users, make_worker):
     for i in range(51):
         make_worker(name=f"Pekerja {i:02d}", nik=nik_for(serial=100 + i))

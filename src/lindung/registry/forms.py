@@ -114,6 +114,10 @@ class WorkerFilterForm(forms.Form):
             (r.code, r.name) for r in districts
         ]
         villages = villages_in_scope(scope=scope).order_by("parent__name", "name")
+        # A chosen kecamatan narrows the desa list (the htmx response swaps it in place).
+        chosen = self.data.get("kecamatan", "") if self.data else ""
+        if chosen and any(code == chosen for code, _label in self.fields["kecamatan"].choices):
+            villages = villages.filter(parent_id=chosen)
         self.fields["desa"].choices = [("", _("Semua desa/kelurahan"))] + [
             (r.code, f"{r.name} ({r.parent.name})" if r.parent_id else r.name) for r in villages
         ]

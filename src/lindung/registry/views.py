@@ -60,9 +60,11 @@ def worker_list_view(request: HttpRequest) -> HttpResponse:
     workers = worker_list(user=request.user, **form.filters())
     page = Paginator(workers, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page_obj": page, "filtered": any(form.filters().values())}
-    template = (
-        "registry/_worker_table.html" if is_htmx_partial(request) else ("registry/worker_list.html")
-    )
+    if is_htmx_partial(request):
+        template = "registry/_worker_table.html"
+        context["oob_desa"] = True  # the desa list follows the chosen kecamatan
+    else:
+        template = "registry/worker_list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
