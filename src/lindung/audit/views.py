@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.audit.selectors import audit_events_for
 from lindung.core.errors import ScopeDenied
-from lindung.registry.views import is_htmx_partial
+from lindung.core.web import is_htmx_partial
 
 PAGE_SIZE = 50
 OBJECT_TYPES = [

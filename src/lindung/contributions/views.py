@@ -29,8 +29,8 @@ from lindung.contributions.models import BenefitPackage, Bill
 from lindung.contributions.tasks import bill_generate_task, lapses_apply_task
 from lindung.core.errors import DomainError, ScopeDenied
 from lindung.core.formatting import bulan, rupiah, thousands
+from lindung.core.web import add_domain_errors
 from lindung.programs.models import Programme
-from lindung.registry.views import add_domain_errors
 
 PAGE_SIZE = 50
 

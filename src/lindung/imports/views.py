@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from lindung.accounts.permissions import Action, can
 from lindung.core.errors import DomainError
+from lindung.core.web import require_action
 from lindung.imports import bpjs, services, workbooks
 from lindung.imports.forms import AnswerUploadForm, UploadForm
 from lindung.imports.models import ImportJob
@@ -36,11 +36,6 @@ COUNT_LABELS = {
 }
 
 
-def _require(request: HttpRequest, action: Action) -> None:
-    if not can(request.user, action):
-        raise PermissionDenied(_("Peran Anda tidak berwenang melakukan tindakan ini."))
-
-
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -55,7 +50,7 @@ def _get_job(request: HttpRequest, pk: int, with_content: bool = False) -> Impor
 
 
 def upload_view(request: HttpRequest) -> HttpResponse:
-    _require(request, Action.WORKER_EDIT)
+    require_action(request, Action.WORKER_EDIT)
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -128,7 +123,7 @@ def duplicate_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def duplicate_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, Action.ENROLMENT_VERIFY)
+    require_action(request, Action.ENROLMENT_VERIFY)
     try:
         pair = duplicates.duplicate_pair_get(user=request.user, pk=pk)
     except DuplicatePair.DoesNotExist as e:
@@ -154,7 +149,7 @@ def duplicate_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def bpjs_view(request: HttpRequest) -> HttpResponse:
     """Export the registration file per programme; upload the branch's answer."""
-    _require(request, Action.ENROLMENT_REGISTER)
+    require_action(request, Action.ENROLMENT_REGISTER)
     form = AnswerUploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -175,7 +170,7 @@ def bpjs_view(request: HttpRequest) -> HttpResponse:
 
 
 def bpjs_export_view(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    _require(request, Action.ENROLMENT_REGISTER)
+    require_action(request, Action.ENROLMENT_REGISTER)
     if fmt not in ("xlsx", "csv"):
         raise Http404
     try:

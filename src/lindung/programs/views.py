@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from lindung.accounts.permissions import Action, can, scope_of
 from lindung.core.errors import DomainError, ScopeDenied
+from lindung.core.web import add_domain_errors, is_htmx_partial, require_action
 from lindung.programs import services
 from lindung.programs.forms import (
     BudgetLineForm,
@@ -34,7 +35,6 @@ from lindung.programs.selectors import (
     enrolment_status_counts,
     programme_list,
 )
-from lindung.registry.views import add_domain_errors, is_htmx_partial
 
 PAGE_SIZE = 50
 ACTIONS = ("verify", "reject", "register", "activate", "end")
@@ -192,8 +192,7 @@ def enrolment_action_view(request: HttpRequest, pk: int, action: str) -> HttpRes
         enrolment = enrolment_get(user=request.user, pk=pk)
     except Enrolment.DoesNotExist as e:
         raise Http404(_("Kepesertaan tidak ditemukan.")) from e
-    if not can(request.user, services.TRANSITIONS[action][0]):
-        raise PermissionDenied(_("Peran Anda tidak berwenang melakukan tindakan ini."))
+    require_action(request, services.TRANSITIONS[action][0])
     failed = _run_action(request, enrolment, action)
     errors = [str(m) for msgs in failed.errors.values() for m in msgs] if failed else []
     if is_htmx_partial(request):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import operator
 from functools import reduce
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from lindung.accounts.permissions import Action, can
 from lindung.audit.selectors import history_of
 from lindung.core.errors import DomainError, ScopeDenied, ValidationFailed
+from lindung.core.web import add_domain_errors, is_htmx_partial, require_action
 from lindung.programs.models import Programme
 from lindung.programs.selectors import enrolment_list, programme_get, programmes_for
 from lindung.programs.services import enrolment_propose
@@ -29,30 +29,11 @@ from lindung.registry.selectors import worker_get, worker_list
 PAGE_SIZE = 50
 
 
-def is_htmx_partial(request: HttpRequest) -> bool:
-    """An htmx request for a fragment (not a history restore, which needs the whole page)."""
-    return (
-        request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-History-Restore-Request") != "true"
-    )
-
-
-def add_domain_errors(form: forms.Form, error: DomainError) -> None:
-    """Put each service error on its field, or on the form when it names no field of it."""
-    for e in getattr(error, "errors", [error]):
-        form.add_error(e.field if e.field in form.fields else None, e.message)
-
-
 def _get_worker(request: HttpRequest, pk: int) -> Worker:
     try:
         return worker_get(user=request.user, pk=pk)
     except Worker.DoesNotExist as e:
         raise Http404(_("Pekerja tidak ditemukan.")) from e
-
-
-def _require(request: HttpRequest, action: Action) -> None:
-    if not can(request.user, action):
-        raise PermissionDenied(_("Peran Anda tidak berwenang melakukan tindakan ini."))
 
 
 def worker_list_view(request: HttpRequest) -> HttpResponse:
@@ -71,7 +52,7 @@ def worker_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def worker_create_view(request: HttpRequest) -> HttpResponse:
-    _require(request, Action.WORKER_EDIT)
+    require_action(request, Action.WORKER_EDIT)
     form = WorkerForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -88,7 +69,7 @@ def worker_create_view(request: HttpRequest) -> HttpResponse:
 
 def worker_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     worker = _get_worker(request, pk)
-    _require(request, Action.WORKER_EDIT)
+    require_action(request, Action.WORKER_EDIT)
     initial = {f: getattr(worker, f) for f in services.WORKER_FIELDS}
     initial["village"] = worker.village_id
     initial["occupation"] = worker.occupation_id
@@ -143,7 +124,7 @@ def worker_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def worker_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
     worker = _get_worker(request, pk)
-    _require(request, Action.ENROLMENT_PROPOSE)
+    require_action(request, Action.ENROLMENT_PROPOSE)
     form = ProposeForm(request.POST, programmes=programmes_for(user=request.user))
     if form.is_valid():
         try:
