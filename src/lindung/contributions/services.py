@@ -250,6 +250,13 @@ def _check_month(programme: Programme, month: dt.date) -> dt.date:
     return month
 
 
+def _bill_locked(programme: Programme, month: dt.date) -> DomainError:
+    return DomainError(
+        _("Tagihan %(code)s bulan %(month)s sudah lunas dan terkunci. Koreksi hanya melalui "
+          "baris penyesuaian.") % {"code": programme.code, "month": f"{month:%m/%Y}"},
+        code="bill_locked")
+
+
 def bill_generate_check(*, by: User, programme: Programme, month: dt.date) -> dt.date:
     """The checks of `bill_generate` without writing, so a page can refuse at once what the
     background task would refuse later. Returns the month's first day."""
@@ -258,10 +265,7 @@ def bill_generate_check(*, by: User, programme: Programme, month: dt.date) -> dt
     funder, _region = funder_of(programme)
     if Bill.objects.filter(programme=programme, month=month, funder=funder,
                            paid_at__isnull=False).exists():
-        raise DomainError(
-            _("Tagihan %(code)s bulan %(month)s sudah lunas dan terkunci. Koreksi hanya melalui "
-              "baris penyesuaian.") % {"code": programme.code, "month": f"{month:%m/%Y}"},
-            code="bill_locked")
+        raise _bill_locked(programme, month)
     rates_for(programme, month)
     return month
 
@@ -287,10 +291,7 @@ def bill_generate(*, by: User, programme: Programme, month: dt.date) -> Bill:
             package=package, due_date=rules.due_date(month), generated_at=timezone.now(),
             generated_by=by)
     elif bill.is_locked:
-        raise DomainError(
-            _("Tagihan %(code)s bulan %(month)s sudah lunas dan terkunci. Koreksi hanya melalui "
-              "baris penyesuaian.") % {"code": programme.code, "month": f"{month:%m/%Y}"},
-            code="bill_locked")
+        raise _bill_locked(programme, month)
     else:
         bill.package = package
         bill.generated_at = timezone.now()
