@@ -208,6 +208,7 @@ def test_invalid_transitions_are_refused_and_change_nothing(users, lifecycle, st
     with pytest.raises(DomainError) as exc:
         call()
     assert exc.value.code == "transition_invalid"
+    assert "tidak dapat di" in exc.value.message and action not in exc.value.message
     e.refresh_from_db()
     assert e.status == before
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lindung.accounts.models import User
 from lindung.accounts.permissions import Action, authorize, can, scope_of
@@ -160,6 +161,12 @@ TRANSITIONS: dict[str, tuple[Action, tuple[str, ...], str]] = {
     "end": (Action.ENROLMENT_END, (Enrolment.Status.REGISTERED, Enrolment.Status.ACTIVE),
             Enrolment.Status.ENDED),
 }
+# Said to the user: "Kepesertaan berstatus Aktif tidak dapat diverifikasi."
+TRANSITION_LABELS = {
+    "verify": gettext_lazy("diverifikasi"), "reject": gettext_lazy("ditolak"),
+    "register": gettext_lazy("didaftarkan ke BPJS"), "activate": gettext_lazy("diaktifkan"),
+    "end": gettext_lazy("diakhiri"),
+}
 STAMP = {"verify": "verified", "register": "registered", "activate": "activated",
          "reject": "closed", "end": "closed"}
 
@@ -179,8 +186,9 @@ def _transition(*, enrolment: Enrolment, by: User, action: str, **fields: object
     _authorize_transition(by, action, enrolment)
     if enrolment.status not in allowed_from:
         raise DomainError(
-            _("Kepesertaan berstatus %(status)s tidak dapat di-%(action)s.")
-            % {"status": enrolment.get_status_display(), "action": action},
+            _("Kepesertaan berstatus %(status)s tidak dapat %(action)s. Muat ulang halaman "
+              "untuk melihat status terbaru.")
+            % {"status": enrolment.get_status_display(), "action": TRANSITION_LABELS[action]},
             code="transition_invalid")
     old = enrolment.status
     enrolment.status = to_status
