@@ -24,6 +24,7 @@ from lindung.audit.models import AuditEvent
 from lindung.audit.services import audit_event, audit_events_bulk
 from lindung.core.bulk import db_datetime, insert_rows, insert_rows_returning_ids
 from lindung.core.errors import DomainError, ScopeDenied, ValidationFailed
+from lindung.core.formatting import thousands
 from lindung.core.selectors import parameter_int
 from lindung.programs import rules
 from lindung.programs.models import BudgetLine, Enrolment, EnrolmentMonth, Programme
@@ -386,10 +387,12 @@ def enrolments_propose(
         free = [w for w in candidates if w.pk not in held]
         used = Enrolment.objects.filter(programme=locked, status__in=Enrolment.OPEN).count()
         room = max(locked.quota - used, 0)
-        for w in free[room:]:
-            result.refused[w.pk] = [DomainError(
-                _("Kuota program %(code)s (%(quota)s peserta) sudah penuh.")
-                % {"code": locked.code, "quota": locked.quota}, code="quota_exceeded")]
+        if free[room:]:
+            full = DomainError(_("Kuota program %(code)s (%(quota)s peserta) sudah penuh.")
+                               % {"code": locked.code, "quota": thousands(locked.quota)},
+                               code="quota_exceeded")
+            for w in free[room:]:
+                result.refused[w.pk] = [full]
         accepted = sorted(free[:room], key=lambda w: w.pk)
         if not accepted:
             return result
