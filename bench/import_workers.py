@@ -159,8 +159,11 @@ def prepare(db: str, workers: int, rows: int, xlsx: Path) -> str:
         _child(["--seed", PG.format(name=f"{template}_tmp")], workers, rows, xlsx)
         _psql(f"ALTER DATABASE {template}_tmp RENAME TO {template}")
     _psql(f"DROP DATABASE IF EXISTS {target}")
-    _psql(f"CREATE DATABASE {target} TEMPLATE {template}")
+    # FILE_COPY: the default strategy writes the whole copy to the WAL, and the checkpoint
+    # that this forces would then land in the middle of the import being measured.
+    _psql(f"CREATE DATABASE {target} TEMPLATE {template} STRATEGY FILE_COPY")
     _migrate(PG.format(name=target))
+    _psql("CHECKPOINT")  # start from a database at rest, as a server between two imports is
     return PG.format(name=target)
 
 

@@ -11,9 +11,12 @@ class AuditEvent(models.Model):
     scope_field = "region_code"
 
     at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    # Written in bulk (two events per imported worker): no database foreign key, whose
+    # deferred per-row check cost seconds at COMMIT; Django's collector still applies
+    # SET_NULL when a user is deleted.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("pelaku"), db_index=False,
+        related_name="+", verbose_name=_("pelaku"), db_index=False, db_constraint=False,
     )
     action = models.CharField(_("tindakan"), max_length=40)
     object_type = models.CharField(_("jenis data"), max_length=40)

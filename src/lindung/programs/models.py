@@ -111,8 +111,12 @@ class Enrolment(models.Model):
 
     proposed_at = models.DateTimeField(_("diusulkan pada"))
     # Who-columns are read with their row, never searched: no indexes to feed on bulk writes.
+    # `proposed_by` is written for every row of an import: no database foreign key either
+    # (its deferred check cost a second per 100,000 proposals at COMMIT); Django's collector
+    # still applies SET_NULL when a user is deleted.
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+", db_index=False)
+                                    null=True, blank=True, related_name="+", db_index=False,
+                                    db_constraint=False)
     verified_at = models.DateTimeField(null=True, blank=True)
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                     null=True, blank=True, related_name="+", db_index=False)
@@ -143,25 +147,21 @@ class Enrolment(models.Model):
 class EnrolmentMonth(models.Model):
     """One row per worker and month held by an open enrolment.
 
-    The unique (worker, month) constraint is the database's guard against double funding:
-    whatever the programme (kabupaten, province, another regency), no two open enrolments can
-    hold the same worker in the same month, even when two requests race."""
+    The primary key (worker, month) is the database's guard against double funding: whatever
+    the programme (kabupaten, province, another regency), no two open enrolments can hold the
+    same worker in the same month, even when two requests race."""
 
     # Derived rows written only by the enrolment services, in bulk (an import of 100,000
-    # workers into a 12-month programme writes 1.2 million): no database foreign keys, whose
-    # deferred per-row checks doubled the commit on PostgreSQL. The unique constraint below is
-    # the guard that matters; the worker index is its leading column.
+    # workers into a 12-month programme writes 1.2 million). Hence no surrogate id (its
+    # sequence and index halved the insert speed on PostgreSQL) and no database foreign keys
+    # (their deferred per-row checks doubled the commit); the primary key is the guard that
+    # matters, and the enrolment index serves releasing an enrolment's months.
+    pk = models.CompositePrimaryKey("worker", "month")
     worker = models.ForeignKey("registry.Worker", on_delete=models.CASCADE, related_name="+",
                                db_constraint=False, db_index=False)
     month = models.DateField()
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="months",
                                   db_constraint=False)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["worker", "month"],
-                                    name="one_funded_enrolment_per_month")
-        ]
 
     def __str__(self) -> str:
         return f"{self.worker_id} {self.month:%Y-%m} ({self.enrolment_id})"
