@@ -21,7 +21,7 @@ class AuditEvent(models.Model):
     action = models.CharField(_("tindakan"), max_length=40)
     object_type = models.CharField(_("jenis data"), max_length=40)
     object_id = models.CharField(_("ID data"), max_length=40)
-    region_code = models.CharField(_("kode wilayah"), max_length=13, db_index=True)
+    region_code = models.CharField(_("kode wilayah"), max_length=13)
     summary = models.CharField(_("ringkasan"), max_length=250, blank=True)
     changes = models.JSONField(_("perubahan"), default=dict, blank=True)
 
@@ -29,7 +29,12 @@ class AuditEvent(models.Model):
         verbose_name = _("jejak audit")
         verbose_name_plural = _("jejak audit")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # One index for the scope filter (code prefix) and equality, not Django's pair.
+            models.Index(fields=["region_code"], name="audit_region_prefix",
+                         opclasses=["varchar_pattern_ops"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"

@@ -35,6 +35,7 @@ from lindung.accounts.permissions import Action, authorize, can, scope_of
 from lindung.audit.models import AuditEvent
 from lindung.core import bulk
 from lindung.core.errors import DomainError, ScopeDenied
+from lindung.core.lookups import in_batches
 from lindung.imports import parsers, rules
 from lindung.imports.models import ImportJob
 from lindung.imports.rules import Issue
@@ -49,7 +50,6 @@ from lindung.registry.services import default_declared_income
 
 log = logging.getLogger(__name__)
 
-CHUNK = 900
 PROGRESS_EVERY = 2000
 ProgressFn = Callable[[str, int, int], None]
 
@@ -117,10 +117,9 @@ class _Reference:
         codes = {normalise_village_code(c) for c in raw_codes}
         codes.discard("")
         self.village_codes: set[str] = set()
-        ordered = sorted(codes)
-        for i in range(0, len(ordered), CHUNK):
+        for part in in_batches(sorted(codes)):
             self.village_codes.update(Region.objects.filter(
-                code__in=ordered[i : i + CHUNK], level=Region.Level.VILLAGE,
+                code__in_array=part, level=Region.Level.VILLAGE,
             ).values_list("code", flat=True))
         # Village names are looked up within the programme's region, else the user's scope.
         self.by_name: dict[tuple[str, str], str | None] = {}
@@ -398,9 +397,8 @@ class _RowChecker:
 def _existing_workers(niks: Sequence[str]) -> dict[str, tuple[Any, ...]]:
     """NIK -> (id, status, *ROW_FIELDS) for the NIKs already in the registry."""
     out: dict[str, tuple[Any, ...]] = {}
-    ordered = sorted(set(niks))
-    for i in range(0, len(ordered), CHUNK):
-        for rec in Worker.objects.filter(nik__in=ordered[i : i + CHUNK]).values_list(
+    for part in in_batches(sorted(set(niks))):
+        for rec in Worker.objects.filter(nik__in_array=part).values_list(
                 "nik", "id", "status", *ROW_FIELDS):
             out[rec[0]] = rec[1:]
     return out
@@ -408,9 +406,9 @@ def _existing_workers(niks: Sequence[str]) -> dict[str, tuple[Any, ...]]:
 
 def _open_in_programme(programme: Programme, worker_ids: Sequence[int]) -> set[int]:
     out: set[int] = set()
-    for i in range(0, len(worker_ids), CHUNK):
+    for part in in_batches(worker_ids):
         out.update(Enrolment.objects.filter(
-            programme=programme, worker_id__in=worker_ids[i : i + CHUNK],
+            programme=programme, worker_id__in_array=part,
             status__in=Enrolment.OPEN).values_list("worker_id", flat=True))
     return out
 
@@ -419,9 +417,9 @@ def _held_elsewhere(programme: Programme, worker_ids: Sequence[int], start: dt.d
                     end: dt.date) -> dict[int, str]:
     """Worker id -> code of another programme already funding one of these months."""
     out: dict[int, str] = {}
-    for i in range(0, len(worker_ids), CHUNK):
+    for part in in_batches(worker_ids):
         out.update(EnrolmentMonth.objects.filter(
-            worker_id__in=worker_ids[i : i + CHUNK], month__gte=start, month__lte=end,
+            worker_id__in_array=part, month__gte=start, month__lte=end,
         ).exclude(enrolment__programme=programme)
             .values_list("worker_id", "enrolment__programme__code").distinct())
     return out

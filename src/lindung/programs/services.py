@@ -25,6 +25,7 @@ from lindung.audit.services import audit_event, audit_events_bulk
 from lindung.core.bulk import db_datetime, insert_rows, insert_rows_returning_ids
 from lindung.core.errors import DomainError, ScopeDenied, ValidationFailed
 from lindung.core.formatting import thousands
+from lindung.core.lookups import in_batches
 from lindung.core.selectors import parameter_int
 from lindung.programs import rules
 from lindung.programs.models import BudgetLine, Enrolment, EnrolmentMonth, Programme
@@ -129,9 +130,9 @@ class ProposalResult:
 def _already_enrolled(worker_ids: Sequence[int], start: dt.date, end: dt.date) -> dict[int, str]:
     """worker id -> code of the programme already holding one of these months."""
     held: dict[int, str] = {}
-    for i in range(0, len(worker_ids), CHUNK):
+    for part in in_batches(worker_ids):
         rows = (
-            EnrolmentMonth.objects.filter(worker_id__in=worker_ids[i : i + CHUNK],
+            EnrolmentMonth.objects.filter(worker_id__in_array=part,
                                           month__gte=start, month__lte=end)
             .values_list("worker_id", "enrolment__programme__code")
             .distinct()

@@ -27,6 +27,7 @@ from lindung.accounts.models import User
 from lindung.accounts.permissions import Action, authorize, scope_of
 from lindung.audit.services import audit_event
 from lindung.core.errors import DomainError
+from lindung.core.lookups import in_batches
 from lindung.core.selectors import parameter_int
 from lindung.programs.models import Enrolment, EnrolmentMonth
 from lindung.registry.models import DuplicatePair, Worker
@@ -144,12 +145,10 @@ def _registry_in_blocks(
 
 def decided_pairs(worker_ids: Iterable[int]) -> set[frozenset[int]]:
     """Pairs among these workers an admin has already decided (same or different)."""
-    ids = sorted(set(worker_ids))
     out: set[frozenset[int]] = set()
-    for i in range(0, len(ids), CHUNK):
-        part = ids[i : i + CHUNK]
+    for part in in_batches(sorted(set(worker_ids))):
         rows = (DuplicatePair.objects.exclude(decision=DuplicatePair.Decision.PENDING)
-                .filter(Q(worker_a_id__in=part) | Q(worker_b_id__in=part))
+                .filter(Q(worker_a_id__in_array=part) | Q(worker_b_id__in_array=part))
                 .values_list("worker_a_id", "worker_b_id"))
         out.update(frozenset(r) for r in rows)
     return out
