@@ -5,6 +5,7 @@
 - bench/regions.py         the Kemendagri hierarchy (91,599 rows) and the demo data
 - bench/import_workers.py  100,000-row XLSX into a registry of 1,000,000 workers (issue 3)
 - bench/billing.py         one month's bill for 1,000,000 active enrolments (issue 4)
+- bench/bpjs_answer.py     the BPJS branch's answer for 15,000 verified enrolments (issue 3)
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import os
 import subprocess
 import sys
 
-BENCHES = [["bench/regions.py"], ["bench/import_workers.py"], ["bench/billing.py"]]
+BENCHES = [["bench/regions.py"], ["bench/import_workers.py"], ["bench/billing.py"],
+           ["bench/bpjs_answer.py"]]
 
 
 def main() -> None:

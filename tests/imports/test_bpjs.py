@@ -103,3 +103,48 @@ def test_bpjs_page_and_export_view(client, users, programme, verified):
     assert response.status_code == 200 and b"NIK" in response.content
     client.force_login(users.operator)
     assert client.get(reverse("imports:bpjs")).status_code == 403
+
+
+def test_repeated_nik_and_kpj_are_applied_row_after_row(users, programme, verified):
+    e1, e2 = verified[:2]
+    today = dt.date.today().isoformat()
+    answer = csv_bytes([
+        {"NIK": e1.worker.nik, "NO_KPJ": "11111111111", "TANGGAL_TERDAFTAR": today,
+         "STATUS": "AKTIF"},
+        {"NIK": e1.worker.nik, "NO_KPJ": "11111111111", "TANGGAL_TERDAFTAR": today,
+         "STATUS": "TERDAFTAR"},
+        {"NIK": e2.worker.nik, "NO_KPJ": "11111111111", "TANGGAL_TERDAFTAR": today,
+         "STATUS": "TERDAFTAR"},
+        {"NIK": e2.worker.nik, "NO_KPJ": "22222222222", "TANGGAL_TERDAFTAR": today,
+         "STATUS": "TERDAFTAR"},
+    ], header=ANSWER)
+    report = bpjs.bpjs_answer_import(by=users.bpjs, content=answer, filename="a.csv")
+    assert report.counts() == {"rows": 4, "registered": 2, "activated": 1, "unchanged": 0,
+                               "unmatched": 0, "conflicts": 2}
+    assert [(e.row, e.column, e.code) for e in report.errors] == [
+        (3, "STATUS", "transition_invalid"), (4, "NO_KPJ", "kpj_taken")]
+    assert report.errors[0].message.startswith(
+        "Kolom STATUS: Kepesertaan berstatus Aktif tidak dapat didaftarkan ke BPJS.")
+    e1.refresh_from_db()
+    e2.refresh_from_db()
+    assert (e1.status, e1.kpj_number) == (Enrolment.Status.ACTIVE, "11111111111")
+    assert (e2.status, e2.kpj_number) == (Enrolment.Status.REGISTERED, "22222222222")
+
+
+def test_answer_import_queries_do_not_grow_with_its_rows(users, programme, verified):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    today = dt.date.today().isoformat()
+
+    def run(enrolments: list[Enrolment]) -> int:
+        answer = csv_bytes([
+            {"NIK": e.worker.nik, "NO_KPJ": f"{e.pk:011d}", "TANGGAL_TERDAFTAR": today,
+             "STATUS": "AKTIF"} for e in enrolments], header=ANSWER)
+        with CaptureQueriesContext(connection) as queries:
+            report = bpjs.bpjs_answer_import(by=users.bpjs, content=answer, filename="a.csv")
+        assert (report.registered, report.activated) == (len(enrolments), len(enrolments))
+        return len(queries)
+
+    one = run(verified[:1])
+    assert run(verified[1:]) <= one

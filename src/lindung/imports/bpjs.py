@@ -3,8 +3,9 @@
 Out: the registration file of verified enrolments (XLSX or CSV, columns `REGISTRATION_COLUMNS`,
 documented in docs/imports.md). In: the branch's answer (NIK, KPJ number, registration date,
 status) moving each enrolment to registered or active through `programs.services.
-enrolment_register` / `enrolment_activate`; rows that match no enrolment, or contradict what is
-recorded, are reported one by one, never dropped silently.
+enrolments_register_many` (the checks and audit events of `enrolment_register` /
+`enrolment_activate`, set-based); rows that match no enrolment, or contradict what is recorded,
+are reported one by one, never dropped silently.
 """
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ from django.utils.translation import gettext as _
 
 from lindung.accounts.models import User
 from lindung.accounts.permissions import Action, authorize, can, scope_of
-from lindung.core.errors import DomainError
+from lindung.core.lookups import in_batches
 from lindung.imports import parsers, rules
 from lindung.imports.rules import Issue
 from lindung.programs.models import Enrolment, Programme
-from lindung.programs.services import enrolment_activate, enrolment_register
+from lindung.programs.services import Registration, enrolments_register_many
 from lindung.regions.scope import scope_queryset
 from lindung.registry import rules as registry_rules
 
@@ -145,7 +146,9 @@ def bpjs_answer_import(*, by: User, content: bytes, filename: str,
                        progress: Callable[[str, int, int], None] | None = None) -> AnswerReport:
     """Apply the branch's answer. Each row: the open enrolment of that NIK (verified,
     registered or active; in `programme` when given) moves to registered (status TERDAFTAR) or
-    active (AKTIF). One transaction for the file; a dry run rolls it back after reporting."""
+    active (AKTIF). One transaction for the file; a dry run rolls it back after reporting.
+    Set-based: the rows are matched to enrolments in one query and applied by one call of
+    `enrolments_register_many`, never a query per row."""
     if not can(by, Action.ENROLMENT_REGISTER):
         authorize(by, Action.ENROLMENT_REGISTER, None)
     columns, rows = _answer_table(content, filename)
@@ -193,71 +196,76 @@ def bpjs_answer_import(*, by: User, content: bytes, filename: str,
             date = dt.date.min
         parsed.append((row, nik, rules.text(get(cells, "kpj")), date, status))
 
-    niks = sorted({p[1] for p in parsed})
-    by_nik: dict[str, list[Enrolment]] = {}
-    for i in range(0, len(niks), 900):
+    # The open enrolments of the file's NIKs: pk, NIK, worker name, programme code, status,
+    # KPJ. In the model's order, which the ambiguity message lists the programmes in.
+    by_nik: dict[str, list[tuple[int, str, str, str, str, str]]] = {}
+    for part in in_batches(sorted({p[1] for p in parsed})):
         qs = scope_queryset(Enrolment.objects.filter(
-            worker__nik__in=niks[i : i + 900],
+            worker__nik__in_array=part,
             status__in=[Enrolment.Status.VERIFIED, Enrolment.Status.REGISTERED,
-                        Enrolment.Status.ACTIVE]), scope_of(by)).select_related("worker",
-                                                                                "programme")
+                        Enrolment.Status.ACTIVE]), scope_of(by))
         if programme is not None:
             qs = qs.filter(programme=programme)
-        for e in qs:
-            by_nik.setdefault(e.worker.nik, []).append(e)
+        for found in qs.values_list("pk", "worker__nik", "worker__name", "programme__code",
+                                    "status", "kpj_number"):
+            by_nik.setdefault(found[1], []).append(found)
+
+    # Each row is classified here; what needs writing goes to `enrolments_register_many` in one
+    # call. Problems are reported in row order: `pending` holds either a problem found here or
+    # the position of the row's registration, whose problem the service reports.
+    registrations: list[Registration] = []
+    registration_rows: list[int] = []
+    pending: list[tuple[int, str, str, str, bool] | int] = []
+    for n, (row, nik, kpj, date, status) in enumerate(parsed, 1):
+        if progress and n % 500 == 0:
+            progress("memproses", n, len(parsed))
+        found = by_nik.get(nik, [])
+        if not found:
+            pending.append((row, "NIK", "nik_unmatched", _(
+                "tidak ada kepesertaan terverifikasi dengan NIK %(nik)s di wilayah Anda. "
+                "Periksa NIK atau status verifikasinya.") % {"nik": nik}, True))
+            continue
+        if len(found) > 1:
+            pending.append((row, "NIK", "enrolment_ambiguous", _(
+                "NIK %(nik)s terdaftar di beberapa program (%(codes)s); impor jawaban per "
+                "program.") % {"nik": nik, "codes": ", ".join(f[3] for f in found)}, False))
+            continue
+        pk, _nik, name, _code, current, recorded_kpj = found[0]
+        if status == "refused":
+            pending.append((row, "STATUS", "bpjs_refused", _(
+                "BPJS menolak pendaftaran %(name)s. Periksa data lalu tolak atau perbaiki "
+                "usulannya.") % {"name": name}, False))
+            continue
+        if current == Enrolment.Status.VERIFIED:
+            registration = Registration(enrolment_id=pk, kpj_number=kpj, registration_date=date,
+                                        activate=status == "active")
+        elif registry_rules.normalise_number(kpj) != recorded_kpj:
+            pending.append((row, "NO_KPJ", "kpj_mismatch", _(
+                "kepesertaan ini sudah tercatat dengan KPJ %(old)s, berbeda dengan KPJ di "
+                "berkas (%(new)s). Periksa dengan kantor cabang.")
+                % {"old": recorded_kpj, "new": kpj}, False))
+            continue
+        elif current == Enrolment.Status.REGISTERED and status == "active":
+            registration = Registration(enrolment_id=pk, activate=True)
+        else:
+            report.unchanged += 1
+            continue
+        pending.append(len(registrations))
+        registrations.append(registration)
+        registration_rows.append(row)
 
     with transaction.atomic():
-        for n, (row, nik, kpj, date, status) in enumerate(parsed, 1):
-            if progress and n % 500 == 0:
-                progress("memproses", n, len(parsed))
-            found = by_nik.get(nik, [])
-            if not found:
-                problem(row, "NIK", "nik_unmatched", _(
-                    "tidak ada kepesertaan terverifikasi dengan NIK %(nik)s di wilayah Anda. "
-                    "Periksa NIK atau status verifikasinya.") % {"nik": nik}, unmatched=True)
-                continue
-            if len(found) > 1:
-                problem(row, "NIK", "enrolment_ambiguous", _(
-                    "NIK %(nik)s terdaftar di beberapa program (%(codes)s); impor jawaban per "
-                    "program.") % {"nik": nik,
-                                   "codes": ", ".join(e.programme.code for e in found)})
-                continue
-            enrolment = found[0]
-            if status == "refused":
-                problem(row, "STATUS", "bpjs_refused", _(
-                    "BPJS menolak pendaftaran %(name)s. Periksa data lalu tolak atau perbaiki "
-                    "usulannya.") % {"name": enrolment.worker.name})
-                continue
-            try:
-                with transaction.atomic():  # one savepoint per row: register + activate
-                    _apply(enrolment, by=by, kpj=kpj, date=date, status=status, report=report)
-            except DomainError as e:
-                column = {"kpj_format": "NO_KPJ", "kpj_taken": "NO_KPJ", "kpj_mismatch":
-                          "NO_KPJ", "date_invalid": "TANGGAL_TERDAFTAR"}.get(e.code, "STATUS")
-                problem(row, column, e.code, e.message)
+        result = enrolments_register_many(by=by, items=registrations)
+        report.registered = len(result.registered)
+        report.activated = len(result.activated)
+        for entry in pending:
+            if not isinstance(entry, int):
+                row, column, code, message, unmatched = entry
+                problem(row, column, code, message, unmatched=unmatched)
+            elif (error := result.problems.get(entry)) is not None:
+                column = {"kpj_format": "NO_KPJ", "kpj_taken": "NO_KPJ",
+                          "date_invalid": "TANGGAL_TERDAFTAR"}.get(error.code, "STATUS")
+                problem(registration_rows[entry], column, error.code, error.message)
         if dry_run:
             transaction.set_rollback(True)
     return report
-
-
-def _apply(enrolment: Enrolment, *, by: User, kpj: str, date: dt.date, status: str,
-           report: AnswerReport) -> None:
-    current = enrolment.status
-    if current == Enrolment.Status.VERIFIED:
-        enrolment = enrolment_register(enrolment=enrolment, by=by, kpj_number=kpj,
-                                       registration_date=date)
-        report.registered += 1
-        if status == "active":
-            enrolment_activate(enrolment=enrolment, by=by)
-            report.activated += 1
-        return
-    if registry_rules.normalise_number(kpj) != enrolment.kpj_number:
-        raise DomainError(
-            _("kepesertaan ini sudah tercatat dengan KPJ %(old)s, berbeda dengan KPJ di berkas "
-              "(%(new)s). Periksa dengan kantor cabang.")
-            % {"old": enrolment.kpj_number, "new": kpj}, code="kpj_mismatch")
-    if current == Enrolment.Status.REGISTERED and status == "active":
-        enrolment_activate(enrolment=enrolment, by=by)
-        report.activated += 1
-    else:
-        report.unchanged += 1

@@ -9,6 +9,7 @@ guarded by the database (EnrolmentMonth's unique constraint, a lock on the progr
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +23,12 @@ from lindung.accounts.models import User
 from lindung.accounts.permissions import Action, authorize, can, scope_of
 from lindung.audit.models import AuditEvent
 from lindung.audit.services import audit_event, audit_events_bulk
-from lindung.core.bulk import db_datetime, insert_rows, insert_rows_returning_ids
+from lindung.core.bulk import (
+    db_datetime,
+    insert_rows,
+    insert_rows_returning_ids,
+    update_rows,
+)
 from lindung.core.errors import DomainError, ScopeDenied, ValidationFailed
 from lindung.core.formatting import thousands
 from lindung.core.lookups import in_batches
@@ -264,6 +270,162 @@ def enrolment_end(*, enrolment: Enrolment, by: User, reason: str,
     # Months after the end are released: the worker may be funded by another programme.
     EnrolmentMonth.objects.filter(enrolment=enrolment, month__gt=end_date).delete()
     return enrolment
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One enrolment in the BPJS branch's answer, for `enrolments_register_many`: register it
+    with `kpj_number` and `registration_date` (and activate it too when `activate`), or, with
+    `kpj_number=None`, only activate an enrolment already registered."""
+
+    enrolment_id: int
+    kpj_number: str | None = None
+    registration_date: dt.date | None = None
+    activate: bool = False
+
+
+@dataclass
+class RegistrationResult:
+    registered: list[int] = field(default_factory=list)  # enrolment ids
+    activated: list[int] = field(default_factory=list)
+    # Position in `items` -> why that item was refused (the error the one-row service raises).
+    problems: dict[int, DomainError] = field(default_factory=dict)
+
+
+@transaction.atomic
+def enrolments_register_many(*, by: User, items: Sequence[Registration]) -> RegistrationResult:
+    """`enrolment_register` / `enrolment_activate` for a whole answer file, set-based: the same
+    checks in the same order (scope, KPJ format, KPJ of another worker, date, status), the same
+    error codes and messages, the same fields and audit events, in a handful of queries
+    whatever the number of items.
+
+    The items apply in order, as if one after another: a KPJ registered by an earlier item is
+    taken for a later item of another worker, and a second registration of one enrolment finds
+    it registered. A refused item is reported in `problems` under its position and skipped;
+    the others are written together: one UPDATE per kind of step, one audit insert."""
+    if not can(by, Action.ENROLMENT_REGISTER):
+        authorize(by, Action.ENROLMENT_REGISTER, None)
+    result = RegistrationResult()
+    if not items:
+        return result
+    # worker id, village, worker name, programme code; status as it changes item by item.
+    info: dict[int, tuple[int, str, str, str]] = {}
+    status: dict[int, str] = {}
+    for part in in_batches(sorted({item.enrolment_id for item in items})):
+        for pk, st, worker_id, village, name, code in (
+                Enrolment.objects.select_for_update(of=("self",)).filter(pk__in_array=part)
+                .order_by("pk").values_list("pk", "status", "worker_id", "worker__village_id",
+                                            "worker__name", "programme__code")):
+            info[pk] = (worker_id, village, name, code)
+            status[pk] = st
+
+    # Scope and KPJ format first, as `enrolment_register` does: KPJ numbers are looked up only
+    # for enrolments the user may register, so their use does not leak outside the scope.
+    denied: dict[str, DomainError | None] = {}
+    digits = parameter_int("kpj_digits", default=11)
+    asked: dict[int, tuple[str, dt.date]] = {}  # item position -> valid KPJ, date
+    for i, item in enumerate(items):
+        if item.enrolment_id not in info:
+            result.problems[i] = DomainError(_("Kepesertaan tidak ditemukan."),
+                                             code="enrolment_missing")
+            continue
+        village = info[item.enrolment_id][1]
+        if village not in denied:
+            try:
+                authorize(by, Action.ENROLMENT_REGISTER, village)
+                denied[village] = None
+            except ScopeDenied as e:
+                denied[village] = e
+        if (refusal := denied[village]) is not None:
+            result.problems[i] = refusal
+            continue
+        if item.kpj_number is not None:
+            if item.registration_date is None:
+                raise ValueError(f"registration of enrolment {item.enrolment_id} has no date")
+            try:
+                asked[i] = (validate_kpj(item.kpj_number, digits=digits),
+                            item.registration_date)
+            except DomainError as e:
+                result.problems[i] = e
+    holders: dict[str, set[int]] = {}  # KPJ -> workers whose enrolments hold it
+    for part in in_batches(sorted({kpj for kpj, _date in asked.values()})):
+        for kpj, worker_id in (Enrolment.objects.filter(kpj_number__in_array=part)
+                               .values_list("kpj_number", "worker_id")):
+            holders.setdefault(kpj, set()).add(worker_id)
+
+    today = timezone.localdate()
+    now = timezone.now()
+    labels = {s.value: str(s.label) for s in Enrolment.Status}
+    summary = _("%(name)s: %(old)s → %(new)s (%(code)s)")  # translated once, not per row
+    registered: dict[int, tuple[str, dt.date]] = {}
+    audit: list[tuple[int, str, str, dict[str, Any]]] = []  # pk, action, summary, changes
+
+    def refused(pk: int, action: str) -> DomainError:
+        return DomainError(
+            _("Kepesertaan berstatus %(status)s tidak dapat %(action)s. Muat ulang halaman "
+              "untuk melihat status terbaru.")
+            % {"status": labels[status[pk]], "action": TRANSITION_LABELS[action]},
+            code="transition_invalid")
+
+    def move(pk: int, action: str, changes: dict[str, Any]) -> None:
+        old, new = status[pk], str(TRANSITIONS[action][2])  # the value, not the enum member
+        status[pk] = new
+        _worker, _village, name, code = info[pk]
+        audit.append((pk, action, summary % {"name": name, "old": labels[old],
+                                             "new": labels[new], "code": code},
+                      {"status": [old, new], **changes}))
+
+    for i, item in enumerate(items):
+        if i in result.problems:
+            continue
+        pk = item.enrolment_id
+        worker_id = info[pk][0]
+        if item.kpj_number is None:
+            if status[pk] not in TRANSITIONS["activate"][1]:
+                result.problems[i] = refused(pk, "activate")
+                continue
+            move(pk, "activate", {})
+            result.activated.append(pk)
+            continue
+        kpj, date = asked[i]
+        if holders.get(kpj, set()) - {worker_id}:
+            result.problems[i] = ValidationFailed([DomainError(
+                _("Nomor KPJ %(kpj)s sudah dipakai pekerja lain. Periksa kartu BPJS.")
+                % {"kpj": kpj}, code="kpj_taken", field="kpj_number")])
+        elif date > today:
+            result.problems[i] = ValidationFailed([DomainError(
+                _("Tanggal terdaftar tidak boleh di masa depan."), code="date_invalid",
+                field="registration_date")])
+        elif status[pk] not in TRANSITIONS["register"][1]:
+            result.problems[i] = refused(pk, "register")
+        else:
+            move(pk, "register", {"kpj_number": kpj, "registration_date": str(date)})
+            holders.setdefault(kpj, set()).add(worker_id)
+            registered[pk] = (kpj, date)
+            result.registered.append(pk)
+            if item.activate:
+                move(pk, "activate", {})
+                result.activated.append(pk)
+
+    # Three UPDATEs (registered; registered and activated; activated), each row written once.
+    at = db_datetime(now)
+    actor = by.pk
+    activated = set(result.activated)
+    register = ["status", "kpj_number", "registration_date", "registered_at", "registered_by"]
+    update_rows(Enrolment, register, [
+        (status[pk], kpj, date, at, actor, pk)
+        for pk, (kpj, date) in sorted(registered.items()) if pk not in activated])
+    update_rows(Enrolment, [*register, "activated_at", "activated_by"], [
+        (status[pk], kpj, date, at, actor, at, actor, pk)
+        for pk, (kpj, date) in sorted(registered.items()) if pk in activated])
+    update_rows(Enrolment, ["status", "activated_at", "activated_by"], [
+        (status[pk], at, actor, pk) for pk in sorted(activated - registered.keys())])
+    insert_rows(AuditEvent, ["at", "actor", "action", "object_type", "object_id", "region_code",
+                             "summary", "changes"], (
+        (at, actor or None, action, "enrolment", str(pk), info[pk][1], text[:250],
+         json.dumps(changes))
+        for pk, action, text, changes in audit))
+    return result
 
 
 def enrolments_transition_many(*, enrolment_ids: Sequence[int], by: User,
