@@ -187,17 +187,32 @@ def _authorize_transition(by: User, action: str, enrolment: Enrolment) -> None:
         authorize(by, perm, enrolment.programme.region_id)
 
 
+def _transition_refused(status_label: str, action: str) -> DomainError:
+    return DomainError(
+        _("Kepesertaan berstatus %(status)s tidak dapat %(action)s. Muat ulang halaman "
+          "untuk melihat status terbaru.")
+        % {"status": status_label, "action": TRANSITION_LABELS[action]},
+        code="transition_invalid")
+
+
+def _kpj_taken(kpj: str) -> ValidationFailed:
+    return ValidationFailed([DomainError(
+        _("Nomor KPJ %(kpj)s sudah dipakai pekerja lain. Periksa kartu BPJS.") % {"kpj": kpj},
+        code="kpj_taken", field="kpj_number")])
+
+
+def _registration_in_future() -> ValidationFailed:
+    return ValidationFailed([DomainError(_("Tanggal terdaftar tidak boleh di masa depan."),
+                                         code="date_invalid", field="registration_date")])
+
+
 def _transition(*, enrolment: Enrolment, by: User, action: str, **fields: object) -> Enrolment:
     _perm, allowed_from, to_status = TRANSITIONS[action]
     enrolment = (Enrolment.objects.select_for_update().select_related("worker", "programme")
                  .get(pk=enrolment.pk))
     _authorize_transition(by, action, enrolment)
     if enrolment.status not in allowed_from:
-        raise DomainError(
-            _("Kepesertaan berstatus %(status)s tidak dapat %(action)s. Muat ulang halaman "
-              "untuk melihat status terbaru.")
-            % {"status": enrolment.get_status_display(), "action": TRANSITION_LABELS[action]},
-            code="transition_invalid")
+        raise _transition_refused(enrolment.get_status_display(), action)
     old = enrolment.status
     enrolment.status = to_status
     now = timezone.now()
@@ -239,12 +254,9 @@ def enrolment_register(*, enrolment: Enrolment, by: User, kpj_number: str,
     other = (Enrolment.objects.filter(kpj_number=kpj).exclude(worker_id=enrolment.worker_id)
              .exists())
     if other:
-        raise ValidationFailed([DomainError(
-            _("Nomor KPJ %(kpj)s sudah dipakai pekerja lain. Periksa kartu BPJS.") % {"kpj": kpj},
-            code="kpj_taken", field="kpj_number")])
+        raise _kpj_taken(kpj)
     if registration_date > timezone.localdate():
-        raise ValidationFailed([DomainError(_("Tanggal terdaftar tidak boleh di masa depan."),
-                                            code="date_invalid", field="registration_date")])
+        raise _registration_in_future()
     return _transition(enrolment=enrolment, by=by, action="register", kpj_number=kpj,
                        registration_date=registration_date)
 
@@ -361,11 +373,7 @@ def enrolments_register_many(*, by: User, items: Sequence[Registration]) -> Regi
     audit: list[tuple[int, str, str, dict[str, Any]]] = []  # pk, action, summary, changes
 
     def refused(pk: int, action: str) -> DomainError:
-        return DomainError(
-            _("Kepesertaan berstatus %(status)s tidak dapat %(action)s. Muat ulang halaman "
-              "untuk melihat status terbaru.")
-            % {"status": labels[status[pk]], "action": TRANSITION_LABELS[action]},
-            code="transition_invalid")
+        return _transition_refused(labels[status[pk]], action)
 
     def move(pk: int, action: str, changes: dict[str, Any]) -> None:
         old, new = status[pk], str(TRANSITIONS[action][2])  # the value, not the enum member
@@ -389,13 +397,9 @@ def enrolments_register_many(*, by: User, items: Sequence[Registration]) -> Regi
             continue
         kpj, date = asked[i]
         if holders.get(kpj, set()) - {worker_id}:
-            result.problems[i] = ValidationFailed([DomainError(
-                _("Nomor KPJ %(kpj)s sudah dipakai pekerja lain. Periksa kartu BPJS.")
-                % {"kpj": kpj}, code="kpj_taken", field="kpj_number")])
+            result.problems[i] = _kpj_taken(kpj)
         elif date > today:
-            result.problems[i] = ValidationFailed([DomainError(
-                _("Tanggal terdaftar tidak boleh di masa depan."), code="date_invalid",
-                field="registration_date")])
+            result.problems[i] = _registration_in_future()
         elif status[pk] not in TRANSITIONS["register"][1]:
             result.problems[i] = refused(pk, "register")
         else:
