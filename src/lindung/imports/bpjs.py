@@ -118,17 +118,8 @@ class AnswerReport:
 
 def _answer_table(content: bytes, filename: str) -> tuple[dict[str, int], list[tuple[int, list[
         object]]]]:
-    raw = parsers.read_rows(content, filename)
-    header_at = next((i for i, r in enumerate(raw) if any(not rules.is_blank(c) for c in r)),
-                     None)
-    if header_at is None:
-        raise parsers.FileRefused(_("Berkas kosong: tidak ada baris judul kolom."),
-                                  code="file_empty")
-    columns: dict[str, int] = {}
-    for i, h in enumerate(raw[header_at]):
-        name = ANSWER_ALIASES.get(rules.header_key(h))
-        if name and name not in columns:
-            columns[name] = i
+    header, rows = parsers.split_header(parsers.read_rows(content, filename))
+    columns = rules.map_headers(header, ANSWER_ALIASES)
     missing = [c for c, f in (("NIK", "nik"), ("NO_KPJ", "kpj"), ("TANGGAL_TERDAFTAR", "date"))
                if f not in columns]
     if missing:
@@ -136,8 +127,6 @@ def _answer_table(content: bytes, filename: str) -> tuple[dict[str, int], list[t
             _("Kolom wajib tidak ditemukan: %(cols)s. Berkas jawaban BPJS harus memuat NIK, "
               "NO_KPJ, TANGGAL_TERDAFTAR dan STATUS.") % {"cols": ", ".join(missing)},
             code="column_missing")
-    rows = [(i + 1, r) for i, r in enumerate(raw) if i > header_at
-            and any(not rules.is_blank(c) for c in r)]
     return columns, rows
 
 
@@ -160,9 +149,7 @@ def bpjs_answer_import(*, by: User, content: bytes, filename: str,
 
     def problem(row: int, column: str, code: str, message: str, *, unmatched: bool = False
                 ) -> None:
-        report.errors.append(Issue(row=row, column=column, code=code,
-                                   message=_("Kolom %(col)s: %(msg)s")
-                                   % {"col": column, "msg": message}))
+        report.errors.append(rules.issue(row, column, code, message))
         if unmatched:
             report.unmatched += 1
         else:

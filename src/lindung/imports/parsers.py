@@ -93,15 +93,23 @@ def _csv_rows(content: bytes) -> Iterator[list[object]]:
     yield from csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter)
 
 
-def read_table(content: bytes, filename: str) -> Table:
-    """The header row (the first non-empty row) mapped to fields, then every non-empty row.
-    Raises FileRefused when the file is unreadable or a required column is missing."""
-    raw = read_rows(content, filename)
+def split_header(raw: list[list[object]]) -> tuple[list[object], list[tuple[int, list[object]]]]:
+    """The header row (the first non-empty row) and every non-empty row after it, with its
+    spreadsheet row number. Raises FileRefused when the file holds no row at all."""
     header_at = next((i for i, r in enumerate(raw) if any(not rules.is_blank(c) for c in r)),
                      None)
     if header_at is None:
         raise FileRefused(_("Berkas kosong: tidak ada baris judul kolom."), code="file_empty")
-    headers = [rules.text(c) for c in raw[header_at]]
+    rows = [(i + 1, raw[i]) for i in range(header_at + 1, len(raw))
+            if any(not rules.is_blank(c) for c in raw[i])]
+    return raw[header_at], rows
+
+
+def read_table(content: bytes, filename: str) -> Table:
+    """The header row mapped to fields, then every non-empty row. Raises FileRefused when the
+    file is unreadable or a required column is missing."""
+    header, rows = split_header(read_rows(content, filename))
+    headers = [rules.text(c) for c in header]
     columns = rules.map_headers(headers)
     missing = rules.missing_columns(columns)
     if missing:
@@ -110,9 +118,4 @@ def read_table(content: bytes, filename: str) -> Table:
               "(baris judul yang terbaca: %(found)s).")
             % {"cols": ", ".join(missing), "found": ", ".join(h for h in headers if h)[:300]},
             code="column_missing")
-    table = Table(headers=headers, columns=columns)
-    for i in range(header_at + 1, len(raw)):
-        cells = raw[i]
-        if any(not rules.is_blank(c) for c in cells):
-            table.rows.append((i + 1, cells))
-    return table
+    return Table(headers=headers, columns=columns, rows=rows)

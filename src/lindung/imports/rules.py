@@ -105,18 +105,27 @@ class Issue:
                 "message": self.message}
 
 
+def issue(row: int, column: str, code: str, message: str) -> Issue:
+    """An Issue whose message names its column first: 'Kolom NIK: ...'."""
+    return Issue(row=row, column=column, code=code,
+                 message=_("Kolom %(col)s: %(msg)s") % {"col": column, "msg": message})
+
+
 def header_key(text: object) -> str:
     """'No. KK' -> 'nokk', 'L/P' -> 'lp', ' Tgl Lahir ' -> 'tgllahir'."""
     plain = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]", "", plain.lower())
 
 
-def map_headers(headers: list[object]) -> dict[str, int]:
-    """Field name -> column index; the first column of a field wins, unknown columns are kept
-    in the file (and in the error workbook) but ignored."""
+def map_headers(headers: list[object], aliases: dict[str, str] | None = None
+                ) -> dict[str, int]:
+    """Field name -> column index (`ALIASES` unless other `aliases` are given); the first
+    column of a field wins, unknown columns are kept in the file (and in the error workbook)
+    but ignored."""
+    aliases = ALIASES if aliases is None else aliases
     found: dict[str, int] = {}
     for i, h in enumerate(headers):
-        field = ALIASES.get(header_key(h))
+        field = aliases.get(header_key(h))
         if field and field not in found:
             found[field] = i
     return found

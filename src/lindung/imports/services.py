@@ -35,12 +35,14 @@ from lindung.accounts.permissions import Action, authorize, can, scope_of
 from lindung.audit.models import AuditEvent
 from lindung.core import bulk
 from lindung.core.errors import DomainError, ScopeDenied
+from lindung.core.formatting import thousands
 from lindung.core.lookups import in_batches
 from lindung.imports import parsers, rules
 from lindung.imports.models import ImportJob
 from lindung.imports.rules import Issue
 from lindung.programs import rules as programme_rules_mod
-from lindung.programs.models import Enrolment, EnrolmentMonth, Programme
+from lindung.programs.models import Enrolment, Programme
+from lindung.programs.selectors import programmes_holding
 from lindung.programs.services import enrolments_propose, programme_rules
 from lindung.regions.models import Region
 from lindung.registry import duplicates
@@ -145,11 +147,6 @@ def normalise_village_code(value: object) -> str:
     return s
 
 
-def _issue(row: int, column: str, code: str, message: str) -> Issue:
-    return Issue(row=row, column=column,  code=code,
-                 message=_("Kolom %(col)s: %(msg)s") % {"col": column, "msg": message})
-
-
 _MISSING = object()
 
 
@@ -202,7 +199,7 @@ class _RowChecker:
             row.nik = info.nik
             registry_rules.check_nik_matches(info, sex=sex, birth_date=birth)
         except DomainError as e:
-            out.append(_issue(row.row, "NIK", e.code, e.message))
+            out.append(rules.issue(row.row, "NIK", e.code, e.message))
 
     def _sex(self, raw: object) -> str:
         return rules.parse_sex(raw)
@@ -250,12 +247,8 @@ class _RowChecker:
             i = idx[name]
             return cells[i] if i is not None and i < width else None
 
-        def blank(value: object) -> bool:
-            return value is None or value == "" or (isinstance(value, str)
-                                                     and not value.strip())
-
         def missing(column: str, what: str) -> None:
-            out.append(_issue(row_no, column, "missing_value",
+            out.append(rules.issue(row_no, column, "missing_value",
                               _("wajib diisi. Isi %(what)s.") % {"what": what}))
 
         raw = cell("name")
@@ -267,12 +260,12 @@ class _RowChecker:
 
         sex = None
         raw = cell("sex")
-        if blank(raw):
+        if rules.is_blank(raw):
             missing("JENIS_KELAMIN", _("L atau P"))
         else:
             got = self._memo("sex", raw, self._sex)
             if isinstance(got, rules.CellInvalid):
-                out.append(_issue(row_no, "JENIS_KELAMIN", got.code,
+                out.append(rules.issue(row_no, "JENIS_KELAMIN", got.code,
                                   _("\"%(v)s\" tidak dikenali. %(fix)s")
                                   % {"v": rules.text(raw)[:20], "fix": got.message}))
             else:
@@ -280,12 +273,12 @@ class _RowChecker:
 
         birth = None
         raw = cell("birth_date")
-        if blank(raw):
+        if rules.is_blank(raw):
             missing("TANGGAL_LAHIR", _("tanggal lahir hh/bb/tttt"))
         else:
             got = self._memo("birth_date", raw, self._birth)
             if isinstance(got, rules.CellInvalid):
-                out.append(_issue(row_no, "TANGGAL_LAHIR", got.code, got.message))
+                out.append(rules.issue(row_no, "TANGGAL_LAHIR", got.code, got.message))
             else:
                 birth = v["birth_date"] = got
 
@@ -295,16 +288,16 @@ class _RowChecker:
             # parse_nik's outcome depends on nothing else for a 16-digit string.
             got = self._nik_parts(raw)
             if isinstance(got, DomainError):
-                out.append(_issue(row_no, "NIK", got.code, got.message))
+                out.append(rules.issue(row_no, "NIK", got.code, got.message))
             else:
                 row.nik = raw
                 if (sex and sex != got[0]) or (birth and (
                         birth.day, birth.month, birth.year % 100) != got[1]):
                     self._nik_full(row, raw, sex, birth, out)
-        elif blank(raw):
+        elif rules.is_blank(raw):
             missing("NIK", _("16 digit NIK sesuai KTP"))
         elif rules.is_number_cell(raw):
-            out.append(_issue(row_no, "NIK", "nik_number_cell", _(
+            out.append(rules.issue(row_no, "NIK", "nik_number_cell", _(
                 "NIK tersimpan sebagai angka (%(v)s), Excel hanya menyimpan 15 digit sehingga "
                 "digit terakhir hilang. Format sel sebagai Teks lalu ketik ulang NIK.")
                 % {"v": rules.text(raw)[:20]}))
@@ -314,32 +307,32 @@ class _RowChecker:
         raw = cell("kk_number")
         if type(raw) is str and len(raw) == 16 and raw.isdigit() and raw[:2] in self.provinces:
             v["kk_number"] = raw
-        elif not blank(raw):
+        elif not rules.is_blank(raw):
             if rules.is_number_cell(raw):
-                out.append(_issue(row_no, "NO_KK", "nik_number_cell", _(
+                out.append(rules.issue(row_no, "NO_KK", "nik_number_cell", _(
                     "No. KK tersimpan sebagai angka, Excel hanya menyimpan 15 digit sehingga "
                     "digit terakhir hilang. Format sel sebagai Teks lalu ketik ulang No. KK.")))
             else:
                 try:
                     v["kk_number"] = registry_rules.validate_kk(raw, provinces=self.provinces)
                 except DomainError as e:
-                    out.append(_issue(row_no, "NO_KK", e.code, e.message))
+                    out.append(rules.issue(row_no, "NO_KK", e.code, e.message))
 
         raw = cell("village_code")
-        if not blank(raw):
+        if not rules.is_blank(raw):
             got = self._memo("village_code", raw, self._village)
             if isinstance(got, rules.CellInvalid):
-                out.append(_issue(row_no, "KODE_DESA", got.code, got.message))
+                out.append(rules.issue(row_no, "KODE_DESA", got.code, got.message))
             else:
                 v["village_id"] = got
-        elif not blank(cell("village_name")) and not blank(cell("district_name")):
+        elif not rules.is_blank(cell("village_name")) and not rules.is_blank(cell("district_name")):
             key = (rules.name_key(rules.text(cell("district_name"))),
                    rules.name_key(rules.text(cell("village_name"))))
             code = self.ref.by_name.get(key)
             if code:
                 v["village_id"] = code
             else:
-                out.append(_issue(row_no, "DESA", "village_unknown", _(
+                out.append(rules.issue(row_no, "DESA", "village_unknown", _(
                     "desa \"%(d)s\" di Kecamatan \"%(k)s\" tidak ditemukan%(amb)s. Periksa ejaan "
                     "atau isi KODE_DESA dari lembar Referensi.")
                     % {"d": rules.text(cell("village_name"))[:40],
@@ -350,26 +343,26 @@ class _RowChecker:
                                    "KECAMATAN)"))
 
         raw = cell("occupation")
-        if blank(raw):
+        if rules.is_blank(raw):
             missing("PEKERJAAN", _("pekerjaan dari lembar Referensi"))
         else:
             got = self._memo("occupation", raw, self._occupation)
             if isinstance(got, rules.CellInvalid):
-                out.append(_issue(row_no, "PEKERJAAN", got.code, got.message))
+                out.append(rules.issue(row_no, "PEKERJAAN", got.code, got.message))
             else:
                 v["occupation_id"], row.occupation_code = got
 
         raw = cell("birth_place")
-        if not blank(raw):
+        if not rules.is_blank(raw):
             v["birth_place"] = " ".join(str(raw).split())[:80]
         raw = cell("address")
-        if not blank(raw):
+        if not rules.is_blank(raw):
             v["address"] = rules.text(raw)[:250]
 
         raw = cell("phone")
         if type(raw) is str and raw[:2] == "08" and 9 <= len(raw) <= 14 and raw.isdigit():
             v["phone"] = raw
-        elif not blank(raw):
+        elif not rules.is_blank(raw):
             phone = registry_rules.normalise_number(rules.text(raw))
             if phone.startswith("+62"):
                 phone = "0" + phone[3:]
@@ -380,15 +373,15 @@ class _RowChecker:
             if 9 <= len(phone) <= 14 and phone[0] == "0" and phone.isdigit():
                 v["phone"] = phone
             else:
-                out.append(_issue(row_no, "NO_HP", "phone_invalid", _(
+                out.append(rules.issue(row_no, "NO_HP", "phone_invalid", _(
                     "nomor HP harus diawali 08 atau +62 dan terdiri dari 9-14 digit, atau "
                     "kosongkan.")))
 
         raw = cell("declared_income")
-        if not blank(raw):
+        if not rules.is_blank(raw):
             got = self._memo("declared_income", raw, self._income)
             if isinstance(got, rules.CellInvalid):
-                out.append(_issue(row_no, "PENGHASILAN", got.code, got.message))
+                out.append(rules.issue(row_no, "PENGHASILAN", got.code, got.message))
             else:
                 v["declared_income"] = got
         return row, out
@@ -410,18 +403,6 @@ def _open_in_programme(programme: Programme, worker_ids: Sequence[int]) -> set[i
         out.update(Enrolment.objects.filter(
             programme=programme, worker_id__in_array=part,
             status__in=Enrolment.OPEN).values_list("worker_id", flat=True))
-    return out
-
-
-def _held_elsewhere(programme: Programme, worker_ids: Sequence[int], start: dt.date,
-                    end: dt.date) -> dict[int, str]:
-    """Worker id -> code of another programme already funding one of these months."""
-    out: dict[int, str] = {}
-    for part in in_batches(worker_ids):
-        out.update(EnrolmentMonth.objects.filter(
-            worker_id__in_array=part, month__gte=start, month__lte=end,
-        ).exclude(enrolment__programme=programme)
-            .values_list("worker_id", "enrolment__programme__code").distinct())
     return out
 
 
@@ -478,7 +459,7 @@ def workers_import(
         row, problems = checker.check(row_no, cells)
         if row.nik:
             if row.nik in first_row_of:
-                problems.append(_issue(row_no, "NIK", "duplicate_in_file", _(
+                problems.append(rules.issue(row_no, "NIK", "duplicate_in_file", _(
                     "NIK %(nik)s sudah ada di baris %(r)s berkas ini. Hapus salah satu baris.")
                     % {"nik": row.nik, "r": first_row_of[row.nik]}))
             else:
@@ -499,7 +480,7 @@ def workers_import(
             r.worker_id, r.status = rec[0], rec[1]
             old = dict(zip(ROW_FIELDS, rec[2:], strict=True))
             if not scope.covers(old["village_id"]):
-                issues.setdefault(r.row, []).append(_issue(
+                issues.setdefault(r.row, []).append(rules.issue(
                     r.row, "NIK", "village_out_of_scope",
                     _("NIK ini sudah terdaftar di desa %(v)s, di luar wilayah Anda. Minta "
                       "admin kabupaten memindahkan domisilinya.") % {"v": old["village_id"]}))
@@ -511,7 +492,7 @@ def workers_import(
             r.values.setdefault("declared_income", None)
             r.action = "create"
         if not scope.covers(r.values["village_id"]):
-            issues.setdefault(r.row, []).append(_issue(
+            issues.setdefault(r.row, []).append(rules.issue(
                 r.row, "KODE_DESA", "village_out_of_scope",
                 _("desa %(v)s di luar wilayah Anda. Anda hanya dapat mengimpor pekerja yang "
                   "berdomisili di wilayah Anda.") % {"v": r.values["village_id"]}))
@@ -530,7 +511,7 @@ def workers_import(
     for m in matches:
         where = (_("baris %(r)s berkas ini") % {"r": m.right} if m.right_worker_id is None
                  else _("registri, desa %(v)s") % {"v": m.right_village_code})
-        report.warnings.append(_issue(m.left, "NAMA", "possible_duplicate", _(
+        report.warnings.append(rules.issue(m.left, "NAMA", "possible_duplicate", _(
             "kemungkinan data ganda: mirip %(name)s (NIK %(nik)s, %(where)s, kemiripan %(s)s%%) "
             "dengan tanggal lahir dan kecamatan sama. Baris tetap diterima; admin akan "
             "memeriksanya di antrean data ganda.")
@@ -565,14 +546,14 @@ def _check_programme(programme: Programme, prules: programme_rules_mod.Programme
                 prules, birth_date=r.values["birth_date"], occupation_code=r.occupation_code,
                 village_code=r.values["village_id"], worker_status=r.status, on=today):
             issues.setdefault(r.row, []).append(
-                _issue(r.row, PROGRAMME_CODE_COLUMN.get(e.code, "NIK"), e.code, e.message))
+                rules.issue(r.row, PROGRAMME_CODE_COLUMN.get(e.code, "NIK"), e.code, e.message))
     rows = [r for r in rows if r.row not in issues]
     known = [r.worker_id for r in rows if r.worker_id]
     already_in = _open_in_programme(programme, known)
-    held = _held_elsewhere(programme, known, *period)
+    held = programmes_holding(known, *period, other_than=programme)
     for r in rows:
         if r.worker_id in held:
-            issues.setdefault(r.row, []).append(_issue(r.row, "NIK", "already_enrolled", _(
+            issues.setdefault(r.row, []).append(rules.issue(r.row, "NIK", "already_enrolled", _(
                 "pekerja sudah terdaftar di program %(other)s pada bulan yang sama; tidak boleh "
                 "dibiayai ganda. Hapus baris ini atau akhiri kepesertaan di program itu.")
                 % {"other": held[r.worker_id]}))
@@ -586,10 +567,11 @@ def _check_programme(programme: Programme, prules: programme_rules_mod.Programme
                 room -= 1
             else:
                 r.propose = False
-                issues.setdefault(r.row, []).append(_issue(r.row, "NIK", "quota_exceeded", _(
-                    "kuota program %(code)s (%(quota)s peserta) sudah penuh. Baris ini dan "
-                    "sesudahnya tidak diusulkan; minta admin menambah kuota.")
-                    % {"code": programme.code, "quota": programme.quota}))
+                issues.setdefault(r.row, []).append(rules.issue(
+                    r.row, "NIK", "quota_exceeded", _(
+                        "kuota program %(code)s (%(quota)s peserta) sudah penuh. Baris ini dan "
+                        "sesudahnya tidak diusulkan; minta admin menambah kuota.")
+                    % {"code": programme.code, "quota": thousands(programme.quota)}))
 
 
 @dataclass(slots=True)

@@ -84,16 +84,16 @@ def error_workbook(*, job: ImportJob) -> bytes:
     by_row: dict[int, list[str]] = {}
     for e in job.errors:
         by_row.setdefault(int(e["row"]), []).append(f"[{e['code']}] {e['message']}")
-    raw = parsers.read_rows(bytes(job.content), job.filename)
-    header_at = next((i for i, r in enumerate(raw) if any(not rules.is_blank(c) for c in r)), 0)
+    # A job with errors was read once already, so its file has a header row.
+    raw_header, rows = parsers.split_header(parsers.read_rows(bytes(job.content), job.filename))
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("Perbaiki")
-    header = [rules.text(c) for c in raw[header_at]] if raw else []
+    header = [rules.text(c) for c in raw_header]
     ws.append([*header, "PESAN_KESALAHAN"])
-    for i in range(header_at + 1, len(raw)):
-        messages = by_row.get(i + 1)
+    for row_no, raw in rows:
+        messages = by_row.get(row_no)
         if messages:
-            cells = list(raw[i]) + [""] * (len(header) - len(raw[i]))
+            cells = list(raw) + [""] * (len(header) - len(raw))
             ws.append([_cell(c) for c in cells[: len(header)]] + ["; ".join(messages)])
     buf = io.BytesIO()
     wb.save(buf)

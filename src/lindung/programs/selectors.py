@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Greatest
 
 from lindung.accounts.models import User
 from lindung.accounts.permissions import scope_of
-from lindung.programs.models import BudgetLine, Enrolment, Programme
+from lindung.core.lookups import in_batches
+from lindung.programs.models import BudgetLine, Enrolment, EnrolmentMonth, Programme
 from lindung.regions.scope import scope_queryset
 
 
@@ -63,3 +67,18 @@ def enrolment_status_counts(*, user: User, programme: Programme | None = None) -
         qs = qs.filter(programme=programme)
     counts = dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     return {s: counts.get(s, 0) for s in Enrolment.Status.values}
+
+
+def programmes_holding(worker_ids: Sequence[int], start: dt.date, end: dt.date, *,
+                       other_than: Programme | None = None) -> dict[int, str]:
+    """Worker id -> code of a programme (other than `other_than`) already holding one of the
+    months from `start` to `end` for that worker: the double-funding check, one query per
+    batch of workers. Not scoped: a worker funded by another regency counts too."""
+    held: dict[int, str] = {}
+    for part in in_batches(worker_ids):
+        rows = EnrolmentMonth.objects.filter(worker_id__in_array=part, month__gte=start,
+                                             month__lte=end)
+        if other_than is not None:
+            rows = rows.exclude(enrolment__programme=other_than)
+        held.update(rows.values_list("worker_id", "enrolment__programme__code").distinct())
+    return held

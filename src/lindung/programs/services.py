@@ -35,6 +35,7 @@ from lindung.core.lookups import in_batches
 from lindung.core.selectors import parameter_int
 from lindung.programs import rules
 from lindung.programs.models import BudgetLine, Enrolment, EnrolmentMonth, Programme
+from lindung.programs.selectors import programmes_holding
 from lindung.regions.models import Region
 from lindung.registry.models import Occupation, Worker
 from lindung.registry.rules import validate_kpj
@@ -131,20 +132,6 @@ class ProposalResult:
     created: list[Enrolment] = field(default_factory=list)
     refused: dict[int, list[DomainError]] = field(default_factory=dict)
     created_ids: list[int] = field(default_factory=list)
-
-
-def _already_enrolled(worker_ids: Sequence[int], start: dt.date, end: dt.date) -> dict[int, str]:
-    """worker id -> code of the programme already holding one of these months."""
-    held: dict[int, str] = {}
-    for part in in_batches(worker_ids):
-        rows = (
-            EnrolmentMonth.objects.filter(worker_id__in_array=part,
-                                          month__gte=start, month__lte=end)
-            .values_list("worker_id", "enrolment__programme__code")
-            .distinct()
-        )
-        held.update(dict(rows))
-    return held
 
 
 def enrolment_propose(*, programme: Programme, worker: Worker, by: User,
@@ -544,7 +531,7 @@ def enrolments_propose(
 
     with transaction.atomic():
         locked = Programme.objects.select_for_update().get(pk=programme.pk)
-        held = _already_enrolled([w.pk for w in candidates], start, end)
+        held = programmes_holding([w.pk for w in candidates], start, end)
         for w in candidates:
             if w.pk in held:
                 result.refused[w.pk] = [DomainError(
