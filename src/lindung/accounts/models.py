@@ -42,3 +42,8 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def role_label(self) -> str:
+        """The role as users read it; a superuser without a role is the system administrator."""
+        return str(self.get_role_display()) if self.role else str(_("Administrator sistem"))

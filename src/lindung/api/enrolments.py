@@ -1,4 +1,5 @@
-"""/api/enrolments: proposals and the enrolment lifecycle, each step one service call."""
+"""/api/enrolments: proposals and the enrolment lifecycle, each step one service call (which
+returns the enrolment as saved, with its worker and programme)."""
 
 # No `from __future__ import annotations`: ninja reads parameter types at runtime.
 from django.http import HttpRequest
@@ -24,10 +25,6 @@ def _get(request: HttpRequest, enrolment_id: int) -> Enrolment:
     return selectors.enrolment_get(user=request.auth, pk=enrolment_id)
 
 
-def _fresh(request: HttpRequest, enrolment: Enrolment) -> Enrolment:
-    return _get(request, enrolment.pk)
-
-
 @router.get("", response=list[EnrolmentOut])
 @paginate(LimitOffsetPagination)
 def enrolment_list(request: HttpRequest, filters: Query[EnrolmentFilter]):
@@ -47,20 +44,20 @@ def enrolment_propose(request: HttpRequest, payload: ProposeIn):
     programme = selectors.programme_get(user=request.auth, code=payload.programme)
     worker = worker_get(user=request.auth, pk=payload.worker_id)
     enrolment = services.enrolment_propose(programme=programme, worker=worker, by=request.auth)
-    return 201, _fresh(request, enrolment)
+    return 201, enrolment
 
 
 @router.post("/{int:enrolment_id}/verify", response={200: EnrolmentOut, **ERRORS})
 def enrolment_verify(request: HttpRequest, enrolment_id: int):
     e = services.enrolment_verify(enrolment=_get(request, enrolment_id), by=request.auth)
-    return _fresh(request, e)
+    return e
 
 
 @router.post("/{int:enrolment_id}/reject", response={200: EnrolmentOut, **ERRORS})
 def enrolment_reject(request: HttpRequest, enrolment_id: int, payload: RejectIn):
     e = services.enrolment_reject(enrolment=_get(request, enrolment_id), by=request.auth,
                                   reason=payload.reason)
-    return _fresh(request, e)
+    return e
 
 
 @router.post("/{int:enrolment_id}/register", response={200: EnrolmentOut, **ERRORS})
@@ -68,17 +65,17 @@ def enrolment_register(request: HttpRequest, enrolment_id: int, payload: Registe
     e = services.enrolment_register(enrolment=_get(request, enrolment_id), by=request.auth,
                                     kpj_number=payload.kpj_number,
                                     registration_date=payload.registration_date)
-    return _fresh(request, e)
+    return e
 
 
 @router.post("/{int:enrolment_id}/activate", response={200: EnrolmentOut, **ERRORS})
 def enrolment_activate(request: HttpRequest, enrolment_id: int):
     e = services.enrolment_activate(enrolment=_get(request, enrolment_id), by=request.auth)
-    return _fresh(request, e)
+    return e
 
 
 @router.post("/{int:enrolment_id}/end", response={200: EnrolmentOut, **ERRORS})
 def enrolment_end(request: HttpRequest, enrolment_id: int, payload: EndIn):
     e = services.enrolment_end(enrolment=_get(request, enrolment_id), by=request.auth,
                                reason=payload.reason, end_date=payload.end_date)
-    return _fresh(request, e)
+    return e

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from lindung.audit.models import AuditEvent
+from lindung.core.bulk import db_datetime, insert_rows
 
 
 def _plain(value: Any) -> Any:
@@ -47,3 +50,20 @@ def audit_event(
 def audit_events_bulk(events: list[AuditEvent]) -> None:
     """Set-based audit for bulk paths (imports, demo data): one INSERT per batch."""
     AuditEvent.objects.bulk_create(events, batch_size=2000)
+
+
+AuditRow = tuple[str, str, str, str, str, str]
+"""(action, object_type, object_id, region_code, summary, changes as JSON text)."""
+
+
+def audit_rows_insert(rows: Iterable[AuditRow], *, actor: Any,
+                      at: dt.datetime | None = None) -> int:
+    """Set-based audit for the bulk paths (imports, proposals, BPJS answers): plain rows
+    written by one COPY / executemany (`core.bulk`), one actor and time for all. Returns how
+    many were written."""
+    when = db_datetime(at or timezone.now())
+    actor_id = getattr(actor, "pk", None) or None
+    return insert_rows(AuditEvent, ["at", "actor", "action", "object_type", "object_id",
+                                    "region_code", "summary", "changes"], (
+        (when, actor_id, action, object_type, object_id, region, summary[:250], changes)
+        for action, object_type, object_id, region, summary, changes in rows))

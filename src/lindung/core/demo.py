@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from lindung.accounts.models import Role, User
 from lindung.audit.models import AuditEvent
+from lindung.audit.services import audit_events_bulk
 from lindung.programs.models import Enrolment, EnrolmentMonth, Programme
 from lindung.programs.services import budget_line_add, enrolments_propose, programme_create
 from lindung.regions.models import Region
@@ -97,8 +98,7 @@ def _users(operator_village: Region) -> list[tuple[str, str, str]]:
         user.save()
         if username == "bpjs.tanahgrogot":
             user.extra_regions.set(Region.objects.filter(code="64.09"))  # the branch serves PPU too
-        label = dict(Role.choices).get(role, "Administrator sistem")
-        out.append((username, str(label), region_code or "Indonesia"))
+        out.append((username, user.role_label, region_code or "Indonesia"))
     return out
 
 
@@ -204,7 +204,7 @@ def _advance(enrolments: list[Enrolment], *, by: User, plan: list[tuple[str, int
                               summary=f"{e.worker.name}: {status} (data demo)",
                               changes={"status": ["diusulkan", status]}) for e in chunk]
     Enrolment.objects.bulk_update(with_kpj, ["kpj_number"], batch_size=500)
-    AuditEvent.objects.bulk_create(events, batch_size=2000)
+    audit_events_bulk(events)
 
 
 def _contributions(programme: Programme, admin: User, today: dt.date) -> None:

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from lindung.accounts.models import User
 from lindung.accounts.permissions import Action, authorize, can, scope_of
-from lindung.audit.models import AuditEvent
+from lindung.audit.services import audit_rows_insert
 from lindung.core import bulk
 from lindung.core.errors import DomainError, ScopeDenied
 from lindung.core.formatting import thousands
@@ -589,15 +589,12 @@ class _Proposal:
 WORKER_INSERT = ["nik", "kk_number", "name", "sex", "birth_place", "birth_date", "village",
                  "address", "phone", "occupation", "declared_income", "status", "created_at",
                  "updated_at"]
-AUDIT_COLUMNS = ["at", "actor", "action", "object_type", "object_id", "region_code", "summary",
-                 "changes"]
-
-
 def _write(*, accepted: list[_Row], matches: list[duplicates.Match], by: User,
            programme: Programme | None, today: dt.date, source: str,
            report: ImportReport, lap: Callable[[str], None] = lambda _name: None) -> None:
     """Every write of the import, in one transaction, as plain tuples (`core.bulk`)."""
-    now = bulk.db_datetime(timezone.now())
+    stamp = timezone.now()
+    now = bulk.db_datetime(stamp)
     default_income = default_declared_income(today)
     # In NIK order: inserts into the unique NIK index then walk it instead of jumping around.
     new = sorted((r for r in accepted if r.action == "create"), key=lambda r: r.nik)
@@ -612,12 +609,10 @@ def _write(*, accepted: list[_Row], matches: list[duplicates.Match], by: User,
     bulk.update_rows(Worker, [*ROW_FIELDS, "updated_at"], [
         (*(r.values[k] for k in ROW_FIELDS), now, r.worker_id)
         for r in accepted if r.action == "update"])
-    actor = by.pk
-    summary = (_("Diimpor dari %(src)s") % {"src": source})[:250]
-    bulk.insert_rows(AuditEvent, AUDIT_COLUMNS, (
-        (now, actor, "import_create" if r.action == "create" else "import_update", "worker",
-         str(r.worker_id), r.values["village_id"], summary, f'{{"row": {r.row}}}')
-        for r in accepted if r.action != "unchanged"))
+    summary = _("Diimpor dari %(src)s") % {"src": source}
+    audit_rows_insert((("import_create" if r.action == "create" else "import_update", "worker",
+                        str(r.worker_id), r.values["village_id"], summary, f'{{"row": {r.row}}}')
+                       for r in accepted if r.action != "unchanged"), actor=by, at=stamp)
     lap("write_workers")
     to_propose = [r for r in accepted if r.propose]
     if programme is not None and to_propose:

@@ -7,21 +7,13 @@ from django.db.models.functions import Substr
 
 from lindung.accounts.models import User
 from lindung.programs.models import Programme
-from lindung.programs.selectors import enrolment_status_counts, programme_list
+from lindung.programs.selectors import programme_list
 from lindung.regions.models import Region
 from lindung.registry.models import Worker
 from lindung.registry.selectors import workers_for
 
 # 'PP.KK.CC' is the first 8 characters of a village code 'PP.KK.CC.DDDD'.
 DISTRICT_CODE_LENGTH = 8
-
-
-def worker_count(*, user: User) -> int:
-    return workers_for(user=user).filter(status=Worker.Status.ACTIVE).count()
-
-
-def enrolments_by_status(*, user: User) -> dict[str, int]:
-    return enrolment_status_counts(user=user)
 
 
 def programme_quotas(*, user: User) -> QuerySet[Programme]:

@@ -5,19 +5,21 @@ from django.shortcuts import render
 
 from lindung.monitoring import selectors
 from lindung.programs.models import Enrolment
+from lindung.programs.selectors import enrolment_status_counts
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """The dashboard of the user's region."""
     user = request.user
-    counts = selectors.enrolments_by_status(user=user)
+    counts = enrolment_status_counts(user=user)
     by_district = selectors.workers_by_district(user=user)
     by_occupation = selectors.workers_by_occupation(user=user)
     return render(
         request,
         "monitoring/home.html",
         {
-            "worker_count": selectors.worker_count(user=user),
+            # Every worker has a village, so the kecamatan counts add up to the total.
+            "worker_count": sum(r["n"] for r in by_district),
             "status_counts": [
                 (s, label, counts.get(s, 0)) for s, label in Enrolment.Status.choices
             ],

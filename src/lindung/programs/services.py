@@ -3,7 +3,8 @@
 proposed -> verified -> registered (KPJ) -> active -> ended, or proposed/verified -> rejected.
 Every step records who and when, writes an audit event, and runs in one transaction. The
 invariants (no double funding, quota, eligibility) are checked here with a clear message and
-guarded by the database (EnrolmentMonth's unique constraint, a lock on the programme row).
+guarded by the database (EnrolmentMonth's (worker, month) primary key, a lock on the programme
+row).
 """
 
 from __future__ import annotations
@@ -21,11 +22,9 @@ from django.utils.translation import gettext_lazy
 
 from lindung.accounts.models import User
 from lindung.accounts.permissions import Action, authorize, can, scope_of
-from lindung.audit.models import AuditEvent
-from lindung.audit.services import audit_event, audit_events_bulk
+from lindung.audit.services import AuditRow, audit_event, audit_rows_insert
 from lindung.core.bulk import (
     db_datetime,
-    insert_rows,
     insert_rows_returning_ids,
     update_rows,
 )
@@ -39,8 +38,6 @@ from lindung.programs.selectors import programmes_holding
 from lindung.regions.models import Region
 from lindung.registry.models import Occupation, Worker
 from lindung.registry.rules import validate_kpj
-
-CHUNK = 2000
 
 
 def programme_rules(programme: Programme) -> rules.ProgrammeRules:
@@ -411,11 +408,8 @@ def enrolments_register_many(*, by: User, items: Sequence[Registration]) -> Regi
         for pk, (kpj, date) in sorted(registered.items()) if pk in activated])
     update_rows(Enrolment, ["status", "activated_at", "activated_by"], [
         (status[pk], at, actor, pk) for pk in sorted(activated - registered.keys())])
-    insert_rows(AuditEvent, ["at", "actor", "action", "object_type", "object_id", "region_code",
-                             "summary", "changes"], (
-        (at, actor or None, action, "enrolment", str(pk), info[pk][1], text[:250],
-         json.dumps(changes))
-        for pk, action, text, changes in audit))
+    audit_rows_insert(((action, "enrolment", str(pk), info[pk][1], text, json.dumps(changes))
+                       for pk, action, text, changes in audit), actor=by, at=now)
     return result
 
 
@@ -452,32 +446,29 @@ def enrolments_end_lapsed(*, by: User, programme: Programme,
     for pk, end_date in end_dates.items():
         by_date.setdefault(end_date, []).append(pk)
     ended: list[int] = []
+    summary = _("%(name)s: kepesertaan berakhir karena iuran menunggak (%(code)s)")
+    audit: list[AuditRow] = []
     for end_date, ids in sorted(by_date.items()):
-        for i in range(0, len(ids), CHUNK):
-            chunk = ids[i : i + CHUNK]
-            active = list(Enrolment.objects.select_for_update().filter(
-                pk__in=chunk, programme=programme, status=Enrolment.Status.ACTIVE,
-            ).values_list("pk", flat=True))
+        changes = json.dumps({"status": [Enrolment.Status.ACTIVE.value,
+                                         Enrolment.Status.ENDED.value],
+                              "end_reason": str(reason), "end_date": str(end_date)})
+        for part in in_batches(ids):
+            active = list(Enrolment.objects.select_for_update(of=("self",)).filter(
+                pk__in_array=part, programme=programme, status=Enrolment.Status.ACTIVE,
+            ).values_list("pk", "worker__village_id", "worker__name"))
             if not active:
                 continue
-            Enrolment.objects.filter(pk__in=active).update(
+            pks = [pk for pk, _village, _name in active]
+            Enrolment.objects.filter(pk__in_array=pks).update(
                 status=Enrolment.Status.ENDED, end_reason=reason, end_date=end_date,
                 closed_at=now, closed_by=by)
-            EnrolmentMonth.objects.filter(enrolment_id__in=active, month__gt=end_date).delete()
-            ended += active
-    rows = (Enrolment.objects.filter(pk__in=ended) if len(ended) <= CHUNK else
-            Enrolment.objects.filter(programme=programme, status=Enrolment.Status.ENDED,
-                                     end_reason=reason, closed_at=now))
-    audit_events_bulk([
-        AuditEvent(actor=by, action="end", object_type="enrolment", object_id=str(pk),
-                   region_code=village,
-                   summary=_("%(name)s: kepesertaan berakhir karena iuran menunggak (%(code)s)")
-                   % {"name": name, "code": programme.code},
-                   changes={"status": [Enrolment.Status.ACTIVE, Enrolment.Status.ENDED],
-                            "end_reason": reason, "end_date": str(end)})
-        for pk, village, name, end in rows.values_list("pk", "worker__village_id",
-                                                        "worker__name", "end_date")
-    ])
+            EnrolmentMonth.objects.filter(enrolment_id__in_array=pks,
+                                          month__gt=end_date).delete()
+            ended += pks
+            audit += [("end", "enrolment", str(pk), village,
+                       summary % {"name": name, "code": programme.code}, changes)
+                      for pk, village, name in active]
+    audit_rows_insert(audit, actor=by, at=now)
     return len(ended)
 
 
@@ -530,6 +521,8 @@ def enrolments_propose(
             candidates.append(w)
 
     with transaction.atomic():
+        # The lock serialises proposals into one programme: the quota is counted and used
+        # without another request counting the same free places.
         locked = Programme.objects.select_for_update().get(pk=programme.pk)
         held = programmes_holding([w.pk for w in candidates], start, end)
         for w in candidates:
@@ -564,7 +557,7 @@ def enrolments_propose(
                 month_table = EnrolmentMonth._meta.db_table
                 months = rules.months_between(start, end)
                 # One statement for every month of every new enrolment, in (worker, month)
-                # order so the unique index grows by appending rather than at random.
+                # order so the primary-key index grows by appending rather than at random.
                 month_rows = " UNION ALL ".join(["SELECT %s AS month"] * len(months))
                 with connection.cursor() as cursor:
                     cursor.execute(
@@ -578,21 +571,19 @@ def enrolments_propose(
                            else ""),
                         [*months, locked.pk, min(ids), max(ids), now, status])
         except IntegrityError as e:
+            # A concurrent proposal (any programme) took one of these months first: the
+            # primary key refused the double funding; nothing of this call is kept.
             raise DomainError(
                 _("Sebagian pekerja baru saja diusulkan oleh pengguna lain. Muat ulang dan "
                   "coba lagi."), code="already_enrolled") from e
-        actor = by.pk if by.pk else None
-        audit_at = db_datetime(timezone.now())
         summary = _("%(name)s diusulkan ke %(code)s")  # translated once, not per row
-        insert_rows(AuditEvent, ["at", "actor", "action", "object_type", "object_id",
-                                 "region_code", "summary", "changes"], (
-            (audit_at, actor, "propose", "enrolment", str(pk), w.village_id,
-             (summary % {"name": w.name, "code": locked.code})[:250],
-             '{"status": [null, "diusulkan"]}')
-            for pk, w in zip(ids, accepted, strict=True)))
+        changes = json.dumps({"status": [None, status]})
+        audit_rows_insert((("propose", "enrolment", str(pk), w.village_id,
+                            summary % {"name": w.name, "code": locked.code}, changes)
+                           for pk, w in zip(ids, accepted, strict=True)), actor=by)
     result.created_ids = ids
     if with_instances:
-        for i in range(0, len(ids), CHUNK):
-            result.created += Enrolment.objects.filter(pk__in=ids[i : i + CHUNK]).select_related(
+        for part in in_batches(ids):
+            result.created += Enrolment.objects.filter(pk__in_array=part).select_related(
                 "worker").order_by("pk")
     return result

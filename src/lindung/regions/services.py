@@ -6,8 +6,9 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import transaction
 
+from lindung.core.bulk import insert_rows
 from lindung.regions.models import Region
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -54,16 +55,8 @@ def regions_load(*, prefix: str = "", batch_size: int = 5000) -> int:
     instances: 91,599 rows in a few seconds."""
     existing = set(Region.objects.values_list("code", flat=True))
     new = [r for r in _rows(prefix) if r[0] not in existing]
-    table = connection.ops.quote_name(Region._meta.db_table)
-    columns = "code, name, level, kind, parent_id, edition"
     # Parents are written first because the files are read from provinces down.
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for r in new:
-                    copy.write_row(r)
-        else:
-            sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)"
-            for i in range(0, len(new), batch_size):
-                cursor.executemany(sql, new[i : i + batch_size])
+    with transaction.atomic():
+        insert_rows(Region, ["code", "name", "level", "kind", "parent", "edition"], new,
+                    batch_size=batch_size)
     return len(new)

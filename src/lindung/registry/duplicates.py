@@ -27,12 +27,11 @@ from lindung.accounts.models import User
 from lindung.accounts.permissions import Action, authorize, scope_of
 from lindung.audit.services import audit_event
 from lindung.core.errors import DomainError
-from lindung.core.lookups import in_batches
+from lindung.core.lookups import SQLITE_BATCH, in_batches
 from lindung.core.selectors import parameter_int
 from lindung.programs.models import Enrolment, EnrolmentMonth
 from lindung.registry.models import DuplicatePair, Worker
 
-CHUNK = 900  # below SQLite's historic 999 bound parameters per query
 DISTRICT_LEN = len("64.01.01")
 
 
@@ -134,8 +133,8 @@ def _registry_in_blocks(
     for district, dates in sorted(by_district.items()):
         qs = Worker.objects.filter(village_id__gt=district + ".", village_id__lt=district + "/")
         fields = ("id", "nik", "name", "birth_date", "village_id")
-        if len(dates) <= CHUNK:
-            rows = qs.filter(birth_date__in=sorted(dates)).values_list(*fields)
+        if len(dates) <= SQLITE_BATCH:  # few dates: the birth-date index narrows the range
+            rows = qs.filter(birth_date__in_array=sorted(dates)).values_list(*fields)
         else:
             rows = qs.values_list(*fields)
         for row in rows:
@@ -168,10 +167,10 @@ def duplicate_pairs_record(*, pairs: Iterable[tuple[int, int, int]], source: str
         return 0
     keys = sorted(objs)
     existing: set[tuple[int, int]] = set()
-    for i in range(0, len(keys), CHUNK // 2):
-        part = keys[i : i + CHUNK // 2]
+    for part in in_batches(keys):
         existing.update(DuplicatePair.objects.filter(
-            worker_a_id__in=[k[0] for k in part], worker_b_id__in=[k[1] for k in part],
+            worker_a_id__in_array=[k[0] for k in part],
+            worker_b_id__in_array=[k[1] for k in part],
         ).values_list("worker_a_id", "worker_b_id"))
     new = [objs[k] for k in keys if k not in existing]
     DuplicatePair.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
@@ -250,6 +249,7 @@ def _merge(*, survivor: Worker, absorbed: Worker, by: User) -> None:
             setattr(survivor, f, filled[f])
     if filled:
         survivor.save(update_fields=[*filled, "updated_at"])
+    old_status = absorbed.status
     absorbed.status = Worker.Status.INACTIVE
     absorbed.save(update_fields=["status", "updated_at"])
     snapshot = {f: str(getattr(absorbed, f)) for f in
@@ -263,4 +263,5 @@ def _merge(*, survivor: Worker, absorbed: Worker, by: User) -> None:
     audit_event(actor=by, action="merged_into", obj=absorbed, region_code=absorbed.village_id,
                 summary=_("Data ini digabung ke %(a)s (NIK %(nik)s) dan dinonaktifkan")
                 % {"a": survivor.name, "nik": survivor.nik},
-                changes={"merged_into": survivor.pk, "status": ["aktif", "nonaktif"]})
+                changes={"merged_into": survivor.pk,
+                         "status": [old_status, Worker.Status.INACTIVE.value]})

@@ -83,11 +83,15 @@ def _clean(data: dict[str, Any], *, today: dt.date) -> tuple[dict[str, Any], lis
     else:
         try:
             out["declared_income"] = int(income)
-        except (TypeError, ValueError):
-            out["declared_income"] = 0  # a word such as "satu juta" from a form or a file
-        if out["declared_income"] <= 0:
-            errors.append(DomainError(_("Penghasilan per bulan harus lebih dari Rp0."),
-                                      code="income_invalid", field="declared_income"))
+        except (TypeError, ValueError):  # a word such as "satu juta" from a form or a file
+            out["declared_income"] = 0
+            errors.append(DomainError(
+                _("Tulis penghasilan per bulan dengan angka saja, mis. 1500000."),
+                code="income_invalid", field="declared_income"))
+        else:
+            if out["declared_income"] <= 0:
+                errors.append(DomainError(_("Penghasilan per bulan harus lebih dari Rp0."),
+                                          code="income_invalid", field="declared_income"))
     if "status" in data and data["status"] not in Worker.Status.values:
         errors.append(DomainError(_("Pilih status pekerja dari daftar."),
                                   code="status_invalid", field="status"))
