@@ -15,8 +15,8 @@ import os
 import subprocess
 import sys
 
-BENCHES = [["bench/regions.py"], ["bench/import_workers.py"], ["bench/billing.py"],
-           ["bench/bpjs_answer.py"]]
+BENCHES = ["bench/regions.py", "bench/import_workers.py", "bench/billing.py",
+           "bench/bpjs_answer.py"]
 
 
 def main() -> None:
@@ -26,8 +26,8 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores; database: {args.db}", flush=True)
     failed = 0
     for bench in BENCHES:
-        print(f"\n== {' '.join(bench)} --db {args.db}", flush=True)
-        failed |= subprocess.run([sys.executable, *bench, "--db", args.db]).returncode
+        print(f"\n== {bench} --db {args.db}", flush=True)
+        failed |= subprocess.run([sys.executable, bench, "--db", args.db]).returncode
     sys.exit(failed)
 
 

@@ -24,10 +24,19 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench`, when run by path
+from bench.common import (  # noqa: E402
+    PG,
+    count_villages,
+    django_setup,
+    insert_workers,
+    pg_exists,
+    pg_recreate,
+    sql_pad,
+    sqlite_remove,
+)
 
-PG_URL = "postgres://postgres@127.0.0.1:5432/lindung_bench_billing"
+PG_NAME = "lindung_bench_billing"
 SQLITE_PATH = Path(os.environ.get("BENCH_DIR", "/tmp")) / "lindung_bench_billing.sqlite3"
 LIMITS = {"sqlite": 60.0, "postgresql": 20.0}
 COVERAGE_LIMIT = 2.0
@@ -35,26 +44,15 @@ CODE = "BENCH-2026"
 JAN = dt.date(2026, 1, 1)
 
 
-def prepare_database(kind: str, reuse: bool) -> None:
+def prepare_database(kind: str, reuse: bool) -> str:
+    """The database to run against (emptied unless `reuse`); returns its DATABASE_URL."""
     if kind == "sqlite":
         if not reuse:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}"
-    else:
-        import psycopg
-
-        with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres",
-                             autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                                  ["lindung_bench_billing"]).fetchone()
-            if exists and not reuse:
-                conn.execute("DROP DATABASE lindung_bench_billing WITH (FORCE)")
-            if not exists or not reuse:
-                conn.execute("CREATE DATABASE lindung_bench_billing")
-        os.environ["DATABASE_URL"] = PG_URL
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lindung.settings")
-    os.environ["TASKS_BACKEND"] = "django.tasks.backends.immediate.ImmediateBackend"
+            sqlite_remove(SQLITE_PATH)
+        return f"sqlite:///{SQLITE_PATH}"
+    if not reuse or not pg_exists(PG_NAME):
+        pg_recreate(PG_NAME, force=True)
+    return PG.format(name=PG_NAME)
 
 
 def timed(label: str, func, *args, **kwargs):  # noqa: ANN001, ANN201
@@ -70,47 +68,29 @@ def generate(size: int) -> None:
     from django.db import connection, transaction
 
     from lindung.programs.models import Enrolment, EnrolmentMonth, Programme
-    from lindung.registry.models import Occupation, Worker
+    from lindung.registry.models import Worker
 
     vendor = connection.vendor
-    pad = ((lambda col, n: f"printf('%0{n}d', {col})") if vendor == "sqlite"
-           else (lambda col, n: f"lpad(CAST({col} AS text), {n}, '0')"))
     now = "CURRENT_TIMESTAMP"
     programme = Programme.objects.get(code=CODE)
-    occupation = Occupation.objects.get(code="nelayan").pk
-    w, e, m = (Worker._meta.db_table, Enrolment._meta.db_table,
-               EnrolmentMonth._meta.db_table)
-    series = f"""WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq
-                 WHERE n < {int(size)})"""
-    villages = """(SELECT code, ROW_NUMBER() OVER (ORDER BY code) - 1 AS i FROM regions_region
-                   WHERE level = 4 AND code LIKE '64.01.%%') v"""
+    e, m = Enrolment._meta.db_table, EnrolmentMonth._meta.db_table
     with transaction.atomic(), connection.cursor() as cur:
         if vendor == "postgresql":
             # The rows are consistent by construction; skip the 26 million deferred foreign-key
             # checks at commit (bench database only, needs the superuser the bench runs as).
             cur.execute("SET LOCAL session_replication_role = replica")
-        cur.execute("SELECT COUNT(*) FROM regions_region WHERE level = 4 AND code LIKE '64.01.%%'")
-        n_villages = cur.fetchone()[0]
+        n_villages = count_villages(cur, "64.01")
         print(f"  generating {size:,} workers in {n_villages} villages …", flush=True)
-        cur.execute(f"""
-            INSERT INTO {w} (nik, kk_number, name, sex, birth_place, birth_date, village_id,
-                             address, phone, occupation_id, declared_income, status,
-                             created_at, updated_at)
-            {series}
-            SELECT '64' || {pad("n", 14)}, '', 'Pekerja ' || n, 'L', '', '1985-08-17', v.code,
-                   '', '', {occupation},
-                   CASE WHEN n % 10 = 0 THEN 2500000 WHEN n % 97 = 0 THEN 30000000
-                        ELSE 1000000 END,
-                   'aktif', {now}, {now}
-            FROM seq JOIN {villages} ON v.i = n % {n_villages}
-        """)
+        insert_workers(cur, first=1, count=int(size), region="64.01", n_villages=n_villages,
+                       income="CASE WHEN n % 10 = 0 THEN 2500000 WHEN n % 97 = 0 THEN 30000000 "
+                              "ELSE 1000000 END")
         cur.execute(f"""
             INSERT INTO {e} (worker_id, programme_id, status, period_start, period_end,
                              kpj_number, registration_date, end_reason, reject_reason,
                              proposed_at, verified_at, registered_at, activated_at)
             SELECT id, {programme.pk}, 'aktif', '2026-01-01', '2026-12-31',
-                   {pad("id", 11)}, '2026-01-10', '', '', {now}, {now}, {now}, {now}
-            FROM {w} ORDER BY id
+                   {sql_pad("id", 11)}, '2026-01-10', '', '', {now}, {now}, {now}, {now}
+            FROM {Worker._meta.db_table} ORDER BY id
         """)
         months = " UNION ALL ".join(f"SELECT '2026-{i:02d}-01' AS month" for i in range(1, 13))
         month_col = "CAST(mm.month AS date)" if vendor == "postgresql" else "mm.month"
@@ -131,11 +111,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true",
                         help="keep the database of the previous run (same --size)")
     args = parser.parse_args()
-    prepare_database(args.db, args.reuse)
-
-    import django
-
-    django.setup()
+    django_setup(prepare_database(args.db, args.reuse), immediate_tasks=True)
     from django.core.management import call_command
     from django.db import connection
 

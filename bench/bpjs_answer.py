@@ -26,25 +26,27 @@ import io
 import json
 import os
 import random
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / "var" / "bench"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench`, when run by path
+from bench.common import (  # noqa: E402
+    CACHE,
+    count_villages,
+    django_setup,
+    insert_workers,
+    pg_recreate,
+    psql,
+    run_child,
+    sql_pad,
+    sqlite_remove,
+)
+
 PG_NAME = "lindung_bench_bpjs"
-PG = "postgres://postgres@127.0.0.1:5432/{name}"
 PROGRAMME = "PPU-2026"
 BACKGROUND = "PASER-2026"
 OLD = "PPU-2026-LAMA"
-
-
-def _psql(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG.format(name="postgres"), autocommit=True) as c:
-        c.execute(sql)
 
 
 def prepare(db: str) -> str:
@@ -52,54 +54,23 @@ def prepare(db: str) -> str:
     if db == "sqlite":
         CACHE.mkdir(parents=True, exist_ok=True)
         path = CACHE / "bpjs-answer.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        sqlite_remove(path)
         return f"sqlite:///{path}"
-    _psql(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
-    _psql(f"CREATE DATABASE {PG_NAME}")
-    return PG.format(name=PG_NAME)
-
-
-def _django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lindung.settings")
-    os.environ["TASKS_BACKEND"] = "django.tasks.backends.immediate.ImmediateBackend"
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
+    return pg_recreate(PG_NAME, force=True)
 
 
 def _insert_enrolments(cur, *, first: int, count: int, region: str, programme_id: int,  # noqa: ANN001
                        status: str, kpj_prefix: str, user_id: int) -> None:
     """`count` workers (serials first .. first+count-1) in the villages of `region`, one
     enrolment each in `status`, by INSERT ... SELECT over a recursive series."""
-    from django.db import connection
-
     from lindung.programs.models import Enrolment
-    from lindung.registry.models import Occupation, Worker
+    from lindung.registry.models import Worker
 
-    pg = connection.vendor == "postgresql"
-    pad = ((lambda col, n: f"lpad(CAST({col} AS text), {n}, '0')") if pg
-           else (lambda col, n: f"printf('%0{n}d', {col})"))
-    occupation = Occupation.objects.get(code="nelayan").pk
     w, e = Worker._meta.db_table, Enrolment._meta.db_table
-    cur.execute(f"SELECT COUNT(*) FROM regions_region WHERE level = 4 AND code LIKE '{region}.%%'")
-    n_villages = cur.fetchone()[0]
-    cur.execute(f"""
-        INSERT INTO {w} (nik, kk_number, name, sex, birth_place, birth_date, village_id,
-                         address, phone, occupation_id, declared_income, status, created_at,
-                         updated_at)
-        WITH RECURSIVE seq(n) AS (SELECT {first} UNION ALL SELECT n + 1 FROM seq
-                                  WHERE n < {first + count - 1})
-        SELECT '64' || {pad("n", 14)}, '', 'Pekerja ' || n, 'L', '', '1985-08-17', v.code, '',
-               '', {occupation}, 1000000, 'aktif', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP
-        FROM seq JOIN (SELECT code, ROW_NUMBER() OVER (ORDER BY code) - 1 AS i
-                       FROM regions_region WHERE level = 4 AND code LIKE '{region}.%%') v
-             ON v.i = n % {n_villages}
-    """)
+    insert_workers(cur, first=first, count=count, region=region,
+                   n_villages=count_villages(cur, region))
     registered = status != "diverifikasi"
-    kpj = f"'{kpj_prefix}' || {pad('w.id', 10)}" if registered else "''"
+    kpj = f"'{kpj_prefix}' || {sql_pad('w.id', 10)}" if registered else "''"
     reg_date = "'2026-01-10'" if registered else "NULL"
     reg_at = "CURRENT_TIMESTAMP" if registered else "NULL"
     cur.execute(f"""
@@ -110,15 +81,15 @@ def _insert_enrolments(cur, *, first: int, count: int, region: str, programme_id
         SELECT w.id, {programme_id}, '{status}', '2026-01-01', '2026-12-31', {kpj},
                {reg_date}, '', '', CURRENT_TIMESTAMP, {user_id}, CURRENT_TIMESTAMP,
                {user_id}, {reg_at}, {reg_at}
-        FROM {w} w WHERE w.nik >= '64' || {pad(str(first), 14)}
-                     AND w.nik <= '64' || {pad(str(first + count - 1), 14)}
+        FROM {w} w WHERE w.nik >= '64' || {sql_pad(str(first), 14)}
+                     AND w.nik <= '64' || {sql_pad(str(first + count - 1), 14)}
         ORDER BY w.id
     """)
 
 
 def seed(url: str, rows: int, old_rows: int, background: int, xlsx: Path) -> None:
     """Schema, regions, users, programmes and enrolments; then the answer file."""
-    _django(url)
+    django_setup(url, immediate_tasks=True)
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.utils import timezone
@@ -196,7 +167,7 @@ def seed(url: str, rows: int, old_rows: int, background: int, xlsx: Path) -> Non
 
 def run_new(url: str, xlsx: Path) -> None:
     """The timed import; prints one JSON line."""
-    _django(url)
+    django_setup(url, immediate_tasks=True)
     from lindung.accounts.models import User
     from lindung.imports.bpjs import bpjs_answer_import
 
@@ -213,7 +184,7 @@ def run_new(url: str, xlsx: Path) -> None:
 
 def run_old(url: str) -> None:
     """The per-row path bpjs_answer_import used before (see the module docstring)."""
-    _django(url)
+    django_setup(url, immediate_tasks=True)
     from django.db import transaction
     from django.utils import timezone
 
@@ -239,21 +210,15 @@ def run_old(url: str) -> None:
 
 def _child(args: list[str]) -> tuple[dict[str, object], float, float]:
     """Run this module with `args`; returns its JSON line, wall seconds and peak RSS (MB)."""
-    t = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "bench.bpjs_answer", *args],
-                            stdout=subprocess.PIPE, cwd=ROOT)
-    assert proc.stdout is not None
-    out = proc.stdout.read().decode()
-    # wait4: this child's own peak RSS (RUSAGE_CHILDREN would mix in the seeding child).
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    if os.waitstatus_to_exitcode(status):
+    run = run_child([sys.executable, "-m", "bench.bpjs_answer", *args])
+    if run.returncode:
         sys.exit(f"bench child {args[0]} failed")
+    out = run.out.decode()
     lines = [line for line in out.splitlines() if line.startswith("{")]
     for line in out.splitlines():
         if not line.startswith("{"):
             print(line)
-    return (json.loads(lines[-1]) if lines else {}), time.perf_counter() - t, \
-        usage.ru_maxrss / 1024
+    return (json.loads(lines[-1]) if lines else {}), run.seconds, run.peak_mb
 
 
 def main() -> None:
@@ -288,7 +253,7 @@ def main() -> None:
     _child(["--seed", url, "--rows", str(args.rows), "--old-rows", str(args.old_rows),
             "--background", str(args.background), "--xlsx", str(xlsx)])
     if args.db == "postgres":
-        _psql("CHECKPOINT")  # start from a database at rest
+        psql("CHECKPOINT")  # start from a database at rest
     report, wall, peak = _child(["--run", url, "--xlsx", str(xlsx)])
     seconds = float(report["seconds"])  # type: ignore[arg-type]
     rows = int(report["rows"])  # type: ignore[call-overload]

@@ -23,43 +23,29 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / "var" / "bench"
-PG = "postgres://postgres@127.0.0.1:5432/{name}"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench`, when run by path
+from bench.common import (  # noqa: E402
+    CACHE,
+    PG,
+    ROOT,
+    django_setup,
+    pg_exists,
+    pg_recreate,
+    psql,
+    run_child,
+    sqlite_remove,
+)
+
 PROGRAMME = "BENCH-2027"
-
-
-def _psql(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-        c.execute(sql)
-
-
-def _pg_exists(name: str) -> bool:
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres") as c:
-        return c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() \
-            is not None
-
-
-def _django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lindung.settings")
-    import django
-
-    django.setup()
 
 
 def seed(url: str, workers: int, rows: int, xlsx: Path) -> None:
     """Migrate, load Kalimantan Timur, a superuser, the programme, the registry and (if not
     cached) the spreadsheet. Runs in a child process so the parent holds no connection."""
-    _django(url)
+    django_setup(url)
     import datetime as dt
 
     from django.core.management import call_command
@@ -108,7 +94,7 @@ def seed(url: str, workers: int, rows: int, xlsx: Path) -> None:
 def add_current_year_programme(url: str) -> None:
     """BENCH-2026, the running fiscal year: a proposal made now holds only its remaining
     months (two in late November), where BENCH-2027 holds twelve."""
-    _django(url)
+    django_setup(url)
     import datetime as dt
 
     from bench import import_data
@@ -134,36 +120,32 @@ def prepare(db: str, workers: int, rows: int, xlsx: Path) -> str:
         if not template.exists() or not xlsx.exists():
             print(f"seeding {template} ...", flush=True)
             partial = template.with_suffix(".partial")
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{partial}{suffix}").unlink(missing_ok=True)
+            sqlite_remove(partial)
             _child(["--seed", f"sqlite:///{partial}"], workers, rows, xlsx)
             with sqlite3.connect(partial) as c:
                 c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             partial.rename(template)
         with sqlite3.connect(template) as c:  # fold the WAL into the file before copying it
             c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        sqlite_remove(target)
         shutil.copyfile(template, target)
         _migrate(f"sqlite:///{target}")
         return f"sqlite:///{target}"
     template = f"lindung_bench_imports_seed_{workers}"
     target = "lindung_bench_imports"
-    if not _pg_exists(template) or not xlsx.exists():
+    if not pg_exists(template) or not xlsx.exists():
         # Seeded under a temporary name and renamed when complete, so that an interrupted
         # seeding is never mistaken for a finished one.
         print(f"seeding PostgreSQL database {template} ...", flush=True)
-        _psql(f"DROP DATABASE IF EXISTS {template}")
-        _psql(f"DROP DATABASE IF EXISTS {template}_tmp")
-        _psql(f"CREATE DATABASE {template}_tmp")
-        _child(["--seed", PG.format(name=f"{template}_tmp")], workers, rows, xlsx)
-        _psql(f"ALTER DATABASE {template}_tmp RENAME TO {template}")
-    _psql(f"DROP DATABASE IF EXISTS {target}")
+        psql(f"DROP DATABASE IF EXISTS {template}")
+        _child(["--seed", pg_recreate(f"{template}_tmp")], workers, rows, xlsx)
+        psql(f"ALTER DATABASE {template}_tmp RENAME TO {template}")
+    psql(f"DROP DATABASE IF EXISTS {target}")
     # FILE_COPY: the default strategy writes the whole copy to the WAL, and the checkpoint
     # that this forces would then land in the middle of the import being measured.
-    _psql(f"CREATE DATABASE {target} TEMPLATE {template} STRATEGY FILE_COPY")
+    psql(f"CREATE DATABASE {target} TEMPLATE {template} STRATEGY FILE_COPY")
     _migrate(PG.format(name=target))
-    _psql("CHECKPOINT")  # start from a database at rest, as a server between two imports is
+    psql("CHECKPOINT")  # start from a database at rest, as a server between two imports is
     return PG.format(name=target)
 
 
@@ -194,25 +176,14 @@ def run_import(url: str, xlsx: Path, programme: str) -> tuple[float, float, dict
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "lindung.settings"}
     cmd = [sys.executable, "-m", "lindung.cli", "import-workers", str(xlsx), "--programme",
            programme, "--json", "--user", "bench", "--verbosity", "2"]
-    with tempfile.TemporaryFile() as errf:
-        t = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errf, env=env, cwd=ROOT)
-        assert proc.stdout is not None
-        out = proc.stdout.read()
-        # wait4 gives this child's own peak RSS (RUSAGE_CHILDREN would include the seeding).
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        took = time.perf_counter() - t
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode:
-            errf.seek(0)
-            sys.exit(f"import failed ({proc.returncode}):\n{errf.read().decode()[-3000:]}")
-        errf.seek(0)
-        for line in errf.read().decode().splitlines():
-            if line.startswith("timings: "):
-                print("  phases (s): " + ", ".join(
-                    f"{k} {v}" for k, v in json.loads(line[9:]).items()))
-    peak_mb = usage.ru_maxrss / 1024
-    return took, peak_mb, json.loads(out)
+    run = run_child(cmd, env=env, capture_stderr=True)
+    if run.returncode:
+        sys.exit(f"import failed ({run.returncode}):\n{run.err.decode()[-3000:]}")
+    for line in run.err.decode().splitlines():
+        if line.startswith("timings: "):
+            print("  phases (s): " + ", ".join(
+                f"{k} {v}" for k, v in json.loads(line[9:]).items()))
+    return run.seconds, run.peak_mb, json.loads(run.out)
 
 
 def main() -> None:

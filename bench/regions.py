@@ -10,9 +10,13 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import subprocess
+import sys
 import tempfile
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench`, when run by path
+from bench.common import django_setup, pg_recreate, psql  # noqa: E402
 
 
 def main() -> None:
@@ -23,15 +27,9 @@ def main() -> None:
     os.environ["LINDUNG_DATA_DIR"] = tmp
     if args.db == "postgres":
         name = f"lindung_bench_regions_{os.getpid()}"
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc",
-                        f"CREATE DATABASE {name}"], check=True)
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
+        django_setup(pg_recreate(name))
     else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lindung.settings")
-    import django
-
-    django.setup()
+        django_setup(f"sqlite:///{tmp}/bench.sqlite3")
     from django.core.management import call_command
 
     from lindung.core.demo import demo_load
@@ -57,8 +55,7 @@ def main() -> None:
             from django.db import connections
 
             connections.close_all()
-            subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc",
-                            f"DROP DATABASE IF EXISTS {name}"], check=False)
+            psql(f"DROP DATABASE IF EXISTS {name}")
 
 
 if __name__ == "__main__":
