@@ -232,22 +232,22 @@ def enrolment_reject(*, enrolment: Enrolment, by: User, reason: str) -> Enrolmen
 @transaction.atomic
 def enrolment_register(*, enrolment: Enrolment, by: User, kpj_number: str,
                        registration_date: dt.date) -> Enrolment:
-    # Authorise before looking KPJ numbers up: their use must not leak outside the scope.
-    _authorize_transition(by, "register", enrolment)
-    kpj = validate_kpj(kpj_number, digits=parameter_int("kpj_digits", default=11))
-    other = (Enrolment.objects.filter(kpj_number=kpj).exclude(worker_id=enrolment.worker_id)
-             .exists())
-    if other:
-        raise _kpj_taken(kpj)
-    if registration_date > timezone.localdate():
-        raise _registration_in_future()
-    return _transition(enrolment=enrolment, by=by, action="register", kpj_number=kpj,
-                       registration_date=registration_date)
+    """Register one enrolment at BPJS: `enrolments_register_many` with one item, so the page,
+    the API and the BPJS answer file share one set of checks, messages and audit events."""
+    return _register_one(by, Registration(enrolment_id=enrolment.pk, kpj_number=kpj_number,
+                                          registration_date=registration_date))
 
 
 @transaction.atomic
 def enrolment_activate(*, enrolment: Enrolment, by: User) -> Enrolment:
-    return _transition(enrolment=enrolment, by=by, action="activate")
+    return _register_one(by, Registration(enrolment_id=enrolment.pk, activate=True))
+
+
+def _register_one(by: User, item: Registration) -> Enrolment:
+    result = enrolments_register_many(by=by, items=[item])
+    if result.problems:
+        raise result.problems[0]
+    return Enrolment.objects.select_related("worker", "programme").get(pk=item.enrolment_id)
 
 
 @transaction.atomic
@@ -290,10 +290,10 @@ class RegistrationResult:
 
 @transaction.atomic
 def enrolments_register_many(*, by: User, items: Sequence[Registration]) -> RegistrationResult:
-    """`enrolment_register` / `enrolment_activate` for a whole answer file, set-based: the same
-    checks in the same order (scope, KPJ format, KPJ of another worker, date, status), the same
-    error codes and messages, the same fields and audit events, in a handful of queries
-    whatever the number of items.
+    """Register (and/or activate) enrolments at BPJS, set-based: for a whole answer file, and
+    with one item for `enrolment_register` / `enrolment_activate`. Checks in order: scope, KPJ
+    format, KPJ of another worker, date, status; a handful of queries whatever the number of
+    items.
 
     The items apply in order, as if one after another: a KPJ registered by an earlier item is
     taken for a later item of another worker, and a second registration of one enrolment finds
