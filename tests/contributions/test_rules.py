@@ -121,3 +121,10 @@ def test_forecast_extra_workers_and_cost_of_target():
     assert f.available == 3_024_000_000 - 1_008_000_000 - 1_008_000_000
     assert f.extra_workers == 1_008_000_000 // (16_800 * 6) == 10_000
     assert f.target_cost == 5_000 * 16_800 * 6 and f.target_shortfall == 0
+
+
+def test_month_span_names_the_year_once_within_a_year():
+    from lindung.contributions.rules import month_span
+
+    assert month_span(dt.date(2026, 1, 1), dt.date(2026, 12, 31)) == "Januari–Desember 2026"
+    assert month_span(dt.date(2025, 7, 1), dt.date(2026, 6, 30)) == "Juli 2025–Juni 2026"

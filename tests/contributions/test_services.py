@@ -331,3 +331,113 @@ def test_regenerating_follows_ended_new_and_changed_enrolments(users, programme,
     assert bill.total == 70_400 and bill.line_count == 3
     again = bill_generate(by=users.admin, programme=programme, month=FEB)
     assert dict(again.lines.values_list("enrolment_id", "amount")) == lines
+
+
+# --- paid months on the lines, set-based ----------------------------------------------------
+
+
+def test_paid_adjustments_of_earlier_bills_give_a_new_line_its_latest_paid_month(
+        users, programme, active, make_worker, activate):
+    for ref, month in (("SP2D-JAN", JAN), ("SP2D-FEB", FEB)):
+        payment_record(by=users.admin, programme=programme, paid_on=dt.date(2026, 2, 12),
+                       amount=50_400, reference=ref, first_month=month)
+    late = activate(programme, make_worker())  # missing from the paid January and February
+    for ref, month in (("SP2D-ADJ-JAN", JAN), ("SP2D-ADJ-FEB", FEB)):
+        bill = Bill.objects.get(programme=programme, month=month)
+        bill_adjust(by=users.admin, bill=bill, amount=16_800, enrolment=late,
+                    reason="Peserta terlambat diaktifkan")
+        payment_record(by=users.admin, programme=programme, paid_on=dt.date(2026, 2, 20),
+                       amount=16_800, reference=ref, first_month=month)
+    march = bill_generate(by=users.admin, programme=programme, month=MAR)
+    assert dict(march.lines.values_list("enrolment_id", "prev_paid")) == {
+        **{e.pk: FEB for e in active}, late.pk: FEB}
+
+
+def test_paying_a_bill_raises_the_paid_month_of_every_later_bill_but_never_lowers_it(
+        users, programme, active):
+    for m in (JAN, FEB, MAR):
+        bill_generate(by=users.admin, programme=programme, month=m)
+    march = Bill.objects.get(programme=programme, month=MAR)
+    BillLine.objects.filter(bill=march, enrolment=active[0]).update(prev_paid=FEB)
+    payment_record(by=users.admin, programme=programme, paid_on=dt.date(2026, 3, 18),
+                   amount=50_400, reference="SP2D-JAN", first_month=JAN)
+    feb = Bill.objects.get(programme=programme, month=FEB)
+    assert set(feb.lines.values_list("prev_paid", flat=True)) == {JAN}
+    assert dict(march.lines.values_list("enrolment_id", "prev_paid")) == {
+        active[0].pk: FEB, active[1].pk: JAN, active[2].pk: JAN}
+
+
+def test_shortfalls_of_a_page_of_payments_in_one_query(users, programme, active,
+                                                       django_assert_num_queries):
+    from lindung.contributions.models import Payment
+
+    payment_record(by=users.admin, programme=programme, paid_on=dt.date(2026, 1, 12),
+                   amount=40_000, reference="SP2D-JAN", first_month=JAN)
+    payment_record(by=users.admin, programme=programme, paid_on=dt.date(2026, 2, 12),
+                   amount=60_000, reference="SP2D-FEB", first_month=FEB)
+    payment_record(by=users.admin, programme=programme, paid_on=dt.date(2026, 3, 12),
+                   amount=100_000, reference="SP2D-MAR", first_month=MAR, months_covered=3)
+    payments = list(Payment.objects.filter(programme=programme))
+    with django_assert_num_queries(1):
+        shortfalls = selectors.payment_shortfalls(payments)
+    assert shortfalls == [(p, selectors.payment_shortfall(p)) for p in payments]
+    assert {p.reference: short for p, short in shortfalls} == {
+        "SP2D-JAN": 10_400, "SP2D-FEB": 0, "SP2D-MAR": 3 * 50_400 - 100_000}
+    assert selectors.payment_shortfalls([]) == []
+
+
+# --- messages -------------------------------------------------------------------------------
+
+
+def test_month_out_of_period_names_the_month_the_period_and_the_form_field(users, programme,
+                                                                            active):
+    from lindung.contributions.services import bill_generate_check
+
+    with pytest.raises(ValidationFailed) as err:
+        payment_record(by=users.admin, programme=programme, paid_on=dt.date(2026, 1, 12),
+                       amount=50_400, reference="SP2D-1", first_month=dt.date(2026, 12, 1),
+                       months_covered=3)
+    (error,) = err.value.errors
+    assert error.field == "months_covered"
+    assert error.message == ("Bulan Februari 2027 di luar masa program PASER-2026 "
+                             "(Januari–Desember 2026). Pilih bulan dalam masa program.")
+    with pytest.raises(ValidationFailed) as err:
+        payment_record(by=users.admin, programme=programme, paid_on=dt.date(2026, 1, 12),
+                       amount=50_400, reference="SP2D-1", first_month=dt.date(2025, 12, 1))
+    assert [e.field for e in err.value.errors] == ["first_month"]
+    with pytest.raises(ValidationFailed) as err:
+        bill_generate_check(by=users.admin, programme=programme, month=dt.date(2027, 3, 1))
+    assert [e.field for e in err.value.errors] == ["month"]
+    assert "Maret 2027 di luar masa program" in err.value.errors[0].message
+
+
+def test_locked_bill_and_audit_name_the_month_in_words(users, programme, active):
+    from lindung.audit.models import AuditEvent
+
+    bill = bill_generate(by=users.admin, programme=programme, month=MAR)
+    assert AuditEvent.objects.get(action="bill_generate").summary == \
+        "Tagihan PASER-2026 Maret 2026: 3 peserta"
+    payment_record(by=users.admin, programme=programme, paid_on=dt.date(2026, 3, 12),
+                   amount=50_400, reference="SP2D-MAR", first_month=MAR)
+    with pytest.raises(DomainError) as err:
+        bill_generate(by=users.admin, programme=programme, month=MAR)
+    assert "bulan Maret 2026 sudah lunas" in err.value.message
+    bill_adjust(by=users.admin, bill=bill, amount=-1_000, reason="Kelebihan tagih")
+    assert AuditEvent.objects.get(action="bill_adjust").summary == \
+        "Penyesuaian tagihan PASER-2026 Maret 2026"
+
+
+def test_adjustment_on_unpaid_bill_points_to_the_bill_button(users, programme, active):
+    bill = bill_generate(by=users.admin, programme=programme, month=JAN)
+    with pytest.raises(ValidationFailed) as err:
+        bill_adjust(by=users.admin, bill=bill, amount=1_000, reason="x")
+    (error,) = err.value.errors
+    assert error.code == "bill_not_locked"
+    assert "“Buat / perbarui tagihan”" in error.message
+
+
+def test_unpaid_bill_is_overdue_after_its_due_date(users, programme, active):
+    bill = bill_generate(by=users.admin, programme=programme, month=JAN)
+    assert not bill.is_overdue(dt.date(2026, 1, 15))
+    assert bill.is_overdue(dt.date(2026, 1, 16))
+    assert bill.is_overdue()  # today, 2026 or later: long past 15 January 2026

@@ -190,3 +190,29 @@ def test_admin_ends_lapsed_enrolments_from_the_page(client, users, programme, ac
                            follow=True)
     assert "3 kepesertaan diakhiri" in response.content.decode()
     assert set(Enrolment.objects.values_list("end_reason", flat=True)) == {"menunggak"}
+
+
+def test_home_marks_bills_past_due_and_names_the_funder(client, users, programme, active):
+    # Seen on 25 November 2026 at the latest: the November bill was due on the 15th.
+    bill_generate(by=users.admin, programme=programme, month=dt.date(2026, 11, 1))
+    login(client, users.admin)
+    response = client.get(reverse("contributions:home"))
+    page = response.content.decode()
+    assert "lewat jatuh tempo" in page and 'class="row-overdue"' in page
+    assert [r["funder_label"] for r in response.context["split"]] == ["APBD kabupaten/kota"]
+    assert "APBD kabupaten/kota — " in page
+
+
+def test_programme_page_lists_payments_with_their_shortfall(client, users, programme, active):
+    payment_record(by=users.admin, programme=programme, paid_on=dt.date(2026, 1, 12),
+                   amount=40_000, reference="SP2D-JAN", first_month=JAN)
+    login(client, users.admin)
+    response = client.get(reverse("contributions:programme", args=[programme.code]))
+    assert [(p.reference, short) for p, short in response.context["payments"]] == [
+        ("SP2D-JAN", 10_400)]
+
+
+def test_month_picker_placeholder_is_in_indonesian(client, users, programme):
+    login(client, users.admin)
+    page = client.get(reverse("contributions:programme", args=[programme.code])).content.decode()
+    assert 'placeholder="TTTT-BB"' in page and "YYYY-MM" not in page

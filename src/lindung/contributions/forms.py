@@ -14,9 +14,10 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 
 
 class MonthField(forms.CharField):
-    """A month typed as YYYY-MM (the browser's month picker) or MM/YYYY."""
+    """A month typed as YYYY-MM (the browser's month picker) or MM/YYYY. The placeholder
+    spells the format in Indonesian, as the error message does (tahun-bulan)."""
 
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"})
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": _("TTTT-BB")})
 
     def to_python(self, value: str | None) -> dt.date | None:  # type: ignore[override]
         value = (super().to_python(value) or "").strip()

@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -154,8 +155,9 @@ class Bill(models.Model):
     def is_settled(self) -> bool:
         return self.total > 0 and self.paid_amount >= self.total
 
-    def is_overdue(self, on: dt.date) -> bool:
-        return self.outstanding > 0 and on > self.due_date
+    def is_overdue(self, on: dt.date | None = None) -> bool:
+        """Still owed after the due date (on `on`, by default today: templates call it so)."""
+        return self.outstanding > 0 and (on or timezone.localdate()) > self.due_date
 
 
 class BillLine(models.Model):

@@ -25,26 +25,35 @@ def filename(st: Statement, ext: str) -> str:
     return f"laporan-iuran-{st.bill.programme.code}-{st.bill.month:%Y-%m}.{ext}"
 
 
-def _summary_rows(st: Statement) -> list[tuple[str, object]]:
+def _summary_rows(st: Statement) -> list[tuple[str, object, bool]]:
+    """(label, value, is rupiah) of the statement's summary."""
     b = st.bill
     outstanding = b.outstanding
     return [
-        (_("Program"), f"{b.programme.code} — {b.programme.name}"),
-        (_("Penyandang dana"), st.funder_label),
-        (_("Bulan iuran"), bulan(b.month)),
-        (_("Jatuh tempo"), tanggal(b.due_date)),
-        (_("Jumlah peserta"), b.line_count),
-        (_("JKK"), b.jkk_total),
-        (_("JKM"), b.jkm_total),
-        (_("JHT"), b.jht_total),
-        (_("Iuran peserta"), b.lines_total),
-        (_("Penyesuaian"), b.adjustments_total),
-        (_("Total tagihan"), b.total),
-        (_("Dibayar"), b.paid_amount),
-        (_("Kurang bayar") if outstanding >= 0 else _("Lebih bayar"), abs(outstanding)),
+        (_("Program"), f"{b.programme.code} — {b.programme.name}", False),
+        (_("Penyandang dana"), st.funder_label, False),
+        (_("Bulan iuran"), bulan(b.month), False),
+        (_("Jatuh tempo"), tanggal(b.due_date), False),
+        (_("Jumlah peserta"), b.line_count, False),
+        (_("JKK"), b.jkk_total, True),
+        (_("JKM"), b.jkm_total, True),
+        (_("JHT"), b.jht_total, True),
+        (_("Iuran peserta"), b.lines_total, True),
+        (_("Penyesuaian"), b.adjustments_total, True),
+        (_("Total tagihan"), b.total, True),
+        (_("Dibayar"), b.paid_amount, True),
+        (_("Kurang bayar") if outstanding >= 0 else _("Lebih bayar"), abs(outstanding), True),
         (_("Status"), _("Lunas %(d)s") % {"d": tanggal(b.paid_at)} if b.paid_at
-         else _("Belum lunas")),
+         else _("Belum lunas"), False),
     ]
+
+
+def _district_totals(st: Statement) -> dict[str, int]:
+    """The totals row of the table by kecamatan."""
+    rows = st.by_district
+    return {"participants": sum(r["participants"] for r in rows),
+            "jkk": sum(r["jkk"] for r in rows), "jkm": sum(r["jkm"] for r in rows),
+            "jht": sum(r["jht"] for r in rows), "amount": st.districts_total}
 
 
 def statement_xlsx(st: Statement) -> bytes:
@@ -54,11 +63,9 @@ def statement_xlsx(st: Statement) -> bytes:
     ws.append([_("Laporan iuran BPJS Ketenagakerjaan pekerja rentan")])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([])
-    money = {_("JKK"), _("JKM"), _("JHT"), _("Iuran peserta"), _("Penyesuaian"),
-             _("Total tagihan"), _("Dibayar"), _("Kurang bayar"), _("Lebih bayar")}
-    for label, value in _summary_rows(st):
+    for label, value, is_money in _summary_rows(st):
         ws.append([label, value])
-        if label in money:
+        if is_money:
             ws.cell(ws.max_row, 2).number_format = RP
     ws.append([])
     ws.append([_("Anggaran program")])
@@ -83,9 +90,9 @@ def statement_xlsx(st: Statement) -> bytes:
     for r in st.by_district:
         ws.append([r["district"], r["name"], r["participants"], r["jkk"], r["jkm"], r["jht"],
                    r["amount"]])
-    ws.append(["", _("Total"), sum(r["participants"] for r in st.by_district),
-               sum(r["jkk"] for r in st.by_district), sum(r["jkm"] for r in st.by_district),
-               sum(r["jht"] for r in st.by_district), st.districts_total])
+    totals = _district_totals(st)
+    ws.append(["", _("Total"), totals["participants"], totals["jkk"], totals["jkm"],
+               totals["jht"], totals["amount"]])
     for row in ws.iter_rows(min_row=2, min_col=4, max_col=7):
         for cell in row:
             cell.number_format = RP
@@ -130,11 +137,9 @@ def statement_pdf(st: Statement) -> bytes:
         ("ALIGN", (2, 1), (-1, -1), "RIGHT"),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ])
-    money = {_("JKK"), _("JKM"), _("JHT"), _("Iuran peserta"), _("Penyesuaian"),
-             _("Total tagihan"), _("Dibayar"), _("Kurang bayar"), _("Lebih bayar")}
-    summary = [[label, rupiah(v) if label in money else
+    summary = [[label, rupiah(v) if is_money else
                 (thousands(v) if isinstance(v, int) else str(v))]
-               for label, v in _summary_rows(st)]
+               for label, v, is_money in _summary_rows(st)]
     story: list = [
         Paragraph(_("Laporan iuran BPJS Ketenagakerjaan pekerja rentan"), styles["Title"]),
         Paragraph(f"{st.bill.programme.code} · {st.funder_label} · {bulan(st.bill.month)}",
@@ -148,10 +153,9 @@ def statement_pdf(st: Statement) -> bytes:
     rows = [[_("Kode"), _("Kecamatan"), _("Peserta"), "JKK", "JKM", "JHT", _("Jumlah")]]
     rows += [[r["district"], r["name"], thousands(r["participants"]), rupiah(r["jkk"]),
               rupiah(r["jkm"]), rupiah(r["jht"]), rupiah(r["amount"])] for r in st.by_district]
-    rows.append(["", _("Total"), thousands(sum(r["participants"] for r in st.by_district)),
-                 rupiah(sum(r["jkk"] for r in st.by_district)),
-                 rupiah(sum(r["jkm"] for r in st.by_district)),
-                 rupiah(sum(r["jht"] for r in st.by_district)), rupiah(st.districts_total)])
+    totals = _district_totals(st)
+    rows.append(["", _("Total"), thousands(totals["participants"]), rupiah(totals["jkk"]),
+                 rupiah(totals["jkm"]), rupiah(totals["jht"]), rupiah(totals["amount"])])
     story.append(Table(rows, repeatRows=1, style=grid))
     story += [Spacer(1, 0.4 * cm), Paragraph(_("Pembayaran"), styles["Heading3"])]
     pay = [[_("Tanggal bayar"), _("Nomor SP2D"), _("Untuk bulan"), _("Dialokasikan")]]

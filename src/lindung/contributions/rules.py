@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lindung.core.formatting import bulan, rupiah, tanggal, thousands
+from lindung.core.formatting import MONTHS_ID, bulan, rupiah, tanggal, thousands
 from lindung.programs.rules import add_months, month_start
 
 DUE_DAY = 15  # contributions are due by the 15th of the month
@@ -85,6 +85,14 @@ def premium(rates: Mapping[str, Rate], declared_income: int) -> Premium:
 
 def due_date(month: dt.date) -> dt.date:
     return month_start(month).replace(day=DUE_DAY)
+
+
+def month_span(first: dt.date, last: dt.date) -> str:
+    """The months from `first` to `last` as a reader says them: 'Januari–Desember 2026', or
+    'Juli 2025–Juni 2026' across a year."""
+    if first.year == last.year:
+        return f"{MONTHS_ID[first.month - 1]}–{bulan(last)}"
+    return f"{bulan(first)}–{bulan(last)}"
 
 
 def months_diff(later: dt.date, earlier: dt.date) -> int:
@@ -172,10 +180,6 @@ def quota_for_budget(*, budget: int, premium: int, months: int) -> int:
     if premium <= 0 or months <= 0:
         return 0
     return budget // (premium * months)
-
-
-def budget_needed(*, workers: int, premium: int, months: int) -> int:
-    return workers * premium * months
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -23,11 +23,13 @@ from lindung.contributions.models import (
     Bill,
     BillAdjustment,
     BillLine,
+    Funder,
     Payment,
     PaymentAllocation,
 )
 from lindung.contributions.services import (
     funder_of,
+    last_paid_subqueries,
     package_rates,
     programme_package,
 )
@@ -79,10 +81,24 @@ def payments_for(*, user: User, programme: Programme | None = None) -> QuerySet[
 
 def payment_shortfall(payment: Payment) -> int:
     """What the bills of the months a payment covered still lack (under-payment)."""
-    months = [add_months(payment.first_month, i) for i in range(payment.months_covered)]
-    rows = Bill.objects.filter(programme_id=payment.programme_id, month__in=months).values_list(
-        "total", "paid_amount")
-    return sum(max(total - paid, 0) for total, paid in rows)
+    return payment_shortfalls([payment])[0][1]
+
+
+def payment_shortfalls(payments: Iterable[Payment]) -> list[tuple[Payment, int]]:
+    """Each payment with its `payment_shortfall`, for a page of payments in one query."""
+    payments = list(payments)
+    if not payments:
+        return []
+    covered = {p.pk: [add_months(p.first_month, i) for i in range(p.months_covered)]
+               for p in payments}
+    lacking: dict[tuple[int, dt.date], int] = defaultdict(int)
+    for programme_id, month, total, paid in Bill.objects.filter(
+            programme_id__in={p.programme_id for p in payments},
+            month__in={m for months in covered.values() for m in months},
+    ).values_list("programme_id", "month", "total", "paid_amount"):
+        lacking[(programme_id, month)] += max(total - paid, 0)
+    return [(p, sum(lacking.get((p.programme_id, m), 0) for m in covered[p.pk]))
+            for p in payments]
 
 
 def enrolment_by_kpj(*, user: User, programme: Programme, kpj_number: str) -> Enrolment | None:
@@ -97,13 +113,17 @@ def bill_lines(*, bill: Bill) -> QuerySet[BillLine]:
 
 
 def funder_split(*, user: User, month: dt.date) -> list[dict]:
-    """Bills of one month in the user's region, by funder (kabupaten vs provinsi)."""
-    return list(
+    """Bills of one month in the user's region, by funder (kabupaten vs provinsi), each row
+    with the funder's label (`funder_label`)."""
+    rows = list(
         bills_for(user=user).filter(month=month_start(month))
         .values("funder", "funder_region__name")
         .annotate(participants=Sum("line_count"), total=Sum("total"), paid=Sum("paid_amount"))
         .order_by("funder", "funder_region__name")
     )
+    for row in rows:
+        row["funder_label"] = Funder(row["funder"]).label
+    return rows
 
 
 # --- coverage -------------------------------------------------------------------------------
@@ -116,10 +136,6 @@ class CoverageSummary:
     counts: dict[str, int]
     lapse_warnings: list[tuple[dt.date, dt.date, int]]  # (lapse date, first unpaid month, n)
     lapsed_ended: int = 0
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
 
     @property
     def due_to_lapse(self) -> int:
@@ -179,6 +195,16 @@ def _groups_from_enrolments(programme: Programme, month: dt.date,
     return groups
 
 
+def _bill_for_coverage(programme: Programme, month: dt.date) -> Bill | None:
+    """The programme-month's bill when its lines tell every status, else None (count from the
+    enrolments): a paid adjustment naming a worker pays a month the lines do not show."""
+    funder, _region = funder_of(programme)
+    bill = Bill.objects.filter(programme=programme, month=month, funder=funder).first()
+    if bill is None or BillAdjustment.objects.filter(bill=bill, enrolment__isnull=False).exists():
+        return None
+    return bill
+
+
 def coverage_summary(*, user: User, programme: Programme, month: dt.date,
                      on: dt.date | None = None) -> CoverageSummary:
     """Coverage status of every enrolment of `programme` in `month`, counted set-based.
@@ -190,12 +216,10 @@ def coverage_summary(*, user: User, programme: Programme, month: dt.date,
     programme = programmes_for(user=user).get(pk=programme.pk)
     on = on or timezone.localdate()
     month = month_start(month)
-    funder, _region = funder_of(programme)
-    bill = Bill.objects.filter(programme=programme, month=month, funder=funder).first()
+    bill = _bill_for_coverage(programme, month)
     counts: dict[str, int] = defaultdict(int)
     warnings: dict[tuple[dt.date, dt.date], int] = defaultdict(int)
-    if bill is not None and not BillAdjustment.objects.filter(
-            bill=bill, enrolment__isnull=False).exists():
+    if bill is not None:
         if bill.paid_at is not None:
             groups: list[tuple[dt.date, dt.date | None, int]] = []
             counts[rules.Coverage.COVERED] = bill.line_count
@@ -232,16 +256,6 @@ def _as_date(value: object) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def _last_paid_annotations(upto: dt.date, programme: Programme) -> dict[str, Subquery]:
-    lines = (BillLine.objects.filter(enrolment=OuterRef("pk"), bill__programme=programme,
-                                     bill__paid_at__isnull=False, bill__month__lte=upto)
-             .values("enrolment").annotate(m=Max("bill__month")).values("m"))
-    adjustments = (BillAdjustment.objects.filter(enrolment=OuterRef("pk"), amount__gt=0,
-                                                 paid_at__isnull=False, bill__month__lte=upto)
-                   .values("enrolment").annotate(m=Max("bill__month")).values("m"))
-    return {"line_paid": Subquery(lines), "adjustment_paid": Subquery(adjustments)}
-
-
 def coverage_enrolments(*, user: User, programme: Programme, month: dt.date,
                         unpaid_only: bool = False) -> QuerySet[Enrolment]:
     """Enrolments of `programme` holding `month`, in the user's region, longest unpaid first.
@@ -255,7 +269,7 @@ def coverage_enrolments(*, user: User, programme: Programme, month: dt.date,
                 status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.ENDED],
                 activated_at__isnull=False)
         .select_related("worker", "worker__village")
-        .annotate(**_last_paid_annotations(month, programme))
+        .annotate(**last_paid_subqueries(programme=programme, upto=month))
     )
     if unpaid_only:
         qs = qs.filter(Q(line_paid__isnull=True) | Q(line_paid__lt=month),
@@ -285,9 +299,8 @@ def coverage_list(*, user: User, programme: Programme, month: dt.date, unpaid_on
     month = month_start(month)
     on = on or timezone.localdate()
     programme = programmes_for(user=user).get(pk=programme.pk)
-    funder, _region = funder_of(programme)
-    bill = Bill.objects.filter(programme=programme, month=month, funder=funder).first()
-    if bill is None or BillAdjustment.objects.filter(bill=bill, enrolment__isnull=False).exists():
+    bill = _bill_for_coverage(programme, month)
+    if bill is None:
         qs = coverage_enrolments(user=user, programme=programme, month=month,
                                  unpaid_only=unpaid_only)
         return qs, lambda e: (e, coverage_of(e, month=month, on=on))  # type: ignore[arg-type]
@@ -340,10 +353,8 @@ class BudgetSummary:
     budget: int
     billed: int
     paid: int
-    allocated: int
     committed: int
     remaining: int  # budget - billed - committed
-    cash_remaining: int  # budget - paid
     premium: int
     forecast: rules.Forecast
     sentences: list[str] = field(default_factory=list)
@@ -355,9 +366,9 @@ class BudgetSummary:
         return max(-self.remaining, 0)
 
 
-def standard_premium(programme: Programme, month: dt.date) -> int:
-    """Premium of a worker at the default declared income (Rp16.800 with the seeded rates)."""
-    rates = rules.rates_for_month(package_rates(programme_package(programme)), month)
+def standard_premium(rates: Mapping[str, rules.Rate], month: dt.date) -> int:
+    """Premium of a worker at the default declared income (Rp16.800 with the seeded rates),
+    under `rates`, the programme's rates valid in `month`."""
     income = parameter_int("penghasilan_bawaan", on=month, default=1_000_000)
     return rules.premium(rates, income).total
 
@@ -374,8 +385,7 @@ def budget_summary(*, user: User, programme: Programme,
     bills = Bill.objects.filter(programme=programme)
     billed = bills.aggregate(s=Sum("total"))["s"] or 0
     billed_months = set(bills.values_list("month", flat=True))
-    payments = Payment.objects.filter(programme=programme).aggregate(s=Sum("amount"),
-                                                                     a=Sum("allocated"))
+    paid = Payment.objects.filter(programme=programme).aggregate(s=Sum("amount"))["s"] or 0
     all_rates = package_rates(programme_package(programme))
     rate_cache: dict[dt.date, dict[str, rules.Rate]] = {}
 
@@ -403,11 +413,12 @@ def budget_summary(*, user: User, programme: Programme,
                 monthly_cost += cost
             if m not in billed_months:
                 future[m] += cost
-    premium_now = standard_premium(programme, max(current, month_start(programme.period_start)))
+    premium_month = max(current, month_start(programme.period_start))
+    premium_now = standard_premium(month_rates(premium_month), premium_month)
     fiscal_year_end = min(programme.period_end, dt.date(programme.fiscal_year, 12, 31))
     forecast = rules.budget_forecast(
         budget=budget, billed=billed, future_costs=sorted(future.items()), premium=premium_now,
-        current_month=max(current, month_start(programme.period_start)),
+        current_month=premium_month,
         fiscal_year_end=fiscal_year_end,
         programme_months=rules.months_diff(programme.period_end, programme.period_start) + 1,
         active=active, target=programme.quota, monthly_cost=monthly_cost,
@@ -416,11 +427,10 @@ def budget_summary(*, user: User, programme: Programme,
     return BudgetSummary(
         programme=programme,
         budget_lines=[(str(kinds.get(k, k)), s) for k, s in lines],
-        budget=budget, billed=billed, paid=payments["s"] or 0, allocated=payments["a"] or 0,
-        committed=forecast.committed, remaining=budget - billed - forecast.committed,
-        cash_remaining=budget - (payments["s"] or 0), premium=premium_now, forecast=forecast,
+        budget=budget, billed=billed, paid=paid, committed=forecast.committed,
+        remaining=budget - billed - forecast.committed, premium=premium_now, forecast=forecast,
         sentences=rules.forecast_sentences(forecast),
-        funder=f"{dict(Bill._meta.get_field('funder').choices)[funder]} — {region.label}",
+        funder=f"{Funder(funder).label} — {region.label}",
     )
 
 

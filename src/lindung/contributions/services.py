@@ -31,6 +31,7 @@ from lindung.contributions.models import (
     RateComponent,
 )
 from lindung.core.errors import DomainError, ValidationFailed
+from lindung.core.formatting import bulan
 from lindung.programs.models import Enrolment, EnrolmentMonth, Programme
 from lindung.programs.rules import add_months, month_start
 from lindung.programs.services import enrolments_end_lapsed
@@ -45,8 +46,8 @@ def programme_package(programme: Programme) -> BenefitPackage:
         return row.package
     package = BenefitPackage.objects.filter(is_default=True).order_by("code").first()
     if package is None:
-        raise DomainError(_("Belum ada paket manfaat bawaan. Isi tarif iuran di halaman admin."),
-                          code="no_package")
+        raise DomainError(_("Belum ada paket manfaat bawaan, jadi iuran belum dapat dihitung. "
+                            "Minta administrator mengisi tarif iuran."), code="no_package")
     return package
 
 
@@ -64,7 +65,7 @@ def rates_for(programme: Programme, month: dt.date) -> tuple[BenefitPackage, dic
     if not rates:
         raise DomainError(
             _("Tidak ada tarif iuran paket %(package)s yang berlaku pada %(month)s.")
-            % {"package": package.name, "month": f"{month:%m/%Y}"}, code="no_rate")
+            % {"package": package.name, "month": bulan(month)}, code="no_rate")
     return package, rates
 
 
@@ -186,13 +187,19 @@ def _sync_lines(bill: Bill, rates: dict[str, rules.Rate], *, fresh: bool) -> Non
             cursor.execute("SET LOCAL jit = off")
         for sql, params in statements:
             cursor.execute(sql, params)
-    # A paid adjustment for a worker missing from an earlier bill counts as a paid month too.
+    # A paid adjustment for a worker missing from an earlier bill counts as a paid month too:
+    # each such enrolment's latest one, one UPDATE per distinct month.
+    by_month: dict[dt.date, list[int]] = {}
     for enrolment_id, month in (BillAdjustment.objects.filter(
             bill__programme_id=bill.programme_id, bill__month__lt=bill.month,
             enrolment__isnull=False, amount__gt=0, paid_at__isnull=False)
-            .values_list("enrolment_id", "bill__month")):
-        BillLine.objects.filter(bill=bill, enrolment_id=enrolment_id).filter(
-            Q(prev_paid__isnull=True) | Q(prev_paid__lt=month)).update(prev_paid=month)
+            .values("enrolment_id").annotate(m=Max("bill__month")).order_by()
+            .values_list("enrolment_id", "m")):
+        by_month.setdefault(month, []).append(enrolment_id)
+    for month, ids in by_month.items():
+        for i in range(0, len(ids), 2000):
+            BillLine.objects.filter(bill=bill, enrolment_id__in=ids[i : i + 2000]).filter(
+                Q(prev_paid__isnull=True) | Q(prev_paid__lt=month)).update(prev_paid=month)
 
 
 def _propagate_paid(bill: Bill, *, enrolment_ids: list[int] | None = None) -> None:
@@ -206,10 +213,8 @@ def _propagate_paid(bill: Bill, *, enrolment_ids: list[int] | None = None) -> No
         paid = BillLine.objects.filter(bill=bill).values("enrolment_id")
     else:
         paid = enrolment_ids  # type: ignore[assignment]
-    for pk in later:
-        BillLine.objects.filter(bill_id=pk, enrolment_id__in=paid).filter(
-            Q(prev_paid__isnull=True) | Q(prev_paid__lt=bill.month)).update(
-            prev_paid=bill.month)
+    BillLine.objects.filter(bill_id__in=later, enrolment_id__in=paid).filter(
+        Q(prev_paid__isnull=True) | Q(prev_paid__lt=bill.month)).update(prev_paid=bill.month)
 
 
 def _adjustments_paid(bill: Bill, on: dt.date) -> None:
@@ -240,20 +245,23 @@ def _refresh_totals(bill: Bill, *, on: dt.date | None = None) -> Bill:
     return bill
 
 
-def _check_month(programme: Programme, month: dt.date) -> dt.date:
+def _check_month(programme: Programme, month: dt.date, *, field: str = "month") -> dt.date:
+    """The month's first day, or an error on `field` (the form field that chose the month)."""
     month = month_start(month)
     if not month_start(programme.period_start) <= month <= month_start(programme.period_end):
         raise ValidationFailed([DomainError(
-            _("Bulan %(month)s di luar masa program %(code)s.")
-            % {"month": f"{month:%m/%Y}", "code": programme.code},
-            code="month_out_of_period", field="month")])
+            _("Bulan %(month)s di luar masa program %(code)s (%(period)s). Pilih bulan dalam "
+              "masa program.")
+            % {"month": bulan(month), "code": programme.code,
+               "period": rules.month_span(programme.period_start, programme.period_end)},
+            code="month_out_of_period", field=field)])
     return month
 
 
 def _bill_locked(programme: Programme, month: dt.date) -> DomainError:
     return DomainError(
         _("Tagihan %(code)s bulan %(month)s sudah lunas dan terkunci. Koreksi hanya melalui "
-          "baris penyesuaian.") % {"code": programme.code, "month": f"{month:%m/%Y}"},
+          "baris penyesuaian.") % {"code": programme.code, "month": bulan(month)},
         code="bill_locked")
 
 
@@ -301,7 +309,7 @@ def bill_generate(*, by: User, programme: Programme, month: dt.date) -> Bill:
     audit_event(actor=by, action="bill_generate" if created else "bill_regenerate", obj=bill,
                 region_code=programme.region_id,
                 summary=_("Tagihan %(code)s %(month)s: %(n)s peserta")
-                % {"code": programme.code, "month": f"{month:%m/%Y}", "n": bill.line_count},
+                % {"code": programme.code, "month": bulan(month), "n": bill.line_count},
                 changes={"total": bill.total, "lines": bill.line_count})
     return bill
 
@@ -316,7 +324,8 @@ def bill_adjust(*, by: User, bill: Bill, amount: int, reason: str,
     errors = []
     if not bill.is_locked:
         errors.append(DomainError(
-            _("Tagihan belum lunas: perbarui tagihan dengan membuat ulang, bukan penyesuaian."),
+            _("Tagihan ini belum lunas; tidak perlu penyesuaian. Perbaiki dengan tombol "
+              "“Buat / perbarui tagihan” di halaman program."),
             code="bill_not_locked"))
     if not amount:
         errors.append(DomainError(_("Jumlah penyesuaian tidak boleh Rp0."),
@@ -336,7 +345,7 @@ def bill_adjust(*, by: User, bill: Bill, amount: int, reason: str,
         _adjustments_paid(bill, timezone.localdate())
     audit_event(actor=by, action="bill_adjust", obj=bill, region_code=bill.programme.region_id,
                 summary=_("Penyesuaian tagihan %(code)s %(month)s")
-                % {"code": bill.programme.code, "month": f"{bill.month:%m/%Y}"},
+                % {"code": bill.programme.code, "month": bulan(bill.month)},
                 changes={"amount": amount, "reason": reason.strip(),
                          "enrolment": enrolment.pk if enrolment else None})
     return adjustment
@@ -377,9 +386,10 @@ def payment_record(
     if not errors:
         first = month_start(first_month)
         months = [add_months(first, i) for i in range(months_covered)]
-        for m in (months[0], months[-1]):
+        # The first month is chosen in `first_month`; the last follows from `months_covered`.
+        for m, field in ((months[0], "first_month"), (months[-1], "months_covered")):
             try:
-                _check_month(programme, m)
+                _check_month(programme, m, field=field)
             except ValidationFailed as e:
                 errors += e.errors
                 break
@@ -424,15 +434,16 @@ def payment_record(
 # --- lapse ----------------------------------------------------------------------------------
 
 
-def _paid_months(enrolment_ref: OuterRef, upto: dt.date,
-                 programme: Programme) -> tuple[Subquery, Subquery]:
-    lines = (BillLine.objects.filter(enrolment=enrolment_ref, bill__programme=programme,
+def last_paid_subqueries(*, programme: Programme, upto: dt.date) -> dict[str, Subquery]:
+    """Annotations of an Enrolment queryset: its latest paid month up to `upto` through a bill
+    line (`line_paid`) and through a paid positive adjustment (`adjustment_paid`)."""
+    lines = (BillLine.objects.filter(enrolment=OuterRef("pk"), bill__programme=programme,
                                      bill__paid_at__isnull=False, bill__month__lte=upto)
              .values("enrolment").annotate(m=Max("bill__month")).values("m"))
-    adjustments = (BillAdjustment.objects.filter(enrolment=enrolment_ref, amount__gt=0,
+    adjustments = (BillAdjustment.objects.filter(enrolment=OuterRef("pk"), amount__gt=0,
                                                  paid_at__isnull=False, bill__month__lte=upto)
                    .values("enrolment").annotate(m=Max("bill__month")).values("m"))
-    return Subquery(lines), Subquery(adjustments)
+    return {"line_paid": Subquery(lines), "adjustment_paid": Subquery(adjustments)}
 
 
 @transaction.atomic
@@ -445,13 +456,12 @@ def lapses_apply(*, by: User, programme: Programme, on: dt.date | None = None) -
     on = on or timezone.localdate()
     last_due = rules.last_due_month(on)
     fourth_back = add_months(last_due, -rules.ARREARS_MAX_MONTHS)
-    line_paid, adjustment_paid = _paid_months(OuterRef("pk"), last_due, programme)
     candidates = (
         Enrolment.objects.filter(
             programme=programme, status=Enrolment.Status.ACTIVE,
             period_start__lte=fourth_back, registration_date__lt=add_months(fourth_back, 1),
             months__month=last_due)
-        .annotate(line_paid=line_paid, adjustment_paid=adjustment_paid)
+        .annotate(**last_paid_subqueries(programme=programme, upto=last_due))
         .values_list("pk", "period_start", "registration_date", "line_paid", "adjustment_paid")
     )
     end_dates: dict[int, dt.date] = {}
