@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "lindung.core.middleware.ScopeDeniedMiddleware",
 ]
 
 ROOT_URLCONF = "lindung.urls"

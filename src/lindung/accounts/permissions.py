@@ -8,6 +8,7 @@ region inside the user's scope.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -81,6 +82,13 @@ def can(user: User, action: Action) -> bool:
     if user.is_superuser:
         return True
     return action in ROLE_ACTIONS.get(user.role, frozenset())
+
+
+def can_manage_programme(user: User, programme: Any) -> bool:
+    """Managing a programme (budget, bills, payments) needs the role and the sponsoring region
+    inside the user's scope: a kabupaten admin sees the province's programme but does not
+    manage it."""
+    return can(user, Action.PROGRAMME_MANAGE) and scope_of(user).covers(programme.region_id)
 
 
 def authorize(user: User, action: Action, region_code: str | None) -> None:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -8,7 +7,6 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
 from lindung.audit.selectors import audit_events_for
-from lindung.core.errors import ScopeDenied
 from lindung.core.web import is_htmx_partial
 
 PAGE_SIZE = 50
@@ -26,10 +24,7 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
     object_type = request.GET.get("jenis", "")
     if object_type not in dict(OBJECT_TYPES):
         object_type = ""
-    try:
-        events = audit_events_for(user=request.user, object_type=object_type, q=q)
-    except ScopeDenied as e:
-        raise PermissionDenied(e.message) from e
+    events = audit_events_for(user=request.user, object_type=object_type, q=q)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page_obj": page,

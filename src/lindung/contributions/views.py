@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lindung.accounts.permissions import Action, can, scope_of
+from lindung.accounts.permissions import Action, can_manage_programme
 from lindung.contributions import reports, rules, selectors, services
 from lindung.contributions.forms import (
     AdjustmentForm,
@@ -27,9 +27,9 @@ from lindung.contributions.forms import (
 )
 from lindung.contributions.models import BenefitPackage, Bill
 from lindung.contributions.tasks import bill_generate_task, lapses_apply_task
-from lindung.core.errors import DomainError, ScopeDenied
+from lindung.core.errors import DomainError
 from lindung.core.formatting import bulan, rupiah, thousands
-from lindung.core.web import add_domain_errors
+from lindung.core.web import add_domain_errors, require_action
 from lindung.programs.models import Programme
 
 PAGE_SIZE = 50
@@ -49,13 +49,8 @@ def _bill(request: HttpRequest, pk: int) -> Bill:
         raise Http404(_("Tagihan tidak ditemukan.")) from e
 
 
-def _can_manage(request: HttpRequest, programme: Programme) -> bool:
-    return (can(request.user, Action.PROGRAMME_MANAGE)
-            and scope_of(request.user).covers(programme.region_id))
-
-
 def _require_manage(request: HttpRequest, programme: Programme) -> None:
-    if not _can_manage(request, programme):
+    if not can_manage_programme(request.user, programme):
         raise PermissionDenied(_("Peran Anda tidak berwenang mengelola iuran program ini."))
 
 
@@ -79,7 +74,7 @@ def _programme_context(request: HttpRequest, programme: Programme, **forms: Any)
                 programme.period_start.replace(day=1))
     coverage = selectors.coverage_summary(user=request.user, programme=programme, month=month,
                                           on=today)
-    can_manage = _can_manage(request, programme)
+    can_manage = can_manage_programme(request.user, programme)
     return {
         "programme": programme,
         "budget": selectors.budget_summary(user=request.user, programme=programme, on=today),
@@ -89,8 +84,8 @@ def _programme_context(request: HttpRequest, programme: Programme, **forms: Any)
                      for _d, f, n in coverage.lapse_warnings],
         "bills": selectors.bill_list(user=request.user, programme=programme)[:24],
         "unpaid": selectors.unpaid_bills(user=request.user, programme=programme),
-        "payments": [(p, selectors.payment_shortfall(p)) for p in
-                     selectors.payments_for(user=request.user, programme=programme)[:24]],
+        "payments": selectors.payment_shortfalls(
+            selectors.payments_for(user=request.user, programme=programme)[:24]),
         "can_manage": can_manage,
         "bill_form": forms.get("bill_form") or (BillForm() if can_manage else None),
         "payment_form": forms.get("payment_form") or (PaymentForm() if can_manage else None),
@@ -113,8 +108,6 @@ def bill_generate_view(request: HttpRequest, code: str) -> HttpResponse:
         try:
             month = services.bill_generate_check(by=request.user, programme=programme,
                                                  month=form.cleaned_data["month"])
-        except ScopeDenied as e:
-            raise PermissionDenied(e.message) from e
         except DomainError as e:
             add_domain_errors(form, e)
         else:
@@ -147,8 +140,6 @@ def payment_create_view(request: HttpRequest, code: str) -> HttpResponse:
         try:
             payment = services.payment_record(by=request.user, programme=programme,
                                                **form.cleaned_data)
-        except ScopeDenied as e:
-            raise PermissionDenied(e.message) from e
         except DomainError as e:
             add_domain_errors(form, e)
         else:
@@ -169,8 +160,7 @@ def payment_create_view(request: HttpRequest, code: str) -> HttpResponse:
 def lapses_apply_view(request: HttpRequest, code: str) -> HttpResponse:
     programme = _programme(request, code)
     _require_manage(request, programme)
-    if not can(request.user, Action.ENROLMENT_END):
-        raise PermissionDenied(_("Peran Anda tidak berwenang mengakhiri kepesertaan."))
+    require_action(request, Action.ENROLMENT_END)
     result = lapses_apply_task.enqueue(programme_id=programme.pk, user_id=request.user.pk)
     if result.status == TaskResultStatus.SUCCESSFUL:
         ended = thousands(result.return_value["ended"])
@@ -207,7 +197,7 @@ def bill_view(request: HttpRequest, pk: int, adjustment_form: AdjustmentForm | N
               status: int = 200) -> HttpResponse:
     bill = _bill(request, pk)
     page = Paginator(selectors.bill_lines(bill=bill), PAGE_SIZE).get_page(request.GET.get("page"))
-    can_manage = _can_manage(request, bill.programme)
+    can_manage = can_manage_programme(request.user, bill.programme)
     return render(request, "contributions/bill.html", {
         "bill": bill, "page_obj": page,
         "adjustments": bill.adjustments.select_related("enrolment__worker"),
@@ -237,8 +227,6 @@ def bill_adjust_view(request: HttpRequest, pk: int) -> HttpResponse:
                 services.bill_adjust(by=request.user, bill=bill, enrolment=enrolment,
                                      amount=form.cleaned_data["amount"],
                                      reason=form.cleaned_data["reason"])
-            except ScopeDenied as e:
-                raise PermissionDenied(e.message) from e
             except DomainError as e:
                 add_domain_errors(form, e)
             else:

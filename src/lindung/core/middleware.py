@@ -3,8 +3,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+
+from lindung.core.errors import ScopeDenied
 
 
 class LanguageMiddleware:
@@ -26,3 +29,18 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class ScopeDeniedMiddleware:
+    """A `ScopeDenied` from a service or selector is a 403 page carrying its Indonesian
+    message, whichever view it comes from: views need no try/except of their own."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, ScopeDenied):
+            raise PermissionDenied(exception.message) from exception

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 
-from lindung.accounts.permissions import Action, can
-from lindung.core.errors import DomainError
+from lindung.accounts.permissions import Action, authorize, can
+from lindung.core.errors import DomainError, ScopeDenied
 
 
 def is_htmx_partial(request: HttpRequest) -> bool:
@@ -20,12 +18,16 @@ def is_htmx_partial(request: HttpRequest) -> bool:
 
 
 def add_domain_errors(form: forms.Form, error: DomainError) -> None:
-    """Put each service error on its field, or on the form when it names no field of it."""
+    """Put each service error on its field, or on the form when it names no field of it. A
+    `ScopeDenied` is no form error: it goes on, to be a 403 (`ScopeDeniedMiddleware`)."""
+    if isinstance(error, ScopeDenied):
+        raise error
     for e in getattr(error, "errors", [error]):
         form.add_error(e.field if e.field in form.fields else None, e.message)
 
 
 def require_action(request: HttpRequest, action: Action) -> None:
-    """403 unless the user's role may do `action` (the services check scope as well)."""
+    """403 unless the user's role may do `action`, with the services' message naming the
+    action (the services check scope as well)."""
     if not can(request.user, action):
-        raise PermissionDenied(_("Peran Anda tidak berwenang melakukan tindakan ini."))
+        authorize(request.user, action, None)  # raises ScopeDenied: a 403 by the middleware

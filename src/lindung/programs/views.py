@@ -17,8 +17,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lindung.accounts.permissions import Action, can, scope_of
-from lindung.core.errors import DomainError, ScopeDenied
+from lindung.accounts.permissions import Action, can, can_manage_programme
+from lindung.core.errors import DomainError
 from lindung.core.web import add_domain_errors, is_htmx_partial, require_action
 from lindung.programs import services
 from lindung.programs.forms import (
@@ -45,14 +45,6 @@ def _get_programme(request: HttpRequest, code: str) -> Programme:
         return programme_list(user=request.user).get(code=code)
     except Programme.DoesNotExist as e:
         raise Http404(_("Program tidak ditemukan.")) from e
-
-
-def _can_manage(request: HttpRequest, programme: Programme) -> bool:
-    """Managing a programme needs the role and the sponsoring region inside the user's scope
-    (a kabupaten admin sees the province's programme but does not manage it)."""
-    return can(request.user, Action.PROGRAMME_MANAGE) and scope_of(request.user).covers(
-        programme.region_id
-    )
 
 
 def programme_list_view(request: HttpRequest) -> HttpResponse:
@@ -89,7 +81,7 @@ def _programme_page(
     if is_htmx_partial(request):
         response = render(request, "programs/_enrolment_table.html", context)
     else:
-        can_manage = _can_manage(request, programme)
+        can_manage = can_manage_programme(request.user, programme)
         context.update(
             {
                 "status_counts": [
@@ -127,14 +119,12 @@ def programme_detail_view(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def budget_line_add_view(request: HttpRequest, code: str) -> HttpResponse:
     programme = _get_programme(request, code)
-    if not _can_manage(request, programme):
+    if not can_manage_programme(request.user, programme):
         raise PermissionDenied(_("Peran Anda tidak berwenang mengelola program ini."))
     form = BudgetLineForm(request.POST)
     if form.is_valid():
         try:
             services.budget_line_add(by=request.user, programme=programme, **form.cleaned_data)
-        except ScopeDenied as e:
-            raise PermissionDenied(e.message) from e
         except DomainError as e:
             add_domain_errors(form, e)
         else:
@@ -176,8 +166,6 @@ def _run_action(request: HttpRequest, enrolment: Enrolment, action: str) -> form
             services.enrolment_end(
                 enrolment=enrolment, by=user, reason=data["reason"], end_date=data.get("end_date")
             )
-    except ScopeDenied as e:
-        raise PermissionDenied(e.message) from e
     except DomainError as e:
         add_domain_errors(form, e)
         return form
@@ -225,8 +213,7 @@ def enrolment_action_view(request: HttpRequest, pk: int, action: str) -> HttpRes
 @require_POST
 def bulk_verify_view(request: HttpRequest, code: str) -> HttpResponse:
     programme = _get_programme(request, code)
-    if not can(request.user, Action.ENROLMENT_VERIFY):
-        raise PermissionDenied(_("Peran Anda tidak berwenang memverifikasi usulan."))
+    require_action(request, Action.ENROLMENT_VERIFY)
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
     # Only enrolments of this programme inside the user's scope; other ids are ignored.
     visible = list(

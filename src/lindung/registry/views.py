@@ -6,7 +6,6 @@ import operator
 from functools import reduce
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from lindung.accounts.permissions import Action, can
 from lindung.audit.selectors import history_of
-from lindung.core.errors import DomainError, ScopeDenied, ValidationFailed
+from lindung.core.errors import DomainError
 from lindung.core.web import add_domain_errors, is_htmx_partial, require_action
 from lindung.programs.models import Programme
 from lindung.programs.selectors import enrolment_list, programme_get, programmes_for
@@ -132,11 +131,8 @@ def worker_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
             enrolment_propose(programme=programme, worker=worker, by=request.user)
         except Programme.DoesNotExist:
             form.add_error("programme", _("Program tidak ditemukan di wilayah Anda."))
-        except ScopeDenied as e:
-            raise PermissionDenied(e.message) from e
-        except (ValidationFailed, DomainError) as e:
-            for err in getattr(e, "errors", [e]):
-                form.add_error(None, err.message)
+        except DomainError as e:
+            add_domain_errors(form, e)
         else:
             messages.success(
                 request,
