@@ -9,8 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindung.contributions.models import Payment
-
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
+from lindung.core.forms import date_field
 
 
 class MonthField(forms.CharField):
@@ -34,11 +33,6 @@ class MonthField(forms.CharField):
         return value.strftime("%Y-%m") if isinstance(value, dt.date) else value
 
 
-def _date_field(label: str) -> forms.DateField:
-    return forms.DateField(label=label, input_formats=DATE_INPUT_FORMATS,
-                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-
-
 class BillForm(forms.Form):
     month = MonthField(label=_("Bulan iuran"))
 
@@ -48,7 +42,7 @@ class BillForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    paid_on = _date_field(_("Tanggal bayar"))
+    paid_on = date_field(_("Tanggal bayar"))
     amount = forms.IntegerField(label=_("Jumlah (Rp)"), min_value=1)
     reference = forms.CharField(label=_("Nomor SP2D"), max_length=80)
     first_month = MonthField(label=_("Untuk bulan"))

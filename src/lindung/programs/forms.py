@@ -7,24 +7,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lindung.core.forms import date_field
 from lindung.programs.models import BudgetLine, Enrolment
-
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
-
-
-def _date_field(label: str, *, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
 
 
 class BudgetLineForm(forms.Form):
     kind = forms.ChoiceField(label=_("Jenis"), choices=BudgetLine.Kind.choices)
     amount = forms.IntegerField(label=_("Jumlah (Rp)"), min_value=0)
-    date = _date_field(_("Tanggal"))
+    date = date_field(_("Tanggal"))
     document_ref = forms.CharField(
         label=_("Nomor dokumen"), max_length=120, help_text=_("Mis. nomor Perda APBD / DPA")
     )
@@ -37,7 +27,7 @@ class RejectForm(forms.Form):
 
 class RegisterForm(forms.Form):
     kpj_number = forms.CharField(label=_("Nomor KPJ"), max_length=30)
-    registration_date = _date_field(_("Tanggal terdaftar di BPJS"))
+    registration_date = date_field(_("Tanggal terdaftar di BPJS"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -46,7 +36,7 @@ class RegisterForm(forms.Form):
 
 class EndForm(forms.Form):
     reason = forms.ChoiceField(label=_("Alasan berakhir"), choices=Enrolment.EndReason.choices)
-    end_date = _date_field(_("Tanggal berakhir"), required=False)
+    end_date = date_field(_("Tanggal berakhir"), required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

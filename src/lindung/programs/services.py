@@ -416,17 +416,20 @@ def enrolments_register_many(*, by: User, items: Sequence[Registration]) -> Regi
 def enrolments_transition_many(*, enrolment_ids: Sequence[int], by: User,
                                action: str) -> tuple[int, list[DomainError]]:
     """Apply `verify` or `activate` to many enrolments (bulk verification of a village's list).
-    Each enrolment is its own transaction; returns (done, problems)."""
+    Each enrolment is its own transaction; returns (done, problems), each problem's message
+    starting with the worker's name so that the list says who was left out."""
     if action not in ("verify", "activate"):
         raise ValueError(action)
     done, problems = 0, []
     func = enrolment_verify if action == "verify" else enrolment_activate
-    for enrolment in Enrolment.objects.filter(pk__in=enrolment_ids).only("pk"):
+    for enrolment in (Enrolment.objects.filter(pk__in_array=list(enrolment_ids))
+                      .select_related("worker").only("pk", "worker__name")):
         try:
             func(enrolment=enrolment, by=by)
             done += 1
         except DomainError as e:
-            problems.append(e)
+            problems.append(DomainError(f"{enrolment.worker.name}: {e.message}", code=e.code,
+                                        field=e.field))
     return done, problems
 
 

@@ -183,8 +183,8 @@ def enrolment_action_view(request: HttpRequest, pk: int, action: str) -> HttpRes
     require_action(request, services.TRANSITIONS[action][0])
     failed = _run_action(request, enrolment, action)
     errors = [str(m) for msgs in failed.errors.values() for m in msgs] if failed else []
+    enrolment = enrolment_list(user=request.user).get(pk=enrolment.pk)  # as the action left it
     if is_htmx_partial(request):
-        enrolment = enrolment_list(user=request.user).get(pk=enrolment.pk)
         return render(
             request,
             "programs/_enrolment_row.html",
@@ -204,7 +204,7 @@ def enrolment_action_view(request: HttpRequest, pk: int, action: str) -> HttpRes
             _("%(name)s: status kini %(status)s.")
             % {
                 "name": enrolment.worker.name,
-                "status": Enrolment.objects.get(pk=enrolment.pk).get_status_display(),
+                "status": enrolment.get_status_display(),
             },
         )
     return redirect("programs:detail", code=enrolment.programme.code)

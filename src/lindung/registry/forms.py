@@ -10,12 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.models import User
 from lindung.accounts.permissions import scope_of
+from lindung.core.forms import date_field
 from lindung.regions.models import Region
 from lindung.regions.selectors import regions_in_scope, villages_in_scope
 from lindung.registry.models import Worker
 from lindung.registry.selectors import occupations_current
-
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 
 
 class VillageChoiceField(forms.ModelChoiceField):
@@ -36,11 +35,7 @@ class WorkerForm(forms.Form):
         label=_("Jenis kelamin"), choices=[("", _("— pilih —")), *Worker.Sex.choices]
     )
     birth_place = forms.CharField(label=_("Tempat lahir"), max_length=80, required=False)
-    birth_date = forms.DateField(
-        label=_("Tanggal lahir"),
-        input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    birth_date = date_field(_("Tanggal lahir"))
     kk_number = forms.CharField(
         label=_("No. KK"),
         max_length=30,
