@@ -13,6 +13,8 @@ import random
 from collections import defaultdict
 from collections.abc import Iterator
 
+from lindung.registry.rules import nik_birth_digits
+
 FIRST = ["Ahmad", "Muhammad", "Siti", "Nur", "Budi", "Rahmat", "Yusuf", "Dewi", "Hasan",
          "Fatimah", "Joko", "Sri", "Agus", "Rina", "Imam", "Lestari", "Bambang", "Wati", "Iwan",
          "Ratna", "Darman", "Aisyah", "Hendra", "Yohanes", "Maria", "Rudi", "Andi", "Sulastri",
@@ -60,8 +62,7 @@ class NikMaker:
         self.serials: dict[str, int] = defaultdict(lambda: start - 1)
 
     def make(self, village: str, birth: dt.date, sex: str) -> str:
-        day = birth.day + (40 if sex == "P" else 0)
-        key = f"{village[:8].replace('.', '')}{day:02d}{birth.month:02d}{birth.year % 100:02d}"
+        key = village[:8].replace(".", "") + nik_birth_digits(birth, sex)
         self.serials[key] += 1
         return f"{key}{self.serials[key]:04d}"
 

@@ -134,8 +134,9 @@ def province_programme(users):
 def nik_for(*, district: str = "640101", birth: dt.date = dt.date(1985, 8, 17), sex: str = "L",
             serial: int = 1) -> str:
     """A valid NIK: region of first registration, DDMMYY (+40 for women), serial."""
-    day = birth.day + (40 if sex == "P" else 0)
-    return f"{district}{day:02d}{birth.month:02d}{birth.year % 100:02d}{serial:04d}"
+    from lindung.registry.rules import nik_compose
+
+    return nik_compose(district, birth, sex, serial)
 
 
 @pytest.fixture

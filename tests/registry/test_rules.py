@@ -300,3 +300,13 @@ def test_age_of_someone_born_on_29_february_turns_on_1_march_in_common_years():
 def test_normalise_name_collapses_spaces_and_keeps_capitalisation():
     assert rules.normalise_name("  Siti   binti  AHMAD ") == "Siti binti AHMAD"
     assert rules.normalise_name(None) == ""
+
+
+@pytest.mark.parametrize(("region", "birth", "sex", "serial", "nik"), [
+    ("64.01.01.2009", dt.date(1985, 8, 17), "L", 1, "6401011708850001"),
+    ("640101", dt.date(1990, 8, 17), "P", 12, "6401015708900012"),
+])
+def test_nik_compose_is_the_inverse_of_parse_nik(region, birth, sex, serial, nik):
+    assert rules.nik_compose(region, birth, sex, serial) == nik
+    info = rules.parse_nik(nik, today=dt.date(2026, 11, 25))
+    assert (info.birth_date, info.sex) == (birth, sex)

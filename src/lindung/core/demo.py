@@ -25,6 +25,7 @@ from lindung.programs.services import budget_line_add, enrolments_propose, progr
 from lindung.regions.models import Region
 from lindung.regions.services import regions_load
 from lindung.registry.models import Occupation, Worker
+from lindung.registry.rules import nik_compose
 
 DEMO_PASSWORD = "lindung-demo"
 SEED = 2026
@@ -145,9 +146,8 @@ def _make_workers(rng: random.Random, villages: list[Region], n: int,
         sex = rng.choice("LP")
         birth = dt.date(1962, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 44))
         birth = min(birth, dt.date(2006, 12, 31))
-        day = birth.day + (40 if sex == "P" else 0)
         district6 = village.code[:8].replace(".", "")
-        nik = f"{district6}{day:02d}{birth.month:02d}{birth.year % 100:02d}{serial_base + i:04d}"
+        nik = nik_compose(district6, birth, sex, serial_base + i)
         first = rng.choice(MALE if sex == "L" else FEMALE)
         workers.append(Worker(
             nik=nik, kk_number=f"{district6}{rng.randrange(10**9, 10**10 - 1)}",

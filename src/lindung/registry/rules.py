@@ -60,6 +60,19 @@ def looks_like_float(raw: object) -> bool:
     return bool(_SCIENTIFIC.match(text)) or bool(re.fullmatch(r"\d{15,16}\.0+", text))
 
 
+def nik_birth_digits(birth: dt.date, sex: str) -> str:
+    """DDMMYY as a NIK encodes it: the day plus 40 for a woman."""
+    day = birth.day + (40 if sex == "P" else 0)
+    return f"{day:02d}{birth.month:02d}{birth.year % 100:02d}"
+
+
+def nik_compose(region_code: str, birth: dt.date, sex: str, serial: int) -> str:
+    """A NIK: the kecamatan of first registration (first 6 digits of `region_code`, dotted or
+    not), DDMMYY (`nik_birth_digits`) and a 4-digit serial. The inverse of `parse_nik`; used
+    to generate demo data and test fixtures."""
+    return f"{region_code.replace('.', '')[:6]}{nik_birth_digits(birth, sex)}{serial:04d}"
+
+
 def _birth_from_digits(ddmmyy: str, today: dt.date) -> tuple[dt.date, str] | None:
     day, month, yy = int(ddmmyy[:2]), int(ddmmyy[2:4]), int(ddmmyy[4:])
     sex = "L"
