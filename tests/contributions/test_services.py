@@ -399,8 +399,9 @@ def test_month_out_of_period_names_the_month_the_period_and_the_form_field(users
                        months_covered=3)
     (error,) = err.value.errors
     assert error.field == "months_covered"
-    assert error.message == ("Bulan Februari 2027 di luar masa program PASER-2026 "
-                             "(Januari–Desember 2026). Pilih bulan dalam masa program.")
+    assert error.message == ("3 bulan mulai Desember 2026 berakhir Februari 2027, di luar masa "
+                             "program PASER-2026 (Januari–Desember 2026). Kurangi jumlah bulan "
+                             "yang dibayar.")
     with pytest.raises(ValidationFailed) as err:
         payment_record(by=users.admin, programme=programme, paid_on=dt.date(2026, 1, 12),
                        amount=50_400, reference="SP2D-1", first_month=dt.date(2025, 12, 1))

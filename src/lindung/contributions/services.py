@@ -387,12 +387,19 @@ def payment_record(
         first = month_start(first_month)
         months = [add_months(first, i) for i in range(months_covered)]
         # The first month is chosen in `first_month`; the last follows from `months_covered`.
-        for m, field in ((months[0], "first_month"), (months[-1], "months_covered")):
-            try:
-                _check_month(programme, m, field=field)
-            except ValidationFailed as e:
-                errors += e.errors
-                break
+        try:
+            _check_month(programme, months[0], field="first_month")
+        except ValidationFailed as e:
+            errors += e.errors
+        else:
+            if months[-1] > month_start(programme.period_end):
+                errors.append(DomainError(
+                    _("%(n)s bulan mulai %(first)s berakhir %(last)s, di luar masa program "
+                      "%(code)s (%(period)s). Kurangi jumlah bulan yang dibayar.")
+                    % {"n": months_covered, "first": bulan(months[0]), "last": bulan(months[-1]),
+                       "code": programme.code,
+                       "period": rules.month_span(programme.period_start, programme.period_end)},
+                    code="month_out_of_period", field="months_covered"))
     if errors:
         raise ValidationFailed(errors)
 
