@@ -19,7 +19,7 @@ def _exempt(patterns: list) -> list:
     return patterns
 
 
-ninja_patterns, app_name, namespace = api.urls
+ninja_patterns, _ninja_app, _ninja_namespace = api.urls
 app_name = "api"
 urlpatterns = _exempt([
     path("docs/assets/<str:name>", docs_asset, name="docs-asset"),

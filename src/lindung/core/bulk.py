@@ -29,10 +29,15 @@ def db_datetime(value: dt.datetime) -> object:
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def _table_and_columns(model: type[models.Model], columns: Sequence[str]) -> tuple[str, str]:
+def _quoted_columns(model: type[models.Model], columns: Sequence[str]) -> list[str]:
+    """Field names -> quoted column names ('village' -> '"village_id"')."""
     qn = connection.ops.quote_name
-    cols = ", ".join(qn(model._meta.get_field(c).column) for c in columns)
-    return qn(model._meta.db_table), cols
+    return [qn(model._meta.get_field(c).column) for c in columns]
+
+
+def _table_and_columns(model: type[models.Model], columns: Sequence[str]) -> tuple[str, str]:
+    return (connection.ops.quote_name(model._meta.db_table),
+            ", ".join(_quoted_columns(model, columns)))
 
 
 def insert_rows(model: type[models.Model], columns: Sequence[str],
@@ -119,10 +124,9 @@ def update_rows(model: type[models.Model], columns: Sequence[str],
     rows = list(rows)
     if not rows:
         return
-    table, _cols = _table_and_columns(model, columns)
     qn = connection.ops.quote_name
-    names = [qn(model._meta.get_field(c).column) for c in columns]
-    pk = qn(model._meta.pk.column)
+    table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
+    names = _quoted_columns(model, columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             types = _array_types(model, [*columns, model._meta.pk.name])
