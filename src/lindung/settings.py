@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "lindung.core.middleware.ScopeDeniedMiddleware",
 ]
 
+AUTHENTICATION_BACKENDS = ["lindung.accounts.backends.RegionModelBackend"]
+
 ROOT_URLCONF = "lindung.urls"
 WSGI_APPLICATION = "lindung.wsgi.application"
 
