@@ -7,6 +7,7 @@ import datetime as dt
 import os
 
 import pytest
+import time_machine
 from django.utils import translation
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API in tests
@@ -20,6 +21,21 @@ DESA_A = "64.01.01.2009"
 DESA_B = "64.01.01.2010"
 DESA_OTHER_KEC = "64.01.02.2004"
 DESA_PPU = "64.09.01.2020"
+
+
+# The date every test runs on: late in fiscal year 2026, the year the fixture programmes
+# (PASER-2026, KALTIM-2026) fund. Tests never read the wall clock: CI runs the suite again with
+# the system clock moved more than a year ahead (faketime) to prove it.
+FROZEN_NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))  # WITA
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    """Freeze Lindung's clock (and every other Python clock) at FROZEN_NOW. The clock ticks
+    on from there so durations and ordering by time still work; a test that needs another
+    day travels itself (`time_machine.travel(...)`), which nests inside this one."""
+    with time_machine.travel(FROZEN_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

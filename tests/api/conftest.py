@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
+from lindung.core import clock
 from tests.conftest import PASER_OCCUPATIONS
 
 
@@ -14,7 +15,7 @@ def api_programme(users):
     from lindung.programs.services import programme_create
     from lindung.registry.models import Occupation
 
-    year = dt.date.today().year
+    year = clock.today().year
     return programme_create(
         by=users.admin, code=f"PASER-API-{year}", name="Paser (API)", region=users.admin.region,
         fiscal_year=year, period_start=dt.date(year, 1, 1), period_end=dt.date(year, 12, 31),

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from lindung.api.services import api_token_create, api_token_revoke
+from lindung.core import clock
 from lindung.programs.models import Enrolment
 from lindung.programs.services import enrolment_propose, programme_create
 from lindung.registry.models import Occupation, Worker
@@ -240,7 +241,7 @@ def test_full_lifecycle_through_the_api(client_for, users, make_worker, api_prog
     admin, bpjs = client_for("admin"), client_for("bpjs")
     assert post(admin, f"/api/enrolments/{pk}/verify").json()["status"] == "diverifikasi"
     r = post(bpjs, f"/api/enrolments/{pk}/register",
-             {"kpj_number": "123 4567 8901", "registration_date": str(dt.date.today())})
+             {"kpj_number": "123 4567 8901", "registration_date": str(clock.today())})
     assert (r.json()["status"], r.json()["kpj_number"]) == ("terdaftar", "12345678901")
     assert post(bpjs, f"/api/enrolments/{pk}/activate").json()["status"] == "aktif"
     r = post(admin, f"/api/enrolments/{pk}/end", {"reason": "pindah"})

@@ -441,4 +441,4 @@ def test_unpaid_bill_is_overdue_after_its_due_date(users, programme, active):
     bill = bill_generate(by=users.admin, programme=programme, month=JAN)
     assert not bill.is_overdue(dt.date(2026, 1, 15))
     assert bill.is_overdue(dt.date(2026, 1, 16))
-    assert bill.is_overdue()  # today, 2026 or later: long past 15 January 2026
+    assert bill.is_overdue()  # the frozen clock (20 November 2026) is long past 15 January 2026

@@ -92,7 +92,7 @@ def test_worker_with_unpaid_months_is_shown_in_arrears(client, users, programme,
     login(client, users.admin)
     page = client.get(reverse("contributions:coverage", args=[programme.code])
                       + "?bulan=2026-03").content.decode()
-    # Seen on 25 November 2026 at the latest: February and March are overdue.
+    # The clock is frozen at 20 November 2026 (tests/conftest.py): February and March are overdue.
     assert "Menunggak 2 bulan" in page
     assert active[0].worker.name in page
 
@@ -185,7 +185,8 @@ def test_admin_ends_lapsed_enrolments_from_the_page(client, users, programme, ac
                    amount=50_400, reference="SP2D-JAN", first_month=JAN)
     login(client, users.admin)
     page = client.get(reverse("contributions:programme", args=[programme.code]))
-    assert "Akhiri kepesertaan yang putus" in page.content.decode()  # seen in November 2026
+    # The clock is frozen in November 2026 (tests/conftest.py).
+    assert "Akhiri kepesertaan yang putus" in page.content.decode()
     response = client.post(reverse("contributions:lapses_apply", args=[programme.code]),
                            follow=True)
     assert "3 kepesertaan diakhiri" in response.content.decode()
@@ -193,7 +194,8 @@ def test_admin_ends_lapsed_enrolments_from_the_page(client, users, programme, ac
 
 
 def test_home_marks_bills_past_due_and_names_the_funder(client, users, programme, active):
-    # Seen on 25 November 2026 at the latest: the November bill was due on the 15th.
+    # The clock is frozen at 20 November 2026 (tests/conftest.py): the November bill was
+    # due on the 15th.
     bill_generate(by=users.admin, programme=programme, month=dt.date(2026, 11, 1))
     login(client, users.admin)
     response = client.get(reverse("contributions:home"))

@@ -1,13 +1,13 @@
 """BPJS exchange: export verified enrolments, import the branch's answer."""
 
 import csv
-import datetime as dt
 import io
 
 import pytest
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
+from lindung.core import clock
 from lindung.imports import bpjs
 from lindung.programs.models import Enrolment
 from lindung.programs.services import enrolment_verify
@@ -40,7 +40,7 @@ def test_registration_file_lists_verified_enrolments_with_text_niks(users, progr
 
 def test_round_trip_registers_activates_and_reports_the_rest(users, programme, verified):
     e1, e2, e3, e4, e5 = verified
-    today = dt.date.today().strftime("%d/%m/%Y")
+    today = clock.today().strftime("%d/%m/%Y")
     answer = csv_bytes([
         {"NIK": e1.worker.nik, "NO_KPJ": "11111111111", "TANGGAL_TERDAFTAR": today,
          "STATUS": "TERDAFTAR"},
@@ -64,7 +64,7 @@ def test_round_trip_registers_activates_and_reports_the_rest(users, programme, v
     assert statuses[e2.pk] == Enrolment.Status.ACTIVE
     assert statuses[e3.pk] == statuses[e4.pk] == Enrolment.Status.VERIFIED
     e1.refresh_from_db()
-    assert (e1.kpj_number, e1.registration_date) == ("11111111111", dt.date.today())
+    assert (e1.kpj_number, e1.registration_date) == ("11111111111", clock.today())
 
     # The same answer again: nothing changes, the matched rows count as unchanged.
     again = bpjs.bpjs_answer_import(by=users.bpjs, content=answer, filename="jawaban.csv")
@@ -107,7 +107,7 @@ def test_bpjs_page_and_export_view(client, users, programme, verified):
 
 def test_repeated_nik_and_kpj_are_applied_row_after_row(users, programme, verified):
     e1, e2 = verified[:2]
-    today = dt.date.today().isoformat()
+    today = clock.today().isoformat()
     answer = csv_bytes([
         {"NIK": e1.worker.nik, "NO_KPJ": "11111111111", "TANGGAL_TERDAFTAR": today,
          "STATUS": "AKTIF"},
@@ -135,7 +135,7 @@ def test_answer_import_queries_do_not_grow_with_its_rows(users, programme, verif
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    today = dt.date.today().isoformat()
+    today = clock.today().isoformat()
 
     def run(enrolments: list[Enrolment]) -> int:
         answer = csv_bytes([

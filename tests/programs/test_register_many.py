@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from lindung.audit.models import AuditEvent
+from lindung.core import clock
 from lindung.core.errors import DomainError, ScopeDenied
 from lindung.programs.models import Enrolment
 from lindung.programs.services import (
@@ -142,7 +142,7 @@ def test_kpj_taken_in_the_database_or_earlier_in_the_batch(users, verified):
 
 def test_kpj_format_and_future_date_refused_with_the_one_row_messages(users, verified):
     bad_kpj, future, fine = verified(3)
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    tomorrow = clock.today() + dt.timedelta(days=1)
     expected = [
         one_row_error(lambda: enrolment_register(enrolment=bad_kpj, by=users.bpjs,
                                                  kpj_number="123", registration_date=FEB)),

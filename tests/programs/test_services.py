@@ -10,6 +10,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from lindung.audit.models import AuditEvent
+from lindung.core import clock
 from lindung.core.errors import DomainError, ScopeDenied, ValidationFailed
 from lindung.core.models import Parameter
 from lindung.programs.models import BudgetLine, Enrolment, EnrolmentMonth
@@ -292,7 +293,7 @@ def test_registration_date_in_the_future_is_refused(users, lifecycle):
     with pytest.raises(ValidationFailed) as exc:
         enrolment_register(enrolment=lifecycle.verified(), by=users.bpjs,
                            kpj_number="12345678901",
-                           registration_date=dt.date.today() + dt.timedelta(days=2))
+                           registration_date=clock.today() + dt.timedelta(days=2))
     assert codes(exc.value) == ["date_invalid"]
 
 

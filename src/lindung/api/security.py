@@ -8,10 +8,10 @@ import hashlib
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja.security import HttpBearer
 
 from lindung.api.models import ApiToken
+from lindung.core import clock
 
 
 def token_digest(token: str) -> str:
@@ -24,5 +24,5 @@ class ApiTokenAuth(HttpBearer):
                .filter(digest=token_digest(token), revoked_at__isnull=True).first())
         if row is None or not row.user.is_active:
             return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=clock.now())
         return row.user

@@ -5,12 +5,12 @@ from __future__ import annotations
 import secrets
 
 from django.db import transaction
-from django.utils import timezone
 
 from lindung.accounts.models import User
 from lindung.api.models import ApiToken
 from lindung.api.security import token_digest
 from lindung.audit.services import audit_event
+from lindung.core import clock
 
 
 @transaction.atomic
@@ -26,7 +26,7 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
-    token.revoked_at = timezone.now()
+    token.revoked_at = clock.now()
     token.save(update_fields=["revoked_at"])
     audit_event(actor=by, action="revoke", obj=token, region_code=token.user.region_id or "",
                 summary=f"Token API {token.name} dicabut")

@@ -6,9 +6,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.utils import timezone
 
 from lindung.audit.models import AuditEvent
+from lindung.core import clock
 from lindung.core.bulk import db_datetime, insert_rows
 
 
@@ -61,7 +61,7 @@ def audit_rows_insert(rows: Iterable[AuditRow], *, actor: Any,
     """Set-based audit for the bulk paths (imports, proposals, BPJS answers): plain rows
     written by one COPY / executemany (`core.bulk`), one actor and time for all. Returns how
     many were written."""
-    when = db_datetime(at or timezone.now())
+    when = db_datetime(at or clock.now())
     actor_id = getattr(actor, "pk", None) or None
     return insert_rows(AuditEvent, ["at", "actor", "action", "object_type", "object_id",
                                     "region_code", "summary", "changes"], (

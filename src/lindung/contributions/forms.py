@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindung.contributions.models import Payment
+from lindung.core import clock
 from lindung.core.forms import date_field
 
 
@@ -38,7 +38,7 @@ class BillForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["month"].initial = timezone.localdate().replace(day=1)
+        self.fields["month"].initial = clock.today().replace(day=1)
 
 
 class PaymentForm(forms.Form):
@@ -52,7 +52,7 @@ class PaymentForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
+        today = clock.today()
         self.fields["paid_on"].initial = today
         self.fields["first_month"].initial = today.replace(day=1)
 

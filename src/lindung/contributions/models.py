@@ -12,8 +12,9 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from lindung.core import clock
 
 
 class Component(models.TextChoices):
@@ -157,7 +158,7 @@ class Bill(models.Model):
 
     def is_overdue(self, on: dt.date | None = None) -> bool:
         """Still owed after the due date (on `on`, by default today: templates call it so)."""
-        return self.outstanding > 0 and (on or timezone.localdate()) > self.due_date
+        return self.outstanding > 0 and (on or clock.today()) > self.due_date
 
 
 class BillLine(models.Model):

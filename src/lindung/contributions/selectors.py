@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr
-from django.utils import timezone
 
 from lindung.accounts.models import User
 from lindung.accounts.permissions import scope_of
@@ -33,6 +32,7 @@ from lindung.contributions.services import (
     package_rates,
     programme_package,
 )
+from lindung.core import clock
 from lindung.core.selectors import parameter_int
 from lindung.programs.models import BudgetLine, Enrolment, Programme
 from lindung.programs.rules import add_months, month_start, months_between
@@ -214,7 +214,7 @@ def coverage_summary(*, user: User, programme: Programme, month: dt.date,
     index, grouped: no join per enrolment. A month without a bill (or with adjustments naming
     workers) is counted from the enrolments."""
     programme = programmes_for(user=user).get(pk=programme.pk)
-    on = on or timezone.localdate()
+    on = on or clock.today()
     month = month_start(month)
     bill = _bill_for_coverage(programme, month)
     counts: dict[str, int] = defaultdict(int)
@@ -285,7 +285,7 @@ def coverage_of(enrolment: Enrolment, *, month: dt.date, on: dt.date | None = No
     first = rules.first_covered_month(period_start=enrolment.period_start,
                                       registration_date=enrolment.registration_date)
     return rules.coverage_state(month=month, first_month=first, last_paid=max(paid, default=None),
-                                on=on or timezone.localdate())
+                                on=on or clock.today())
 
 
 def coverage_list(*, user: User, programme: Programme, month: dt.date, unpaid_only: bool = False,
@@ -297,7 +297,7 @@ def coverage_list(*, user: User, programme: Programme, month: dt.date, unpaid_on
     A billed month pages through the bill's lines in the order of the coverage index; a month
     without a bill through the enrolments."""
     month = month_start(month)
-    on = on or timezone.localdate()
+    on = on or clock.today()
     programme = programmes_for(user=user).get(pk=programme.pk)
     bill = _bill_for_coverage(programme, month)
     if bill is None:
@@ -323,7 +323,7 @@ def worker_coverage(*, user: User, enrolment: Enrolment, on: dt.date | None = No
                     ) -> list[tuple[dt.date, rules.CoverageState]]:
     """Month by month status of one enrolment (worker page, claims)."""
     enrolment = scope_queryset(Enrolment.objects.all(), scope_of(user)).get(pk=enrolment.pk)
-    on = on or timezone.localdate()
+    on = on or clock.today()
     if enrolment.registration_date is None:
         return []
     paid = set(BillLine.objects.filter(enrolment=enrolment, bill__programme=enrolment.programme_id,
@@ -377,7 +377,7 @@ def budget_summary(*, user: User, programme: Programme,
                    on: dt.date | None = None) -> BudgetSummary:
     """Budget, billed, paid, committed and remaining money of a programme, with the forecast."""
     programme = programmes_for(user=user).get(pk=programme.pk)
-    on = on or timezone.localdate()
+    on = on or clock.today()
     lines = list(BudgetLine.objects.filter(programme=programme).values("kind")
                  .annotate(s=Sum("amount")).order_by("kind").values_list("kind", "s"))
     kinds = dict(BudgetLine.Kind.choices)

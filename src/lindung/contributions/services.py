@@ -12,7 +12,6 @@ import datetime as dt
 
 from django.db import connection, transaction
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung.accounts.models import User
@@ -30,6 +29,7 @@ from lindung.contributions.models import (
     ProgrammePackage,
     RateComponent,
 )
+from lindung.core import clock
 from lindung.core.errors import DomainError, ValidationFailed
 from lindung.core.formatting import bulan
 from lindung.programs.models import Enrolment, EnrolmentMonth, Programme
@@ -238,7 +238,7 @@ def _refresh_totals(bill: Bill, *, on: dt.date | None = None) -> Bill:
     bill.total = bill.lines_total + adjustments
     newly_paid = bill.paid_at is None and bill.is_settled
     if newly_paid:
-        bill.paid_at = on or timezone.localdate()
+        bill.paid_at = on or clock.today()
     bill.save()
     if newly_paid:
         _propagate_paid(bill)
@@ -296,13 +296,13 @@ def bill_generate(*, by: User, programme: Programme, month: dt.date) -> Bill:
     if bill is None:
         bill = Bill.objects.create(
             programme=programme, month=month, funder=funder, funder_region=funder_region,
-            package=package, due_date=rules.due_date(month), generated_at=timezone.now(),
+            package=package, due_date=rules.due_date(month), generated_at=clock.now(),
             generated_by=by)
     elif bill.is_locked:
         raise _bill_locked(programme, month)
     else:
         bill.package = package
-        bill.generated_at = timezone.now()
+        bill.generated_at = clock.now()
         bill.generated_by = by
     _sync_lines(bill, rates, fresh=created)
     _refresh_totals(bill)
@@ -342,7 +342,7 @@ def bill_adjust(*, by: User, bill: Bill, amount: int, reason: str,
                                                reason=reason.strip(), created_by=by)
     _refresh_totals(bill)
     if bill.outstanding <= 0:
-        _adjustments_paid(bill, timezone.localdate())
+        _adjustments_paid(bill, clock.today())
     audit_event(actor=by, action="bill_adjust", obj=bill, region_code=bill.programme.region_id,
                 summary=_("Penyesuaian tagihan %(code)s %(month)s")
                 % {"code": bill.programme.code, "month": bulan(bill.month)},
@@ -379,7 +379,7 @@ def payment_record(
     if months_covered not in rules.PAYMENT_MONTHS:
         errors.append(DomainError(_("Pembayaran di muka hanya untuk 1, 3, 6 atau 12 bulan."),
                                   code="months_invalid", field="months_covered"))
-    if paid_on > timezone.localdate():
+    if paid_on > clock.today():
         errors.append(DomainError(_("Tanggal bayar tidak boleh di masa depan."),
                                   code="date_invalid", field="paid_on"))
     months: list[dt.date] = []
@@ -460,7 +460,7 @@ def lapses_apply(*, by: User, programme: Programme, on: dt.date | None = None) -
     day of its last paid month, with reason "lapsed"; its months after that are released and
     its lines removed from unpaid bills. Returns how many enrolments lapsed."""
     authorize(by, Action.ENROLMENT_END, programme.region_id)
-    on = on or timezone.localdate()
+    on = on or clock.today()
     last_due = rules.last_due_month(on)
     fourth_back = add_months(last_due, -rules.ARREARS_MAX_MONTHS)
     candidates = (

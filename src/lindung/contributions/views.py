@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.tasks import TaskResultStatus
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,10 +26,12 @@ from lindung.contributions.forms import (
 )
 from lindung.contributions.models import BenefitPackage, Bill
 from lindung.contributions.tasks import bill_generate_task, lapses_apply_task
+from lindung.core import clock
 from lindung.core.errors import DomainError
 from lindung.core.formatting import bulan, rupiah, thousands
 from lindung.core.web import add_domain_errors, require_action
 from lindung.programs.models import Programme
+from lindung.programs.rules import programme_month
 
 PAGE_SIZE = 50
 
@@ -55,7 +56,7 @@ def _require_manage(request: HttpRequest, programme: Programme) -> None:
 
 
 def home_view(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
+    today = clock.today()
     programmes = list(selectors.programmes_for(user=request.user).order_by("-fiscal_year",
                                                                              "code"))
     unpaid = list(selectors.unpaid_bills(user=request.user)[:50])
@@ -69,9 +70,9 @@ def home_view(request: HttpRequest) -> HttpResponse:
 
 
 def _programme_context(request: HttpRequest, programme: Programme, **forms: Any) -> dict:
-    today = timezone.localdate()
-    month = max(min(today.replace(day=1), programme.period_end.replace(day=1)),
-                programme.period_start.replace(day=1))
+    today = clock.today()
+    month = programme_month(period_start=programme.period_start,
+                            period_end=programme.period_end, on=today)
     coverage = selectors.coverage_summary(user=request.user, programme=programme, month=month,
                                           on=today)
     can_manage = can_manage_programme(request.user, programme)
@@ -175,11 +176,11 @@ def lapses_apply_view(request: HttpRequest, code: str) -> HttpResponse:
 
 def coverage_view(request: HttpRequest, code: str) -> HttpResponse:
     programme = _programme(request, code)
-    today = timezone.localdate()
+    today = clock.today()
     filters = CoverageFilterForm(request.GET or None)
     chosen = filters.cleaned_data if filters.is_valid() else {}
-    month = chosen.get("bulan") or max(min(today.replace(day=1), programme.period_end),
-                                       programme.period_start).replace(day=1)
+    month = chosen.get("bulan") or programme_month(
+        period_start=programme.period_start, period_end=programme.period_end, on=today)
     rows, to_row = selectors.coverage_list(user=request.user, programme=programme, month=month,
                                            unpaid_only=bool(chosen.get("belum")), on=today)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -205,7 +206,7 @@ def bill_view(request: HttpRequest, pk: int, adjustment_form: AdjustmentForm | N
         "can_manage": can_manage,
         "adjustment_form": adjustment_form or (AdjustmentForm() if can_manage and bill.is_locked
                                                else None),
-        "today": timezone.localdate(),
+        "today": clock.today(),
     }, status=status)
 
 

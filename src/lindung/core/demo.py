@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils import timezone
 
 from lindung.accounts.models import Role, User
 from lindung.audit.models import AuditEvent
 from lindung.audit.services import audit_events_bulk
+from lindung.core import clock
 from lindung.programs.models import Enrolment, EnrolmentMonth, Programme
 from lindung.programs.services import budget_line_add, enrolments_propose, programme_create
 from lindung.regions.models import Region
@@ -162,7 +162,7 @@ def _make_workers(rng: random.Random, villages: list[Region], n: int,
 def _advance(enrolments: list[Enrolment], *, by: User, plan: list[tuple[str, int]]) -> None:
     """Move proposed enrolments to later statuses in bulk: plan = [(status, count), ...].
     One UPDATE per status group (values shared by the group), one bulk_update for KPJ."""
-    now = timezone.now()
+    now = clock.now()
     kpj_base = 10_000_000_000 + Enrolment.objects.exclude(kpj_number="").count()
     events: list[AuditEvent] = []
     with_kpj: list[Enrolment] = []
@@ -267,5 +267,5 @@ def demo_load(*, paser_workers: int = 3000, ppu_workers: int = 600) -> DemoSumma
                     (Enrolment.Status.REJECTED, int(k * 0.05))]
             # the rest stay proposed
             _advance(created, by=bpjs if programme is paser else admin, plan=plan)
-            _contributions(programme, admin, timezone.localdate())
+            _contributions(programme, admin, clock.today())
     return summary

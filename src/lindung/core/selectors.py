@@ -2,14 +2,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
-
+from lindung.core import clock
 from lindung.core.models import Parameter
 
 
 def parameter_value(key: str, *, on: dt.date | None = None, default: str | None = None) -> str:
     """The value of a dated rule parameter valid on `on` (today by default)."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     row = (
         Parameter.objects.filter(key=key, valid_from__lte=on)
         .order_by("-valid_from")

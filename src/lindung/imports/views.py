@@ -3,8 +3,6 @@ duplicate review queue and the BPJS exchange. Thin: every rule lives in services
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.permissions import Action, can
+from lindung.core import clock
 from lindung.core.errors import DomainError
 from lindung.core.web import require_action
 from lindung.imports import bpjs, services, workbooks
@@ -178,5 +177,5 @@ def bpjs_export_view(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     except Programme.DoesNotExist as e:
         raise Http404(_("Program tidak ditemukan.")) from e
     content = bpjs.registration_file(by=request.user, programme=programme, fmt=fmt)
-    name = f"pendaftaran-bpjs-{programme.code}-{dt.date.today():%Y%m%d}.{fmt}"
+    name = f"pendaftaran-bpjs-{programme.code}-{clock.today():%Y%m%d}.{fmt}"
     return _download(content, name, workbooks.XLSX if fmt == "xlsx" else "text/csv")

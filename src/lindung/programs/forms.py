@@ -4,9 +4,9 @@ Business checks (KPJ format and uniqueness, dates, quota) stay in programs.servi
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lindung.core import clock
 from lindung.core.forms import date_field
 from lindung.programs.models import BudgetLine, Enrolment
 
@@ -31,7 +31,7 @@ class RegisterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["registration_date"].initial = timezone.localdate
+        self.fields["registration_date"].initial = clock.today
 
 
 class EndForm(forms.Form):
@@ -40,7 +40,7 @@ class EndForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["end_date"].initial = timezone.localdate
+        self.fields["end_date"].initial = clock.today
 
 
 class EnrolmentFilterForm(forms.Form):

@@ -31,6 +31,12 @@ def add_months(d: dt.date, n: int) -> dt.date:
     return dt.date(d.year + y, m + 1, 1)
 
 
+def programme_month(*, period_start: dt.date, period_end: dt.date, on: dt.date) -> dt.date:
+    """The programme month a page shows on `on`: `on`'s month, held within the programme's
+    period (its first month before it starts, its last month once it has ended)."""
+    return max(min(month_start(on), month_start(period_end)), month_start(period_start))
+
+
 def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
     """First days of every month from start's month to end's month, inclusive."""
     out, cur = [], month_start(start)

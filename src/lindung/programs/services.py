@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lindung.accounts.models import User
 from lindung.accounts.permissions import Action, authorize, can, scope_of
 from lindung.audit.services import AuditRow, audit_event, audit_rows_insert
+from lindung.core import clock
 from lindung.core.bulk import (
     db_datetime,
     insert_rows_returning_ids,
@@ -199,7 +199,7 @@ def _transition(*, enrolment: Enrolment, by: User, action: str, **fields: object
         raise _transition_refused(enrolment.get_status_display(), action)
     old = enrolment.status
     enrolment.status = to_status
-    now = timezone.now()
+    now = clock.now()
     setattr(enrolment, f"{STAMP[action]}_at", now)
     setattr(enrolment, f"{STAMP[action]}_by", by)
     for k, v in fields.items():
@@ -256,7 +256,7 @@ def enrolment_end(*, enrolment: Enrolment, by: User, reason: str,
     if reason not in Enrolment.EndReason.values:
         raise ValidationFailed([DomainError(_("Pilih alasan berakhir dari daftar."),
                                             code="missing_value", field="reason")])
-    end_date = end_date or timezone.localdate()
+    end_date = end_date or clock.today()
     if end_date < enrolment.period_start - dt.timedelta(days=1):
         raise ValidationFailed([DomainError(
             _("Tanggal berakhir tidak boleh sebelum kepesertaan dimulai."),
@@ -349,8 +349,8 @@ def enrolments_register_many(*, by: User, items: Sequence[Registration]) -> Regi
                                .values_list("kpj_number", "worker_id")):
             holders.setdefault(kpj, set()).add(worker_id)
 
-    today = timezone.localdate()
-    now = timezone.now()
+    today = clock.today()
+    now = clock.now()
     labels = {s.value: str(s.label) for s in Enrolment.Status}
     summary = _("%(name)s: %(old)s → %(new)s (%(code)s)")  # translated once, not per row
     registered: dict[int, tuple[str, dt.date]] = {}
@@ -443,7 +443,7 @@ def enrolments_end_lapsed(*, by: User, programme: Programme,
     months after each end released, one audit event per enrolment in one bulk insert.
     Returns how many enrolments were ended."""
     authorize(by, Action.ENROLMENT_END, programme.region_id)
-    now = timezone.now()
+    now = clock.now()
     reason = Enrolment.EndReason.LAPSED
     by_date: dict[dt.date, list[int]] = {}
     for pk, end_date in end_dates.items():
@@ -490,7 +490,7 @@ def enrolments_propose(
     occupation_id, status and name. `created_ids` holds the new enrolment ids; `created` the
     instances too unless `with_instances=False` (imports, where building them is wasted)."""
 
-    on = on or timezone.localdate()
+    on = on or clock.today()
     result = ProposalResult()
     if not can(by, Action.ENROLMENT_PROPOSE):
         authorize(by, Action.ENROLMENT_PROPOSE, None)
@@ -546,7 +546,7 @@ def enrolments_propose(
         accepted = sorted(free[:room], key=lambda w: w.pk)
         if not accepted:
             return result
-        now = db_datetime(timezone.now())
+        now = db_datetime(clock.now())
         status = Enrolment.Status.PROPOSED
         try:
             with transaction.atomic():

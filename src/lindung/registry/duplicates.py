@@ -19,13 +19,13 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, utils
 
 from lindung.accounts.models import User
 from lindung.accounts.permissions import Action, authorize, scope_of
 from lindung.audit.services import audit_event
+from lindung.core import clock
 from lindung.core.errors import DomainError
 from lindung.core.lookups import SQLITE_BATCH, in_batches
 from lindung.core.selectors import parameter_int
@@ -208,7 +208,7 @@ def duplicate_pair_decide(*, pair: DuplicatePair, by: User, same_person: bool,
         authorize(by, Action.ENROLMENT_VERIFY, w.village_id)
     if pair.decision != DuplicatePair.Decision.PENDING:
         raise DomainError(_("Pasangan ini sudah diputuskan."), code="already_decided")
-    pair.decided_at = timezone.now()
+    pair.decided_at = clock.now()
     pair.decided_by = by
     if not same_person:
         pair.decision = DuplicatePair.Decision.DIFFERENT

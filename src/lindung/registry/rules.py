@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from lindung.core import clock
 from lindung.core.errors import DomainError
 
 _STRIP = re.compile(r"[\s.\-_/]")
@@ -96,7 +97,7 @@ def _birth_from_digits(ddmmyy: str, today: dt.date) -> tuple[dt.date, str] | Non
 def parse_nik(raw: object, *, today: dt.date | None = None,
               provinces: frozenset[str] | None = None) -> NikInfo:
     """Check a NIK's form, province and date; return what it encodes, or raise NikInvalid."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     if looks_like_float(raw):
         raise NikInvalid(
             _("NIK tersimpan sebagai angka sehingga digit terakhirnya hilang. Ketik ulang NIK "

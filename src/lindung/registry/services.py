@@ -7,12 +7,12 @@ import re
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung.accounts.models import User
 from lindung.accounts.permissions import Action, authorize
 from lindung.audit.services import audit_event, changes_between
+from lindung.core import clock
 from lindung.core.errors import DomainError, ValidationFailed
 from lindung.core.selectors import parameter_int
 from lindung.regions.models import Region
@@ -108,7 +108,7 @@ def _nik_taken_error() -> DomainError:
 
 @transaction.atomic
 def worker_create(*, by: User, **data: Any) -> Worker:
-    today = timezone.localdate()
+    today = clock.today()
     clean, errors = _clean(data, today=today)
     if not errors and Worker.objects.filter(nik=clean["nik"]).exists():
         errors.append(_nik_taken_error())
@@ -132,7 +132,7 @@ def worker_update(*, worker: Worker, by: User, **data: Any) -> Worker:
     authorize(by, Action.WORKER_EDIT, worker.village_id)
     before = {k: getattr(worker, k) for k in WORKER_FIELDS}
     merged = {**before, **data}
-    clean, errors = _clean(merged, today=timezone.localdate())
+    clean, errors = _clean(merged, today=clock.today())
     if not errors and clean["nik"] != worker.nik and Worker.objects.filter(
         nik=clean["nik"]).exclude(pk=worker.pk).exists():
         errors.append(_nik_taken_error())
