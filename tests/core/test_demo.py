@@ -1,9 +1,13 @@
 import datetime as dt
 
 import pytest
+import time_machine
 
+from lindung.accounts.models import User
 from lindung.contributions.models import Bill, Payment
-from lindung.core.demo import demo_load
+from lindung.contributions.rules import Coverage
+from lindung.contributions.selectors import coverage_summary
+from lindung.core.demo import DemoCalendar, demo_load
 from lindung.programs.models import Enrolment, Programme
 from lindung.programs.selectors import programme_quota_used
 from lindung.registry.models import Worker
@@ -12,12 +16,8 @@ from lindung.registry.rules import check_nik_matches, parse_nik
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def on_25_november_2026(monkeypatch):
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: dt.date(2026, 11, 25))
-
-
-def test_demo_data_is_realistic_and_idempotent(regions, on_25_november_2026):
+def test_demo_data_is_realistic_and_idempotent(regions):
+    # The suite's clock: 20 November 2026 (tests/conftest.py).
     first = demo_load(paser_workers=600, ppu_workers=120)
     assert first.workers == 720
 
@@ -39,14 +39,55 @@ def test_demo_data_is_realistic_and_idempotent(regions, on_25_november_2026):
     assert sum(b.amount for b in ppu.budget_lines.all()) == 3_024_000_000
     assert (ppu.age_min, ppu.age_max) == (18, 65)
 
-    # Bills from January to this month, paid by SP2D up to September: arrears to show.
+    # Bills from January to last month (October), paid by SP2D up to August: arrears to show.
     paser = Programme.objects.get(code="PASER-2026")
-    bills = Bill.objects.filter(programme=paser).order_by("month")
-    assert bills.first().month == dt.date(2026, 1, 1)
-    assert all(b.paid_at for b in bills if b.month.month <= 9)
-    assert any(b.paid_at is None for b in bills if b.month.month > 9)
-    assert Payment.objects.filter(programme=paser).count() == 3
+    bills = list(Bill.objects.filter(programme=paser).order_by("month"))
+    assert [b.month.month for b in bills] == list(range(1, 11))
+    assert all(b.paid_at for b in bills if b.month.month <= 8)
+    assert all(b.paid_at is None for b in bills if b.month.month > 8)
+    # Two quarters, then July and August one month at a time.
+    assert Payment.objects.filter(programme=paser).count() == 4
 
     again = demo_load(paser_workers=600, ppu_workers=120)
     assert (again.regions, again.workers, again.enrolments) == (0, 0, 0)
     assert Worker.objects.count() == 720
+
+
+def test_demo_follows_the_calendar_into_the_next_year(regions):
+    demo_load(paser_workers=300, ppu_workers=60)
+    before_2026 = {b.pk: (b.total, b.paid_at) for b in Bill.objects.filter(
+        programme__fiscal_year=2026)}
+
+    with time_machine.travel(dt.datetime(2027, 3, 10, 10, 0, tzinfo=dt.UTC), tick=False):
+        summary = demo_load(paser_workers=300, ppu_workers=60)
+        paser = Programme.objects.get(code="PASER-2027")
+        assert Programme.objects.filter(code="PPU-2027").exists()
+        assert (paser.fiscal_year, paser.period_start, paser.quota) == (
+            2027, dt.date(2027, 1, 1), 8000)
+        assert sorted(paser.budget_lines.values_list("kind", flat=True)) == [
+            "apbd_murni", "apbd_perubahan"]
+        assert summary.workers == 0 and summary.enrolments > 0  # the same people, a new year
+        # Bills for January and February 2027, none paid yet: arrears are visible.
+        bills = list(Bill.objects.filter(programme=paser).order_by("month"))
+        assert [b.month for b in bills] == [dt.date(2027, 1, 1), dt.date(2027, 2, 1)]
+        assert all(b.paid_at is None for b in bills)
+        admin = User.objects.get(username="admin.paser")
+        coverage = coverage_summary(user=admin, programme=paser, month=dt.date(2027, 2, 1),
+                                    on=dt.date(2027, 3, 10))
+        assert coverage.counts[Coverage.ARREARS] > 0
+
+    # 2026 untouched.
+    assert {b.pk: (b.total, b.paid_at) for b in Bill.objects.filter(
+        programme__fiscal_year=2026)} == before_2026
+
+
+@pytest.mark.parametrize(("on", "billed", "paid_through"), [
+    (dt.date(2027, 1, 20), dt.date(2027, 1, 1), None),
+    (dt.date(2027, 4, 2), dt.date(2027, 3, 1), dt.date(2027, 1, 1)),
+    (dt.date(2027, 12, 31), dt.date(2027, 11, 1), dt.date(2027, 9, 1)),
+])
+def test_demo_calendar_bills_to_last_month_and_pays_until_three_months_ago(on, billed,
+                                                                           paid_through):
+    cal = DemoCalendar(on)
+    assert (cal.last_billed_month, cal.paid_through) == (billed, paid_through)
+    assert cal.day(9, 15) <= on

@@ -1,6 +1,7 @@
-"""Demo data: Kalimantan Timur's real regions, PASER-2026 and PPU-2026, a few thousand
-synthetic workers with valid NIKs in 30 of Paser's desa, enrolments in every status, one user
-per role. Idempotent: running it again changes nothing.
+"""Demo data: Kalimantan Timur's real regions, the programmes of the current fiscal year
+(PASER-<year> and PPU-<year>), a few thousand synthetic workers with valid NIKs in 30 of
+Paser's desa, enrolments in every status, bills and arrears, one user per role. Idempotent:
+running it again the same year changes nothing; in a later year it adds that year's programmes.
 
 Seed-only bulk writes live here (workers, status advances) so `make demo` stays fast; they
 respect the same invariants as the services (unique NIK, one funded enrolment per month,
@@ -21,6 +22,7 @@ from lindung.audit.models import AuditEvent
 from lindung.audit.services import audit_events_bulk
 from lindung.core import clock
 from lindung.programs.models import Enrolment, EnrolmentMonth, Programme
+from lindung.programs.rules import add_months, months_between
 from lindung.programs.services import budget_line_add, enrolments_propose, programme_create
 from lindung.regions.models import Region
 from lindung.regions.services import regions_load
@@ -103,38 +105,72 @@ def _users(operator_village: Region) -> list[tuple[str, str, str]]:
     return out
 
 
-def _programmes(admin_paser: User, admin_ppu: User) -> tuple[Programme, Programme]:
-    paser = Programme.objects.filter(code="PASER-2026").first()
+@dataclass(frozen=True)
+class DemoCalendar:
+    """The demo's dates in the fiscal year of `on` (the demo follows the calendar: run in 2027
+    it builds PASER-2027). Dates the demo would put after `on` are brought back to `on`."""
+
+    on: dt.date
+
+    @property
+    def year(self) -> int:
+        return self.on.year
+
+    def day(self, month: int, day: int) -> dt.date:
+        return min(dt.date(self.year, month, day), self.on)
+
+    @property
+    def last_billed_month(self) -> dt.date:
+        """Bills run from January to last month (January itself early in the year)."""
+        return max(dt.date(self.year, 1, 1), add_months(self.on.replace(day=1), -1))
+
+    @property
+    def paid_through(self) -> dt.date | None:
+        """SP2D payments stop three months before this month, so arrears show."""
+        month = add_months(self.on.replace(day=1), -3)
+        return month if month.year == self.year else None
+
+    @property
+    def ended_on(self) -> dt.date:
+        """Ended enrolments end at mid-year, or at the end of January early in the year."""
+        end_of_last_month = self.on.replace(day=1) - dt.timedelta(days=1)
+        return max(dt.date(self.year, 1, 31), min(dt.date(self.year, 6, 30), end_of_last_month))
+
+
+def _programmes(admin_paser: User, admin_ppu: User, cal: DemoCalendar
+                ) -> tuple[Programme, Programme]:
+    year = cal.year
+    paser = Programme.objects.filter(code=f"PASER-{year}").first()
     if paser is None:
         paser = programme_create(
-            by=admin_paser, code="PASER-2026",
-            name="Perlindungan Jaminan Sosial Pekerja Rentan Kabupaten Paser 2026",
-            region=Region.objects.get(code="64.01"), fiscal_year=2026,
-            period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31),
+            by=admin_paser, code=f"PASER-{year}",
+            name=f"Perlindungan Jaminan Sosial Pekerja Rentan Kabupaten Paser {year}",
+            region=Region.objects.get(code="64.01"), fiscal_year=year,
+            period_start=dt.date(year, 1, 1), period_end=dt.date(year, 12, 31),
             age_min=15, age_max=64,
             occupations=Occupation.objects.filter(code__in=PASER_OCCUPATIONS),
             quota=8000, legal_basis="Perbup Paser 4/2022",
         )
         budget_line_add(by=admin_paser, programme=paser, kind="apbd_murni",
-                        amount=3000 * 16800 * 12, date=dt.date(2026, 1, 2),
-                        document_ref="Perda APBD Paser 2026 / DPA Disnakertrans")
+                        amount=3000 * 16800 * 12, date=cal.day(1, 2),
+                        document_ref=f"Perda APBD Paser {year} / DPA Disnakertrans")
         budget_line_add(by=admin_paser, programme=paser, kind="apbd_perubahan",
-                        amount=5000 * 16800 * 12, date=dt.date(2026, 9, 15),
-                        document_ref="Perda APBD-P Paser 2026")
-    ppu = Programme.objects.filter(code="PPU-2026").first()
+                        amount=5000 * 16800 * 12, date=cal.day(9, 15),
+                        document_ref=f"Perda APBD-P Paser {year}")
+    ppu = Programme.objects.filter(code=f"PPU-{year}").first()
     if ppu is None:
         ppu = programme_create(
-            by=admin_ppu, code="PPU-2026",
-            name="Jaminan Sosial Ketenagakerjaan Pekerja Rentan Penajam Paser Utara 2026",
-            region=Region.objects.get(code="64.09"), fiscal_year=2026,
-            period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31),
+            by=admin_ppu, code=f"PPU-{year}",
+            name=f"Jaminan Sosial Ketenagakerjaan Pekerja Rentan Penajam Paser Utara {year}",
+            region=Region.objects.get(code="64.09"), fiscal_year=year,
+            period_start=dt.date(year, 1, 1), period_end=dt.date(year, 12, 31),
             age_min=18, age_max=65,
             occupations=Occupation.objects.filter(code__in=PASER_OCCUPATIONS + PPU_EXTRA),
             quota=15000,
         )
         budget_line_add(by=admin_ppu, programme=ppu, kind="apbd_murni", amount=3_024_000_000,
-                        date=dt.date(2026, 1, 2),
-                        document_ref="Perda APBD PPU 2026 (15.000 × Rp16.800 × 12)")
+                        date=cal.day(1, 2),
+                        document_ref=f"Perda APBD PPU {year} (15.000 × Rp16.800 × 12)")
     return paser, ppu
 
 
@@ -159,7 +195,8 @@ def _make_workers(rng: random.Random, villages: list[Region], n: int,
     return workers
 
 
-def _advance(enrolments: list[Enrolment], *, by: User, plan: list[tuple[str, int]]) -> None:
+def _advance(enrolments: list[Enrolment], *, by: User, plan: list[tuple[str, int]],
+             cal: DemoCalendar) -> None:
     """Move proposed enrolments to later statuses in bulk: plan = [(status, count), ...].
     One UPDATE per status group (values shared by the group), one bulk_update for KPJ."""
     now = clock.now()
@@ -176,7 +213,7 @@ def _advance(enrolments: list[Enrolment], *, by: User, plan: list[tuple[str, int
             fields |= {"verified_at": now, "verified_by": by}
         if status in (Enrolment.Status.REGISTERED, Enrolment.Status.ACTIVE,
                       Enrolment.Status.ENDED):
-            fields |= {"registration_date": dt.date(2026, 1, 12), "registered_at": now,
+            fields |= {"registration_date": cal.day(1, 12), "registered_at": now,
                        "registered_by": by}
             for e in chunk:
                 e.kpj_number = str(kpj_base + len(with_kpj))
@@ -191,9 +228,8 @@ def _advance(enrolments: list[Enrolment], *, by: User, plan: list[tuple[str, int
                        Enrolment.EndReason.WAGE_EARNER]
             for n, reason in enumerate(reasons):
                 Enrolment.objects.filter(pk__in=ids[n::3]).update(
-                    end_reason=reason, end_date=dt.date(2026, 6, 30))
-            EnrolmentMonth.objects.filter(enrolment_id__in=ids, month__gt=dt.date(2026, 6, 30)
-                                          ).delete()
+                    end_reason=reason, end_date=cal.ended_on)
+            EnrolmentMonth.objects.filter(enrolment_id__in=ids, month__gt=cal.ended_on).delete()
         if status == Enrolment.Status.REJECTED:
             Enrolment.objects.filter(pk__in=ids[0::2]).update(
                 reject_reason="Berstatus ASN (data BKD)")
@@ -207,30 +243,37 @@ def _advance(enrolments: list[Enrolment], *, by: User, plan: list[tuple[str, int
     audit_events_bulk(events)
 
 
-def _contributions(programme: Programme, admin: User, today: dt.date) -> None:
-    """Bills from January to the current month; SP2D payments for three months at a time up
-    to September, leaving the last months unpaid so the arrears warning has something to say."""
+def _contributions(programme: Programme, admin: User, cal: DemoCalendar) -> None:
+    """Bills from January to last month; SP2D payments, a quarter at a time where a whole
+    quarter is due, up to three months ago, so the arrears warning has something to say."""
     from lindung.contributions.models import Bill
     from lindung.contributions.services import bill_generate, payment_record
 
     if Bill.objects.filter(programme=programme).exists():
         return
-    last = min(today.replace(day=1), programme.period_end.replace(day=1))
-    months = [dt.date(programme.fiscal_year, m, 1) for m in range(1, 13)
-              if dt.date(programme.fiscal_year, m, 1) <= last]
+    months = months_between(programme.period_start, cal.last_billed_month)
     bills = {m: bill_generate(by=admin, programme=programme, month=m) for m in months}
-    for quarter, first in enumerate(m for m in months if m.month in (1, 4, 7)):
-        covered = [first.replace(month=first.month + i) for i in range(3)]
-        if covered[-1] not in bills or covered[-1].month > 9:
-            continue
+    paid_through = cal.paid_through
+    if paid_through is None:
+        return
+    first, n = months[0], 0
+    while first <= paid_through:
+        span = 3 if first.month in (1, 4, 7, 10) and add_months(first, 2) <= paid_through else 1
+        covered = [add_months(first, i) for i in range(span)]
+        n += 1
         payment_record(
-            by=admin, programme=programme, paid_on=first.replace(day=14),
-            amount=sum(bills[m].total for m in covered), months_covered=3, first_month=first,
-            reference=f"SP2D/{programme.code}/{programme.fiscal_year}/{quarter + 1:03d}",
+            by=admin, programme=programme, paid_on=min(first.replace(day=14), cal.on),
+            amount=sum(bills[m].total for m in covered), months_covered=span, first_month=first,
+            reference=f"SP2D/{programme.code}/{programme.fiscal_year}/{n:03d}",
         )
+        first = add_months(first, span)
 
 
-def demo_load(*, paser_workers: int = 3000, ppu_workers: int = 600) -> DemoSummary:
+def demo_load(*, paser_workers: int = 3000, ppu_workers: int = 600,
+              on: dt.date | None = None) -> DemoSummary:
+    """Load the demo for the fiscal year of `on` (today by default). Run again in a later year,
+    it adds that year's programmes for the same workers and leaves earlier years untouched."""
+    cal = DemoCalendar(on or clock.today())
     summary = DemoSummary()
     summary.regions = regions_load(prefix="")
     rng = random.Random(SEED)
@@ -241,7 +284,7 @@ def demo_load(*, paser_workers: int = 3000, ppu_workers: int = 600) -> DemoSumma
         admin_paser = User.objects.get(username="admin.paser")
         admin_ppu = User.objects.get(username="admin.ppu")
         bpjs = User.objects.get(username="bpjs.tanahgrogot")
-        paser, ppu = _programmes(admin_paser, admin_ppu)
+        paser, ppu = _programmes(admin_paser, admin_ppu, cal)
         if Enrolment.objects.filter(programme__in=[paser, ppu]).exists():
             return summary  # already loaded
         for programme, villages, n, occ_codes, serial_base, admin in (
@@ -250,13 +293,14 @@ def demo_load(*, paser_workers: int = 3000, ppu_workers: int = 600) -> DemoSumma
         ):
             occupations = list(Occupation.objects.filter(code__in=occ_codes))
             new = _make_workers(rng, villages, n, occupations, serial_base)
+            before = Worker.objects.count()
             Worker.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+            summary.workers += Worker.objects.count() - before
             workers = list(Worker.objects.filter(nik__in=[w.nik for w in new])
                            .select_related("village"))
-            summary.workers += len(workers)
-            # Proposed at the start of the year so every month of 2026 is held.
+            # Proposed at the start of the year so every month of the year is held.
             result = enrolments_propose(programme=programme, workers=workers, by=admin,
-                                        on=dt.date(2026, 1, 5))
+                                        on=cal.day(1, 5))
             created = result.created
             summary.enrolments += len(created)
             k = len(created)
@@ -266,6 +310,6 @@ def demo_load(*, paser_workers: int = 3000, ppu_workers: int = 600) -> DemoSumma
                     (Enrolment.Status.ENDED, int(k * 0.05)),
                     (Enrolment.Status.REJECTED, int(k * 0.05))]
             # the rest stay proposed
-            _advance(created, by=bpjs if programme is paser else admin, plan=plan)
-            _contributions(programme, admin, clock.today())
+            _advance(created, by=bpjs if programme is paser else admin, plan=plan, cal=cal)
+            _contributions(programme, admin, cal)
     return summary

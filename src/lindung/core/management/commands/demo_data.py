@@ -6,7 +6,8 @@ from lindung.core.demo import DEMO_PASSWORD, demo_load
 
 
 class Command(BaseCommand):
-    help = "Memuat data demo (wilayah Kalimantan Timur, PASER-2026, PPU-2026, pekerja, pengguna)."
+    help = ("Memuat data demo tahun anggaran berjalan (wilayah Kalimantan Timur, PASER-<tahun>, "
+            "PPU-<tahun>, pekerja, tagihan, pengguna).")
 
     def handle(self, *args, **options):
         start = time.perf_counter()
