@@ -18,12 +18,12 @@ WRITES = [A.WORKER_EDIT, A.ENROLMENT_PROPOSE, A.ENROLMENT_VERIFY, A.ENROLMENT_RE
           A.ENROLMENT_END, A.PROGRAMME_MANAGE]
 # Written out from DOMAIN.md §2, not derived from the code under test.
 EXPECTED = {
-    "operator": {A.WORKER_EDIT, A.ENROLMENT_PROPOSE},
-    "admin": {*WRITES, A.AUDIT_READ},
-    "province": {*WRITES, A.AUDIT_READ},
-    "bpjs": {A.ENROLMENT_REGISTER, A.ENROLMENT_END},
+    "operator": {A.WORKER_EDIT, A.ENROLMENT_PROPOSE, A.PERSONAL_DATA_FULL},
+    "admin": {*WRITES, A.AUDIT_READ, A.PERSONAL_DATA_REVEAL},
+    "province": {*WRITES, A.AUDIT_READ, A.PERSONAL_DATA_REVEAL},
+    "bpjs": {A.ENROLMENT_REGISTER, A.ENROLMENT_END, A.PERSONAL_DATA_REVEAL},
     "leader": set(),
-    "auditor": {A.AUDIT_READ},
+    "auditor": {A.AUDIT_READ, A.PERSONAL_DATA_REVEAL},
 }
 OWN_REGION = {"operator": DESA_A, "admin": "64.01.03.2001", "province": DESA_PPU,
               "bpjs": DESA_B, "leader": DESA_B, "auditor": DESA_A}

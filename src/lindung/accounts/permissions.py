@@ -26,23 +26,29 @@ class Action(StrEnum):
     ENROLMENT_END = "enrolment_end"
     PROGRAMME_MANAGE = "programme_manage"
     AUDIT_READ = "audit_read"
+    # Personal data by need (registry.privacy): NIK/KK/phone are masked unless the role needs
+    # them whole: shown outright on the detail page, or revealed there with an audit event.
+    PERSONAL_DATA_FULL = "personal_data_full"
+    PERSONAL_DATA_REVEAL = "personal_data_reveal"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
-    Role.OPERATOR_DESA: frozenset({Action.WORKER_EDIT, Action.ENROLMENT_PROPOSE}),
+    Role.OPERATOR_DESA: frozenset({Action.WORKER_EDIT, Action.ENROLMENT_PROPOSE,
+                                   Action.PERSONAL_DATA_FULL}),
     Role.ADMIN_KABUPATEN: frozenset({
         Action.WORKER_EDIT, Action.ENROLMENT_PROPOSE, Action.ENROLMENT_VERIFY,
         Action.ENROLMENT_REGISTER, Action.ENROLMENT_END, Action.PROGRAMME_MANAGE,
-        Action.AUDIT_READ,
+        Action.AUDIT_READ, Action.PERSONAL_DATA_REVEAL,
     }),
     Role.ADMIN_PROVINSI: frozenset({
         Action.WORKER_EDIT, Action.ENROLMENT_PROPOSE, Action.ENROLMENT_VERIFY,
         Action.ENROLMENT_REGISTER, Action.ENROLMENT_END, Action.PROGRAMME_MANAGE,
-        Action.AUDIT_READ,
+        Action.AUDIT_READ, Action.PERSONAL_DATA_REVEAL,
     }),
-    Role.PETUGAS_BPJS: frozenset({Action.ENROLMENT_REGISTER, Action.ENROLMENT_END}),
+    Role.PETUGAS_BPJS: frozenset({Action.ENROLMENT_REGISTER, Action.ENROLMENT_END,
+                                  Action.PERSONAL_DATA_REVEAL}),
     Role.PIMPINAN: frozenset(),
-    Role.AUDITOR: frozenset({Action.AUDIT_READ}),
+    Role.AUDITOR: frozenset({Action.AUDIT_READ, Action.PERSONAL_DATA_REVEAL}),
 }
 
 # Lazy: the labels are read in the language of the request, not of the import.
@@ -54,6 +60,8 @@ ACTION_LABELS = {
     Action.ENROLMENT_END: gettext_lazy("mengakhiri kepesertaan"),
     Action.PROGRAMME_MANAGE: gettext_lazy("mengelola program"),
     Action.AUDIT_READ: gettext_lazy("membaca jejak audit"),
+    Action.PERSONAL_DATA_FULL: gettext_lazy("melihat data pribadi pekerja secara lengkap"),
+    Action.PERSONAL_DATA_REVEAL: gettext_lazy("menampilkan NIK lengkap"),
 }
 
 
