@@ -107,9 +107,9 @@ def _nik_taken_error() -> DomainError:
 
 
 @transaction.atomic
-def worker_create(*, by: User, **data: Any) -> Worker:
-    today = clock.today()
-    clean, errors = _clean(data, today=today)
+def worker_create(*, by: User, on: dt.date | None = None, **data: Any) -> Worker:
+    """Register one worker; `on` is the registration date the age and NIK checks use."""
+    clean, errors = _clean(data, today=on or clock.today())
     if not errors and Worker.objects.filter(nik=clean["nik"]).exists():
         errors.append(_nik_taken_error())
     if errors:
@@ -128,11 +128,12 @@ def worker_create(*, by: User, **data: Any) -> Worker:
 
 
 @transaction.atomic
-def worker_update(*, worker: Worker, by: User, **data: Any) -> Worker:
+def worker_update(*, worker: Worker, by: User, on: dt.date | None = None,
+                  **data: Any) -> Worker:
     authorize(by, Action.WORKER_EDIT, worker.village_id)
     before = {k: getattr(worker, k) for k in WORKER_FIELDS}
     merged = {**before, **data}
-    clean, errors = _clean(merged, today=clock.today())
+    clean, errors = _clean(merged, today=on or clock.today())
     if not errors and clean["nik"] != worker.nik and Worker.objects.filter(
         nik=clean["nik"]).exclude(pk=worker.pk).exists():
         errors.append(_nik_taken_error())
