@@ -6,10 +6,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from lindung.audit.models import AuditEvent
 from lindung.core import clock
 from lindung.core.bulk import db_datetime, insert_rows
+from lindung.core.formatting import thousands
 
 
 def _plain(value: Any) -> Any:
@@ -67,3 +69,16 @@ def audit_rows_insert(rows: Iterable[AuditRow], *, actor: Any,
                                     "region_code", "summary", "changes"], (
         (when, actor_id, action, object_type, object_id, region, summary[:250], changes)
         for action, object_type, object_id, region, summary, changes in rows))
+
+
+def audit_export(*, actor: Any, obj: models.Model, region_code: str, what: str, kind: str,
+                 fmt: str, rows: int, details: dict[str, Any] | None = None) -> AuditEvent:
+    """A file with personal or financial data leaving the system (an export, the download of
+    a generated file): who (`actor`), when, what (`kind`, `fmt`, the record it was taken
+    from and `what` in words) and how many data rows. Written before the file is served, so a
+    failed write serves nothing."""
+    return audit_event(
+        actor=actor, action="export", obj=obj, region_code=region_code,
+        summary=_("Unduh %(what)s (%(fmt)s, %(rows)s baris)")
+        % {"what": what, "fmt": fmt.upper(), "rows": thousands(rows)},
+        changes={"kind": kind, "format": fmt, "rows": rows, **(details or {})})
