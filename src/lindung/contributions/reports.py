@@ -5,9 +5,9 @@ reconcile: lines by kecamatan = bill lines, + adjustments = bill total, allocati
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.styles import Font
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -16,9 +16,12 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from lindung.contributions.selectors import Statement
+from lindung.core.exports import PDF, ExportFile, Styled, XlsxBook
 from lindung.core.formatting import bulan, rupiah, tanggal, thousands
 
 RP = '"Rp"#,##0;-"Rp"#,##0'
+TITLE = Font(bold=True, size=13)
+BOLD = Font(bold=True)
 
 
 def filename(st: Statement, ext: str) -> str:
@@ -56,71 +59,68 @@ def _district_totals(st: Statement) -> dict[str, int]:
             "jht": sum(r["jht"] for r in rows), "amount": st.districts_total}
 
 
-def statement_xlsx(st: Statement) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Ringkasan")
-    ws.append([_("Laporan iuran BPJS Ketenagakerjaan pekerja rentan")])
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.append([])
+def statement_rows(st: Statement) -> int:
+    """The data rows of the statement (kecamatan, payments, adjustments), as the audit trail
+    counts them for both formats."""
+    return len(st.by_district) + len(st.allocations) + len(st.adjustments)
+
+
+def statement_xlsx_export(st: Statement) -> ExportFile:
+    """Written by `core.exports`: every text cell (programme name, SP2D number, the reason of
+    an adjustment, a worker's name) formula-safe, amounts as numbers."""
+    book = XlsxBook()
+    ws = book.sheet(_("Ringkasan")).widths([34, 48])
+    ws.append([Styled(_("Laporan iuran BPJS Ketenagakerjaan pekerja rentan"), font=TITLE)],
+              data=False)
+    ws.append([], data=False)
     for label, value, is_money in _summary_rows(st):
-        ws.append([label, value])
-        if is_money:
-            ws.cell(ws.max_row, 2).number_format = RP
-    ws.append([])
-    ws.append([_("Anggaran program")])
-    ws.cell(ws.max_row, 1).font = Font(bold=True)
+        ws.append([label, _money(value) if is_money else value], data=False)
+    ws.append([], data=False)
+    ws.append([Styled(_("Anggaran program"), font=BOLD)], data=False)
     for label, amount in st.budget.budget_lines:
-        ws.append([label, amount])
-        ws.cell(ws.max_row, 2).number_format = RP
+        ws.append([label, _money(amount)], data=False)
     for label, amount in ((_("Total anggaran"), st.budget.budget),
                           (_("Sudah ditagih"), st.budget.billed),
                           (_("Sudah dibayar"), st.budget.paid),
                           (_("Terikat (bulan belum ditagih)"), st.budget.committed),
                           (_("Sisa anggaran"), st.budget.remaining)):
-        ws.append([label, amount])
-        ws.cell(ws.max_row, 2).number_format = RP
+        ws.append([label, _money(amount)], data=False)
     for sentence in st.budget.sentences:
-        ws.append([sentence])
-    ws.column_dimensions["A"].width = 34
-    ws.column_dimensions["B"].width = 48
+        ws.append([sentence], data=False)
 
-    ws = wb.create_sheet(_("Per kecamatan"))
-    ws.append([_("Kode"), _("Kecamatan"), _("Peserta"), "JKK", "JKM", "JHT", _("Jumlah")])
+    ws = book.sheet(_("Per kecamatan")).widths({2: 28})
+    ws.header([_("Kode"), _("Kecamatan"), _("Peserta"), "JKK", "JKM", "JHT", _("Jumlah")],
+              font=BOLD)
     for r in st.by_district:
-        ws.append([r["district"], r["name"], r["participants"], r["jkk"], r["jkm"], r["jht"],
-                   r["amount"]])
+        ws.append([r["district"], r["name"], r["participants"], _money(r["jkk"]),
+                   _money(r["jkm"]), _money(r["jht"]), _money(r["amount"])])
     totals = _district_totals(st)
-    ws.append(["", _("Total"), totals["participants"], totals["jkk"], totals["jkm"],
-               totals["jht"], totals["amount"]])
-    for row in ws.iter_rows(min_row=2, min_col=4, max_col=7):
-        for cell in row:
-            cell.number_format = RP
-    for cell in ws[1] + ws[ws.max_row]:
-        cell.font = Font(bold=True)
-    ws.column_dimensions["B"].width = 28
+    ws.append([Styled(v, font=BOLD, number_format=RP if i > 2 else None) for i, v in enumerate(
+        ["", _("Total"), totals["participants"], totals["jkk"], totals["jkm"], totals["jht"],
+         totals["amount"]])], data=False)
 
-    ws = wb.create_sheet(_("Pembayaran"))
-    ws.append([_("Tanggal bayar"), _("Nomor SP2D"), _("Untuk bulan"), _("Dialokasikan")])
+    ws = book.sheet(_("Pembayaran")).widths({2: 30, 3: 24})
+    ws.header([_("Tanggal bayar"), _("Nomor SP2D"), _("Untuk bulan"), _("Dialokasikan")])
     for a in st.allocations:
-        ws.append([a.payment.paid_on, a.payment.reference,
-                   f"{bulan(a.payment.first_month)} (+{a.payment.months_covered})", a.amount])
-        ws.cell(ws.max_row, 1).number_format = "DD-MM-YYYY"
-        ws.cell(ws.max_row, 4).number_format = RP
-    ws.append(["", "", _("Total"), st.allocated_total])
-    ws.cell(ws.max_row, 4).number_format = RP
+        ws.append([Styled(a.payment.paid_on, number_format="DD-MM-YYYY"), a.payment.reference,
+                   f"{bulan(a.payment.first_month)} (+{a.payment.months_covered})",
+                   _money(a.amount)])
+    ws.append(["", "", _("Total"), _money(st.allocated_total)], data=False)
     if st.adjustments:
-        ws.append([])
-        ws.append([_("Penyesuaian"), _("Alasan"), _("Pekerja"), _("Jumlah")])
+        ws.append([], data=False)
+        ws.header([_("Penyesuaian"), _("Alasan"), _("Pekerja"), _("Jumlah")])
         for adj in st.adjustments:
             ws.append([adj.created_at.date(), adj.reason,
-                       adj.enrolment.worker.name if adj.enrolment else "", adj.amount])
-            ws.cell(ws.max_row, 4).number_format = RP
-    ws.column_dimensions["B"].width = 30
-    ws.column_dimensions["C"].width = 24
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+                       adj.enrolment.worker.name if adj.enrolment else "", _money(adj.amount)])
+    return book.file()
+
+
+def statement_xlsx(st: Statement) -> bytes:
+    return statement_xlsx_export(st).content
+
+
+def _money(amount: object) -> Styled:
+    return Styled(amount, number_format=RP)
 
 
 def statement_pdf(st: Statement) -> bytes:
@@ -142,8 +142,8 @@ def statement_pdf(st: Statement) -> bytes:
                for label, v, is_money in _summary_rows(st)]
     story: list = [
         Paragraph(_("Laporan iuran BPJS Ketenagakerjaan pekerja rentan"), styles["Title"]),
-        Paragraph(f"{st.bill.programme.code} · {st.funder_label} · {bulan(st.bill.month)}",
-                  styles["Heading3"]),
+        Paragraph(escape(f"{st.bill.programme.code} · {st.funder_label} · "
+                         f"{bulan(st.bill.month)}"), styles["Heading3"]),
         Table(summary, colWidths=[6 * cm, 12 * cm],
               style=TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                                 ("FONTSIZE", (0, 0), (-1, -1), 9)])),
@@ -172,6 +172,14 @@ def statement_pdf(st: Statement) -> bytes:
                 for a in st.adjustments]
         story.append(Table(adj, repeatRows=1, style=grid))
     story += [Spacer(1, 0.4 * cm), Paragraph(_("Anggaran dan proyeksi"), styles["Heading3"])]
-    story += [Paragraph(s, styles["Normal"]) for s in st.budget.sentences]
+    # Paragraph text is reportlab markup (<img src=…> reads files): data goes in escaped.
+    story += [Paragraph(escape(s), styles["Normal"]) for s in st.budget.sentences]
     doc.build(story)
     return out.getvalue()
+
+
+def statement_export(st: Statement, fmt: str) -> ExportFile:
+    """The statement as XLSX or PDF, with its row count for the audit trail."""
+    if fmt == "xlsx":
+        return statement_xlsx_export(st)
+    return ExportFile(statement_pdf(st), PDF, "pdf", statement_rows(st))

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.permissions import Action, can_manage_programme
+from lindung.audit.services import audit_export
 from lindung.contributions import reports, rules, selectors, services
 from lindung.contributions.forms import (
     AdjustmentForm,
@@ -28,6 +29,7 @@ from lindung.contributions.models import BenefitPackage, Bill
 from lindung.contributions.tasks import bill_generate_task, lapses_apply_task
 from lindung.core import clock
 from lindung.core.errors import DomainError
+from lindung.core.exports import download_response
 from lindung.core.formatting import bulan, rupiah, thousands
 from lindung.core.web import add_domain_errors, require_action
 from lindung.programs.models import Programme
@@ -238,15 +240,14 @@ def bill_adjust_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def statement_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     st = selectors.statement(user=request.user, bill=_bill(request, pk))
-    if fmt == "xlsx":
-        body = reports.statement_xlsx(st)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        body = reports.statement_pdf(st)
-        content_type = "application/pdf"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{reports.filename(st, fmt)}"'
-    return response
+    export = reports.statement_export(st, fmt)
+    audit_export(actor=request.user, obj=st.bill, region_code=st.bill.programme.region_id,
+                 what=_("laporan iuran %(code)s %(month)s")
+                 % {"code": st.bill.programme.code, "month": bulan(st.bill.month)},
+                 kind="bill_statement", fmt=fmt, rows=export.rows,
+                 details={"programme": st.bill.programme.code,
+                          "month": f"{st.bill.month:%Y-%m}", "funder": str(st.funder_label)})
+    return download_response(export, reports.filename(st, fmt))
 
 
 def rates_view(request: HttpRequest) -> HttpResponse:

@@ -10,20 +10,19 @@ are reported one by one, never dropped silently.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import openpyxl
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from lindung.accounts.models import User
 from lindung.accounts.permissions import Action, authorize, can, scope_of
+from lindung.core import exports
+from lindung.core.exports import ExportFile
 from lindung.core.lookups import in_batches
 from lindung.imports import parsers, rules
 from lindung.imports.rules import Issue
@@ -77,23 +76,40 @@ def registration_rows(*, by: User, programme: Programme) -> list[list[object]]:
     return out
 
 
-def registration_file(*, by: User, programme: Programme, fmt: str = "xlsx") -> bytes:
-    """The registration file for the branch office; identity numbers always as text."""
+def registration_export(*, by: User, programme: Programme, fmt: str = "xlsx") -> ExportFile:
+    """The registration file for the branch office (`core.exports`: formula-safe, identity
+    numbers always as text)."""
     rows = registration_rows(by=by, programme=programme)
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, delimiter=";")
-        writer.writerow(REGISTRATION_COLUMNS)
-        writer.writerows(rows)
-        return ("\ufeff" + buf.getvalue()).encode("utf-8")
-    wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet("Pendaftaran")
-    ws.append(REGISTRATION_COLUMNS)
+        return exports.csv_file(REGISTRATION_COLUMNS, rows)
+    book = exports.XlsxBook()
+    ws = book.sheet("Pendaftaran")
+    ws.append(REGISTRATION_COLUMNS, data=False)
     for r in rows:
         ws.append(r)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return book.file()
+
+
+def registration_file(*, by: User, programme: Programme, fmt: str = "xlsx") -> bytes:
+    return registration_export(by=by, programme=programme, fmt=fmt).content
+
+
+def registration_region(*, by: User, programme: Programme) -> str:
+    """The region the user's registration file covers, for the audit trail: the programme's
+    region, narrowed to the user's when the user sees only part of it (a regency's officer
+    exporting a province programme); the smallest region holding all of them when several."""
+    scope = scope_of(by)
+    if scope.covers(programme.region_id):
+        return programme.region_id
+    inside = [p.split(".") for p in scope.prefixes if p.startswith(programme.region_id + ".")]
+    if not inside:
+        return programme.region_id
+    common: list[str] = []
+    for parts in zip(*inside, strict=False):
+        if len(set(parts)) > 1:
+            break
+        common.append(parts[0])
+    return ".".join(common)
 
 
 @dataclass

@@ -13,8 +13,10 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.permissions import Action, can
+from lindung.audit.services import audit_export
 from lindung.core import clock
 from lindung.core.errors import DomainError
+from lindung.core.exports import download_response
 from lindung.core.web import require_action
 from lindung.imports import bpjs, services, workbooks
 from lindung.imports.forms import AnswerUploadForm, UploadForm
@@ -33,12 +35,6 @@ COUNT_LABELS = {
     "registered": _lazy("Terdaftar (KPJ)"), "activated": _lazy("Diaktifkan"),
     "unmatched": _lazy("Tidak cocok"), "conflicts": _lazy("Bertentangan"),
 }
-
-
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _get_job(request: HttpRequest, pk: int, with_content: bool = False) -> ImportJob:
@@ -74,7 +70,7 @@ def template_view(request: HttpRequest) -> HttpResponse:
             raise Http404(_("Program tidak ditemukan.")) from e
     content = workbooks.template_workbook(by=request.user, programme=programme)
     name = f"templat-pekerja-{programme.code if programme else 'lindung'}.xlsx"
-    return _download(content, name, workbooks.XLSX)
+    return download_response(content, name, workbooks.XLSX)
 
 
 def job_list_view(request: HttpRequest) -> HttpResponse:
@@ -106,7 +102,11 @@ def job_errors_view(request: HttpRequest, pk: int) -> HttpResponse:
     if job.kind != ImportJob.Kind.WORKERS or not job.errors:
         raise Http404(_("Tidak ada baris yang ditolak."))
     stem = job.filename.rsplit(".", 1)[0]
-    return _download(workbooks.error_workbook(job=job), f"{stem}-perbaiki.xlsx", workbooks.XLSX)
+    export = workbooks.error_workbook_export(job=job)
+    audit_export(actor=request.user, obj=job, region_code=job.region_code,
+                 what=_("baris ditolak dari %(file)s") % {"file": job.filename},
+                 kind="import_errors", fmt=export.extension, rows=export.rows)
+    return download_response(export, f"{stem}-perbaiki.xlsx")
 
 
 def duplicate_list_view(request: HttpRequest) -> HttpResponse:
@@ -176,6 +176,11 @@ def bpjs_export_view(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
         programme = programme_get(user=request.user, code=code)
     except Programme.DoesNotExist as e:
         raise Http404(_("Program tidak ditemukan.")) from e
-    content = bpjs.registration_file(by=request.user, programme=programme, fmt=fmt)
-    name = f"pendaftaran-bpjs-{programme.code}-{clock.today():%Y%m%d}.{fmt}"
-    return _download(content, name, workbooks.XLSX if fmt == "xlsx" else "text/csv")
+    export = bpjs.registration_export(by=request.user, programme=programme, fmt=fmt)
+    audit_export(actor=request.user, obj=programme,
+                 region_code=bpjs.registration_region(by=request.user, programme=programme),
+                 what=_("berkas pendaftaran BPJS %(code)s") % {"code": programme.code},
+                 kind="bpjs_registration", fmt=fmt, rows=export.rows,
+                 details={"programme": programme.code})
+    return download_response(export, f"pendaftaran-bpjs-{programme.code}-"
+                                     f"{clock.today():%Y%m%d}.{fmt}")

@@ -2,63 +2,54 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-
-import openpyxl
 from django.utils.translation import gettext as _
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from lindung.accounts.models import User
 from lindung.accounts.permissions import scope_of
+from lindung.core import exports
+from lindung.core.exports import ExportFile, XlsxSheet
 from lindung.imports import parsers, rules
 from lindung.imports.models import ImportJob
 from lindung.programs.models import Programme
 from lindung.regions.selectors import villages_in_scope
 from lindung.registry.selectors import occupations_current
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = exports.XLSX
 TEXT = "@"
 HEAD = Font(bold=True, color="FFFFFF")
 HEAD_FILL = PatternFill("solid", fgColor="1F5F8B")
 TEMPLATE_ROWS = 1000  # rows whose NIK/KK cells are pre-formatted as text
+_POSITION = {name: i for i, (name, _f) in enumerate(rules.COLUMNS, 1)}
+TEXT_COLUMNS = [_POSITION[c] for c in ("NIK", "NO_KK", "KODE_DESA", "NO_HP")]
+DATE_COLUMN = _POSITION["TANGGAL_LAHIR"]
 
 
-def _header(ws: Worksheet, names: list[str], widths: list[int] | None = None) -> None:
-    ws.append(names)
-    for i, _name in enumerate(names, 1):
-        cell = ws.cell(row=1, column=i)
-        cell.font = HEAD
-        cell.fill = HEAD_FILL
-        ws.column_dimensions[get_column_letter(i)].width = (widths or [18] * len(names))[i - 1]
-    ws.freeze_panes = "A2"
+def _header(ws: XlsxSheet, names: list[str], widths: list[int] | None = None) -> None:
+    ws.widths(widths or [18] * len(names)).freeze("A2")
+    ws.header(names, font=HEAD, fill=HEAD_FILL)
 
 
 def template_workbook(*, by: User, programme: Programme | None = None) -> bytes:
     """Sheet 1: the columns, NIK and NO_KK cells formatted as text (so Excel keeps all 16
     digits). Sheet 2: the villages of the user's scope (within the programme's region) and the
     occupations the programme accepts."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Pekerja"
+    book = exports.XlsxBook()
+    ws = book.sheet("Pekerja")
     names = [c for c, _f in rules.COLUMNS]
     _header(ws, names, [20, 20, 28, 14, 16, 14, 16, 30, 18, 16, 14])
-    for col in ("A", "B", "G", "J"):
-        ws.column_dimensions[col].number_format = TEXT
-        for row in range(2, TEMPLATE_ROWS + 2):
-            ws[f"{col}{row}"].number_format = TEXT
-    for row in range(2, TEMPLATE_ROWS + 2):
-        ws[f"F{row}"].number_format = "DD/MM/YYYY"
-    hints = wb.create_sheet("Petunjuk")
-    hints.append([_("Kolom"), _("Isi")])
+    ws.column_formats(dict.fromkeys(TEXT_COLUMNS, TEXT))
+    formats = {i: TEXT for i in TEXT_COLUMNS} | {DATE_COLUMN: "DD/MM/YYYY"}
+    blank = [exports.Styled(None, number_format=formats.get(i)) if i in formats else None
+             for i in range(1, max(formats) + 1)]
+    for _row in range(TEMPLATE_ROWS):
+        ws.append(blank, data=False)
+    hints = book.sheet("Petunjuk").widths([18, 60])
+    hints.append([_("Kolom"), _("Isi")], data=False)
     for name in names:
         hints.append([name, str(rules.COLUMN_HINTS[name])])
-    hints.column_dimensions["A"].width = 18
-    hints.column_dimensions["B"].width = 60
 
-    ref = wb.create_sheet("Referensi")
+    ref = book.sheet("Referensi")
     _header(ref, ["KODE_DESA", "DESA", "KECAMATAN", "", "KODE_PEKERJAAN", "PEKERJAAN"],
             [16, 26, 22, 4, 24, 30])
     villages = villages_in_scope(scope=scope_of(by))
@@ -73,34 +64,29 @@ def template_workbook(*, by: User, programme: Programme | None = None) -> bytes:
         left = village_rows[i] if i < len(village_rows) else ("", "", "")
         right = occupation_rows[i] if i < len(occupation_rows) else ("", "")
         ref.append([*left, "", *right])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return book.file().content
 
 
-def error_workbook(*, job: ImportJob) -> bytes:
+def error_workbook_export(*, job: ImportJob) -> ExportFile:
     """The rejected rows of the job's file as they were uploaded, plus a PESAN_KESALAHAN
-    column, so the village can fix them and upload this file again."""
+    column, so the village can fix them and upload this file again. Written by
+    `core.exports`: a cell that looks like a formula stays text, with its value unchanged."""
     by_row: dict[int, list[str]] = {}
     for e in job.errors:
         by_row.setdefault(int(e["row"]), []).append(f"[{e['code']}] {e['message']}")
     # A job with errors was read once already, so its file has a header row.
     raw_header, rows = parsers.split_header(parsers.read_rows(bytes(job.content), job.filename))
-    wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet("Perbaiki")
+    book = exports.XlsxBook()
+    ws = book.sheet("Perbaiki")
     header = [rules.text(c) for c in raw_header]
-    ws.append([*header, "PESAN_KESALAHAN"])
+    ws.append([*header, "PESAN_KESALAHAN"], data=False)
     for row_no, raw in rows:
         messages = by_row.get(row_no)
         if messages:
             cells = list(raw) + [""] * (len(header) - len(raw))
-            ws.append([_cell(c) for c in cells[: len(header)]] + ["; ".join(messages)])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+            ws.append([*cells[: len(header)], "; ".join(messages)])
+    return book.file()
 
 
-def _cell(value: object) -> object:
-    if isinstance(value, (dt.date, int, float, str)) or value is None:
-        return value
-    return str(value)
+def error_workbook(*, job: ImportJob) -> bytes:
+    return error_workbook_export(job=job).content
