@@ -6,16 +6,19 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
-    """Who did what to which record, when, and what changed. Written by services only."""
+    """Who did what to which record, when, and what changed. Written by services only, and
+    never changed afterwards: the database refuses UPDATE and DELETE on this table (migration
+    0005_append_only)."""
 
     scope_field = "region_code"
 
     at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
     # Written in bulk (two events per imported worker): no database foreign key, whose
-    # deferred per-row check cost seconds at COMMIT; Django's collector still applies
-    # SET_NULL when a user is deleted.
+    # deferred per-row check cost seconds at COMMIT. PROTECT: Django refuses to delete a user
+    # who acted (users are deactivated, not deleted), so history keeps its actors; SET_NULL
+    # would rewrite it, and the append-only trigger would refuse that UPDATE anyway.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+", verbose_name=_("pelaku"), db_index=False, db_constraint=False,
     )
     action = models.CharField(_("tindakan"), max_length=40)
