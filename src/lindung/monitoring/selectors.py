@@ -6,9 +6,12 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import Substr
 
 from lindung.accounts.models import User
+from lindung.accounts.permissions import scope_of
+from lindung.monitoring.models import Denominator, Target
 from lindung.programs.models import Programme
 from lindung.programs.selectors import programme_list
 from lindung.regions.models import Region
+from lindung.regions.scope import scope_queryset
 from lindung.registry.models import Worker
 from lindung.registry.selectors import workers_for
 
@@ -50,3 +53,23 @@ def workers_by_occupation(*, user: User) -> list[dict[str, object]]:
         .annotate(n=Count("id"))
         .order_by("-n", "occupation__name")
     )
+
+
+def denominators_for(*, user: User, year: int | None = None,
+                     region: str = "") -> QuerySet[Denominator]:
+    """Denominators of villages inside the user's region, by village then occupation."""
+    qs = scope_queryset(Denominator.objects.all(), scope_of(user)).select_related(
+        "village", "village__parent", "occupation")
+    if year is not None:
+        qs = qs.filter(year=year)
+    if region:
+        qs = qs.filter(village__pk__startswith=region)
+    return qs.order_by("village_id", "occupation__name")
+
+
+def targets_for(*, user: User, year: int | None = None) -> QuerySet[Target]:
+    """Targets of the user's region and of the regions inside it."""
+    qs = scope_queryset(Target.objects.all(), scope_of(user)).select_related("region")
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs.order_by("-year", "region_id")
