@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks_db",
+    "axes",
     "lindung.core",
     "lindung.regions",
     "lindung.accounts",
@@ -74,11 +76,17 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "lindung.accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "lindung.core.middleware.ScopeDeniedMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
-AUTHENTICATION_BACKENDS = ["lindung.accounts.backends.RegionModelBackend"]
+# The throttle backend first: a locked-out user name is refused before any password is hashed.
+AUTHENTICATION_BACKENDS = [
+    "lindung.accounts.backends.LoginThrottleBackend",
+    "lindung.accounts.backends.RegionModelBackend",
+]
 
 ROOT_URLCONF = "lindung.urls"
 WSGI_APPLICATION = "lindung.wsgi.application"
@@ -125,9 +133,45 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "lindung.accounts.validators.UsernameInPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, "").strip() or default)
+
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one user name
+# from one address that pair is locked for LOGIN_LOCKOUT_MINUTES, and even the right password
+# is refused meanwhile. The lock is not extended by attempts made during it, so the minutes the
+# login page names hold. An administrator unlocks in the admin ("Percobaan akses") or with
+# `lindung axes_reset_username NAME`.
+AXES_FAILURE_LIMIT = _env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=_env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "lindung.accounts.views.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "lindung.accounts.throttle.client_ip"
+AXES_VERBOSE = False  # no banner on every `lindung` command
+# Reverse proxies (nginx) in front of Lindung whose X-Forwarded-For names the client's address.
+TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 0)
+
+# A session ends after SESSION_IDLE_MINUTES without a request and SESSION_MAX_HOURS after login
+# whatever the activity (accounts.middleware.SessionLifetimeMiddleware); the cookie and the
+# stored session expire with the idle time too.
+SESSION_IDLE_TIMEOUT = dt.timedelta(minutes=_env_int("SESSION_IDLE_MINUTES", 30))
+SESSION_ABSOLUTE_TIMEOUT = dt.timedelta(hours=_env_int("SESSION_MAX_HOURS", 12))
+SESSION_COOKIE_AGE = int(SESSION_IDLE_TIMEOUT.total_seconds())
+
+# API tokens expire after API_TOKEN_DAYS unless created with another lifetime.
+API_TOKEN_DAYS = _env_int("API_TOKEN_DAYS", 90)
+API_TOKEN_MAX_DAYS = 366
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
