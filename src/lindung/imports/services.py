@@ -481,8 +481,9 @@ def workers_import(
             if not scope.covers(old["village_id"]):
                 issues.setdefault(r.row, []).append(rules.issue(
                     r.row, "NIK", "village_out_of_scope",
-                    _("NIK ini sudah terdaftar di desa %(v)s, di luar wilayah Anda. Minta "
-                      "admin kabupaten memindahkan domisilinya.") % {"v": old["village_id"]}))
+                    # Not which village: where another village's person lives is theirs.
+                    _("NIK ini sudah terdaftar di desa lain, di luar wilayah Anda. Minta "
+                      "admin kabupaten memeriksa dan memindahkan domisilinya.")))
                 continue
             for k in KEEP_WHEN_BLANK:
                 r.values.setdefault(k, old[k])
@@ -508,6 +509,14 @@ def workers_import(
                              birth_date=r.values["birth_date"], village_code=r.values["village_id"],
                              worker_id=r.worker_id) for r in accepted])
     for m in matches:
+        if m.right_worker_id is not None and not scope.covers(m.right_village_code):
+            # A registry worker of another village: say that a match exists, not who.
+            report.warnings.append(rules.issue(m.left, "NAMA", "possible_duplicate", _(
+                "kemungkinan data ganda: mirip pekerja terdaftar di desa lain (di luar wilayah "
+                "Anda, kemiripan %(s)s%%) dengan tanggal lahir dan kecamatan sama. Baris tetap "
+                "diterima; admin kabupaten akan memeriksanya di antrean data ganda.")
+                % {"s": m.score}))
+            continue
         where = (_("baris %(r)s berkas ini") % {"r": m.right} if m.right_worker_id is None
                  else _("registri, desa %(v)s") % {"v": m.right_village_code})
         report.warnings.append(rules.issue(m.left, "NAMA", "possible_duplicate", _(
