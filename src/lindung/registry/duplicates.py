@@ -214,10 +214,14 @@ def duplicate_pair_decide(*, pair: DuplicatePair, by: User, same_person: bool,
         pair.decision = DuplicatePair.Decision.DIFFERENT
         pair.save()
         for w, other in ((pair.worker_a, pair.worker_b), (pair.worker_b, pair.worker_a)):
+            # Each event is read on its worker's page, by that village too: the other
+            # person is named only when living in the same village (personal data by need).
+            label = (other.name if other.village_id == w.village_id
+                     else _("pekerja #%(id)s di desa lain") % {"id": other.pk})
             audit_event(actor=by, action="not_duplicate", obj=w, region_code=w.village_id,
                         summary=_("%(a)s dan %(b)s dinyatakan orang yang berbeda")
-                        % {"a": w.name, "b": other.name},
-                        changes={"other_nik": other.nik})
+                        % {"a": w.name, "b": label},
+                        changes={"other_worker": other.pk})
         return pair
     survivor = keep if keep is not None else pair.worker_a
     if survivor.pk not in (pair.worker_a_id, pair.worker_b_id):

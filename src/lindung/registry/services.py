@@ -151,3 +151,15 @@ def worker_update(*, worker: Worker, by: User, on: dt.date | None = None,
                 summary=_("Data pekerja %(name)s diubah") % {"name": worker.name},
                 changes=changes)
     return worker
+
+
+@transaction.atomic
+def worker_reveal(*, worker: Worker, by: User) -> Worker:
+    """Record that `by` was shown the worker's NIK, No. KK and phone number whole (issue 14:
+    showing a full NIK is an action in the audit trail). Raises ScopeDenied for a role that
+    may not, or a worker outside `by`'s region."""
+    authorize(by, Action.PERSONAL_DATA_REVEAL, worker.village_id)
+    audit_event(actor=by, action="reveal", obj=worker, region_code=worker.village_id,
+                summary=_("NIK lengkap %(name)s ditampilkan") % {"name": worker.name},
+                changes={"fields": ["nik", "kk_number", "phone"]})
+    return worker

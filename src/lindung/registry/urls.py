@@ -9,5 +9,6 @@ urlpatterns = [
     path("baru/", views.worker_create_view, name="create"),
     path("<int:pk>/", views.worker_detail_view, name="detail"),
     path("<int:pk>/ubah/", views.worker_edit_view, name="edit"),
+    path("<int:pk>/tampilkan-nik/", views.worker_reveal_view, name="reveal"),
     path("<int:pk>/usulkan/", views.worker_propose_view, name="propose"),
 ]

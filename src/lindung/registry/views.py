@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +20,7 @@ from lindung.core.web import add_domain_errors, is_htmx_partial, require_action
 from lindung.programs.models import Programme
 from lindung.programs.selectors import enrolment_list, programme_get, programmes_for
 from lindung.programs.services import enrolment_propose
-from lindung.registry import services
+from lindung.registry import privacy, services
 from lindung.registry.forms import ProposeForm, WorkerEditForm, WorkerFilterForm, WorkerForm
 from lindung.registry.models import Worker
 from lindung.registry.selectors import worker_get, worker_list
@@ -85,9 +85,13 @@ def worker_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest, worker: Worker, propose_form: ProposeForm | None = None, status: int = 200
+    request: HttpRequest, worker: Worker, propose_form: ProposeForm | None = None,
+    status: int = 200, revealed: bool = False,
 ) -> HttpResponse:
     user = request.user
+    # NIK, No. KK and phone whole only by need (registry.privacy); `revealed` after the
+    # reveal action has been recorded.
+    personal_full = revealed or privacy.full_on_detail(user)
     enrolments = enrolment_list(user=user).filter(worker=worker).order_by("-proposed_at")
     # The worker's own changes and those of the worker's enrolments, in one query.
     history = reduce(
@@ -111,6 +115,9 @@ def _detail(
             "history": history,
             "propose_form": propose_form,
             "can_edit": can(user, Action.WORKER_EDIT),
+            "personal_full": personal_full,
+            "can_reveal": not personal_full
+            and privacy.may_reveal(user, region_code=worker.village_id),
         },
         status=status,
     )
@@ -118,6 +125,17 @@ def _detail(
 
 def worker_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _get_worker(request, pk))
+
+
+@require_POST
+def worker_reveal_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """'Tampilkan NIK lengkap': record the reveal in the audit trail, then show the page with
+    the numbers whole (this response only; the next visit is masked again)."""
+    worker = _get_worker(request, pk)
+    services.worker_reveal(worker=worker, by=request.user)  # ScopeDenied: 403 (middleware)
+    response = _detail(request, worker, revealed=True)
+    add_never_cache_headers(response)
+    return response
 
 
 @require_POST

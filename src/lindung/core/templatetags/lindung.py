@@ -76,3 +76,46 @@ def change_pair(value: Any) -> tuple[Any, Any] | None:
     if isinstance(value, list | tuple) and len(value) == 2:
         return value[0], value[1]
     return None
+
+
+# Personal data by need: `{{ w.nik|mask_nik }}` masks; `{{ w.nik|mask_nik:full }}` shows the
+# number whole when the view decided this user needs it (`full` true).
+
+
+@register.filter
+def mask_nik(value: Any, full: Any = False) -> str:
+    """NIK or No. KK: `6401 01•• •••• 0002` unless `full`."""
+    return ("" if value is None else str(value)) if full else formatting.mask_identity(value)
+
+
+@register.filter
+def mask_phone(value: Any, full: Any = False) -> str:
+    return ("" if value is None else str(value)) if full else formatting.mask_phone(value)
+
+
+@register.filter
+def mask_text(value: Any, full: Any = False) -> str:
+    """Free text (an audit summary) with every NIK/No. KK in it masked unless `full`."""
+    return value if full else formatting.mask_identities_in(value)
+
+
+_PHONE_KEYS = frozenset({"phone"})
+
+
+def _mask_value(key: str, value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _mask_value(k, v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_mask_value(key, v) for v in value]
+    if isinstance(value, str):
+        return (formatting.mask_phone(value) if key in _PHONE_KEYS
+                else formatting.mask_identities_in(value))
+    return value
+
+
+@register.filter
+def mask_changes(changes: Any, full: Any = False) -> Any:
+    """An audit event's changes with NIK, No. KK and phone values masked unless `full`."""
+    if full or not isinstance(changes, dict):
+        return changes
+    return {k: _mask_value(k, v) for k, v in changes.items()}
