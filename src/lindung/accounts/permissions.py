@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from lindung.accounts.models import Role, User
 from lindung.core.errors import ScopeDenied
+from lindung.regions.models import Region
 from lindung.regions.scope import RegionScope
 
 
@@ -106,3 +107,58 @@ def authorize(user: User, action: Action, region_code: str | None) -> None:
             _("Peran Anda tidak berwenang %(action)s.") % {"action": ACTION_LABELS[action]}
         )
     scope_of(user).require(region_code)
+
+
+# --- enrolment steps: the worker's region and the programme's sponsor ------------------------
+
+# A BPJS branch acts for the insurer, not for a sponsor: it registers, activates and ends the
+# memberships of the people living where it serves, whichever government pays for them.
+ACTS_FOR_INSURER = frozenset({Role.PETUGAS_BPJS})
+
+
+def may_act_for_programme(user: User, action: Action, programme_region: str) -> bool:
+    """Whether `user` may take the enrolment step `action` for the programme sponsored by
+    `programme_region` (the worker's region is the other half, see `authorize_enrolment`).
+
+    Proposing goes to any programme funding the user's region: its own regency's or the
+    province's (an operator desa proposes into KALTIM-2026). Every later step (verify, reject,
+    register, activate, end) is the sponsor's: the sponsoring region must lie inside the
+    user's scope, so a kabupaten admin cannot decide for the province's programme while the
+    province admin can for any programme of its province. A BPJS branch acts for the insurer
+    (`ACTS_FOR_INSURER`): the worker's region is its whole check."""
+    if not can(user, action):
+        return False
+    scope = scope_of(user)
+    if action == Action.ENROLMENT_PROPOSE:
+        return scope.touches(programme_region)
+    return user.role in ACTS_FOR_INSURER or scope.covers(programme_region)
+
+
+def authorize_programme(user: User, action: Action, *, programme_region: str,
+                        programme_code: str) -> None:
+    """Raise ScopeDenied unless `user` may take the enrolment step `action` for the programme
+    `programme_code` sponsored by `programme_region` (`may_act_for_programme`)."""
+    if not can(user, action):
+        authorize(user, action, None)  # the role's refusal
+    if may_act_for_programme(user, action, programme_region):
+        return
+    if action == Action.ENROLMENT_PROPOSE:
+        raise ScopeDenied(_("Program %(code)s bukan program wilayah Anda.")
+                          % {"code": programme_code})
+    sponsor = Region.objects.filter(code=programme_region).first()
+    raise ScopeDenied(
+        _("Anda tidak berwenang %(action)s pada program %(code)s: program ini diselenggarakan "
+          "oleh %(sponsor)s.")
+        % {"action": ACTION_LABELS[action], "code": programme_code,
+           "sponsor": sponsor.label if sponsor else programme_region})
+
+
+def authorize_enrolment(user: User, action: Action, *, worker_region: str,
+                        programme_region: str, programme_code: str) -> None:
+    """The one check of every enrolment step (propose, verify, reject, register, activate,
+    end; one by one, in bulk, from a file or the API): the role may take the step, the worker
+    lives inside the user's scope, and the user may act for the programme. Raises
+    ScopeDenied."""
+    authorize(user, action, worker_region)
+    authorize_programme(user, action, programme_region=programme_region,
+                        programme_code=programme_code)

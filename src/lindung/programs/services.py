@@ -20,7 +20,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lindung.accounts.models import User
-from lindung.accounts.permissions import Action, authorize, can, scope_of
+from lindung.accounts.permissions import (
+    Action,
+    authorize,
+    authorize_enrolment,
+    authorize_programme,
+    can,
+    scope_of,
+)
 from lindung.audit.services import AuditRow, audit_event, audit_rows_insert
 from lindung.core import clock
 from lindung.core.bulk import (
@@ -165,10 +172,9 @@ STAMP = {"verify": "verified", "register": "registered", "activate": "activated"
 
 def _authorize_transition(by: User, action: str, enrolment: Enrolment) -> None:
     perm, _from, _to = TRANSITIONS[action]
-    authorize(by, perm, enrolment.worker.village_id)
-    if action in ("verify", "reject"):
-        # The sponsor verifies: a kabupaten admin cannot verify into the province's programme.
-        authorize(by, perm, enrolment.programme.region_id)
+    authorize_enrolment(by, perm, worker_region=enrolment.worker.village_id,
+                        programme_region=enrolment.programme.region_id,
+                        programme_code=enrolment.programme.code)
 
 
 def _transition_refused(status_label: str, action: str) -> DomainError:
@@ -307,17 +313,20 @@ def enrolments_register_many(*, by: User, items: Sequence[Registration]) -> Regi
     # worker id, village, worker name, programme code; status as it changes item by item.
     info: dict[int, tuple[int, str, str, str]] = {}
     status: dict[int, str] = {}
+    sponsor: dict[int, str] = {}  # the programme's region
     for part in in_batches(sorted({item.enrolment_id for item in items})):
-        for pk, st, worker_id, village, name, code in (
+        for pk, st, worker_id, village, name, code, region in (
                 Enrolment.objects.select_for_update(of=("self",)).filter(pk__in_array=part)
                 .order_by("pk").values_list("pk", "status", "worker_id", "worker__village_id",
-                                            "worker__name", "programme__code")):
+                                            "worker__name", "programme__code",
+                                            "programme__region_id")):
             info[pk] = (worker_id, village, name, code)
             status[pk] = st
+            sponsor[pk] = region
 
     # Scope and KPJ format first, as `enrolment_register` does: KPJ numbers are looked up only
     # for enrolments the user may register, so their use does not leak outside the scope.
-    denied: dict[str, DomainError | None] = {}
+    denied: dict[tuple[str, str, str], DomainError | None] = {}  # (village, programme, region)
     digits = parameter_int("kpj_digits", default=11)
     asked: dict[int, tuple[str, dt.date]] = {}  # item position -> valid KPJ, date
     for i, item in enumerate(items):
@@ -325,14 +334,16 @@ def enrolments_register_many(*, by: User, items: Sequence[Registration]) -> Regi
             result.problems[i] = DomainError(_("Kepesertaan tidak ditemukan."),
                                              code="enrolment_missing")
             continue
-        village = info[item.enrolment_id][1]
-        if village not in denied:
+        _worker, village, _name, code = info[item.enrolment_id]
+        key = (village, code, sponsor[item.enrolment_id])
+        if key not in denied:
             try:
-                authorize(by, Action.ENROLMENT_REGISTER, village)
-                denied[village] = None
+                authorize_enrolment(by, Action.ENROLMENT_REGISTER, worker_region=village,
+                                    programme_region=key[2], programme_code=code)
+                denied[key] = None
             except ScopeDenied as e:
-                denied[village] = e
-        if (refusal := denied[village]) is not None:
+                denied[key] = e
+        if (refusal := denied[key]) is not None:
             result.problems[i] = refusal
             continue
         if item.kpj_number is not None:
@@ -442,9 +453,11 @@ def enrolments_end_lapsed(*, by: User, programme: Programme,
     id to its end date (the last day of its last paid month). One UPDATE per distinct end date,
     months after each end released, one audit event per enrolment in one bulk insert.
     Returns how many enrolments were ended."""
-    authorize(by, Action.ENROLMENT_END, programme.region_id)
+    authorize_programme(by, Action.ENROLMENT_END, programme_region=programme.region_id,
+                        programme_code=programme.code)
     now = clock.now()
     reason = Enrolment.EndReason.LAPSED
+    checked: set[str] = set()  # villages
     by_date: dict[dt.date, list[int]] = {}
     for pk, end_date in end_dates.items():
         by_date.setdefault(end_date, []).append(pk)
@@ -461,6 +474,11 @@ def enrolments_end_lapsed(*, by: User, programme: Programme,
             ).values_list("pk", "worker__village_id", "worker__name"))
             if not active:
                 continue
+            for village in {village for _pk, village, _name in active} - checked:
+                authorize_enrolment(by, Action.ENROLMENT_END, worker_region=village,
+                                    programme_region=programme.region_id,
+                                    programme_code=programme.code)
+                checked.add(village)
             pks = [pk for pk, _village, _name in active]
             Enrolment.objects.filter(pk__in_array=pks).update(
                 status=Enrolment.Status.ENDED, end_reason=reason, end_date=end_date,
@@ -492,12 +510,11 @@ def enrolments_propose(
 
     on = on or clock.today()
     result = ProposalResult()
-    if not can(by, Action.ENROLMENT_PROPOSE):
-        authorize(by, Action.ENROLMENT_PROPOSE, None)
+    # The programme half of `authorize_enrolment`; the worker half is per worker below, each
+    # refusal reported with the others.
+    authorize_programme(by, Action.ENROLMENT_PROPOSE, programme_region=programme.region_id,
+                        programme_code=programme.code)
     scope = scope_of(by)
-    if not scope.touches(programme.region_id):
-        raise ScopeDenied(_("Program %(code)s bukan program wilayah Anda.")
-                          % {"code": programme.code})
     prules = programme_rules(programme)
     period = rules.enrolment_period(prules, on=on)
     if period is None:
