@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.contributions.models import Payment
 from lindung.core import clock
-from lindung.core.forms import date_field
+from lindung.core.forms import RupiahField, date_field
 
 
 class MonthField(forms.CharField):
@@ -43,7 +43,7 @@ class BillForm(forms.Form):
 
 class PaymentForm(forms.Form):
     paid_on = date_field(_("Tanggal bayar"))
-    amount = forms.IntegerField(label=_("Jumlah (Rp)"), min_value=1)
+    amount = RupiahField(label=_("Jumlah (Rp)"), min_value=1)
     reference = forms.CharField(label=_("Nomor SP2D"), max_length=80)
     first_month = MonthField(label=_("Untuk bulan"))
     months_covered = forms.TypedChoiceField(label=_("Dibayar untuk"), coerce=int,
@@ -58,8 +58,8 @@ class PaymentForm(forms.Form):
 
 
 class AdjustmentForm(forms.Form):
-    amount = forms.IntegerField(label=_("Jumlah (Rp)"),
-                                help_text=_("Negatif untuk pengurangan (kelebihan tagih)."))
+    amount = RupiahField(label=_("Jumlah (Rp)"),
+                         help_text=_("Negatif untuk pengurangan (kelebihan tagih)."))
     reason = forms.CharField(label=_("Alasan"), max_length=250)
     kpj_number = forms.CharField(label=_("Nomor KPJ peserta"), max_length=20, required=False,
                                  help_text=_("Isi bila penyesuaian untuk satu peserta."))

@@ -183,6 +183,41 @@ def quota_for_budget(*, budget: int, premium: int, months: int) -> int:
 
 
 @dataclass(frozen=True)
+class QuotaOffer:
+    quota: int  # the quota the budget affords (not below what is already used)
+    sentence: str
+
+
+def quota_offer(*, budget: int, last_line: int | None, premium: int, months: int, quota: int,
+                used: int) -> QuotaOffer | None:
+    """When the budget and the quota disagree, say so and propose the quota the budget affords,
+    never changing it silently: "Rp201.600.000 menanggung 1.000 peserta lagi — naikkan kuota?"."""
+    affordable = quota_for_budget(budget=budget, premium=premium, months=months)
+    if affordable == quota or premium <= 0 or months <= 0:
+        return None
+    if affordable > quota:
+        if last_line:
+            more = quota_for_budget(budget=last_line, premium=premium, months=months)
+            head = _("Mata anggaran terakhir (%(amount)s) menanggung %(n)s peserta lagi.") % {
+                "amount": rupiah(last_line), "n": thousands(more)}
+        else:
+            head = ""
+        return QuotaOffer(affordable, " ".join(filter(None, [head, _(
+            "Seluruh anggaran (%(budget)s) menanggung %(n)s peserta selama %(m)s bulan; kuota "
+            "sekarang %(q)s. Naikkan kuota menjadi %(n)s?") % {
+            "budget": rupiah(budget), "n": thousands(affordable), "m": months,
+            "q": thousands(quota)}])))
+    target = max(affordable, used)
+    if target >= quota:
+        return None
+    return QuotaOffer(target, _(
+        "Kuota %(q)s melebihi yang ditanggung anggaran (%(budget)s cukup untuk %(n)s peserta "
+        "selama %(m)s bulan). Turunkan kuota menjadi %(t)s?") % {
+        "q": thousands(quota), "budget": rupiah(budget), "n": thousands(affordable),
+        "m": months, "t": thousands(target)})
+
+
+@dataclass(frozen=True)
 class Forecast:
     budget: int
     billed: int

@@ -434,6 +434,16 @@ def budget_summary(*, user: User, programme: Programme,
     )
 
 
+def quota_offer(*, programme: Programme, budget: BudgetSummary) -> rules.QuotaOffer | None:
+    """The quota the programme's budget affords, offered when it differs from the quota set."""
+    last_line = (BudgetLine.objects.filter(programme=programme).order_by("-date", "-id")
+                 .values_list("amount", flat=True).first())
+    used = Enrolment.objects.filter(programme=programme, status__in=Enrolment.OPEN).count()
+    return rules.quota_offer(budget=budget.budget, last_line=last_line, premium=budget.premium,
+                             months=budget.forecast.programme_months, quota=programme.quota,
+                             used=used)
+
+
 # --- statement ------------------------------------------------------------------------------
 
 

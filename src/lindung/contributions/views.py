@@ -78,9 +78,12 @@ def _programme_context(request: HttpRequest, programme: Programme, **forms: Any)
     coverage = selectors.coverage_summary(user=request.user, programme=programme, month=month,
                                           on=today)
     can_manage = can_manage_programme(request.user, programme)
+    budget = selectors.budget_summary(user=request.user, programme=programme, on=today)
     return {
         "programme": programme,
-        "budget": selectors.budget_summary(user=request.user, programme=programme, on=today),
+        "budget": budget,
+        "quota_offer": selectors.quota_offer(programme=programme, budget=budget)
+        if can_manage else None,
         "coverage": coverage,
         "coverage_rows": [(rules.Coverage.LABELS[s], s, n) for s, n in coverage.counts.items()],
         "warnings": [rules.lapse_warning_sentence(count=n, first_unpaid=f)

@@ -3,17 +3,55 @@ Business checks (KPJ format and uniqueness, dates, quota) stay in programs.servi
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lindung.core import clock
-from lindung.core.forms import date_field
+from lindung.core.forms import RupiahField, date_field
 from lindung.programs.models import BudgetLine, Enrolment
+from lindung.registry.models import Occupation
+
+
+class ProgrammeForm(forms.Form):
+    """A programme's settings. The code and the sponsoring region are chosen at creation and
+    never change (bills, audit events and BPJS files name them)."""
+
+    code = forms.SlugField(label=_("Kode program"), max_length=30,
+                           help_text=_("Huruf besar, angka dan tanda hubung, mis. PASER-2027."))
+    name = forms.CharField(label=_("Nama program"), max_length=200)
+    fiscal_year = forms.IntegerField(label=_("Tahun anggaran"), min_value=2000, max_value=2100)
+    period_start = date_field(_("Mulai"))
+    period_end = date_field(_("Selesai"))
+    age_min = forms.IntegerField(label=_("Usia minimum"), min_value=0, max_value=120)
+    age_max = forms.IntegerField(label=_("Usia maksimum"), min_value=0, max_value=120)
+    quota = forms.IntegerField(label=_("Kuota peserta"), min_value=0, max_value=10_000_000)
+    occupations = forms.ModelMultipleChoiceField(
+        label=_("Pekerjaan yang memenuhi syarat"), queryset=Occupation.objects.none(),
+        widget=forms.CheckboxSelectMultiple)
+    legal_basis = forms.CharField(label=_("Dasar hukum"), max_length=200, required=False,
+                                  help_text=_("Mis. Perbup Paser 4/2022"))
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["occupations"].queryset = Occupation.objects.order_by("name")
+        if editing:
+            for name in ("code", "fiscal_year"):
+                self.fields[name].disabled = True
+                self.fields[name].required = False
+
+    def clean_code(self) -> str:
+        return (self.cleaned_data.get("code") or "").upper()
+
+
+class QuotaForm(forms.Form):
+    quota = forms.IntegerField(label=_("Kuota peserta"), min_value=0, max_value=10_000_000)
 
 
 class BudgetLineForm(forms.Form):
     kind = forms.ChoiceField(label=_("Jenis"), choices=BudgetLine.Kind.choices)
-    amount = forms.IntegerField(label=_("Jumlah (Rp)"), min_value=0)
+    amount = RupiahField(label=_("Jumlah (Rp)"), min_value=1)
     date = date_field(_("Tanggal"))
     document_ref = forms.CharField(
         label=_("Nomor dokumen"), max_length=120, help_text=_("Mis. nomor Perda APBD / DPA")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -90,6 +91,59 @@ def programme_create(
     audit_event(actor=by, action="create", obj=programme, region_code=region.code,
                 summary=_("Program %(code)s dibuat") % {"code": code},
                 changes={"quota": quota, "period": [str(period_start), str(period_end)]})
+    return programme
+
+
+@transaction.atomic
+def programme_update(
+    *, by: User, programme: Programme, name: str, period_start: dt.date, period_end: dt.date,
+    age_min: int, age_max: int, occupations: Iterable[Occupation], quota: int,
+    legal_basis: str = "",
+) -> Programme:
+    """Change a programme's settings. The period may not drop months that enrolments already
+    hold, nor the quota fall below the enrolments already proposed or running; eligibility
+    changes apply to new proposals (running enrolments keep their months)."""
+    authorize(by, Action.PROGRAMME_MANAGE, programme.region_id)
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    errors = []
+    if period_end < period_start:
+        errors.append(DomainError(_("Tanggal selesai harus sesudah tanggal mulai."),
+                                  code="period_order", field="period_end"))
+    if age_max < age_min:
+        errors.append(DomainError(_("Usia maksimum harus lebih besar dari usia minimum."),
+                                  code="age_order", field="age_max"))
+    outside = EnrolmentMonth.objects.filter(enrolment__programme=programme).filter(
+        Q(month__lt=rules.month_start(period_start)) | Q(month__gt=period_end))
+    if period_end >= period_start and outside.exists():
+        errors.append(DomainError(
+            _("Periode baru memotong bulan yang sudah dipegang peserta. Akhiri kepesertaan "
+              "tersebut lebih dulu, atau pilih periode yang mencakup semua bulannya."),
+            code="period_cuts_enrolments", field="period_start"))
+    used = Enrolment.objects.filter(programme=programme, status__in=Enrolment.OPEN).count()
+    if quota < used:
+        errors.append(DomainError(
+            _("Kuota tidak boleh kurang dari peserta yang sudah diusulkan/aktif (%(n)s).")
+            % {"n": thousands(used)}, code="quota_below_used", field="quota"))
+    if errors:
+        raise ValidationFailed(errors)
+    fields = {"name": name, "period_start": period_start, "period_end": period_end,
+              "age_min": age_min, "age_max": age_max, "quota": quota,
+              "legal_basis": legal_basis}
+    changes: dict[str, Any] = {
+        k: [str(getattr(programme, k)), str(v)] for k, v in fields.items()
+        if getattr(programme, k) != v}
+    for k, v in fields.items():
+        setattr(programme, k, v)
+    programme.save(update_fields=list(fields))
+    new_occupations = {o.pk: o for o in occupations}
+    old_occupations = set(programme.occupations.values_list("pk", flat=True))
+    if set(new_occupations) != old_occupations:
+        programme.occupations.set(new_occupations.values())
+        changes["occupations"] = sorted(o.name for o in new_occupations.values())
+    if changes:
+        audit_event(actor=by, action="update", obj=programme, region_code=programme.region_id,
+                    summary=_("Ketentuan program %(code)s diubah") % {"code": programme.code},
+                    changes=changes)
     return programme
 
 

@@ -5,6 +5,7 @@ again on every write, so a forged POST gets the same answer as a hidden button."
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -18,13 +19,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.permissions import Action, can, can_manage_programme
+from lindung.core import clock
 from lindung.core.errors import DomainError
+from lindung.core.formatting import thousands
 from lindung.core.web import add_domain_errors, is_htmx_partial, require_action
 from lindung.programs import services
 from lindung.programs.forms import (
     BudgetLineForm,
     EndForm,
     EnrolmentFilterForm,
+    ProgrammeForm,
+    QuotaForm,
     RegisterForm,
     RejectForm,
 )
@@ -35,6 +40,7 @@ from lindung.programs.selectors import (
     enrolment_status_counts,
     programme_list,
 )
+from lindung.regions.models import Region
 
 PAGE_SIZE = 50
 ACTIONS = ("verify", "reject", "register", "activate", "end")
@@ -49,7 +55,61 @@ def _get_programme(request: HttpRequest, code: str) -> Programme:
 
 def programme_list_view(request: HttpRequest) -> HttpResponse:
     programmes = programme_list(user=request.user).order_by("-fiscal_year", "code")
-    return render(request, "programs/programme_list.html", {"programmes": programmes})
+    return render(request, "programs/programme_list.html", {
+        "programmes": programmes, "can_create": _may_create(request)})
+
+
+def _may_create(request: HttpRequest) -> bool:
+    """A programme is sponsored by the admin's own province or regency."""
+    region = request.user.region
+    return (can(request.user, Action.PROGRAMME_MANAGE) and region is not None
+            and region.level in (Region.Level.PROVINCE, Region.Level.REGENCY))
+
+
+def _programme_initial(*, on: dt.date) -> dict[str, Any]:
+    year = on.year
+    return {"fiscal_year": year, "period_start": dt.date(year, 1, 1),
+            "period_end": dt.date(year, 12, 31), "age_min": 15, "age_max": 64}
+
+
+def programme_create_view(request: HttpRequest) -> HttpResponse:
+    if not _may_create(request):
+        raise PermissionDenied(_("Hanya admin kabupaten/kota atau provinsi yang membuat program."))
+    form = ProgrammeForm(request.POST or None, initial=_programme_initial(on=clock.today()))
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.programme_create(by=request.user, region=request.user.region,
+                                                  **form.cleaned_data)
+        except DomainError as e:
+            add_domain_errors(form, e)
+        else:
+            messages.success(request, _("Program %(code)s dibuat. Tambahkan mata anggarannya.")
+                             % {"code": programme.code})
+            return redirect("programs:detail", code=programme.code)
+    return render(request, "programs/programme_form.html", {"form": form, "programme": None},
+                  status=422 if form.errors else 200)
+
+
+def programme_edit_view(request: HttpRequest, code: str) -> HttpResponse:
+    programme = _get_programme(request, code)
+    if not can_manage_programme(request.user, programme):
+        raise PermissionDenied(_("Peran Anda tidak berwenang mengelola program ini."))
+    initial = {f: getattr(programme, f) for f in (
+        "code", "name", "fiscal_year", "period_start", "period_end", "age_min", "age_max",
+        "quota", "legal_basis")} | {"occupations": list(programme.occupations.all())}
+    form = ProgrammeForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("code", "fiscal_year")}
+        try:
+            services.programme_update(by=request.user, programme=programme, **data)
+        except DomainError as e:
+            add_domain_errors(form, e)
+        else:
+            messages.success(request, _("Ketentuan program %(code)s disimpan.")
+                             % {"code": programme.code})
+            return redirect("programs:detail", code=programme.code)
+    return render(request, "programs/programme_form.html",
+                  {"form": form, "programme": programme}, status=422 if form.errors else 200)
 
 
 def _programme_page(
@@ -129,8 +189,31 @@ def budget_line_add_view(request: HttpRequest, code: str) -> HttpResponse:
             add_domain_errors(form, e)
         else:
             messages.success(request, _("Mata anggaran ditambahkan."))
-            return redirect("programs:detail", code=programme.code)
+            # The budget page says how many participants the budget now affords and offers
+            # to set the quota to match.
+            return redirect("contributions:programme", programme.code)
     return _programme_page(request, programme, budget_form=form, status=422)
+
+
+@require_POST
+def quota_set_view(request: HttpRequest, code: str) -> HttpResponse:
+    programme = _get_programme(request, code)
+    if not can_manage_programme(request.user, programme):
+        raise PermissionDenied(_("Peran Anda tidak berwenang mengelola program ini."))
+    form = QuotaForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tulis kuota sebagai bilangan bulat, mis. 15.000."))
+    else:
+        try:
+            services.programme_set_quota(by=request.user, programme=programme,
+                                         quota=form.cleaned_data["quota"])
+        except DomainError as e:
+            for error in getattr(e, "errors", [e]):
+                messages.error(request, error.message)
+        else:
+            messages.success(request, _("Kuota %(code)s kini %(n)s.") % {
+                "code": programme.code, "n": thousands(form.cleaned_data["quota"])})
+    return redirect("contributions:programme", programme.code)
 
 
 def _run_action(request: HttpRequest, enrolment: Enrolment, action: str) -> forms.Form | None:
