@@ -51,7 +51,7 @@ class QuotaForm(forms.Form):
 
 class BudgetLineForm(forms.Form):
     kind = forms.ChoiceField(label=_("Jenis"), choices=BudgetLine.Kind.choices)
-    amount = RupiahField(label=_("Jumlah (Rp)"), min_value=1)
+    amount = RupiahField(label=_("Jumlah (Rp)"), min_value=0)  # 0: the service says why
     date = date_field(_("Tanggal"))
     document_ref = forms.CharField(
         label=_("Nomor dokumen"), max_length=120, help_text=_("Mis. nomor Perda APBD / DPA")
