@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from lindung.audit.models import AuditEvent
-from lindung.core.formatting import mask_identity
 from lindung.core.errors import DomainError, ScopeDenied
+from lindung.core.formatting import mask_identity
 from lindung.programs.models import Enrolment
 from lindung.programs.services import enrolment_propose
 from lindung.registry import duplicates

@@ -4,8 +4,9 @@ returns the enrolment as saved, with its worker and programme)."""
 # No `from __future__ import annotations`: ninja reads parameter types at runtime.
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from lindung.api.pagination import LimitedPagination
 from lindung.api.schemas import EndIn, EnrolmentOut, Error, ProposeIn, RegisterIn, RejectIn
 from lindung.programs import selectors, services
 from lindung.programs.models import Enrolment
@@ -26,7 +27,7 @@ def _get(request: HttpRequest, enrolment_id: int) -> Enrolment:
 
 
 @router.get("", response=list[EnrolmentOut])
-@paginate(LimitOffsetPagination)
+@paginate(LimitedPagination)
 def enrolment_list(request: HttpRequest, filters: Query[EnrolmentFilter]):
     programme = (selectors.programme_get(user=request.auth, code=filters.programme)
                  if filters.programme else None)

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ninja import Field, Schema
+
+from lindung.core.formatting import mask_identity, mask_phone
+from lindung.registry.privacy import full_in_api
+
+
+def _full(context: Any) -> bool:
+    """Personal data whole for this response? (`registry.privacy.full_in_api`: roles that only
+    read get NIK, No. KK and phone masked.)"""
+    request = (context or {}).get("request")
+    return request is not None and full_in_api(getattr(request, "auth", None))
 
 
 class Error(Schema):
@@ -29,6 +40,18 @@ class WorkerOut(Schema):
     phone: str
     declared_income: int
     status: str
+
+    @staticmethod
+    def resolve_nik(obj: Any, context: Any) -> str:
+        return obj.nik if _full(context) else mask_identity(obj.nik)
+
+    @staticmethod
+    def resolve_kk_number(obj: Any, context: Any) -> str:
+        return obj.kk_number if _full(context) else mask_identity(obj.kk_number)
+
+    @staticmethod
+    def resolve_phone(obj: Any, context: Any) -> str:
+        return obj.phone if _full(context) else mask_phone(obj.phone)
 
 
 class WorkerIn(Schema):
@@ -78,7 +101,7 @@ class ProgrammeOut(Schema):
 class EnrolmentOut(Schema):
     id: int
     worker_id: int
-    worker_nik: str = Field(..., alias="worker.nik")
+    worker_nik: str  # from resolve_worker_nik: masked for read-only roles
     worker_name: str = Field(..., alias="worker.name")
     programme: str = Field(..., alias="programme.code")
     status: str
@@ -94,6 +117,10 @@ class EnrolmentOut(Schema):
     registered_at: dt.datetime | None
     activated_at: dt.datetime | None
     closed_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_worker_nik(obj: Any, context: Any) -> str:
+        return obj.worker.nik if _full(context) else mask_identity(obj.worker.nik)
 
 
 class ProposeIn(Schema):

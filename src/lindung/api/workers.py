@@ -3,8 +3,9 @@
 # No `from __future__ import annotations`: ninja reads parameter types at runtime.
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from lindung.api.pagination import LimitedPagination
 from lindung.api.schemas import Error, WorkerIn, WorkerOut, WorkerPatch
 from lindung.regions.models import Region
 from lindung.registry import selectors, services
@@ -33,7 +34,7 @@ def _references(data: dict) -> dict:
 
 
 @router.get("", response=list[WorkerOut])
-@paginate(LimitOffsetPagination)
+@paginate(LimitedPagination)
 def worker_list(request: HttpRequest, filters: Query[WorkerFilter]):
     return selectors.worker_list(user=request.auth, **filters.dict())
 
