@@ -149,7 +149,7 @@ def _env_int(name: str, default: int) -> int:
 # Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one user name
 # from one address that pair is locked for LOGIN_LOCKOUT_MINUTES, and even the right password
 # is refused meanwhile. The lock is not extended by attempts made during it, so the minutes the
-# login page names hold. An administrator unlocks in the admin ("Percobaan akses") or with
+# login page names hold. An administrator unlocks in the admin ("Upaya akses") or with
 # `lindung axes_reset_username NAME`.
 AXES_FAILURE_LIMIT = _env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=_env_int("LOGIN_LOCKOUT_MINUTES", 15))
