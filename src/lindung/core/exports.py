@@ -151,6 +151,13 @@ class XlsxSheet:
             self.rows += 1
 
     def _cell(self, value: object) -> object:
+        # The common cases first (a bare text or number: most cells of a large export).
+        if isinstance(value, str):
+            value = clean_text(value) if _UNWRITABLE.search(value) else str(value)
+            if not is_formula_like(value) and value not in ERROR_CODES:
+                return value
+        elif value is None or type(value) in (int, float):
+            return value
         styled = value if isinstance(value, Styled) else None
         plain = _plain(styled.value if styled else value)
         protect = isinstance(plain, str) and (is_formula_like(plain) or plain in ERROR_CODES)
