@@ -207,3 +207,17 @@ def test_the_page_needs_a_login():
 def test_the_operator_region_is_on_the_audit_event(users):
     row, _ = api_token_create(user=users.operator, name="skrip desa")
     assert AuditEvent.objects.get(action="create", object_id=str(row.pk)).region_code == DESA_A
+
+
+def test_a_system_administrator_revokes_any_token_in_the_admin(users, django_user_model):
+    row, token = api_token_create(user=users.operator, name="skrip desa")
+    root = django_user_model.objects.create_superuser("root", password="x")
+    client = Client()
+    client.force_login(root)
+    listing = client.get("/admin/api/apitoken/")
+    assert listing.status_code == 200 and "skrip desa" in listing.content.decode()
+    client.post("/admin/api/apitoken/", {"action": "revoke", "_selected_action": [row.pk]})
+    row.refresh_from_db()
+    assert row.revoked_at is not None
+    assert AuditEvent.objects.filter(action="revoke", object_id=str(row.pk), actor=root).exists()
+    assert bearer(token).get("/api/programmes").status_code == 401
