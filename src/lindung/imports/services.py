@@ -19,6 +19,7 @@ decide every row's fate.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import re
 import time
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung.accounts.models import User
@@ -36,6 +38,7 @@ from lindung.core import bulk, clock
 from lindung.core.errors import DomainError, ScopeDenied
 from lindung.core.formatting import thousands
 from lindung.core.lookups import in_batches
+from lindung.core.selectors import parameter_int
 from lindung.imports import parsers, rules
 from lindung.imports.models import ImportJob
 from lindung.imports.rules import Issue
@@ -732,3 +735,49 @@ def import_job_run(*, job_id: int) -> dict[str, Any]:
                   "rows_per_second": round(report.rows / elapsed, 1), "phase": ""}
     ImportJob.objects.filter(pk=job.pk).update(finished_at=clock.now(), **fields)
     return fields.get("result", {})
+
+
+# --- retention of uploaded files -------------------------------------------------------------
+
+
+def upload_retention_days(*, on: dt.date | None = None) -> int:
+    """How many days an uploaded file is kept after its upload: the dated parameter
+    'retensi_berkas_hari' (90 by default; an administrator adds a row in the admin to change
+    it)."""
+    return parameter_int("retensi_berkas_hari", on=on, default=90)
+
+
+def uploads_purge(*, on: dt.date | None = None, days: int | None = None,
+                  dry_run: bool = False) -> int:
+    """Delete the stored files of finished imports uploaded more than `days` days before `on`
+    (default: today and `upload_retention_days`). Files hold NIKs, names and phone numbers and
+    are needed only to read them once and to build the error workbook; the error and warning
+    lists quote the same data and go with them. What stays is the job's record: who uploaded
+    which file when, and its counts. Jobs still queued or running are left alone. Each purge
+    is one audit event per job. Returns how many jobs were purged (or would be, `dry_run`).
+
+    Run daily by cron or a systemd timer: `lindung purge-uploads` (docs/imports.md)."""
+    on = on or clock.today()
+    days = upload_retention_days(on=on) if days is None else days
+    if days < 1:
+        raise DomainError(_("Masa simpan berkas unggahan minimal 1 hari (tertulis %(n)s).")
+                          % {"n": days}, code="retention_invalid", field="days")
+    # Whole days in the installation's time zone: a file uploaded on 1 March with 90 days is
+    # kept through 30 May and purged from 31 May.
+    cutoff = timezone.make_aware(dt.datetime.combine(on - dt.timedelta(days=days),
+                                                     dt.time.min))
+    stale = (ImportJob.objects.filter(status__in=ImportJob.FINISHED, created_at__lt=cutoff)
+             .exclude(content=b""))
+    jobs = list(stale.values_list("pk", "region_code", "filename"))
+    if dry_run or not jobs:
+        return len(jobs)
+    with transaction.atomic():
+        for part in in_batches([pk for pk, _r, _f in jobs]):
+            ImportJob.objects.filter(pk__in=part).update(content=b"", errors=[], warnings=[])
+        summary = _("Berkas %(file)s dihapus: masa simpan %(n)s hari berakhir")
+        audit_rows_insert(
+            (("purge", "importjob", str(pk), region,
+              summary % {"file": filename, "n": days}, json.dumps({"days": days}))
+             for pk, region, filename in jobs),
+            actor=None)
+    return len(jobs)
