@@ -31,6 +31,12 @@ class Action(StrEnum):
     # them whole: shown outright on the detail page, or revealed there with an audit event.
     PERSONAL_DATA_FULL = "personal_data_full"
     PERSONAL_DATA_REVEAL = "personal_data_reveal"
+    # Claims (claims.services): the village reports, the Dinas completes the documents and
+    # submits, the BPJS branch records the outcome; documents are read by those who handle them.
+    CLAIM_REPORT = "claim_report"
+    CLAIM_PROCESS = "claim_process"
+    CLAIM_DECIDE = "claim_decide"
+    CLAIM_DOCUMENT_READ = "claim_document_read"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -52,6 +58,16 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.AUDITOR: frozenset({Action.AUDIT_READ, Action.PERSONAL_DATA_REVEAL}),
 }
 
+_CLAIM_ACTIONS: dict[str, set[Action]] = {
+    Role.OPERATOR_DESA: {Action.CLAIM_REPORT, Action.CLAIM_DOCUMENT_READ},
+    Role.ADMIN_KABUPATEN: {Action.CLAIM_REPORT, Action.CLAIM_PROCESS, Action.CLAIM_DOCUMENT_READ},
+    Role.ADMIN_PROVINSI: {Action.CLAIM_REPORT, Action.CLAIM_PROCESS, Action.CLAIM_DOCUMENT_READ},
+    Role.PETUGAS_BPJS: {Action.CLAIM_DECIDE, Action.CLAIM_DOCUMENT_READ},
+    Role.AUDITOR: {Action.CLAIM_DOCUMENT_READ},
+}
+for _role, _actions in _CLAIM_ACTIONS.items():
+    ROLE_ACTIONS[_role] = ROLE_ACTIONS[_role] | _actions
+
 # Lazy: the labels are read in the language of the request, not of the import.
 ACTION_LABELS = {
     Action.WORKER_EDIT: gettext_lazy("mengubah data pekerja"),
@@ -63,6 +79,10 @@ ACTION_LABELS = {
     Action.AUDIT_READ: gettext_lazy("membaca jejak audit"),
     Action.PERSONAL_DATA_FULL: gettext_lazy("melihat data pribadi pekerja secara lengkap"),
     Action.PERSONAL_DATA_REVEAL: gettext_lazy("menampilkan NIK lengkap"),
+    Action.CLAIM_REPORT: gettext_lazy("melaporkan klaim"),
+    Action.CLAIM_PROCESS: gettext_lazy("memproses dan mengajukan klaim"),
+    Action.CLAIM_DECIDE: gettext_lazy("mencatat keputusan klaim BPJS"),
+    Action.CLAIM_DOCUMENT_READ: gettext_lazy("membuka dokumen klaim"),
 }
 
 
