@@ -6,6 +6,8 @@ urlpatterns = [
     path("api/", include("lindung.api.urls")),
     path("", include("lindung.accounts.urls")),
     path("", include("lindung.monitoring.urls")),
+    path("monitoring/", include("lindung.monitoring.dashboard_urls")),
+    path("sosialisasi/", include("lindung.outreach.urls")),
     path("pekerja/", include("lindung.registry.urls")),
     path("program/", include("lindung.programs.urls")),
     path("audit/", include("lindung.audit.urls")),

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 NAV: list[tuple[str, object, str | None]] = [
     ("home", _("Beranda"), None),
+    ("monitoring:root", _("Monitoring"), None),
+    ("outreach:list", _("Sosialisasi"), None),
     ("registry:list", _("Pekerja"), None),
     ("programs:list", _("Program"), None),
     ("contributions:home", _("Iuran & anggaran"), None),

@@ -174,18 +174,32 @@ def _end_of_day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
 
 
-def lapsed_q(end: dt.date) -> Q:
+@dataclass(frozen=True)
+class Billing:
+    """Every bill's (pk, programme, month, paid on): a few hundred rows (programmes × months),
+    read once per report so that the lapse test of any date needs no further query."""
+
+    bills: tuple[tuple[int, int, dt.date, dt.date | None], ...]
+
+    @classmethod
+    def load(cls) -> Billing:
+        return cls(tuple(Bill.objects.order_by().values_list("pk", "programme_id", "month",
+                                                             "paid_at")))
+
+
+def lapsed_q(end: dt.date, billing: Billing | None = None) -> Q:
     """Enrolments *lapsed* on `end` (`contributions.rules.coverage_state`): in a billed
     programme, covered since at least the 4th month before the last month whose due date has
-    passed, and with no month paid from then to `end`'s month. Three small queries (billed
-    programmes, paid bills, paid adjustments) and two anti-joins in the caller's query."""
-    last_due = last_due_month(end)
-    window = (add_months(last_due, -3), month_start(end))
-    billed = list(Bill.objects.values_list("programme_id", flat=True).distinct().order_by())
+    passed, and with no month paid from then to `end`'s month (a paid bill's line, or a paid
+    adjustment naming the enrolment). Two anti-joins in the caller's query."""
+    billing = billing or Billing.load()
+    billed = sorted({programme for _pk, programme, _m, _p in billing.bills})
     if not billed:
         return Q(pk__in=[])
-    paid_bills = list(Bill.objects.filter(paid_at__isnull=False, paid_at__lte=end,
-                                          month__range=window).values_list("pk", flat=True))
+    last_due = last_due_month(end)
+    window = (add_months(last_due, -3), month_start(end))
+    paid_bills = [pk for pk, _prog, month, paid_at in billing.bills
+                  if paid_at is not None and paid_at <= end and window[0] <= month <= window[1]]
     started_before = add_months(last_due, -2)
     q = Q(programme_id__in=billed, period_start__lt=started_before,
           registration_date__lt=started_before)
@@ -197,13 +211,13 @@ def lapsed_q(end: dt.date) -> Q:
     return q
 
 
-def active_q(end: dt.date, lapsed: Q | None = None) -> Q:
+def active_q(end: dt.date, billing: Billing | None = None) -> Q:
     """Active covered participants on `end` (see the module docstring)."""
     q = (Q(activated_at__isnull=False, registration_date__lte=end, period_start__lte=end,
            period_end__gte=end)
          & (Q(status=Enrolment.Status.ACTIVE)
             | Q(status=Enrolment.Status.ENDED, end_date__gt=end)))
-    return q & ~(lapsed if lapsed is not None else lapsed_q(end))
+    return q & ~lapsed_q(end, billing)
 
 
 @dataclass
@@ -337,7 +351,8 @@ def _events_summary(code: str, start: dt.date, end: dt.date) -> dict[str, int]:
             "attendees_female": agg["female"] or 0}
 
 
-def trend(*, code: str, start: dt.date, end: dt.date) -> list[tuple[dt.date, int]]:
+def trend(*, code: str, start: dt.date, end: dt.date,
+          billing: Billing | None = None) -> list[tuple[dt.date, int]]:
     """Active participants at each month's end from `start`'s month to `end` (the last point
     is `end` itself): one query with a conditional count per month."""
     points: list[dt.date] = []
@@ -347,9 +362,10 @@ def trend(*, code: str, start: dt.date, end: dt.date) -> list[tuple[dt.date, int
         m = add_months(m, 1)
     if not points:
         return []
+    billing = billing or Billing.load()
     agg = Enrolment.objects.filter(_prefix_q("worker__village_id", code),
                                    activated_at__isnull=False).aggregate(
-        **{f"m{i}": Count("pk", filter=active_q(p)) for i, p in enumerate(points)})
+        **{f"m{i}": Count("pk", filter=active_q(p, billing)) for i, p in enumerate(points)})
     return [(p, agg[f"m{i}"]) for i, p in enumerate(points)]
 
 
@@ -393,8 +409,8 @@ def region_report(*, user: User, code: str, on: dt.date | None = None,
               else Region.objects.filter(level=Region.Level.PROVINCE))
         children = {r.code: Figures(code=r.code, name=r.label, level=r.level)
                     for r in qs.order_by("code")}
-    lapsed = lapsed_q(end)
-    active = active_q(end, lapsed)
+    billing = Billing.load()
+    active = active_q(end, billing)
     data = _village_data(code, start, end, active)
     length = rules.PREFIX_LENGTH[child_level] if child_level else 0
     root_totals = _villages_total(code, 0)
@@ -420,7 +436,7 @@ def region_report(*, user: User, code: str, on: dt.date | None = None,
                     child_level=child_level, by_occupation=by_occupation, by_sex=by_sex,
                     by_programme=by_programme, events=_events_summary(code, start, end))
     if with_trend:
-        report.trend = trend(code=code, start=start, end=end)
+        report.trend = trend(code=code, start=start, end=end, billing=billing)
     return report
 
 
