@@ -191,3 +191,24 @@ def test_different_people_decision_names_no_other_villages_person(users, cross_v
     event = AuditEvent.objects.get(action="not_duplicate", object_id=str(own.pk))
     assert other.name not in event.summary and other.nik not in str(event.changes)
     assert event.changes == {"other_worker": other.pk}
+
+
+# --- other lists of people ---------------------------------------------------------------------
+
+
+def test_programme_enrolment_table_masks_the_nik(client, users, worker, programme):
+    from lindung.programs.services import enrolment_propose
+
+    enrolment_propose(programme=programme, worker=worker, by=users.operator)
+    html = page(client, users.leader, reverse("programs:detail", args=[programme.code]))
+    assert "Siti Aminah" in html
+    assert worker.nik not in html and mask_identity(worker.nik) in html
+
+
+@pytest.mark.parametrize("role", ["auditor", "admin"])
+def test_audit_trail_list_masks_numbers_in_summaries_and_changes(client, users, worker, role):
+    html = page(client, getattr(users, role), reverse("audit:list"))
+    assert "Siti Aminah" in html  # the 'create' event of the worker
+    for secret in (worker.nik, KK, PHONE):
+        assert secret not in html
+    assert mask_identity(worker.nik) in html
