@@ -1,7 +1,32 @@
-from django.contrib import admin
+"""Users are managed here by the system administrator. They are deactivated, never deleted once
+they have acted: their audit events keep them as actor (`AuditEvent.actor` is PROTECT, and the
+trail is append-only in the database). Changes of role, region, activity and rights are
+written to the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
+from django.contrib.admin.options import ActionLocation
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from lindung.accounts.models import User
+from lindung.audit.models import AuditEvent
+from lindung.audit.services import audit_event, changes_between
+
+AUDITED = ["role", "region", "is_active", "is_staff", "is_superuser"]
+
+
+def user_has_history(user: User) -> bool:
+    """Whether `user` appears in the audit trail or in the admin's own log."""
+    return (AuditEvent.objects.filter(actor=user).exists()
+            or LogEntry.objects.filter(user=user).exists())
 
 
 @admin.register(User)
@@ -12,3 +37,45 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "role", "region", "is_active"]
     list_filter = ["role", "is_active"]
     raw_id_fields = ["region", "extra_regions"]
+    actions = ["deactivate"]
+
+    def get_actions(self, request: HttpRequest,
+                    action_location: ActionLocation = ActionLocation.CHANGE_LIST
+                    ) -> dict[str, Any]:
+        # No bulk delete: deactivate instead.
+        actions = super().get_actions(request, action_location=action_location)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """Only an account that never acted (e.g. created by mistake) may be deleted."""
+        if obj is not None and user_has_history(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        before = {f: form.initial.get(f) for f in AUDITED} if change else {}
+        super().save_model(request, obj, form, change)
+        changes = changes_between(before, {f: getattr(obj, f"{f}_id" if f == "region" else f)
+                                           for f in AUDITED})
+        if changes:
+            audit_event(actor=request.user, action="update" if change else "create", obj=obj,
+                        region_code=obj.region_id or "",
+                        summary=_("Pengguna %(username)s diubah oleh administrator sistem")
+                        % {"username": obj.username}, changes=changes)
+
+    @admin.action(description=gettext_lazy("Nonaktifkan pengguna terpilih"),
+                  permissions=["change"])
+    def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        users = list(queryset.filter(is_active=True).exclude(pk=request.user.pk))
+        for user in users:
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            audit_event(actor=request.user, action="update", obj=user,
+                        region_code=user.region_id or "",
+                        summary=_("Pengguna %(username)s dinonaktifkan")
+                        % {"username": user.username},
+                        changes={"is_active": [True, False]})
+        self.message_user(request, ngettext("%(count)d pengguna dinonaktifkan.",
+                                            "%(count)d pengguna dinonaktifkan.", len(users))
+                          % {"count": len(users)}, messages.SUCCESS)

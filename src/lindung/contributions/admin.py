@@ -11,6 +11,7 @@ from lindung.contributions.models import (
     ProgrammePackage,
     RateComponent,
 )
+from lindung.core.admin import ReadOnlyAdmin
 
 
 class RateComponentInline(admin.TabularInline):
@@ -34,17 +35,6 @@ class RateComponentAdmin(admin.ModelAdmin):
 @admin.register(ProgrammePackage)
 class ProgrammePackageAdmin(admin.ModelAdmin):
     list_display = ["programme", "package"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
-        return False
 
 
 @admin.register(Bill)

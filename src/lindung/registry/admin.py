@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from lindung.core.admin import ReadOnlyAdmin
 from lindung.registry.models import Occupation, Worker
 
 
@@ -10,8 +11,10 @@ class OccupationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Worker)
-class WorkerAdmin(admin.ModelAdmin):
+class WorkerAdmin(ReadOnlyAdmin):
+    """Workers change through the registry services (NIK rules, duplicate checks, audit), in
+    the app's worker pages and imports."""
+
     list_display = ["nik", "name", "village", "occupation", "status"]
     search_fields = ["nik", "name"]
-    raw_id_fields = ["village"]
     list_filter = ["status", "occupation"]
