@@ -6,6 +6,7 @@
 - bench/import_workers.py  100,000-row XLSX into a registry of 1,000,000 workers (issue 3)
 - bench/billing.py         one month's bill for 1,000,000 active enrolments (issue 4)
 - bench/bpjs_answer.py     the BPJS branch's answer for 15,000 verified enrolments (issue 3)
+- bench/indicators.py      the dashboard's indicators over 1,000,000 workers (issue 9)
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import subprocess
 import sys
 
 BENCHES = ["bench/regions.py", "bench/import_workers.py", "bench/billing.py",
-           "bench/bpjs_answer.py"]
+           "bench/bpjs_answer.py", "bench/indicators.py"]
 
 
 def main() -> None:

@@ -1,0 +1,213 @@
+"""Indicators benchmark: the dashboard's selectors (`monitoring.indicators`) at every level of
+Kalimantan Timur with N workers, on SQLite or PostgreSQL.
+
+    .venv/bin/python bench/indicators.py --db sqlite             # 1,000,000 workers
+    .venv/bin/python bench/indicators.py --db postgres --size 100000 --repeat 10
+    .venv/bin/python bench/indicators.py --db sqlite --reuse     # keep the generated data
+
+The data is generated in the database (INSERT … SELECT): workers spread over the province's
+villages; one enrolment each: 70 % active, 10 % ended in June, 10 % proposed, 10 % verified;
+October billed and paid (so the lapse test of coverage runs its anti-joins); a denominator
+per village and an outreach event in every other village. Timed: `region_report` (with its
+monthly trend) for a village, a kecamatan, a regency and the province, and the province's
+village rollout, each `--repeat` times (p50 and max printed). The figures are then checked
+against plain count queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench`, when run by path
+from bench.common import (  # noqa: E402
+    PG,
+    count_villages,
+    django_setup,
+    insert_workers,
+    pg_exists,
+    pg_recreate,
+    sql_pad,
+    sqlite_remove,
+)
+
+PG_NAME = "lindung_bench_indicators"
+SQLITE_PATH = Path(os.environ.get("BENCH_DIR", "/tmp")) / "lindung_bench_indicators.sqlite3"
+CODE = "BENCH-KALTIM-2026"
+JAN = dt.date(2026, 1, 1)
+ON = dt.date(2026, 11, 20)
+
+
+def prepare_database(kind: str, reuse: bool) -> str:
+    if kind == "sqlite":
+        if not reuse:
+            sqlite_remove(SQLITE_PATH)
+        return f"sqlite:///{SQLITE_PATH}"
+    if not reuse or not pg_exists(PG_NAME):
+        pg_recreate(PG_NAME, force=True)
+    return PG.format(name=PG_NAME)
+
+
+def generate(size: int) -> None:
+    from django.db import connection, transaction
+
+    from lindung.monitoring.models import Denominator
+    from lindung.outreach.models import OutreachEvent
+    from lindung.programs.models import Enrolment, EnrolmentMonth, Programme
+    from lindung.registry.models import Worker
+
+    programme = Programme.objects.get(code=CODE)
+    e = Enrolment._meta.db_table
+    now = "CURRENT_TIMESTAMP"
+    with transaction.atomic(), connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SET LOCAL session_replication_role = replica")
+        n_villages = count_villages(cur, "64")
+        print(f"  generating {size:,} workers in {n_villages} villages …", flush=True)
+        insert_workers(cur, first=1, count=size, region="64", n_villages=n_villages)
+        status = ("CASE WHEN id % 10 < 7 THEN 'aktif' WHEN id % 10 = 7 THEN 'berakhir' "
+                  "WHEN id % 10 = 8 THEN 'diusulkan' ELSE 'diverifikasi' END")
+        activated = f"CASE WHEN id % 10 < 8 THEN {now} END"
+        cur.execute(f"""
+            INSERT INTO {e} (worker_id, programme_id, status, period_start, period_end,
+                             kpj_number, registration_date, end_date, end_reason,
+                             reject_reason, proposed_at, activated_at)
+            SELECT id, {programme.pk}, {status}, '2026-01-01', '2026-12-31',
+                   CASE WHEN id % 10 < 8 THEN {sql_pad("id", 11)} ELSE '' END,
+                   CASE WHEN id % 10 < 8 THEN '2026-01-10' END,
+                   CASE WHEN id % 10 = 7 THEN '2026-06-30' END,
+                   CASE WHEN id % 10 = 7 THEN 'pindah' ELSE '' END, '', {now}, {activated}
+            FROM {Worker._meta.db_table} ORDER BY id
+        """)
+        # October's enrolment months (what billing joins; the indicators never read them).
+        m = EnrolmentMonth._meta.db_table
+        october = "CAST('2026-10-01' AS date)" if connection.vendor == "postgresql" \
+            else "'2026-10-01'"
+        cur.execute(f"""
+            INSERT INTO {m} (worker_id, month, enrolment_id)
+            SELECT worker_id, {october}, id FROM {e}
+            WHERE programme_id = {programme.pk} AND status = 'aktif' ORDER BY worker_id
+        """)
+        d, o = Denominator._meta.db_table, OutreachEvent._meta.db_table
+        cur.execute(f"""
+            INSERT INTO {d} (village_id, occupation_id, year, estimated_workers, source, notes,
+                             updated_at)
+            SELECT code, NULL, 2026, {size} * 3 / {n_villages}, 'dtks', '', {now}
+            FROM regions_region WHERE level = 4 AND code LIKE '64.%%'
+        """)
+        cur.execute(f"""
+            INSERT INTO {o} (region_id, date, kind, organiser, attendees_male,
+                             attendees_female, notes, created_at, updated_at)
+            SELECT code, '2026-03-01', 'sosialisasi', 'disnaker', 10, 10, '', {now}, {now}
+            FROM (SELECT code, ROW_NUMBER() OVER (ORDER BY code) AS i FROM regions_region
+                  WHERE level = 4 AND code LIKE '64.%%') v WHERE i % 2 = 0
+        """)
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+
+
+def measure(label: str, repeat: int, func, *args, **kwargs):  # noqa: ANN001, ANN201
+    times = []
+    result = None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = func(*args, **kwargs)
+        times.append(time.perf_counter() - started)
+    p50 = statistics.median(times) * 1000
+    print(f"  {label:<46} p50 {p50:8.0f} ms   max {max(times) * 1000:8.0f} ms", flush=True)
+    return result, p50, max(times) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--size", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the database of the previous run (same --size)")
+    args = parser.parse_args()
+    django_setup(prepare_database(args.db, args.reuse), immediate_tasks=True)
+    import time_machine
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Q
+
+    from lindung.accounts.models import User
+    from lindung.contributions.models import Bill, Payment
+    from lindung.contributions.services import bill_generate, payment_record
+    from lindung.monitoring import indicators
+    from lindung.programs.models import Enrolment, Programme
+    from lindung.regions.models import Region
+    from lindung.regions.services import regions_load
+    from lindung.registry.models import Occupation, Worker
+
+    print(f"Lindung indicators benchmark — {connection.vendor}, {args.size:,} workers, "
+          f"{os.cpu_count()} CPU")
+    call_command("migrate", verbosity=0)
+    user = User.objects.filter(username="bench").first()
+    if user is None:
+        regions_load(prefix="64")
+        user = User.objects.create_user("bench", password=None, role="admin_provinsi",
+                                        region=Region.objects.get(code="64"))
+    programme = Programme.objects.filter(code=CODE).first()
+    if programme is None:
+        programme = Programme.objects.create(
+            code=CODE, name="Benchmark", region_id="64", fiscal_year=2026, period_start=JAN,
+            period_end=dt.date(2026, 12, 31), age_min=15, age_max=64, quota=args.size)
+        programme.occupations.set(Occupation.objects.all())
+    have = Enrolment.objects.filter(programme=programme).count()
+    if have != args.size:
+        if have:
+            sys.exit(f"database holds {have:,} enrolments; run without --reuse")
+        started = time.perf_counter()
+        generate(args.size)
+        print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
+    october = dt.date(2026, 10, 1)
+    if not Bill.objects.filter(programme=programme, month=october).exists():
+        started = time.perf_counter()
+        admin = (User.objects.filter(username="bench-super").first()
+                 or User.objects.create_superuser("bench-super", password=None))
+        with time_machine.travel(dt.datetime(2026, 10, 20, 9)):
+            bill = bill_generate(by=admin, programme=programme, month=october)
+            payment_record(by=admin, programme=programme, paid_on=dt.date(2026, 10, 14),
+                           amount=bill.total, reference="SP2D-BENCH", first_month=october)
+        print(f"  October billed and paid in {time.perf_counter() - started:.0f} s")
+    assert Payment.objects.filter(programme=programme).exists()
+
+    village = Worker.objects.order_by("id").values_list("village_id", flat=True).first()
+    levels = [("village " + village, village), ("kecamatan " + village[:8], village[:8]),
+              ("regency " + village[:5], village[:5]), ("province 64", "64")]
+    print(f"timed (on {ON}, {args.repeat} runs each):")
+    results = {}
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10), tick=True):
+        for label, code in levels:
+            report, p50, worst = measure(f"region_report {label}", args.repeat,
+                                         indicators.region_report, user=user, code=code,
+                                         with_trend=True)
+            results[code] = report
+        rows, _p50, _max = measure("village_rollout province 64", args.repeat,
+                                   indicators.village_rollout, user=user, code="64")
+    # The figures against plain count queries: October paid, so no one has lapsed.
+    root = results["64"].root
+    raw_active = Enrolment.objects.filter(
+        Q(status="aktif") | Q(status="berakhir", end_date__gt=ON),
+        activated_at__isnull=False).count()
+    raw_registered = Worker.objects.filter(status="aktif").count()
+    print("result:")
+    print(f"  province: registered {root.registered:,}, active {root.active:,}, "
+          f"denominator {root.denominator:,}, coverage {root.coverage_pct} %, "
+          f"villages {root.villages_total:,} ({root.villages_socialised:,} socialised)")
+    assert root.registered == raw_registered, (root.registered, raw_registered)
+    assert root.active == raw_active, (root.active, raw_active)
+    assert root.proposed == Enrolment.objects.filter(status="diusulkan").count()
+    assert len(rows) == root.villages_total
+    print("  registered, active, proposed and village counts equal the raw count queries: OK")
+
+
+if __name__ == "__main__":
+    main()
