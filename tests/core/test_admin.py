@@ -12,17 +12,16 @@ from django.test import Client
 from django.urls import reverse
 
 from lindung.audit.models import AuditEvent
-from lindung.contributions.models import Bill, Payment, RateComponent
+from lindung.contributions.models import Bill, RateComponent
 from lindung.contributions.services import payment_record
 from lindung.core.models import Parameter
-from lindung.programs.models import Enrolment
 from lindung.programs.services import (
     enrolment_activate,
     enrolment_propose,
     enrolment_register,
     enrolment_verify,
 )
-from lindung.registry.models import Occupation, Worker
+from lindung.registry.models import Occupation
 
 pytestmark = pytest.mark.django_db
 
@@ -97,15 +96,33 @@ def test_records_cannot_be_added_or_deleted_in_the_admin(root, records, kind):
     assert type(obj).objects.filter(pk=obj.pk).exists()
 
 
-def test_no_admin_can_change_the_domain_records_or_the_audit_trail(rf):
+# Lindung's models the system administrator edits in the admin: the rules (dated data), the
+# programmes' settings (through programme_update), the regions and the users. Every other
+# Lindung model registered there must be read-only.
+EDITABLE = {"core.parameter", "registry.occupation", "contributions.benefitpackage",
+            "contributions.ratecomponent", "contributions.programmepackage",
+            "claims.benefitrule", "programs.programme", "regions.region", "accounts.user"}
+
+
+def test_every_other_lindung_model_in_the_admin_is_read_only(rf, django_user_model):
     request = rf.get("/")
-    for model in (Worker, Enrolment, Bill, Payment, AuditEvent):
-        model_admin = admin.site._registry.get(model)
-        if model_admin is None:  # the audit trail is not in the admin at all
+    request.user = django_user_model.objects.create_superuser("root", "", "akar-rahasia-123")
+    registered = {model._meta.label_lower: model_admin
+                  for model, model_admin in admin.site._registry.items()
+                  if model._meta.app_config.name.startswith("lindung.")}
+    assert {"registry.worker", "programs.enrolment", "contributions.bill",
+            "contributions.payment"} <= registered.keys()
+    assert AuditEvent._meta.label_lower not in registered  # the trail is read in the app
+    for label, model_admin in registered.items():
+        if label in EDITABLE:
             continue
-        assert not model_admin.has_add_permission(request)
-        assert not model_admin.has_change_permission(request)
-        assert not model_admin.has_delete_permission(request)
+        assert not model_admin.has_add_permission(request), label
+        assert not model_admin.has_delete_permission(request), label
+        if model_admin.has_change_permission(request):  # then no field may be editable
+            opts = model_admin.model._meta
+            fields = {f.name for f in [*opts.fields, *opts.many_to_many]
+                      if f.editable and not f.primary_key}
+            assert fields <= set(model_admin.get_readonly_fields(request)), label
 
 
 def test_rules_stay_editable_by_the_system_administrator(root, regions):
