@@ -201,6 +201,16 @@ TASKS = {
     }
 }
 
+# Limits every uploaded spreadsheet is checked against before it is parsed (core/uploads.py
+# `Limits` holds the defaults and every other key): e.g. UPLOAD_MAX_ROWS=300000.
+UPLOAD_LIMITS = {key: int(os.environ[var]) for key, var in (
+    ("max_bytes", "UPLOAD_MAX_BYTES"), ("max_rows", "UPLOAD_MAX_ROWS"),
+    ("max_cells", "UPLOAD_MAX_CELLS"), ("parse_memory_mb", "UPLOAD_PARSE_MEMORY_MB"),
+) if os.environ.get(var)}
+# A running import silent this long (no heartbeat) counts as dead when its process cannot be
+# checked directly (core/liveness.py); then it is marked failed.
+IMPORT_STALE_SECONDS = int(os.environ.get("IMPORT_STALE_SECONDS", "900"))
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES")

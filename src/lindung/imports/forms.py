@@ -6,15 +6,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.models import User
+from lindung.core.formatting import thousands
+from lindung.core.uploads import MB, Limits
 from lindung.programs.selectors import programmes_for
-
-MAX_UPLOAD = 50 * 1024 * 1024
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Berkas Excel (.xlsx) atau CSV"),
                            help_text=_("Gunakan templat agar NIK dan No. KK tersimpan sebagai "
-                                       "teks. Maksimal 50 MB."))
+                                       "teks."))
     programme = forms.ModelChoiceField(
         queryset=None, required=False, label=_("Usulkan ke program"),
         empty_label=_("— hanya perbarui data pekerja —"), to_field_name="code",
@@ -25,11 +25,20 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes_for(user=user).order_by(
             "-fiscal_year", "code")
+        limits = Limits.current()
+        self.fields["file"].help_text = _(
+            "Gunakan templat agar NIK dan No. KK tersimpan sebagai teks. Maksimal %(mb)s MB dan "
+            "%(rows)s baris per berkas.") % {"mb": thousands(limits.max_bytes // MB),
+                                              "rows": thousands(limits.max_rows)}
 
     def clean_file(self) -> Any:
         f = self.cleaned_data["file"]
-        if f.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("Berkas terlalu besar (maksimal 50 MB)."))
+        limit = Limits.current().max_bytes
+        if f.size > limit:
+            raise forms.ValidationError(
+                _("Berkas berukuran %(size)s MB; batas %(max)s MB per berkas. Pecah menjadi "
+                  "beberapa berkas.") % {"size": thousands(-(-f.size // MB)),
+                                         "max": thousands(limit // MB)})
         name = f.name.lower()
         if not name.endswith((".xlsx", ".xlsm", ".csv", ".txt")):
             raise forms.ValidationError(_("Unggah berkas .xlsx atau .csv."))

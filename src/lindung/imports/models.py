@@ -26,6 +26,11 @@ class ImportJob(models.Model):
 
     FINISHED = (Status.DONE, Status.REFUSED, Status.FAILED)
 
+    class ErrorFile(models.TextChoices):
+        QUEUED = "antri", _("Sedang disusun")
+        READY = "siap", _("Siap diunduh")
+        FAILED = "gagal", _("Gagal disusun")
+
     kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices,
                             default=Kind.WORKERS)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
@@ -46,8 +51,23 @@ class ImportJob(models.Model):
     result = models.JSONField(_("hasil"), default=dict, blank=True)
     errors = models.JSONField(_("kesalahan"), default=list, blank=True)
     warnings = models.JSONField(_("peringatan"), default=list, blank=True)
+    # Only the first ERRORS_STORED errors and warnings are kept on the row (a file of 200,000
+    # bad rows would otherwise make a field of hundreds of MB); the totals count them all and
+    # the error workbook, built by the worker while it still holds them, lists every one.
+    errors_total = models.PositiveIntegerField(_("jumlah kesalahan"), default=0)
+    warnings_total = models.PositiveIntegerField(_("jumlah peringatan"), default=0)
+    error_file = models.BinaryField(_("berkas perbaikan"), null=True, blank=True)
+    error_file_rows = models.PositiveIntegerField(_("baris berkas perbaikan"), default=0)
+    error_file_status = models.CharField(_("status berkas perbaikan"), max_length=10,
+                                         blank=True, choices=ErrorFile.choices)
     message = models.TextField(_("pesan"), blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    content_sha256 = models.CharField(_("sidik berkas (SHA-256)"), max_length=64, blank=True,
+                                      db_index=True)
+    # Which process runs the job and when it last said so: a job whose worker died is found
+    # and marked failed (`services.import_jobs_reclaim`) instead of "berjalan" forever.
+    worker = models.CharField(_("proses pekerja"), max_length=120, blank=True)
+    heartbeat_at = models.DateTimeField(_("tanda hidup terakhir"), null=True, blank=True)
     created_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
     started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
@@ -60,6 +80,8 @@ class ImportJob(models.Model):
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
 
+    ERRORS_STORED = 1000
+
     @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED
@@ -71,3 +93,23 @@ class ImportJob(models.Model):
         if not self.rows_total:
             return 0
         return min(99, int(100 * self.rows_done / self.rows_total))
+
+
+class ImportLock(models.Model):
+    """One row per file being imported (by its SHA-256), so that the same file imported twice
+    at once (a double click, two terminals) refuses the second import with a message instead
+    of both racing to insert the same NIKs. Taken and released by `services.import_lock`; a
+    lock whose process died is taken over."""
+
+    content_sha256 = models.CharField(max_length=64, primary_key=True)
+    holder = models.CharField(_("proses"), max_length=120)
+    label = models.CharField(_("impor"), max_length=200, blank=True)
+    started_at = models.DateTimeField(_("mulai"))
+    heartbeat_at = models.DateTimeField(_("tanda hidup terakhir"))
+
+    class Meta:
+        verbose_name = _("kunci impor")
+        verbose_name_plural = _("kunci impor")
+
+    def __str__(self) -> str:
+        return f"{self.content_sha256[:12]} {self.label}"

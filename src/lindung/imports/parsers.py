@@ -1,30 +1,26 @@
 """Reading an uploaded spreadsheet into rows of raw cells, with spreadsheet row numbers.
 
-XLSX through python-calamine (Rust, the fastest reader available to us), CSV through the
-standard library with the delimiter (comma or semicolon) taken from the header line. A file that
-cannot be read at all raises `FileRefused`; the importer then writes nothing.
+The reading itself is `core.uploads`: every limit (size, unpacked size, rows, columns, cells)
+checked before parsing, XLSX parsed by python-calamine in a child process with its memory capped,
+CSV through the standard library with the delimiter (comma, semicolon or tab) taken from the
+header line, rows handed over one by one. A file that cannot be read at all, or breaks a limit,
+raises `FileRefused`; the importer then writes nothing.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from python_calamine import CalamineError, CalamineWorkbook
 
-from lindung.core.errors import DomainError
+from lindung.core import uploads
+from lindung.core.uploads import FileRefused, Limits
 from lindung.imports import rules
 
-MAX_BYTES = 50 * 1024 * 1024
+__all__ = ["FileRefused", "Limits", "Table", "read_rows", "read_table", "split_header"]
 
-
-class FileRefused(DomainError):
-    """The whole file is refused: unreadable, not a spreadsheet, or a required column missing."""
-
-    code = "file_refused"
+Row = uploads.Row
 
 
 @dataclass
@@ -40,69 +36,24 @@ class Table:
         return cells[i]
 
 
-def sniff_kind(content: bytes, filename: str) -> str:
-    name = filename.lower()
-    if content[:4] == b"PK\x03\x04":
-        return "xlsx"
-    if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return "xls"
-    if name.endswith((".csv", ".txt")):
-        return "csv"
-    if name.endswith((".xlsx", ".xlsm", ".xls")):
-        return "broken"
-    return "csv" if _looks_like_text(content) else "unknown"
+def read_rows(content: bytes, filename: str) -> Iterable[Row]:
+    """(spreadsheet row number, cells) of every row of the first sheet (or of the CSV), row 1
+    first, read under the installation's upload limits. Raises FileRefused."""
+    return uploads.read_rows(content, filename)
 
 
-def _looks_like_text(content: bytes) -> bool:
-    head = content[:4096]
-    return b"\x00" not in head and (b"," in head or b";" in head)
-
-
-def read_rows(content: bytes, filename: str) -> list[list[object]]:
-    """Every row of the first sheet (or of the CSV), as lists of cells, row 1 first."""
-    if len(content) > MAX_BYTES:
-        raise FileRefused(
-            _("Berkas terlalu besar (maksimal 50 MB). Pecah menjadi beberapa berkas."),
-            code="file_too_large")
-    kind = sniff_kind(content, filename)
-    if kind in ("xlsx", "xls"):
-        try:
-            book = CalamineWorkbook.from_filelike(io.BytesIO(content))
-            return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        except (CalamineError, ValueError, IndexError) as e:
-            raise FileRefused(
-                _("Berkas Excel tidak dapat dibaca (%(e)s). Simpan ulang sebagai .xlsx dari "
-                  "templat.") % {"e": str(e)[:100]}, code="file_unreadable") from e
-    if kind == "csv":
-        return list(_csv_rows(content))
-    raise FileRefused(
-        _("Berkas bukan lembar kerja. Unggah berkas .xlsx (dari templat) atau .csv."),
-        code="file_type")
-
-
-def _csv_rows(content: bytes) -> Iterator[list[object]]:
-    try:
-        decoded = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on Windows saves "CSV" in the ANSI code page when not asked for UTF-8.
-        decoded = content.decode("cp1252", errors="replace")
-    first = decoded.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    if first.count("\t") > max(first.count(";"), first.count(",")):
-        delimiter = "\t"
-    yield from csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter)
-
-
-def split_header(raw: list[list[object]]) -> tuple[list[object], list[tuple[int, list[object]]]]:
+def split_header(raw: Iterable[Row]) -> tuple[list[object], list[Row]]:
     """The header row (the first non-empty row) and every non-empty row after it, with its
-    spreadsheet row number. Raises FileRefused when the file holds no row at all."""
-    header_at = next((i for i, r in enumerate(raw) if any(not rules.is_blank(c) for c in r)),
-                     None)
-    if header_at is None:
+    spreadsheet row number. Consumes `raw` as it comes. Raises FileRefused when the file holds
+    no row at all."""
+    rows = iter(raw)
+    for _n, cells in rows:
+        if any(not rules.is_blank(c) for c in cells):
+            header = cells
+            break
+    else:
         raise FileRefused(_("Berkas kosong: tidak ada baris judul kolom."), code="file_empty")
-    rows = [(i + 1, raw[i]) for i in range(header_at + 1, len(raw))
-            if any(not rules.is_blank(c) for c in raw[i])]
-    return raw[header_at], rows
+    return header, [(n, cells) for n, cells in rows if any(not rules.is_blank(c) for c in cells)]
 
 
 def read_table(content: bytes, filename: str) -> Table:

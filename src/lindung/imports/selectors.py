@@ -8,8 +8,8 @@ from lindung.imports.models import ImportJob
 
 
 def import_jobs_for(*, user: User) -> QuerySet[ImportJob]:
-    """Jobs the user uploaded, and those uploaded inside the user's region. The stored file is
-    left out (load it with `import_job_get(..., with_content=True)`)."""
+    """Jobs the user uploaded, and those uploaded inside the user's region. The stored file and
+    error workbook are left out (load them with `import_job_get(..., with_content=True)`)."""
     scope = scope_of(user)
     if scope.is_national:
         qs = ImportJob.objects.all()
@@ -17,7 +17,7 @@ def import_jobs_for(*, user: User) -> QuerySet[ImportJob]:
         qs = ImportJob.objects.filter(created_by=user)
     else:
         qs = ImportJob.objects.filter(Q(created_by=user) | scope.q("region_code"))
-    return qs.defer("content").select_related("created_by", "programme")
+    return qs.defer("content", "error_file").select_related("created_by", "programme")
 
 
 def import_job_get(*, user: User, pk: int, with_content: bool = False) -> ImportJob:

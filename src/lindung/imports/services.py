@@ -19,28 +19,31 @@ decide every row's fate.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung.accounts.models import User
 from lindung.accounts.permissions import Action, authorize, can, scope_of
 from lindung.audit.services import audit_rows_insert
-from lindung.core import bulk, clock
+from lindung.core import bulk, clock, liveness
 from lindung.core.errors import DomainError, ScopeDenied
 from lindung.core.formatting import thousands
 from lindung.core.lookups import in_batches
 from lindung.core.selectors import parameter_int
 from lindung.imports import parsers, rules
-from lindung.imports.models import ImportJob
+from lindung.imports.models import ImportJob, ImportLock
 from lindung.imports.rules import Issue
 from lindung.programs import rules as programme_rules_mod
 from lindung.programs.models import Enrolment, Programme
@@ -70,6 +73,62 @@ PROGRAMME_CODE_COLUMN = {"age_out_of_range": "TANGGAL_LAHIR", "occupation_not_el
 
 class ImportConflict(DomainError):
     code = "import_conflict"
+
+
+class ImportInProgress(DomainError):
+    code = "import_in_progress"
+
+
+def stale_after() -> dt.timedelta:
+    """How long background work may stay silent (no heartbeat) before it counts as dead when
+    its process cannot be checked directly (another machine). Longer than any phase without a
+    heartbeat: the write transaction of a 200,000-row file takes well under a minute."""
+    return dt.timedelta(seconds=int(getattr(settings, "IMPORT_STALE_SECONDS", 900)))
+
+
+def _is_dead(holder: str, last_sign: dt.datetime | None, now: dt.datetime) -> bool:
+    return liveness.is_gone(holder) or last_sign is None or now - last_sign > stale_after()
+
+
+@contextmanager
+def import_lock(*, content: bytes, label: str) -> Iterator[Callable[[], None]]:
+    """Hold the lock row of this file (by SHA-256) while importing it; yields a function that
+    renews the lock's heartbeat. Raises ImportInProgress while a live process holds it; the
+    lock of a process that died is taken over."""
+    digest = hashlib.sha256(content).hexdigest()
+    me = liveness.this_process()
+    now = clock.now()
+    try:
+        with transaction.atomic():
+            held = ImportLock.objects.select_for_update().filter(pk=digest).first()
+            if held is not None and not _is_dead(held.holder, held.heartbeat_at, now):
+                raise _in_progress(held)
+            ImportLock.objects.update_or_create(pk=digest, defaults={
+                "holder": me, "label": label[:200], "started_at": now, "heartbeat_at": now})
+    except IntegrityError as e:  # two took it at the same instant: the other one won
+        held = ImportLock.objects.filter(pk=digest).first()
+        raise _in_progress(held) from e
+    last = [time.monotonic()]
+
+    def beat() -> None:
+        if time.monotonic() - last[0] > 5:
+            last[0] = time.monotonic()
+            ImportLock.objects.filter(pk=digest, holder=me).update(heartbeat_at=clock.now())
+
+    try:
+        yield beat
+    finally:
+        ImportLock.objects.filter(pk=digest, holder=me).delete()
+
+
+def _in_progress(held: ImportLock | None) -> ImportInProgress:
+    if held is None:
+        return ImportInProgress(_("Berkas yang sama sedang diimpor. Tunggu sampai selesai, lalu "
+                                  "periksa hasilnya sebelum mengimpor ulang."))
+    return ImportInProgress(_(
+        "Berkas yang sama sedang diimpor (%(label)s, mulai %(at)s). Tunggu sampai selesai, lalu "
+        "periksa hasilnya; mengimpor ulang berkas yang sama tidak mengubah apa pun.")
+        % {"label": held.label, "at": timezone.localtime(held.started_at).strftime("%H.%M")})
 
 
 @dataclass
@@ -413,7 +472,35 @@ def workers_import(
     dry_run: bool = False, progress: ProgressFn | None = None, source: str = "",
 ) -> ImportReport:
     """Import a worker spreadsheet (see the module docstring). Raises `parsers.FileRefused`
-    when the file is refused whole, `ScopeDenied` when the user may not import at all."""
+    when the file is refused whole, `ScopeDenied` when the user may not import at all,
+    `ImportInProgress` when the same file is being imported right now, `ImportConflict` when
+    another import saved the same NIKs between this one's checks and its write."""
+    lock = (nullcontext(lambda: None) if dry_run else
+            import_lock(content=content, label=f"{source or filename} ({by.username})"))
+    with lock as beat:
+        def progress_and_beat(phase: str, done: int, total: int) -> None:
+            beat()
+            if progress:
+                progress(phase, done, total)
+
+        try:
+            return _workers_import(by=by, content=content, filename=filename,
+                                   programme=programme, dry_run=dry_run,
+                                   progress=progress_and_beat, source=source)
+        except IntegrityError as e:
+            # The checks ran outside the write transaction; another import (another file with
+            # the same NIK) committed in between. The write rolled back whole.
+            log.warning("import conflict: %s", e)
+            raise ImportConflict(_(
+                "Impor lain menyimpan NIK yang sama saat berkas ini diperiksa. Tidak ada yang "
+                "disimpan dari berkas ini; unggah ulang, baris yang sudah tersimpan akan "
+                "tercatat tidak berubah.")) from e
+
+
+def _workers_import(
+    *, by: User, content: bytes, filename: str, programme: Programme | None,
+    dry_run: bool, progress: ProgressFn | None, source: str,
+) -> ImportReport:
     if not can(by, Action.WORKER_EDIT):
         authorize(by, Action.WORKER_EDIT, None)
     scope = scope_of(by)
@@ -661,9 +748,20 @@ def import_job_create(*, by: User, filename: str, content: bytes,
     if programme is not None and not scope.touches(programme.region_id):
         raise ScopeDenied(_("Program %(code)s bukan program wilayah Anda.")
                           % {"code": programme.code})
+    digest = hashlib.sha256(content).hexdigest()
+    import_jobs_reclaim()
+    twin = (ImportJob.objects.filter(content_sha256=digest, kind=kind, dry_run=dry_run,
+                                     status__in=[ImportJob.Status.QUEUED,
+                                                 ImportJob.Status.RUNNING])
+            .only("pk", "filename").first())
+    if twin is not None:  # a double click, or the same file sent again while it runs
+        raise ImportInProgress(_(
+            "Berkas yang sama sudah diunggah dan sedang diproses (impor #%(pk)s, %(file)s). "
+            "Tunggu hasilnya di halaman impor itu.") % {"pk": twin.pk, "file": twin.filename})
     job = ImportJob.objects.create(
         kind=kind, created_by=by, region_code=by.region_id or "", programme=programme,
-        dry_run=dry_run, filename=filename[:200], content=content)
+        dry_run=dry_run, filename=_printable(filename)[:200], content=content,
+        content_sha256=digest)
     from lindung.imports.tasks import run_import_job
 
     def enqueue() -> None:
@@ -674,9 +772,15 @@ def import_job_create(*, by: User, filename: str, content: bytes,
     return job
 
 
+def _printable(text: str) -> str:
+    """A file name as stored and shown: no NUL or other control characters (PostgreSQL refuses
+    NUL in text; the others only confuse a page or a terminal)."""
+    return "".join(ch for ch in text if ch.isprintable()) or "berkas"
+
+
 class _JobProgress:
-    """Writes progress to the job row at most twice a second (outside the import's
-    transaction, so the page sees it while the rows are being checked)."""
+    """Writes progress (and with it the job's heartbeat) to the job row at most twice a second,
+    outside the import's transaction, so the page sees it while the rows are being checked."""
 
     def __init__(self, job: ImportJob) -> None:
         self.job = job
@@ -691,33 +795,40 @@ class _JobProgress:
         elapsed = max(now - self.started, 1e-3)
         ImportJob.objects.filter(pk=self.job.pk).update(
             phase=phase, rows_done=done, rows_total=total,
-            rows_per_second=round(done / elapsed, 1))
+            rows_per_second=round(done / elapsed, 1), heartbeat_at=clock.now())
 
 
 def import_job_run(*, job_id: int) -> dict[str, Any]:
     """Run a queued job (called by the task). Never raises for a bad file: the outcome is
     stored on the job for its result page."""
+    import_jobs_reclaim()  # jobs left "berjalan" by a worker that died before this one started
     job = ImportJob.objects.select_related("created_by", "programme").get(pk=job_id)
     if job.is_finished:
         return job.result
     started = time.monotonic()
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING,
-                                               started_at=clock.now())
+    now = clock.now()
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, started_at=now,
+                                               heartbeat_at=now, worker=liveness.this_process())
     progress = _JobProgress(job)
     fields: dict[str, Any] = {}
+    report: Any = None
     try:
         if job.kind == ImportJob.Kind.BPJS_ANSWER:
             from lindung.imports.bpjs import bpjs_answer_import
 
-            report: Any = bpjs_answer_import(
-                by=job.created_by, content=bytes(job.content), filename=job.filename,
-                programme=job.programme, dry_run=job.dry_run, progress=progress)
+            lock = (nullcontext(lambda: None) if job.dry_run else import_lock(
+                content=bytes(job.content),
+                label=f"impor #{job.pk} {job.filename} ({job.created_by.username})"))
+            with lock:
+                report = bpjs_answer_import(
+                    by=job.created_by, content=bytes(job.content), filename=job.filename,
+                    programme=job.programme, dry_run=job.dry_run, progress=progress)
         else:
             report = workers_import(
                 by=job.created_by, content=bytes(job.content), filename=job.filename,
                 programme=job.programme, dry_run=job.dry_run, progress=progress,
                 source=f"impor #{job.pk} {job.filename}")
-    except (parsers.FileRefused, ScopeDenied) as e:
+    except (parsers.FileRefused, ScopeDenied, ImportInProgress) as e:
         fields = {"status": ImportJob.Status.REFUSED, "message": e.message}
     except DomainError as e:
         fields = {"status": ImportJob.Status.FAILED, "message": e.message}
@@ -728,13 +839,70 @@ def import_job_run(*, job_id: int) -> dict[str, Any]:
                                "Hubungi admin.")}
     else:
         elapsed = max(time.monotonic() - started, 1e-3)
+        kept = ImportJob.ERRORS_STORED
         fields = {"status": ImportJob.Status.DONE, "result": report.counts(),
-                  "errors": [e.as_dict() for e in report.errors],
-                  "warnings": [w.as_dict() for w in report.warnings],
+                  "errors": [e.as_dict() for e in report.errors[:kept]],
+                  "warnings": [w.as_dict() for w in report.warnings[:kept]],
+                  "errors_total": len(report.errors), "warnings_total": len(report.warnings),
                   "rows_total": report.rows, "rows_done": report.rows,
                   "rows_per_second": round(report.rows / elapsed, 1), "phase": ""}
+        if report.errors and job.kind == ImportJob.Kind.WORKERS:
+            fields["error_file_status"] = ImportJob.ErrorFile.QUEUED
     ImportJob.objects.filter(pk=job.pk).update(finished_at=clock.now(), **fields)
+    if fields.get("error_file_status"):
+        # Still in the background worker, while every error (not only the stored ones) is
+        # at hand: the page shows the result now and offers the workbook when it is ready.
+        job.errors = [e.as_dict() for e in report.errors]
+        import_job_error_file_build(job=job)
     return fields.get("result", {})
+
+
+def import_job_error_file_build(*, job: ImportJob) -> None:
+    """Build and store the error workbook of a finished worker import (`workbooks`), from
+    `job.errors` as given: every error when called by the import itself, the stored ones for a
+    job from before error files were kept. Runs in the task worker, never in a web request:
+    for a large file it takes seconds and hundreds of MB."""
+    from lindung.imports import workbooks
+
+    try:
+        export = workbooks.error_workbook_export(job=job)
+    except Exception as e:  # noqa: BLE001 - a purged or unreadable file leaves a clear status
+        log.warning("error workbook of import job %s failed: %s", job.pk, e)
+        ImportJob.objects.filter(pk=job.pk).update(error_file_status=ImportJob.ErrorFile.FAILED)
+        return
+    ImportJob.objects.filter(pk=job.pk).update(error_file=export.content,
+                                               error_file_rows=export.rows,
+                                               error_file_status=ImportJob.ErrorFile.READY)
+
+
+def import_job_error_file_request(*, job: ImportJob) -> None:
+    """Queue the error workbook of a job that has none (see `import_job_error_file_build`)."""
+    if job.error_file_status == ImportJob.ErrorFile.QUEUED:
+        return
+    ImportJob.objects.filter(pk=job.pk).update(error_file_status=ImportJob.ErrorFile.QUEUED)
+    from lindung.imports.tasks import build_error_file
+
+    transaction.on_commit(lambda: build_error_file.enqueue(job.pk))
+
+
+def import_jobs_reclaim(*, on: dt.datetime | None = None) -> int:
+    """Mark failed every job left queued-and-claimed or running by a worker that is gone: its
+    process no longer runs on this machine, or it has given no sign of life for
+    `stale_after()`. Nothing of such a job was saved: its writes are one transaction, rolled
+    back when the process died. Called by the worker before each job and by the import pages,
+    so a job never stays "berjalan" forever. Returns how many were reclaimed."""
+    now = on or clock.now()
+    dead = [pk for pk, worker, *signs in ImportJob.objects.filter(
+        status=ImportJob.Status.RUNNING).values_list("pk", "worker", "heartbeat_at",
+                                                      "started_at", "created_at")
+            if _is_dead(worker, next((t for t in signs if t is not None), None), now)]
+    if not dead:
+        return 0
+    return ImportJob.objects.filter(pk__in=dead, status=ImportJob.Status.RUNNING).update(
+        status=ImportJob.Status.FAILED, finished_at=now, phase="", message=_(
+            "Pekerja latar berhenti saat memproses berkas ini (misalnya karena berkas terlalu "
+            "berat atau server dimulai ulang). Tidak ada data yang disimpan. Unggah ulang "
+            "berkas; bila terulang, pecah berkas menjadi beberapa bagian atau hubungi admin."))
 
 
 # --- retention of uploaded files -------------------------------------------------------------
@@ -773,7 +941,10 @@ def uploads_purge(*, on: dt.date | None = None, days: int | None = None,
         return len(jobs)
     with transaction.atomic():
         for part in in_batches([pk for pk, _r, _f in jobs]):
-            ImportJob.objects.filter(pk__in=part).update(content=b"", errors=[], warnings=[])
+            # The error workbook quotes the rejected rows: it goes with the file.
+            ImportJob.objects.filter(pk__in=part).update(
+                content=b"", errors=[], warnings=[], error_file=None,
+                error_file_status=ImportJob.ErrorFile.FAILED)
         summary = _("Berkas %(file)s dihapus: masa simpan %(n)s hari berakhir")
         audit_rows_insert(
             (("purge", "importjob", str(pk), region,

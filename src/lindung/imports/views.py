@@ -16,7 +16,7 @@ from lindung.accounts.permissions import Action, can
 from lindung.audit.services import audit_export
 from lindung.core import clock
 from lindung.core.errors import DomainError
-from lindung.core.exports import download_response
+from lindung.core.exports import XLSX, ExportFile, download_response
 from lindung.core.web import require_action
 from lindung.imports import bpjs, services, workbooks
 from lindung.imports.forms import AnswerUploadForm, UploadForm
@@ -57,6 +57,7 @@ def upload_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, e.message)
         else:
             return redirect("imports:job", pk=job.pk)
+    services.import_jobs_reclaim()
     jobs = import_jobs_for(user=request.user).filter(kind=ImportJob.Kind.WORKERS)[:10]
     return render(request, "imports/upload.html", {"form": form, "jobs": jobs})
 
@@ -74,21 +75,26 @@ def template_view(request: HttpRequest) -> HttpResponse:
 
 
 def job_list_view(request: HttpRequest) -> HttpResponse:
+    services.import_jobs_reclaim()
     page = Paginator(import_jobs_for(user=request.user), 50).get_page(request.GET.get("page"))
     return render(request, "imports/job_list.html", {"page_obj": page})
 
 
 def job_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    services.import_jobs_reclaim()
     job = _get_job(request, pk)
     counts = [(key, COUNT_LABELS.get(key, key), value) for key, value in job.result.items()]
+    shown = job.errors[:ERRORS_SHOWN]
     return render(request, "imports/job_detail.html", {
-        "job": job, "counts": counts, "errors": job.errors[:ERRORS_SHOWN],
-        "warnings": job.warnings[:ERRORS_SHOWN],
-        "errors_hidden": max(len(job.errors) - ERRORS_SHOWN, 0)})
+        "job": job, "counts": counts, "errors": shown, "warnings": job.warnings[:ERRORS_SHOWN],
+        "errors_hidden": max(max(job.errors_total, len(job.errors)) - len(shown), 0),
+        "warnings_hidden": max(job.warnings_total - ERRORS_SHOWN, 0)})
 
 
 def job_progress_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The progress bar fragment, polled by htmx; a finished job reloads the whole page."""
+    """The progress bar fragment, polled by htmx; a finished job reloads the whole page (and
+    so does a job whose worker died, once reclaimed as failed)."""
+    services.import_jobs_reclaim()
     job = _get_job(request, pk)
     if job.is_finished:
         response = HttpResponse(status=204)
@@ -98,11 +104,20 @@ def job_progress_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def job_errors_view(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _get_job(request, pk, with_content=True)
-    if job.kind != ImportJob.Kind.WORKERS or not job.errors:
+    """The error workbook, built by the task worker (never here: a large file takes seconds and
+    hundreds of MB); until it is ready, a page that says so and reloads itself."""
+    job = _get_job(request, pk)
+    if job.kind != ImportJob.Kind.WORKERS or not (job.errors or job.errors_total):
         raise Http404(_("Tidak ada baris yang ditolak."))
+    if job.error_file_status != ImportJob.ErrorFile.READY:
+        if not job.error_file_status:  # a job from before error files were stored
+            services.import_job_error_file_request(job=job)
+            job.error_file_status = ImportJob.ErrorFile.QUEUED
+        return render(request, "imports/error_file.html", {"job": job}, status=202)
+    content = ImportJob.objects.values_list("error_file", flat=True).get(pk=job.pk)
+    export = ExportFile(content=bytes(content), content_type=XLSX, extension="xlsx",
+                        rows=job.error_file_rows)
     stem = job.filename.rsplit(".", 1)[0]
-    export = workbooks.error_workbook_export(job=job)
     audit_export(actor=request.user, obj=job, region_code=job.region_code,
                  what=_("baris ditolak dari %(file)s") % {"file": job.filename},
                  kind="import_errors", fmt=export.extension, rows=export.rows)
@@ -161,6 +176,7 @@ def bpjs_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, e.message)
         else:
             return redirect("imports:job", pk=job.pk)
+    services.import_jobs_reclaim()
     programmes = [(p, bpjs.verified_enrolments(user=request.user, programme=p).count())
                   for p in programmes_for(user=request.user).order_by("-fiscal_year", "code")]
     jobs = import_jobs_for(user=request.user).filter(kind=ImportJob.Kind.BPJS_ANSWER)[:10]

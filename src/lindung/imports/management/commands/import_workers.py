@@ -1,7 +1,9 @@
 """`lindung import-workers FILE [--programme CODE] [--dry-run] [--json] [--user USERNAME]`
 
 Exit 0 when the file was processed (even with rejected rows), 2 when it was refused whole
-(unreadable, not a spreadsheet, a required column missing, unknown programme or user)."""
+(unreadable, not a spreadsheet, beyond a limit of `core.uploads`, a required column missing,
+the same file being imported right now, unknown programme or user). The file is parsed in a
+child process, so that a hostile file can end that child but never this command."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from lindung.accounts.models import User
 from lindung.core.errors import DomainError
+from lindung.core.formatting import thousands
+from lindung.core.uploads import MB, FileRefused, Limits
 from lindung.imports.services import workers_import
 from lindung.programs.models import Programme
 
@@ -46,6 +50,12 @@ class Command(BaseCommand):
                                       code="programme_unknown")
             path = Path(opts["file"])
             try:
+                size = path.stat().st_size
+                limit = Limits.current().max_bytes
+                if size > limit:  # refused before a byte of it is read into memory
+                    raise FileRefused(
+                        f"Berkas berukuran {thousands(-(-size // MB))} MB; batas "
+                        f"{thousands(limit // MB)} MB per berkas.", code="file_too_large")
                 content = path.read_bytes()
             except OSError as e:
                 raise DomainError(f"Berkas {path} tidak dapat dibuka: {e.strerror}.",
