@@ -72,7 +72,13 @@ def test_the_user_list_has_no_bulk_delete_but_a_deactivation(root, users, acted)
     assert AuditEvent.objects.get(pk=acted.pk).actor_id == users.admin.pk
 
 
-def test_a_user_who_never_acted_may_be_deleted(root, users):
+def test_a_user_who_logged_in_is_deactivated_rather_than_deleted(root, users, client):
+    client.force_login(users.leader)
+    assert root.post(delete_url(users.leader), {"post": "yes"}).status_code == 403
+    assert User.objects.filter(pk=users.leader.pk).exists()
+
+
+def test_a_user_who_never_logged_in_nor_acted_may_be_deleted(root, users):
     assert root.post(delete_url(users.leader), {"post": "yes"}).status_code == 302
     assert not User.objects.filter(pk=users.leader.pk).exists()
 
