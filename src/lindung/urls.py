@@ -13,4 +13,5 @@ urlpatterns = [
     path("audit/", include("lindung.audit.urls")),
     path("impor/", include("lindung.imports.urls")),
     path("iuran/", include("lindung.contributions.urls")),
+    path("klaim/", include("lindung.claims.urls")),
 ]

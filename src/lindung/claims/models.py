@@ -167,11 +167,22 @@ class Claim(models.Model):
         return self.status in self.OPEN
 
     @property
+    def badge(self) -> str:
+        """The status badge's colour, borrowed from the enrolment statuses it resembles."""
+        return {self.Status.REPORTED: "diusulkan", self.Status.DOCUMENTS_COMPLETE: "diverifikasi",
+                self.Status.SUBMITTED: "terdaftar", self.Status.PAID: "aktif",
+                self.Status.REJECTED: "ditolak"}[self.status]
+
+    @property
     def difference(self) -> int | None:
         """Paid minus calculated (negative: BPJS paid less than the rules give)."""
         if self.paid_amount is None:
             return None
         return self.paid_amount - self.calculated_amount
+
+    @property
+    def difference_abs(self) -> int:
+        return abs(self.difference or 0)
 
 
 class ClaimChild(models.Model):

@@ -67,7 +67,7 @@ def claim_list(*, user: User, date_from: dt.date | None = None, date_to: dt.date
     if village:
         qs = qs.filter(worker__village_id=village)
     elif district:
-        qs = qs.filter(worker__village_id__startswith=district + ".")
+        qs = qs.filter(worker__village__pk__startswith=district + ".")
     if occupation:
         qs = qs.filter(worker__occupation__code=occupation)
     if programme:

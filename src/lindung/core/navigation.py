@@ -12,6 +12,7 @@ NAV: list[tuple[str, object, str | None]] = [
     ("registry:list", _("Pekerja"), None),
     ("programs:list", _("Program"), None),
     ("contributions:home", _("Iuran & anggaran"), None),
+    ("claims:list", _("Klaim"), None),
     ("imports:upload", _("Impor Excel"), "worker_edit"),
     ("imports:bpjs", _("Data BPJS"), "enrolment_register"),
     ("audit:list", _("Jejak audit"), "audit_read"),
