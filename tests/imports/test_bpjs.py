@@ -27,13 +27,13 @@ def verified(users, programme, run_import):
 
 def test_registration_file_lists_verified_enrolments_with_text_niks(users, programme,
                                                                     verified):
-    content = bpjs.registration_file(by=users.bpjs, programme=programme, fmt="xlsx")
+    content = bpjs.registration_export(by=users.bpjs, programme=programme, fmt="xlsx").content
     rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
     assert rows[0] == bpjs.REGISTRATION_COLUMNS
     assert sorted(r[1] for r in rows[1:]) == [e.worker.nik for e in verified]
     assert all(isinstance(r[1], str) for r in rows[1:])
-    text = bpjs.registration_file(by=users.bpjs, programme=programme, fmt="csv").decode(
-        "utf-8-sig")
+    text = bpjs.registration_export(by=users.bpjs, programme=programme,
+                                    fmt="csv").content.decode("utf-8-sig")
     parsed = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert parsed[0] == bpjs.REGISTRATION_COLUMNS and len(parsed) == 6
 

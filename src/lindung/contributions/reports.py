@@ -115,10 +115,6 @@ def statement_xlsx_export(st: Statement) -> ExportFile:
     return book.file()
 
 
-def statement_xlsx(st: Statement) -> bytes:
-    return statement_xlsx_export(st).content
-
-
 def _money(amount: object) -> Styled:
     return Styled(amount, number_format=RP)
 

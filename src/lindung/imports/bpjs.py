@@ -90,10 +90,6 @@ def registration_export(*, by: User, programme: Programme, fmt: str = "xlsx") ->
     return book.file()
 
 
-def registration_file(*, by: User, programme: Programme, fmt: str = "xlsx") -> bytes:
-    return registration_export(by=by, programme=programme, fmt=fmt).content
-
-
 def registration_region(*, by: User, programme: Programme) -> str:
     """The region the user's registration file covers, for the audit trail: the programme's
     region, narrowed to the user's when the user sees only part of it (a regency's officer

@@ -86,7 +86,3 @@ def error_workbook_export(*, job: ImportJob) -> ExportFile:
             cells = list(raw) + [""] * (len(header) - len(raw))
             ws.append([*cells[: len(header)], "; ".join(messages)])
     return book.file()
-
-
-def error_workbook(*, job: ImportJob) -> bytes:
-    return error_workbook_export(job=job).content
