@@ -55,11 +55,12 @@ def main(argv: list[str]) -> int:
         pickle.dump(("error", str(e)[:200]), out)
         return 0
     del content
-    first_row, first_col = start if start is not None else (0, 0)
-    pad = [""] * first_col  # keep column positions as in the sheet when data starts right of A
+    # iter_rows starts at row 1 but at the first column holding data: pad the columns, so that
+    # positions are the sheet's (as to_python(skip_empty_area=False) gave them).
+    pad = [""] * (start[1] if start is not None else 0)
     batch: list[tuple[int, list[object]]] = []
     n = 0
-    for n, cells in enumerate(rows, first_row + 1):
+    for n, cells in enumerate(rows, 1):
         if any(type(c) is str and "\x00" in c for c in cells):
             cells = [_clean(c) for c in cells]
         batch.append((n, pad + cells if pad else cells))

@@ -444,11 +444,9 @@ def _csv_rows(content: bytes, limits: Limits) -> Iterator[Row]:
 def _xlsx_rows(content: bytes, limits: Limits) -> Iterator[Row]:
     """Rows from the `core.sheet_reader` child. Its death (signal, memory or CPU limit) before
     its closing record refuses the file; it never reaches this process."""
-    cmd = [sys.executable, "-m", "lindung.core.sheet_reader", str(limits.parse_memory_mb),
-           str(limits.parse_seconds)]
     with tempfile.TemporaryFile() as errors:
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=errors, env=_child_env())
+        proc = subprocess.Popen(_reader_command(limits), stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=errors, env=_child_env())
         assert proc.stdin is not None and proc.stdout is not None
         finished = False
         try:
@@ -484,6 +482,11 @@ def _xlsx_rows(content: bytes, limits: Limits) -> Iterator[Row]:
                             "%(s)s detik. Periksa isinya, atau pecah menjadi beberapa berkas.")
                           % {"mb": _n(limits.parse_memory_mb), "s": _n(limits.parse_seconds)},
                           "parse_failed")
+
+
+def _reader_command(limits: Limits) -> list[str]:
+    return [sys.executable, "-m", "lindung.core.sheet_reader", str(limits.parse_memory_mb),
+            str(limits.parse_seconds)]
 
 
 def _child_env() -> dict[str, str]:

@@ -36,9 +36,10 @@ class Supervisor:
     def __init__(self, web: list[str], worker: Callable[[], tuple[list[str], str]] | None, *,
                  env: dict[str, str] | None = None, poll: float = 0.5,
                  on_worker_death: Callable[[str], None] = lambda _wid: None,
-                 say: Callable[[str], None] = print) -> None:
+                 say: Callable[[str], None] = print, first_delay: float = 1.0) -> None:
         self.web_cmd, self.worker_factory, self.env = web, worker, env
         self.poll, self.on_worker_death, self.say = poll, on_worker_death, say
+        self.first_delay = first_delay
         self.stopping = False
         self.web: subprocess.Popen[bytes] | None = None
         self.worker: subprocess.Popen[bytes] | None = None
@@ -70,7 +71,7 @@ class Supervisor:
                         (code := self.worker.poll()) is not None:
                     lived = time.monotonic() - self.worker_started
                     quick_deaths = 0 if lived > HEALTHY_AFTER else quick_deaths + 1
-                    delay = min(MAX_BACKOFF, 2.0 ** max(quick_deaths - 1, 0))
+                    delay = min(MAX_BACKOFF, self.first_delay * 2.0 ** max(quick_deaths - 1, 0))
                     self.say(f"Pekerja latar berhenti (kode {code}); dimulai ulang dalam "
                              f"{delay:.0f} detik. Situs web tetap berjalan.")
                     try:
