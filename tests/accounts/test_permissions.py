@@ -25,6 +25,17 @@ EXPECTED = {
     "leader": set(),
     "auditor": {A.AUDIT_READ, A.PERSONAL_DATA_REVEAL},
 }
+# Claims (issue 11): the village reports, the Dinas processes, the BPJS branch decides; those
+# who handle claims and the auditor open their documents; pimpinan none of it.
+CLAIMS = {
+    "operator": {A.CLAIM_REPORT, A.CLAIM_DOCUMENT_READ},
+    "admin": {A.CLAIM_REPORT, A.CLAIM_PROCESS, A.CLAIM_DOCUMENT_READ},
+    "province": {A.CLAIM_REPORT, A.CLAIM_PROCESS, A.CLAIM_DOCUMENT_READ},
+    "bpjs": {A.CLAIM_DECIDE, A.CLAIM_DOCUMENT_READ},
+    "auditor": {A.CLAIM_DOCUMENT_READ},
+}
+for _role, _actions in CLAIMS.items():
+    EXPECTED[_role] = EXPECTED[_role] | _actions
 OWN_REGION = {"operator": DESA_A, "admin": "64.01.03.2001", "province": DESA_PPU,
               "bpjs": DESA_B, "leader": DESA_B, "auditor": DESA_A}
 
