@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import random
 import struct
@@ -290,12 +291,48 @@ def prepare_database(db: str, tmp: str) -> str:
     return url
 
 
+def make(name: str, path: str) -> None:
+    """Write one corpus file, in its own process: generating the larger ones takes hundreds of
+    MB, which the benchmark process must not hold (a child's ru_maxrss starts from its parent's
+    resident size at fork)."""
+    Path(path).write_bytes(next(h for h in CORPUS if h.name == name).make(1.0))
+
+
+def refuse(url: str, path: str) -> None:
+    """Time `parsers.read_table` (limits, then the reader) on one file, in a Django process;
+    prints {"code", "seconds"}."""
+    import json
+    import time
+
+    from bench.common import django_setup
+
+    django_setup(url)
+    from lindung.imports import parsers
+
+    content = Path(path).read_bytes()
+    t = time.perf_counter()
+    try:
+        parsers.read_table(content, Path(path).name.split("-", 1)[-1])
+        code = ""
+    except parsers.FileRefused as e:
+        code = e.code
+    print(json.dumps({"code": code, "seconds": time.perf_counter() - t}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--only", nargs="*", default=[])
+    parser.add_argument("--make", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--refuse", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.make:
+        make(*args.make)
+        return
+    if args.refuse:
+        refuse(*args.refuse)
+        return
     folder = CACHE / "hostile"
     folder.mkdir(parents=True, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix="lindung-bench-hostile-")
@@ -305,8 +342,9 @@ def main() -> None:
     corpus = [h for h in CORPUS if not args.only or h.name in args.only]
     failed = 0
     try:
-        corner = folder / "sudut.xlsx"
-        corner.write_bytes(_corner("A1:XFD1048576"))
+        corner = folder / "corner_cell-sudut.xlsx"
+        if not corner.exists():
+            make("corner_cell", str(corner))
         code = calamine_unprotected(corner)
         print(f"unprotected calamine on {corner.name}: exit {code} "
               f"({'aborted' if code < 0 else 'survived'})")
@@ -315,25 +353,29 @@ def main() -> None:
         run = run_child([sys.executable, "-m", "lindung.cli", "import-workers",
                          str(baseline), "--json", "--user", "bench"], env=env,
                          capture_stderr=True)
-        print(f"baseline (empty valid file): {run.seconds:.2f} s, {run.peak_mb:,.0f} MB\n")
-        print(f"{'file':<24} {'size':>9} {'exit':>4} {'refusal':<25} {'time':>7} {'peak':>7}")
+        print(f"CLI on an empty valid file (start-up): {run.seconds:.2f} s, "
+              f"{run.peak_mb:,.0f} MB\n")
+        print(f"{'file':<24} {'size':>9} {'exit':>4} {'refusal':<25} {'refused in':>10} "
+              f"{'CLI wall':>8} {'peak':>7}")
         for h in corpus:
             path = folder / f"{h.name}-{h.filename}"
             if not path.exists():
-                path.write_bytes(h.make(1.0))
+                subprocess.run([sys.executable, "-m", "bench.hostile_files", "--make", h.name,
+                                str(path)], check=True, cwd=ROOT)
+            timed = run_child([sys.executable, "-m", "bench.hostile_files", "--refuse", url,
+                               str(path)], env=env)
+            refused_in = json.loads(timed.out)["seconds"]
             run = run_child([sys.executable, "-m", "lindung.cli", "import-workers", str(path),
                              "--json", "--user", "bench"], env=env, capture_stderr=True)
             refusal = ""
             if run.returncode == 2 and run.out:
-                import json
-
                 refusal = json.loads(run.out.decode().splitlines()[-1])["refused"]["code"]
             ok = run.returncode == 2 and refusal == h.code
             failed |= not ok
             size = path.stat().st_size
             print(f"{h.name:<24} {size / MB:>7.2f}MB {run.returncode:>4} {refusal:<25} "
-                  f"{run.seconds:>6.2f}s {run.peak_mb:>5,.0f}MB{'' if ok else '  UNEXPECTED'}",
-                  flush=True)
+                  f"{refused_in:>9.3f}s {run.seconds:>7.2f}s {run.peak_mb:>5,.0f}MB"
+                  f"{'' if ok else '  UNEXPECTED'}", flush=True)
             if not ok:
                 print("   " + run.err.decode()[-500:])
     finally:
