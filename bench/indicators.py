@@ -70,6 +70,7 @@ def generate(size: int) -> None:
         n_villages = count_villages(cur, "64")
         print(f"  generating {size:,} workers in {n_villages} villages …", flush=True)
         insert_workers(cur, first=1, count=size, region="64", n_villages=n_villages)
+        day = ("DATE '{}'" if connection.vendor == "postgresql" else "'{}'").format
         status = ("CASE WHEN id % 10 < 7 THEN 'aktif' WHEN id % 10 = 7 THEN 'berakhir' "
                   "WHEN id % 10 = 8 THEN 'diusulkan' ELSE 'diverifikasi' END")
         activated = f"CASE WHEN id % 10 < 8 THEN {now} END"
@@ -79,8 +80,8 @@ def generate(size: int) -> None:
                              reject_reason, proposed_at, activated_at)
             SELECT id, {programme.pk}, {status}, '2026-01-01', '2026-12-31',
                    CASE WHEN id % 10 < 8 THEN {sql_pad("id", 11)} ELSE '' END,
-                   CASE WHEN id % 10 < 8 THEN '2026-01-10' END,
-                   CASE WHEN id % 10 = 7 THEN '2026-06-30' END,
+                   CASE WHEN id % 10 < 8 THEN {day("2026-01-10")} END,
+                   CASE WHEN id % 10 = 7 THEN {day("2026-06-30")} END,
                    CASE WHEN id % 10 = 7 THEN 'pindah' ELSE '' END, '', {now}, {activated}
             FROM {Worker._meta.db_table} ORDER BY id
         """)
