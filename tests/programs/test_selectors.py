@@ -38,6 +38,6 @@ def test_status_counts_cover_every_status(users, programme, make_worker):
     enrolment_propose(programme=programme, worker=make_worker(), by=users.admin, on=FEB)
     enrolment_reject(enrolment=e, by=users.admin, reason="ASN")
     counts = enrolment_status_counts(user=users.admin, programme=programme)
-    assert counts == {"diusulkan": 1, "diverifikasi": 0, "terdaftar": 0, "aktif": 0,
+    assert counts == {"menunggu": 0, "diusulkan": 1, "diverifikasi": 0, "terdaftar": 0, "aktif": 0,
                       "berakhir": 0, "ditolak": 1}
     assert sum(enrolment_status_counts(user=users.admin_ppu).values()) == 0

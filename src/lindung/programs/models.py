@@ -77,6 +77,9 @@ class Enrolment(models.Model):
     scope_field = "worker__village_id"
 
     class Status(models.TextChoices):
+        # A proposal made while the quota was full: it holds no quota place and no month
+        # until the Dinas offers it a freed or added place, in the order proposals came.
+        WAITING = "menunggu", _("Daftar tunggu")
         PROPOSED = "diusulkan", _("Diusulkan")
         VERIFIED = "diverifikasi", _("Diverifikasi")
         REGISTERED = "terdaftar", _("Terdaftar di BPJS")

@@ -82,3 +82,33 @@ def programmes_holding(worker_ids: Sequence[int], start: dt.date, end: dt.date, 
             rows = rows.exclude(enrolment__programme=other_than)
         held.update(rows.values_list("worker_id", "enrolment__programme__code").distinct())
     return held
+
+
+def waiting_positions(*, enrolments: Sequence[Enrolment]) -> dict[int, int]:
+    """Place in line (1 = next) of each waiting enrolment given, in its programme's waiting
+    list: proposals are served in the order they came. One query per enrolment given; a
+    worker's page shows one or two."""
+    out: dict[int, int] = {}
+    for e in enrolments:
+        if e.status != Enrolment.Status.WAITING:
+            continue
+        ahead = Enrolment.objects.filter(programme_id=e.programme_id,
+                                         status=Enrolment.Status.WAITING).filter(
+            Q(proposed_at__lt=e.proposed_at) | Q(proposed_at=e.proposed_at, id__lt=e.pk)).count()
+        out[e.pk] = ahead + 1
+    return out
+
+
+def quota_state(*, programme: Programme) -> dict[str, int]:
+    """How the quota is held: running (verified to active), proposals still waiting for the
+    Dinas to verify them (they hold places too), the waiting list, and the room left."""
+    counts = dict(Enrolment.objects.filter(programme=programme).values_list("status")
+                  .annotate(n=Count("id")).values_list("status", "n"))
+    used = sum(counts.get(s, 0) for s in Enrolment.OPEN)
+    return {
+        "quota": programme.quota,
+        "used": used,
+        "unverified": counts.get(Enrolment.Status.PROPOSED, 0),
+        "waiting": counts.get(Enrolment.Status.WAITING, 0),
+        "room": max(programme.quota - used, 0),
+    }

@@ -190,14 +190,20 @@ class ProposalResult:
     created: list[Enrolment] = field(default_factory=list)
     refused: dict[int, list[DomainError]] = field(default_factory=dict)
     created_ids: list[int] = field(default_factory=list)
+    waiting_ids: list[int] = field(default_factory=list)  # put on the waiting list
 
 
 def enrolment_propose(*, programme: Programme, worker: Worker, by: User,
-                      on: dt.date | None = None) -> Enrolment:
-    """Propose one worker; raises ValidationFailed with every reason when refused."""
-    result = enrolments_propose(programme=programme, workers=[worker], by=by, on=on)
+                      on: dt.date | None = None, waitlist: bool = False) -> Enrolment:
+    """Propose one worker; raises ValidationFailed with every reason when refused. With
+    `waitlist`, a proposal beyond the quota joins the waiting list instead of being refused
+    (the returned enrolment then has status WAITING)."""
+    result = enrolments_propose(programme=programme, workers=[worker], by=by, on=on,
+                                waitlist=waitlist)
     if worker.pk in result.refused:
         raise ValidationFailed(result.refused[worker.pk])
+    if result.waiting_ids:
+        return Enrolment.objects.select_related("worker").get(pk=result.waiting_ids[0])
     return result.created[0]
 
 
@@ -205,8 +211,8 @@ def enrolment_propose(*, programme: Programme, worker: Worker, by: User,
 
 TRANSITIONS: dict[str, tuple[Action, tuple[str, ...], str]] = {
     "verify": (Action.ENROLMENT_VERIFY, (Enrolment.Status.PROPOSED,), Enrolment.Status.VERIFIED),
-    "reject": (Action.ENROLMENT_VERIFY, (Enrolment.Status.PROPOSED, Enrolment.Status.VERIFIED),
-               Enrolment.Status.REJECTED),
+    "reject": (Action.ENROLMENT_VERIFY, (Enrolment.Status.WAITING, Enrolment.Status.PROPOSED,
+                                         Enrolment.Status.VERIFIED), Enrolment.Status.REJECTED),
     "register": (Action.ENROLMENT_REGISTER, (Enrolment.Status.VERIFIED,),
                  Enrolment.Status.REGISTERED),
     "activate": (Action.ENROLMENT_REGISTER, (Enrolment.Status.REGISTERED,),
@@ -549,7 +555,7 @@ def enrolments_end_lapsed(*, by: User, programme: Programme,
 
 def enrolments_propose(
     *, programme: Programme, workers: Sequence[Any], by: User, on: dt.date | None = None,
-    with_instances: bool = True,
+    with_instances: bool = True, waitlist: bool = False,
 ) -> ProposalResult:
     """Propose many workers at once, set-based, from one worker to a 100,000-row import.
 
@@ -560,7 +566,9 @@ def enrolments_propose(
 
     `workers`: Worker instances or lighter objects with pk, village_id, birth_date,
     occupation_id, status and name. `created_ids` holds the new enrolment ids; `created` the
-    instances too unless `with_instances=False` (imports, where building them is wasted)."""
+    instances too unless `with_instances=False` (imports, where building them is wasted).
+    With `waitlist`, workers beyond the quota join the programme's waiting list (status
+    WAITING, no months held) instead of being refused; `waiting_ids` holds them."""
 
     on = on or clock.today()
     result = ProposalResult()
@@ -605,10 +613,31 @@ def enrolments_propose(
                     _("Pekerja sudah terdaftar di program %(other)s pada bulan yang sama "
                       "(tidak boleh dibiayai ganda).") % {"other": held[w.pk]},
                     code="already_enrolled", field="nik")]
-        free = [w for w in candidates if w.pk not in held]
+        waiting_already = set(_waiting_workers(locked, [w.pk for w in candidates]))
+        for w in candidates:
+            if w.pk in waiting_already and w.pk not in result.refused:
+                result.refused[w.pk] = [DomainError(
+                    _("Pekerja sudah ada dalam daftar tunggu program %(code)s.")
+                    % {"code": locked.code}, code="already_waiting", field="nik")]
+        free = [w for w in candidates if w.pk not in held and w.pk not in waiting_already]
         used = Enrolment.objects.filter(programme=locked, status__in=Enrolment.OPEN).count()
         room = max(locked.quota - used, 0)
-        if free[room:]:
+        now = db_datetime(clock.now())
+        if free[room:] and waitlist:
+            waiting = sorted(free[room:], key=lambda w: w.pk)
+            result.waiting_ids = insert_rows_returning_ids(
+                Enrolment,
+                ["worker", "programme", "status", "period_start", "period_end",
+                 "kpj_number", "end_reason", "reject_reason", "proposed_at", "proposed_by"],
+                [(w.pk, locked.pk, Enrolment.Status.WAITING, start, end, "", "", "", now, by.pk)
+                 for w in waiting])
+            summary = _("%(name)s masuk daftar tunggu %(code)s (kuota penuh)")
+            changes = json.dumps({"status": [None, Enrolment.Status.WAITING.value]})
+            audit_rows_insert((("propose", "enrolment", str(pk), w.village_id,
+                                summary % {"name": w.name, "code": locked.code}, changes)
+                               for pk, w in zip(result.waiting_ids, waiting, strict=True)),
+                              actor=by)
+        elif free[room:]:
             full = DomainError(_("Kuota program %(code)s (%(quota)s peserta) sudah penuh.")
                                % {"code": locked.code, "quota": thousands(locked.quota)},
                                code="quota_exceeded")
@@ -617,7 +646,6 @@ def enrolments_propose(
         accepted = sorted(free[:room], key=lambda w: w.pk)
         if not accepted:
             return result
-        now = db_datetime(clock.now())
         status = Enrolment.Status.PROPOSED
         try:
             with transaction.atomic():
@@ -660,4 +688,97 @@ def enrolments_propose(
         for part in in_batches(ids):
             result.created += Enrolment.objects.filter(pk__in_array=part).select_related(
                 "worker").order_by("pk")
+    return result
+
+
+def _waiting_workers(programme: Programme, worker_ids: Sequence[int]) -> list[int]:
+    out: list[int] = []
+    for part in in_batches(worker_ids):
+        out += Enrolment.objects.filter(programme=programme, status=Enrolment.Status.WAITING,
+                                        worker_id__in_array=part).values_list("worker_id",
+                                                                              flat=True)
+    return out
+
+
+@dataclass
+class PromotionResult:
+    promoted: list[int] = field(default_factory=list)  # enrolment ids, now proposed
+    skipped: dict[int, list[DomainError]] = field(default_factory=dict)  # left waiting
+
+
+@transaction.atomic
+def enrolments_promote_waiting(*, programme: Programme, by: User, on: dt.date | None = None,
+                               limit: int | None = None) -> PromotionResult:
+    """Offer the places free in the quota to the waiting list, first come first served.
+
+    A promoted proposal becomes an ordinary proposal holding the programme's months from
+    `on`'s month; it is checked again (eligibility, double funding) since it waited. One that
+    no longer qualifies stays on the list with its reasons and its place goes to the next."""
+    on = on or clock.today()
+    authorize_programme(by, Action.ENROLMENT_VERIFY, programme_region=programme.region_id,
+                        programme_code=programme.code)
+    locked = Programme.objects.select_for_update().get(pk=programme.pk)
+    prules = programme_rules(locked)
+    period = rules.enrolment_period(prules, on=on)
+    if period is None:
+        raise DomainError(_("Program %(code)s sudah berakhir; usulan tidak dapat diterima.")
+                          % {"code": locked.code}, code="programme_ended")
+    start, end = period
+    used = Enrolment.objects.filter(programme=locked, status__in=Enrolment.OPEN).count()
+    room = max(locked.quota - used, 0)
+    if limit is not None:
+        room = min(room, limit)
+    result = PromotionResult()
+    if room == 0:
+        return result
+    scope = scope_of(by)
+    occupation_codes = dict(Occupation.objects.values_list("id", "code"))
+    queue = (Enrolment.objects.filter(programme=locked, status=Enrolment.Status.WAITING)
+             .select_related("worker").order_by("proposed_at", "id"))
+    chosen: list[Enrolment] = []
+    for batch_start in range(0, queue.count(), 1000):
+        batch = list(queue[batch_start:batch_start + 1000])
+        held = programmes_holding([e.worker_id for e in batch], start, end)
+        for e in batch:
+            w = e.worker
+            problems = [] if scope.covers(w.village_id) else [DomainError(
+                _("Pekerja berdomisili di luar wilayah Anda."), code="village_out_of_scope",
+                field="village")]
+            problems += rules.eligibility_problems(
+                prules, birth_date=w.birth_date, occupation_code=occupation_codes[w.occupation_id],
+                village_code=w.village_id, worker_status=w.status, on=on)
+            if w.pk in held:
+                problems.append(DomainError(
+                    _("Pekerja sudah terdaftar di program %(other)s pada bulan yang sama "
+                      "(tidak boleh dibiayai ganda).") % {"other": held[w.pk]},
+                    code="already_enrolled", field="nik"))
+            if problems:
+                result.skipped[e.pk] = problems
+            else:
+                chosen.append(e)
+            if len(chosen) == room:
+                break
+        if len(chosen) == room:
+            break
+    if not chosen:
+        return result
+    ids = [e.pk for e in chosen]
+    try:
+        with transaction.atomic():
+            Enrolment.objects.filter(pk__in=ids).update(status=Enrolment.Status.PROPOSED,
+                                                         period_start=start, period_end=end)
+            EnrolmentMonth.objects.bulk_create(
+                [EnrolmentMonth(worker_id=e.worker_id, month=m, enrolment_id=e.pk)
+                 for e in chosen for m in rules.months_between(start, end)], batch_size=2000)
+    except IntegrityError as e:  # another programme took one of these months meanwhile
+        raise DomainError(
+            _("Sebagian pekerja baru saja diusulkan oleh pengguna lain. Muat ulang dan "
+              "coba lagi."), code="already_enrolled") from e
+    summary = _("%(name)s dari daftar tunggu menjadi usulan %(code)s")
+    changes = json.dumps({"status": [Enrolment.Status.WAITING.value,
+                                     Enrolment.Status.PROPOSED.value]})
+    audit_rows_insert((("promote", "enrolment", str(e.pk), e.worker.village_id,
+                        summary % {"name": e.worker.name, "code": locked.code}, changes)
+                       for e in chosen), actor=by)
+    result.promoted = ids
     return result

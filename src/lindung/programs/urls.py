@@ -14,5 +14,6 @@ urlpatterns = [
     path("<slug:code>/ubah/", views.programme_edit_view, name="edit"),
     path("<slug:code>/anggaran/", views.budget_line_add_view, name="budget_add"),
     path("<slug:code>/kuota/", views.quota_set_view, name="quota_set"),
+    path("<slug:code>/daftar-tunggu/", views.promote_waiting_view, name="promote_waiting"),
     path("<slug:code>/verifikasi-massal/", views.bulk_verify_view, name="bulk_verify"),
 ]

@@ -18,7 +18,12 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lindung.accounts.permissions import Action, can, can_manage_programme
+from lindung.accounts.permissions import (
+    Action,
+    can,
+    can_manage_programme,
+    may_act_for_programme,
+)
 from lindung.core import clock
 from lindung.core.errors import DomainError
 from lindung.core.formatting import thousands
@@ -39,6 +44,7 @@ from lindung.programs.selectors import (
     enrolment_list,
     enrolment_status_counts,
     programme_list,
+    quota_state,
 )
 from lindung.regions.models import Region
 
@@ -153,6 +159,9 @@ def _programme_page(
                     )
                 ],
                 "budget_lines": programme.budget_lines.all(),
+                "quota_state": quota_state(programme=programme),
+                "can_promote": may_act_for_programme(user, Action.ENROLMENT_VERIFY,
+                                                     programme.region_id),
                 "can_manage": can_manage,
                 "budget_form": budget_form or (BudgetLineForm() if can_manage else None),
             }
@@ -193,6 +202,23 @@ def budget_line_add_view(request: HttpRequest, code: str) -> HttpResponse:
             # to set the quota to match.
             return redirect("contributions:programme", programme.code)
     return _programme_page(request, programme, budget_form=form, status=422)
+
+
+@require_POST
+def promote_waiting_view(request: HttpRequest, code: str) -> HttpResponse:
+    """Offer the free quota places to the waiting list, in the order proposals came."""
+    programme = _get_programme(request, code)
+    result = services.enrolments_promote_waiting(programme=programme, by=request.user)
+    if result.promoted:
+        messages.success(request, _("%(n)s usulan dari daftar tunggu kini menunggu verifikasi.")
+                         % {"n": thousands(len(result.promoted))})
+    else:
+        messages.info(request, _("Tidak ada tempat kuota yang dapat ditawarkan."))
+    if result.skipped:
+        messages.warning(request, _("%(n)s usulan dalam daftar tunggu tidak lagi memenuhi "
+                                    "syarat dan tetap menunggu; periksa atau tolak.")
+                         % {"n": thousands(len(result.skipped))})
+    return redirect("programs:detail", code=programme.code)
 
 
 @require_POST

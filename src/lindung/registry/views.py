@@ -16,9 +16,15 @@ from django.views.decorators.http import require_POST
 from lindung.accounts.permissions import Action, can
 from lindung.audit.selectors import history_of
 from lindung.core.errors import DomainError
+from lindung.core.formatting import thousands
 from lindung.core.web import add_domain_errors, is_htmx_partial, require_action
-from lindung.programs.models import Programme
-from lindung.programs.selectors import enrolment_list, programme_get, programmes_for
+from lindung.programs.models import Enrolment, Programme
+from lindung.programs.selectors import (
+    enrolment_list,
+    programme_get,
+    programmes_for,
+    waiting_positions,
+)
 from lindung.programs.services import enrolment_propose
 from lindung.registry import privacy, services
 from lindung.registry.forms import ProposeForm, WorkerEditForm, WorkerFilterForm, WorkerForm
@@ -92,7 +98,9 @@ def _detail(
     # NIK, No. KK and phone whole only by need (registry.privacy); `revealed` after the
     # reveal action has been recorded.
     personal_full = revealed or privacy.full_on_detail(user)
-    enrolments = enrolment_list(user=user).filter(worker=worker).order_by("-proposed_at")
+    enrolments = list(enrolment_list(user=user).filter(worker=worker).order_by("-proposed_at"))
+    for e, place in waiting_positions(enrolments=enrolments).items():
+        next(x for x in enrolments if x.pk == e).waiting_position = place
     # The worker's own changes and those of the worker's enrolments, in one query.
     history = reduce(
         operator.or_,
@@ -146,16 +154,24 @@ def worker_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             programme = programme_get(user=request.user, code=form.cleaned_data["programme"])
-            enrolment_propose(programme=programme, worker=worker, by=request.user)
+            enrolment = enrolment_propose(programme=programme, worker=worker, by=request.user,
+                                          waitlist=True)
         except Programme.DoesNotExist:
             form.add_error("programme", _("Program tidak ditemukan di wilayah Anda."))
         except DomainError as e:
             add_domain_errors(form, e)
         else:
-            messages.success(
-                request,
-                _("%(name)s diusulkan ke program %(code)s.")
-                % {"name": worker.name, "code": programme.code},
-            )
+            if enrolment.status == Enrolment.Status.WAITING:
+                place = waiting_positions(enrolments=[enrolment])[enrolment.pk]
+                messages.warning(request, _(
+                    "Kuota program %(code)s sudah penuh: %(name)s masuk daftar tunggu, urutan "
+                    "ke-%(n)s. Dinas menawarkan tempat yang kosong menurut urutan usulan.")
+                    % {"code": programme.code, "name": worker.name, "n": thousands(place)})
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s diusulkan ke program %(code)s.")
+                    % {"name": worker.name, "code": programme.code},
+                )
             return redirect("registry:detail", pk=worker.pk)
     return _detail(request, worker, propose_form=form, status=422)
