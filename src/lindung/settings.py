@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -68,9 +69,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lindung.core.middleware.SecurityHeadersMiddleware",  # after static files: no-store
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lindung.core.middleware.LanguageMiddleware",
+    "lindung.core.middleware.HostileInputMiddleware",  # before a session or user is loaded
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -211,10 +215,48 @@ UPLOAD_LIMITS = {key: int(os.environ[var]) for key, var in (
 # checked directly (core/liveness.py); then it is marked failed.
 IMPORT_STALE_SECONDS = int(os.environ.get("IMPORT_STALE_SECONDS", "900"))
 
+# --- HTTPS and browser security (README: "PostgreSQL in production", nginx) ---------------------
+# SECURE_COOKIES=1 says "served over HTTPS" (nginx terminates TLS): cookies only over HTTPS, HSTS
+# for a year, and plain-HTTP requests redirected. Each can be set on its own. Behind nginx on
+# the same host gunicorn already takes the scheme from nginx's X-Forwarded-Proto (its
+# forwarded_allow_ips is 127.0.0.1); SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto makes Django
+# trust that header itself, for a proxy elsewhere - only when the proxy alone can reach Lindung
+# and always sets the header.
+HTTPS = _env_bool("SECURE_COOKIES")
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
-CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES")
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "").strip()
+                          or (31_536_000 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD")
+if _proxy_header := os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+# Preloading is a decision for the owner of the registrable domain (paserkab.go.id), submitted
+# at hstspreload.org; Lindung runs on one of its sub-domains. Without SECURE_HSTS_PRELOAD the
+# check that recommends it stays quiet.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (Django's own middleware): scripts, styles, images and fonts only from
+# Lindung itself - no CDN, no inline script (behaviour lives in static/lindung/lindung.js; htmx
+# is configured in base.html not to inject a style element or evaluate code). Inline style
+# *attributes* stay allowed: the progress bars set their width with one.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 LOGGING = {
     "version": 1,

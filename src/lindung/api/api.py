@@ -9,6 +9,7 @@ is 403 (ScopeDenied), any other domain error 400, field problems 422.
 from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -20,6 +21,7 @@ from lindung.api import enrolments, programmes, workers
 from lindung.api.docs import LocalSwagger
 from lindung.api.security import ApiTokenAuth
 from lindung.core.errors import DomainError, ScopeDenied, ValidationFailed
+from lindung.core.middleware import logger, out_of_range_field, out_of_range_message
 
 api = NinjaAPI(
     title="Lindung API",
@@ -69,6 +71,18 @@ def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(Http404)
 def _http404(request: HttpRequest, exc: Exception) -> HttpResponse:
     return _not_found(request, exc)
+
+
+@api.exception_handler(DataError)
+@api.exception_handler(OverflowError)
+def _out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A value the database cannot hold (an integer beyond 64 bits) that no schema caught: the
+    # caller's input, a 400 (logged, so the missing check gets added), never a 500. NUL bytes
+    # are refused before, by core.middleware.HostileInputMiddleware.
+    logger.warning("Value out of range in API %s %s", request.method, request.path,
+                   exc_info=exc)
+    field = out_of_range_field(request)
+    return _error(request, 400, "out_of_range", out_of_range_message(field), field)
 
 
 @api.exception_handler(AuthenticationError)

@@ -2,35 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lindung.contributions.models import Payment
 from lindung.core import clock
-from lindung.core.forms import RupiahField, date_field
-
-
-class MonthField(forms.CharField):
-    """A month typed as YYYY-MM (the browser's month picker) or MM/YYYY. The placeholder
-    spells the format in Indonesian, as the error message does (tahun-bulan)."""
-
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": _("TTTT-BB")})
-
-    def to_python(self, value: str | None) -> dt.date | None:  # type: ignore[override]
-        value = (super().to_python(value) or "").strip()
-        if not value:
-            return None
-        for fmt in ("%Y-%m", "%m/%Y", "%m-%Y"):
-            try:
-                return dt.datetime.strptime(value, fmt).date()
-            except ValueError:
-                continue
-        raise forms.ValidationError(_("Tulis bulan sebagai TTTT-BB, mis. 2026-03."))
-
-    def prepare_value(self, value: object) -> object:
-        return value.strftime("%Y-%m") if isinstance(value, dt.date) else value
+from lindung.core.forms import MonthField, RupiahField, date_field
 
 
 class BillForm(forms.Form):

@@ -196,7 +196,7 @@ def coverage_view(request: HttpRequest, code: str) -> HttpResponse:
         "programme": programme, "month": month, "filters": filters, "page_obj": page,
         "rows": page_rows, "summary": summary,
         "counts": [(rules.Coverage.LABELS[s], s, n) for s, n in summary.counts.items()],
-    })
+    }, status=400 if filters.errors else 200)  # an impossible month (?bulan=9999-12): 400
 
 
 def bill_view(request: HttpRequest, pk: int, adjustment_form: AdjustmentForm | None = None,

@@ -2,23 +2,76 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+
+from lindung.core.formatting import bulan, tanggal
 
 # The browser's date picker sends YYYY-MM-DD; typed dates come as dd/mm/yyyy or dd-mm-yyyy.
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
 
+# Every date Lindung deals with (births of living workers, programme periods, payments) lies in
+# this range. Python's dates end in 9999, and a month or a year added to 9999-12 raises: a date
+# typed (or sent in a URL, `?bulan=9999-12`) outside the range is a field error, not a 500.
+DATE_MIN = dt.date(1900, 1, 1)
+DATE_MAX = dt.date(2100, 12, 31)
+
+
+def _date_range_message() -> str:
+    return _("Tanggal harus antara %(min)s dan %(max)s.") % {
+        "min": tanggal(DATE_MIN), "max": tanggal(DATE_MAX)}
+
+
+def _month_range_message() -> str:
+    return _("Bulan harus antara %(min)s dan %(max)s.") % {
+        "min": bulan(DATE_MIN), "max": bulan(DATE_MAX)}
+
+
+date_range_message = lazy(_date_range_message, str)
+month_range_message = lazy(_month_range_message, str)
+
 
 def date_field(label: str, *, required: bool = True) -> forms.DateField:
-    """A date with the browser's date picker, accepting the forms Indonesians type."""
+    """A date with the browser's date picker, accepting the forms Indonesians type, within
+    DATE_MIN..DATE_MAX."""
     return forms.DateField(
         label=label,
         required=required,
         input_formats=DATE_INPUT_FORMATS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[MinValueValidator(DATE_MIN, message=date_range_message()),
+                    MaxValueValidator(DATE_MAX, message=date_range_message())],
     )
+
+
+class MonthField(forms.CharField):
+    """A month typed as YYYY-MM (the browser's month picker) or MM/YYYY, as the first day of
+    that month, within DATE_MIN..DATE_MAX. The placeholder spells the format in Indonesian, as
+    the error message does (tahun-bulan)."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": _("TTTT-BB")})
+
+    def to_python(self, value: str | None) -> dt.date | None:  # type: ignore[override]
+        value = (super().to_python(value) or "").strip()
+        if not value:
+            return None
+        for fmt in ("%Y-%m", "%m/%Y", "%m-%Y"):
+            try:
+                month = dt.datetime.strptime(value, fmt).date()
+            except ValueError:
+                continue
+            if not DATE_MIN <= month <= DATE_MAX:
+                raise forms.ValidationError(month_range_message(), code="out_of_range")
+            return month
+        raise forms.ValidationError(_("Tulis bulan sebagai TTTT-BB, mis. 2026-03."))
+
+    def prepare_value(self, value: object) -> object:
+        return value.strftime("%Y-%m") if isinstance(value, dt.date) else value
 
 
 def parse_rupiah(raw: object) -> int | None:

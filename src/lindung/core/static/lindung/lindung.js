@@ -23,3 +23,14 @@ document.addEventListener("htmx:configRequest", function (event) {
     if (params[key] === "") delete params[key];
   });
 });
+document.addEventListener("change", function (event) {
+  // A select that submits its form when changed (the language switch). Inline handlers
+  // (onchange=...) are refused by the Content-Security-Policy; behaviour lives here.
+  if (event.target.matches("select[data-autosubmit]")) event.target.form.submit();
+});
+document.addEventListener("click", function (event) {
+  // A plain (non-htmx) button that asks first: data-confirm="question". htmx buttons use
+  // hx-confirm instead.
+  var button = event.target.closest("[data-confirm]:not([hx-confirm])");
+  if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
+});
