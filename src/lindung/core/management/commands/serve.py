@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
 from django.utils.crypto import get_random_string
 
 log = logging.getLogger(__name__)
@@ -102,12 +103,10 @@ def fail_tasks_of(worker_id: str) -> int:
     """Mark failed the tasks a dead worker had claimed: django-tasks-db never runs a task
     again once it is "RUNNING", so without this they would stay running forever. The import
     job behind such a task is marked failed by the imports app (`import_jobs_reclaim`)."""
-    from django.db import close_old_connections
     from django.tasks.base import TaskResultStatus
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
-    close_old_connections()
     ids = [pk for pk, workers in DBTaskResult.objects.filter(
         status=TaskResultStatus.RUNNING).values_list("pk", "worker_ids") if worker_id in workers]
     if not ids:
@@ -140,8 +139,12 @@ class Command(BaseCommand):
         web = [sys.executable, "-m", "gunicorn", "lindung.wsgi:application", "--bind",
                f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-",
                "--timeout", "120"]
+        def on_worker_death(worker_id: str) -> None:
+            close_old_connections()  # this process may have been idle for days
+            fail_tasks_of(worker_id)
+
         supervisor = Supervisor(web, worker if with_worker else None, env=env,
-                                on_worker_death=fail_tasks_of,
+                                on_worker_death=on_worker_death,
                                 say=lambda text: self.stderr.write(text))
         signal.signal(signal.SIGTERM, supervisor.stop)
         signal.signal(signal.SIGINT, supervisor.stop)
