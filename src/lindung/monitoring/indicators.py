@@ -38,7 +38,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -210,11 +210,14 @@ def lapsed_q(end: dt.date, billing: Billing | None = None) -> Q:
     started_before = add_months(last_due, -2)
     q = Q(programme_id__in=billed, period_start__lt=started_before,
           registration_date__lt=started_before)
+    # Correlated EXISTS through the unique (bill, enrolment) index: the cost follows the
+    # region's enrolments, not every line of every bill (a NOT IN list was built whole).
     if paid_bills:
-        q &= ~Q(pk__in=BillLine.objects.filter(bill_id__in=paid_bills).values("enrolment_id"))
-    q &= ~Q(pk__in=BillAdjustment.objects.filter(
-        bill__month__range=window, enrolment__isnull=False, amount__gt=0,
-        paid_at__isnull=False, paid_at__lte=end).values("enrolment_id"))
+        q &= ~Q(Exists(BillLine.objects.filter(bill_id__in=paid_bills,
+                                               enrolment_id=OuterRef("pk"))))
+    q &= ~Q(Exists(BillAdjustment.objects.filter(
+        bill__month__range=window, enrolment_id=OuterRef("pk"), amount__gt=0,
+        paid_at__isnull=False, paid_at__lte=end)))
     return q
 
 
