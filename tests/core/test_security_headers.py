@@ -54,8 +54,8 @@ def test_https_settings_follow_the_environment(tmp_path):
     result = _run(["shell", "--no-imports", "-c", code], tmp_path, **PRODUCTION)
     assert result.stdout.split("\n")[0] == "31536000 True False True None True True"
     result = _run(["shell", "--no-imports", "-c", code], tmp_path, **PRODUCTION,
-                  SECURE_HSTS_SECONDS="3600", SECURE_SSL_REDIRECT="0", SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto",
-                  SECURE_HSTS_PRELOAD="1")
+                  SECURE_HSTS_SECONDS="3600", SECURE_SSL_REDIRECT="0",
+                  SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto", SECURE_HSTS_PRELOAD="1")
     assert result.stdout.split("\n")[0] == (
         "3600 True True False ('HTTP_X_FORWARDED_PROTO', 'https') True True")
 
