@@ -142,7 +142,7 @@ def _programme_page(
         "filters": filters,
         "page_obj": page,
         "filtered": bool(chosen.get("status") or chosen.get("q")),
-        **_action_context(request),
+        **_action_context(request, programme),
     }
     if is_htmx_partial(request):
         response = render(request, "programs/_enrolment_table.html", context)
@@ -171,12 +171,18 @@ def _programme_page(
     return response
 
 
-def _action_context(request: HttpRequest) -> dict[str, Any]:
+def _action_context(request: HttpRequest, programme: Programme) -> dict[str, Any]:
+    """Buttons by the same rule the services apply: the role, and acting for the programme's
+    sponsor (a kabupaten admin sees the province's proposals but does not decide them)."""
     user = request.user
+
+    def may(action: Action) -> bool:
+        return may_act_for_programme(user, action, programme.region_id)
+
     return {
-        "can_verify": can(user, Action.ENROLMENT_VERIFY),
-        "can_register": can(user, Action.ENROLMENT_REGISTER),
-        "can_end": can(user, Action.ENROLMENT_END),
+        "can_verify": may(Action.ENROLMENT_VERIFY),
+        "can_register": may(Action.ENROLMENT_REGISTER),
+        "can_end": may(Action.ENROLMENT_END),
         "end_reasons": Enrolment.EndReason.choices,
     }
 
@@ -301,7 +307,7 @@ def enrolment_action_view(request: HttpRequest, pk: int, action: str) -> HttpRes
                 "e": enrolment,
                 "row_errors": errors,
                 "row_done": not errors,
-                **_action_context(request),
+                **_action_context(request, enrolment.programme),
             },
         )
     if errors:
