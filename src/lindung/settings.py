@@ -176,6 +176,8 @@ SESSION_COOKIE_AGE = int(SESSION_IDLE_TIMEOUT.total_seconds())
 # API tokens expire after API_TOKEN_DAYS unless created with another lifetime.
 API_TOKEN_DAYS = _env_int("API_TOKEN_DAYS", 90)
 API_TOKEN_MAX_DAYS = 366
+# Requests one API token may send per minute (then 429 with Retry-After); 0 turns it off.
+API_RATE_LIMIT = _env_int("API_RATE_LIMIT", 300)
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
@@ -197,6 +199,9 @@ STATICFILES_DIRS = [(p, d) for p, d in STATICFILES_DIRS if d.exists()]
 # Serve from the finders too, so tests and a fresh `lindung serve` work before collectstatic.
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
+# `lindung backup` writes here unless given --output; `lindung restore` keeps a backup of what
+# it replaces here too.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", DATA_DIR / "cadangan"))
 
 TASKS = {
     "default": {
