@@ -14,7 +14,7 @@ from lindung.core.forms import date_field
 from lindung.regions.models import Region
 from lindung.regions.selectors import regions_in_scope, villages_in_scope
 from lindung.registry.models import Worker
-from lindung.registry.selectors import occupations_current
+from lindung.registry.selectors import NOT_PROPOSED, occupations_current
 
 
 class VillageChoiceField(forms.ModelChoiceField):
@@ -100,6 +100,7 @@ class WorkerFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Semua status")), *Worker.Status.choices]
     )
+    kepesertaan = forms.ChoiceField(label=_("Kepesertaan"), required=False)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -119,6 +120,11 @@ class WorkerFilterForm(forms.Form):
         self.fields["pekerjaan"].choices = [("", _("Semua pekerjaan"))] + [
             (o.code, o.name) for o in occupations_current()
         ]
+        from lindung.programs.models import Enrolment  # registry sits below programs
+
+        self.fields["kepesertaan"].choices = [
+            ("", _("Semua kepesertaan")), (NOT_PROPOSED, _("Belum diusulkan")),
+            *Enrolment.Status.choices]
 
     def filters(self) -> dict[str, str]:
         """Selector keyword arguments from the valid part of the input (an out-of-scope code
@@ -131,6 +137,7 @@ class WorkerFilterForm(forms.Form):
             "village": data.get("desa", ""),
             "occupation": data.get("pekerjaan", ""),
             "status": data.get("status", ""),
+            "enrolment": data.get("kepesertaan", ""),
         }
 
     @property

@@ -7,6 +7,7 @@ app_name = "registry"
 urlpatterns = [
     path("", views.worker_list_view, name="list"),
     path("baru/", views.worker_create_view, name="create"),
+    path("ekspor.<str:fmt>", views.worker_export_view, name="export"),
     path("<int:pk>/", views.worker_detail_view, name="detail"),
     path("<int:pk>/ubah/", views.worker_edit_view, name="edit"),
     path("<int:pk>/tampilkan-nik/", views.worker_reveal_view, name="reveal"),

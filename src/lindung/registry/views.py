@@ -9,13 +9,17 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.permissions import Action, can
 from lindung.audit.selectors import history_of
+from lindung.audit.services import audit_export
+from lindung.core import clock
 from lindung.core.errors import DomainError
+from lindung.core.exports import download_response
 from lindung.core.formatting import thousands
 from lindung.core.web import add_domain_errors, is_htmx_partial, require_action
 from lindung.programs.models import Enrolment, Programme
@@ -26,7 +30,7 @@ from lindung.programs.selectors import (
     waiting_positions,
 )
 from lindung.programs.services import enrolment_propose
-from lindung.registry import privacy, services
+from lindung.registry import exports, privacy, services
 from lindung.registry.forms import ProposeForm, WorkerEditForm, WorkerFilterForm, WorkerForm
 from lindung.registry.models import Worker
 from lindung.registry.selectors import worker_get, worker_list
@@ -45,6 +49,9 @@ def worker_list_view(request: HttpRequest) -> HttpResponse:
     form = WorkerFilterForm(request.GET or None, user=request.user)
     workers = worker_list(user=request.user, **form.filters())
     page = Paginator(workers, PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = dict(Enrolment.Status.choices)
+    for w in page:
+        w.enrolment_label = labels.get(w.enrolment_status, "")
     context = {"form": form, "page_obj": page, "filtered": any(form.filters().values())}
     if is_htmx_partial(request):
         template = "registry/_worker_table.html"
@@ -54,6 +61,30 @@ def worker_list_view(request: HttpRequest) -> HttpResponse:
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+EXPORT_MAX_ROWS = 100_000
+"""Beyond this a list export would hold a web worker too long: narrow the filter instead."""
+
+
+def worker_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The filtered worker list as XLSX or CSV: scoped like the page, numbers masked unless
+    the role writes to the registry, recorded in the audit trail with its row count."""
+    form = WorkerFilterForm(request.GET or None, user=request.user)
+    workers = worker_list(user=request.user, **form.filters())
+    total = workers.count()
+    if total > EXPORT_MAX_ROWS:
+        messages.error(request, _("Daftar ini berisi %(n)s pekerja; unduhan dibatasi %(max)s "
+                                  "baris. Persempit saringan (kecamatan, desa, pekerjaan).")
+                       % {"n": thousands(total), "max": thousands(EXPORT_MAX_ROWS)})
+        return redirect(f"{reverse('registry:list')}?{request.GET.urlencode()}")
+    export = exports.worker_list_export(workers=workers, fmt=fmt,
+                                        full=privacy.full_in_api(request.user))
+    audit_export(actor=request.user, obj=request.user.region or request.user,
+                 region_code=request.user.region_id or "", what=_("daftar pekerja"),
+                 kind="worker_list", fmt=fmt, rows=export.rows,
+                 details={"filters": {k: v for k, v in form.filters().items() if v}})
+    return download_response(export, f"pekerja-{clock.today():%Y%m%d}.{export.extension}")
 
 
 def worker_create_view(request: HttpRequest) -> HttpResponse:
