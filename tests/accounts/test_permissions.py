@@ -36,6 +36,9 @@ CLAIMS = {
 }
 for _role, _actions in CLAIMS.items():
     EXPECTED[_role] = EXPECTED[_role] | _actions
+# Money pages: everyone but the village operator.
+for _role in ("admin", "province", "bpjs", "leader", "auditor"):
+    EXPECTED[_role] = EXPECTED[_role] | {A.CONTRIBUTIONS_READ}
 OWN_REGION = {"operator": DESA_A, "admin": "64.01.03.2001", "province": DESA_PPU,
               "bpjs": DESA_B, "leader": DESA_B, "auditor": DESA_A}
 

@@ -218,3 +218,12 @@ def test_month_picker_placeholder_is_in_indonesian(client, users, programme):
     login(client, users.admin)
     page = client.get(reverse("contributions:programme", args=[programme.code])).content.decode()
     assert 'placeholder="TTTT-BB"' in page and "YYYY-MM" not in page
+
+
+def test_village_operator_has_no_money_pages_and_no_link_to_them(client, users, programme):
+    client.force_login(users.operator)
+    assert reverse("contributions:home") not in client.get("/").content.decode()
+    for url in (reverse("contributions:home"),
+                reverse("contributions:programme", args=[programme.code]),
+                reverse("contributions:coverage", args=[programme.code])):
+        assert client.get(url).status_code == 403, url

@@ -37,6 +37,9 @@ class Action(StrEnum):
     CLAIM_PROCESS = "claim_process"
     CLAIM_DECIDE = "claim_decide"
     CLAIM_DOCUMENT_READ = "claim_document_read"
+    # Money (bills, payments, budget): the Dinas, the province, BPJS, leaders and auditors.
+    # A village operator proposes people and follows them on their pages, not the budget.
+    CONTRIBUTIONS_READ = "contributions_read"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -67,6 +70,9 @@ _CLAIM_ACTIONS: dict[str, set[Action]] = {
 }
 for _role, _actions in _CLAIM_ACTIONS.items():
     ROLE_ACTIONS[_role] = ROLE_ACTIONS[_role] | _actions
+for _role in (Role.ADMIN_KABUPATEN, Role.ADMIN_PROVINSI, Role.PETUGAS_BPJS, Role.PIMPINAN,
+              Role.AUDITOR):
+    ROLE_ACTIONS[_role] = ROLE_ACTIONS[_role] | {Action.CONTRIBUTIONS_READ}
 
 # Lazy: the labels are read in the language of the request, not of the import.
 ACTION_LABELS = {
@@ -83,6 +89,7 @@ ACTION_LABELS = {
     Action.CLAIM_PROCESS: gettext_lazy("memproses dan mengajukan klaim"),
     Action.CLAIM_DECIDE: gettext_lazy("mencatat keputusan klaim BPJS"),
     Action.CLAIM_DOCUMENT_READ: gettext_lazy("membuka dokumen klaim"),
+    Action.CONTRIBUTIONS_READ: gettext_lazy("melihat iuran dan anggaran"),
 }
 
 

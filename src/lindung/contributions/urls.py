@@ -1,10 +1,10 @@
-from django.urls import path, re_path
+from django.urls import URLPattern, path, re_path
 
 from lindung.contributions import views
 
 app_name = "contributions"
 
-urlpatterns = [
+_pages: list[URLPattern] = [
     path("", views.home_view, name="home"),
     path("tarif/", views.rates_view, name="rates"),
     path("tagihan/<int:pk>/", views.bill_view, name="bill"),
@@ -17,3 +17,7 @@ urlpatterns = [
     path("program/<slug:code>/putus/", views.lapses_apply_view, name="lapses_apply"),
     path("program/<slug:code>/status/", views.coverage_view, name="coverage"),
 ]
+
+# Every page here shows money: readable by the roles with CONTRIBUTIONS_READ (not the village
+# operator), in one place rather than a check per view.
+urlpatterns = [views.contributions_readers_only(p) for p in _pages]

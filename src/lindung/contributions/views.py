@@ -5,6 +5,7 @@ write goes through a service that checks role and region again."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.tasks import TaskResultStatus
+from django.urls import URLPattern
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -36,6 +38,19 @@ from lindung.programs.models import Programme
 from lindung.programs.rules import programme_month
 
 PAGE_SIZE = 50
+
+
+def contributions_readers_only(pattern: URLPattern) -> URLPattern:
+    """`pattern` with its view refusing (403) the roles that may not read contributions."""
+    view = pattern.callback
+
+    @functools.wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        require_action(request, Action.CONTRIBUTIONS_READ)
+        return view(request, *args, **kwargs)
+
+    pattern.callback = guarded
+    return pattern
 
 
 def _programme(request: HttpRequest, code: str) -> Programme:

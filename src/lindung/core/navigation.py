@@ -11,7 +11,7 @@ NAV: list[tuple[str, object, str | None]] = [
     ("outreach:list", _("Sosialisasi"), None),
     ("registry:list", _("Pekerja"), None),
     ("programs:list", _("Program"), None),
-    ("contributions:home", _("Iuran & anggaran"), None),
+    ("contributions:home", _("Iuran & anggaran"), "contributions_read"),
     ("claims:list", _("Klaim"), None),
     ("imports:upload", _("Impor Excel"), "worker_edit"),
     ("imports:bpjs", _("Data BPJS"), "enrolment_register"),
