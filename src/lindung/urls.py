@@ -1,9 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from lindung.api import urls as api_urls
+
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/", include("lindung.api.urls")),
+    path("api/v1/", include("lindung.api.urls")),
+    path("api/", include(api_urls.legacy, namespace="api_legacy")),  # before v1: the same views
     path("", include("lindung.accounts.urls")),
     path("", include("lindung.monitoring.urls")),
     path("monitoring/", include("lindung.monitoring.dashboard_urls")),

@@ -40,9 +40,9 @@ def test_a_token_is_stored_as_a_digest_and_expires_after_the_default_days(users)
 
 def test_an_expired_token_is_401(users, frozen_clock):
     _row, token = api_token_create(user=users.admin, name="dasbor", days=7)
-    assert bearer(token).get("/api/programmes").status_code == 200
+    assert bearer(token).get("/api/v1/programmes").status_code == 200
     frozen_clock.shift(dt.timedelta(days=7, minutes=1))
-    response = bearer(token).get("/api/programmes")
+    response = bearer(token).get("/api/v1/programmes")
     assert response.status_code == 401
     assert response.json()["code"] == "unauthenticated"
 
@@ -50,7 +50,7 @@ def test_an_expired_token_is_401(users, frozen_clock):
 def test_a_revoked_token_is_401_and_the_revocation_is_audited(users):
     row, token = api_token_create(user=users.admin, name="dasbor")
     api_token_revoke(token=row, by=users.admin)
-    assert bearer(token).get("/api/programmes").status_code == 401
+    assert bearer(token).get("/api/v1/programmes").status_code == 401
     assert AuditEvent.objects.filter(action="revoke", object_id=str(row.pk),
                                      actor=users.admin).exists()
     api_token_revoke(token=row, by=users.admin)  # twice changes nothing
@@ -61,15 +61,15 @@ def test_a_token_of_a_deactivated_user_is_401(users):
     _row, token = api_token_create(user=users.admin, name="dasbor")
     users.admin.is_active = False
     users.admin.save()
-    assert bearer(token).get("/api/programmes").status_code == 401
+    assert bearer(token).get("/api/v1/programmes").status_code == 401
 
 
 def test_a_read_only_token_reads_but_may_not_write(users, make_worker):
     worker = make_worker(by=users.operator)
     _row, token = api_token_create(user=users.operator, name="laporan", read_only=True)
     client = bearer(token)
-    assert client.get(f"/api/workers/{worker.pk}").status_code == 200
-    for method, url in [("patch", f"/api/workers/{worker.pk}"), ("post", "/api/workers")]:
+    assert client.get(f"/api/v1/workers/{worker.pk}").status_code == 200
+    for method, url in [("patch", f"/api/v1/workers/{worker.pk}"), ("post", "/api/v1/workers")]:
         response = getattr(client, method)(url, {"name": "Diubah"},
                                            content_type="application/json")
         assert response.status_code == 403, method
@@ -82,22 +82,22 @@ def test_a_read_only_token_reads_but_may_not_write(users, make_worker):
 def test_a_full_token_may_write(users, make_worker):
     worker = make_worker(by=users.operator)
     _row, token = api_token_create(user=users.operator, name="sinkron")
-    response = bearer(token).patch(f"/api/workers/{worker.pk}", {"name": "Nama Baru"},
+    response = bearer(token).patch(f"/api/v1/workers/{worker.pk}", {"name": "Nama Baru"},
                                    content_type="application/json")
     assert response.status_code == 200, response.content
 
 
 def test_the_last_use_is_recorded_at_most_once_a_minute(users, frozen_clock):
     row, token = api_token_create(user=users.admin, name="dasbor")
-    bearer(token).get("/api/programmes")
+    bearer(token).get("/api/v1/programmes")
     row.refresh_from_db()
     first = row.last_used_at
     assert first is not None
-    bearer(token).get("/api/programmes")
+    bearer(token).get("/api/v1/programmes")
     row.refresh_from_db()
     assert row.last_used_at == first
     frozen_clock.shift(dt.timedelta(minutes=2))
-    bearer(token).get("/api/programmes")
+    bearer(token).get("/api/v1/programmes")
     row.refresh_from_db()
     assert row.last_used_at > first
 
@@ -129,7 +129,7 @@ def test_the_command_takes_days_and_read_only(users):
     row = ApiToken.objects.get(digest=token_digest(token))
     assert row.read_only and row.name == "laporan"
     assert abs(row.expires_at - clock.now() - dt.timedelta(days=7)) < dt.timedelta(seconds=5)
-    assert bearer(token).get("/api/programmes").status_code == 200
+    assert bearer(token).get("/api/v1/programmes").status_code == 200
 
 
 # --- the account page --------------------------------------------------------------------------
@@ -160,7 +160,7 @@ def test_a_token_created_on_the_page_is_shown_once_and_works(page, users):
     assert row.digest == token_digest(token) and row.read_only
     assert token in response.content.decode()
     assert "hanya ditampilkan sekali" in response.content.decode()
-    assert bearer(token).get("/api/programmes").status_code == 200
+    assert bearer(token).get("/api/v1/programmes").status_code == 200
     assert token not in page.get(reverse("api_tokens")).content.decode()
 
 
@@ -177,7 +177,7 @@ def test_a_token_is_revoked_from_the_page(page, users):
     assert "sudah dicabut" in response.content.decode()
     row.refresh_from_db()
     assert row.revoked_at is not None
-    assert bearer(token).get("/api/programmes").status_code == 401
+    assert bearer(token).get("/api/v1/programmes").status_code == 401
 
 
 def test_another_users_token_cannot_be_revoked_from_the_page(page, users):
@@ -185,7 +185,7 @@ def test_another_users_token_cannot_be_revoked_from_the_page(page, users):
     assert page.post(reverse("api_token_revoke", args=[row.pk])).status_code == 404
     row.refresh_from_db()
     assert row.revoked_at is None
-    assert bearer(token).get("/api/programmes").status_code == 200
+    assert bearer(token).get("/api/v1/programmes").status_code == 200
 
 
 def test_expired_and_revoked_tokens_are_listed_with_their_status(page, users, frozen_clock):
@@ -220,4 +220,4 @@ def test_a_system_administrator_revokes_any_token_in_the_admin(users, django_use
     row.refresh_from_db()
     assert row.revoked_at is not None
     assert AuditEvent.objects.filter(action="revoke", object_id=str(row.pk), actor=root).exists()
-    assert bearer(token).get("/api/programmes").status_code == 401
+    assert bearer(token).get("/api/v1/programmes").status_code == 401

@@ -46,3 +46,25 @@ class ApiToken(models.Model):
         if self.revoked_at is not None:
             return "dicabut"
         return "kedaluwarsa" if self.expires_at <= at else "aktif"
+
+
+class ApiRateWindow(models.Model):
+    """How many requests one token sent in one minute (a fixed window starting at `window`),
+    for the per-token rate limit (`api.security.rate_check`).
+
+    In the database, not Django's cache: the default cache (LocMemCache) is per process, so
+    with gunicorn's three workers a token would get three times its limit, and the database
+    cache needs its own `createcachetable` step. A row per token and minute, counted with one
+    UPDATE; a token's older windows are deleted when its next window starts, so the table
+    holds about one row per token in use."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
+    window = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["token", "window"],
+                                               name="api_rate_one_row_per_window")]
+
+    def __str__(self) -> str:
+        return f"{self.token_id} {self.window:%H:%M}: {self.count}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -18,11 +18,20 @@ def _full(context: Any) -> bool:
     return request is not None and full_in_api(getattr(request, "auth", None))
 
 
-class Error(Schema):
-    code: str
+class ErrorItem(Schema):
+    code: str = Field(..., description="Kode stabil, sama dengan formulir dan impor")
     message: str
     field: str | None = None
-    errors: list[Error] | None = None
+
+
+class Error(Schema):
+    """The one error body of the API (`api.errors`)."""
+
+    code: str = Field(..., description="Kode stabil; menentukan status HTTP (docs/api.md)")
+    message: str = Field(..., description="Kalimat bahasa Indonesia untuk pengguna")
+    field: str | None = Field(None, description="Isian yang dimaksud, bila ada")
+    errors: list[ErrorItem] = Field(default_factory=list,
+                                    description="Setiap masalah yang ditemukan")
 
 
 class WorkerOut(Schema):
@@ -141,3 +150,235 @@ class EndIn(Schema):
     reason: str = Field(..., description="meninggal, pindah, anggaran_habis, menunggak, "
                                          "penerima_upah")
     end_date: dt.date | None = None
+
+
+# --- v1 additions (issue 15) --------------------------------------------------------------------
+
+MAX_AMOUNT = 10**15  # Rp1.000 triliun: beyond any regional budget, inside a 64-bit column
+MAX_IDS = 1000  # enrolments in one bulk step
+
+
+class ProposeManyIn(Schema):
+    programme: str = Field(..., description="Kode program, mis. PASER-2026")
+    worker_id: int
+    waitlist: bool = Field(False, description="Kuota penuh: masuk daftar tunggu, bukan ditolak")
+
+
+class BulkTransitionIn(Schema):
+    action: Literal["verify", "activate"]
+    enrolment_ids: list[int] = Field(..., min_length=1, max_length=MAX_IDS)
+
+
+class BulkTransitionOut(Schema):
+    done: int
+    problems: list[ErrorItem]
+
+
+class BudgetLineOut(Schema):
+    id: int
+    kind: str
+    amount: int
+    date: dt.date
+    document_ref: str
+    note: str
+
+
+class BudgetLineIn(Schema):
+    kind: Literal["apbd_murni", "apbd_perubahan", "provinsi", "lainnya"]
+    amount: int = Field(..., ge=1, le=MAX_AMOUNT, description="Rupiah")
+    date: dt.date
+    document_ref: str = Field(..., max_length=120)
+    note: str = Field("", max_length=250)
+
+
+class CoverageMonthOut(Schema):
+    month: dt.date
+    status: str = Field(..., description="dibayar, belum_jatuh_tempo, menunggak, putus")
+    unpaid_months: int
+    lapses_on: dt.date | None
+
+
+class ImportJobSummaryOut(Schema):
+    id: int
+    kind: str = Field(..., description="pekerja atau jawaban_bpjs")
+    status: str = Field(..., description="antri, berjalan, selesai, ditolak, gagal")
+    finished: bool
+    phase: str
+    filename: str
+    programme: str | None
+    dry_run: bool
+    rows_total: int
+    rows_done: int
+    percent: int
+    errors_total: int
+    warnings_total: int
+    error_file_status: str = Field(..., description="'', antri, siap, gagal")
+    message: str
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_finished(obj: Any) -> bool:
+        return obj.is_finished
+
+    @staticmethod
+    def resolve_programme(obj: Any) -> str | None:
+        return obj.programme.code if obj.programme_id else None
+
+    @staticmethod
+    def resolve_errors_total(obj: Any) -> int:
+        return max(obj.errors_total, len(obj.errors))
+
+
+class ImportJobOut(ImportJobSummaryOut):
+    result: dict[str, int] = Field(..., description="Jumlah baris per hasil (selesai)")
+    errors: list[dict[str, Any]] = Field(..., description="Baris ditolak (paling banyak 1.000)")
+    warnings: list[dict[str, Any]]
+
+    @staticmethod
+    def resolve_result(obj: Any) -> dict[str, int]:
+        return obj.result or {}
+
+
+class BillOut(Schema):
+    id: int
+    programme: str = Field(..., alias="programme.code")
+    month: dt.date
+    funder: str
+    funder_region: str = Field(..., alias="funder_region_id")
+    due_date: dt.date
+    line_count: int
+    jkk_total: int
+    jkm_total: int
+    jht_total: int
+    lines_total: int
+    adjustments_total: int
+    total: int
+    paid_amount: int
+    outstanding: int
+    paid_at: dt.date | None
+
+
+class PaymentOut(Schema):
+    id: int
+    programme: str = Field(..., alias="programme.code")
+    paid_on: dt.date
+    amount: int
+    reference: str
+    first_month: dt.date
+    months_covered: int
+    allocated: int
+    unallocated: int
+    note: str
+
+
+class PaymentIn(Schema):
+    programme: str = Field(..., description="Kode program")
+    paid_on: dt.date
+    amount: int = Field(..., ge=1, le=MAX_AMOUNT, description="Rupiah")
+    reference: str = Field(..., max_length=80, description="Nomor SP2D")
+    first_month: dt.date = Field(..., description="Tanggal mana pun di bulan pertama")
+    months_covered: Literal[1, 3, 6, 12] = 1
+    note: str = Field("", max_length=250)
+
+
+class LapseWarningOut(Schema):
+    lapses_on: dt.date
+    first_unpaid: dt.date
+    count: int
+
+
+class CoverageSummaryOut(Schema):
+    programme: str
+    month: dt.date
+    on: dt.date
+    counts: dict[str, int] = Field(..., description="Peserta per status perlindungan")
+    lapse_warnings: list[LapseWarningOut]
+    lapsed_ended: int
+
+
+class CoverageRowOut(Schema):
+    enrolment_id: int
+    worker_id: int
+    worker_name: str
+    village: str
+    kpj_number: str
+    status: str
+    unpaid_months: int
+    lapses_on: dt.date | None
+
+
+class PagedCoverageRowOut(Schema):
+    items: list[CoverageRowOut]
+    count: int
+
+
+class FiguresOut(Schema):
+    region: str
+    name: str
+    registered: int
+    active: int
+    new: int
+    ended: int
+    proposed: int
+    verified: int
+    denominator: int | None
+    coverage_pct: float | None
+    target_participants: int | None
+    target_progress_pct: float | None
+    target_coverage_pct: float | None
+    target_villages: int | None
+    villages_total: int
+    villages_socialised: int
+    villages_implementing: int
+
+
+class VillageFiguresOut(FiguresOut):
+    rollout: str = Field(..., description="belum_dijangkau, sudah_sosialisasi, melaksanakan")
+
+
+class PeriodOut(Schema):
+    start: dt.date
+    end: dt.date
+
+
+class OccupationActiveOut(Schema):
+    name: str
+    active: int
+
+
+class IndicatorReportOut(FiguresOut):
+    period: PeriodOut
+    children: list[FiguresOut]
+    by_occupation: list[OccupationActiveOut]
+    by_sex: dict[str, int]
+
+
+class ClaimOut(Schema):
+    id: int
+    number: str
+    worker_id: int
+    worker_name: str = Field(..., alias="worker.name")
+    programme: str | None
+    claim_type: str
+    status: str
+    event_date: dt.date
+    reported_date: dt.date
+    eligible: bool
+    eligibility_code: str
+    explanation: str
+    calculated_amount: int
+    paid_amount: int | None
+    paid_date: dt.date | None
+    reject_reason: str
+    claimant_name: str
+    claimant_nik: str
+
+    @staticmethod
+    def resolve_programme(obj: Any) -> str | None:
+        return obj.programme.code if obj.programme_id else None
+
+    @staticmethod
+    def resolve_claimant_nik(obj: Any, context: Any) -> str:
+        return obj.claimant_nik if _full(context) else mask_identity(obj.claimant_nik)

@@ -1,26 +1,34 @@
-"""/api/workers: the worker registry, read and written through its selectors and services."""
+"""/workers: the worker registry, read and written through its selectors and services."""
 
 # No `from __future__ import annotations`: ninja reads parameter types at runtime.
+from typing import Literal
+
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from lindung.api.pagination import LimitedPagination
-from lindung.api.schemas import Error, WorkerIn, WorkerOut, WorkerPatch
+from lindung.api.schemas import EnrolmentOut, WorkerIn, WorkerOut, WorkerPatch
+from lindung.api.v1.common import ERRORS, ordered
+from lindung.programs.selectors import enrolments_for
 from lindung.regions.models import Region
 from lindung.registry import selectors, services
 from lindung.registry.models import Occupation, Worker
 
 router = Router(tags=["workers"])
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
+
+ORDERING = {"name": ("name",), "birth_date": ("birth_date",), "village": ("village_id",),
+            "id": ("id",)}
 
 
 class WorkerFilter(Schema):
-    q: str = ""
-    district: str = ""
-    village: str = ""
-    occupation: str = ""
-    status: str = ""
+    q: str = Field("", max_length=100, description="Nama, atau awal NIK (≥ 6 angka)")
+    district: str = Field("", max_length=13, description="Kode kecamatan, mis. 64.01.01")
+    village: str = Field("", max_length=13, description="Kode desa/kelurahan")
+    occupation: str = Field("", max_length=40, description="Kode pekerjaan")
+    status: Literal["", "aktif", "meninggal", "pindah", "nonaktif"] = ""
+    ordering: Literal["", "name", "-name", "birth_date", "-birth_date", "village", "-village",
+                      "id", "-id"] = ""
 
 
 def _references(data: dict) -> dict:
@@ -33,10 +41,12 @@ def _references(data: dict) -> dict:
     return data
 
 
-@router.get("", response=list[WorkerOut])
+@router.get("", response={200: list[WorkerOut], **ERRORS})
 @paginate(LimitedPagination)
 def worker_list(request: HttpRequest, filters: Query[WorkerFilter]):
-    return selectors.worker_list(user=request.auth, **filters.dict())
+    data = filters.dict()
+    order = data.pop("ordering")
+    return ordered(selectors.worker_list(user=request.auth, **data), order, ORDERING)
 
 
 @router.get("/{int:worker_id}", response={200: WorkerOut, **ERRORS})
@@ -56,3 +66,11 @@ def worker_update(request: HttpRequest, worker_id: int, payload: WorkerPatch) ->
     services.worker_update(worker=worker, by=request.auth,
                            **_references(payload.dict(exclude_unset=True)))
     return selectors.worker_get(user=request.auth, pk=worker_id)
+
+
+@router.get("/{int:worker_id}/enrolments", response={200: list[EnrolmentOut], **ERRORS})
+@paginate(LimitedPagination)
+def worker_enrolments(request: HttpRequest, worker_id: int):
+    worker = selectors.worker_get(user=request.auth, pk=worker_id)
+    return (enrolments_for(user=request.auth).filter(worker=worker)
+            .select_related("worker", "programme").order_by("-proposed_at", "-id"))
