@@ -49,6 +49,15 @@ def test_demo_data_is_realistic_and_idempotent(regions):
     # Two quarters, then July and August one month at a time.
     assert Payment.objects.filter(programme=paser).count() == 4
 
+    # Monitoring: Paser's denominator (its 2022 target), targets and sosialisasi events.
+    from lindung.monitoring.models import Denominator, Target
+    from lindung.outreach.models import OutreachEvent
+
+    paser_denominator = Denominator.objects.filter(village__pk__startswith="64.01.", year=2026)
+    assert sum(paser_denominator.values_list("estimated_workers", flat=True)) == 32_268
+    assert Target.objects.filter(year=2026, region_id="64").exists()
+    assert OutreachEvent.objects.filter(region__pk__startswith="64.01.").count() >= 30
+
     again = demo_load(paser_workers=600, ppu_workers=120)
     assert (again.regions, again.workers, again.enrolments) == (0, 0, 0)
     assert Worker.objects.count() == 720

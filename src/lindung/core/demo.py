@@ -312,4 +312,8 @@ def demo_load(*, paser_workers: int = 3000, ppu_workers: int = 600,
             # the rest stay proposed
             _advance(created, by=bpjs if programme is paser else admin, plan=plan, cal=cal)
             _contributions(programme, admin, cal)
+        # Denominators, targets and sosialisasi events of the year (monitoring, outreach).
+        from lindung.monitoring.demo import monitoring_demo_load
+
+        monitoring_demo_load(year=cal.year, by=admin_paser)
     return summary
