@@ -26,9 +26,13 @@ MB = 1024 * 1024
 
 
 def _limit(memory_mb: int, cpu_seconds: int) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (memory_mb * MB, memory_mb * MB))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # an abort must not write a core file
+    for kind, soft in ((resource.RLIMIT_AS, memory_mb * MB), (resource.RLIMIT_CPU, cpu_seconds),
+                       (resource.RLIMIT_CORE, 0)):  # an abort must not write a core file
+        hard = resource.getrlimit(kind)[1]
+        # Never above a hard limit the system already set (setrlimit would refuse it).
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+        resource.setrlimit(kind, (soft, hard if kind == resource.RLIMIT_CPU else soft))
 
 
 def _clean(cell: object) -> object:
