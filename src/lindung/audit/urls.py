@@ -6,4 +6,5 @@ app_name = "audit"
 
 urlpatterns = [
     path("", views.event_list_view, name="list"),
+    path("ekspor.xlsx", views.event_export_view, name="export"),
 ]
