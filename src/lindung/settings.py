@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "lindung.monitoring",
     "lindung.imports",
     "lindung.api",
+    "lindung.reports",
 ]
 
 MIDDLEWARE = [

@@ -17,4 +17,5 @@ urlpatterns = [
     path("impor/", include("lindung.imports.urls")),
     path("iuran/", include("lindung.contributions.urls")),
     path("klaim/", include("lindung.claims.urls")),
+    path("laporan/", include("lindung.reports.urls")),
 ]

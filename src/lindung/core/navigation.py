@@ -13,6 +13,7 @@ NAV: list[tuple[str, object, str | None]] = [
     ("programs:list", _("Program"), None),
     ("contributions:home", _("Iuran & anggaran"), "contributions_read"),
     ("claims:list", _("Klaim"), None),
+    ("reports:home", _("Laporan"), None),
     ("imports:upload", _("Impor Excel"), "worker_edit"),
     ("imports:bpjs", _("Data BPJS"), "enrolment_register"),
     ("audit:list", _("Jejak audit"), "audit_read"),
