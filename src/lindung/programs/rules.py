@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -83,3 +84,48 @@ def eligibility_problems(
             % {"code": rules.code},
             code="village_out_of_scope", field="village"))
     return problems
+
+
+@dataclass(frozen=True)
+class KpjLine:
+    number: int  # line number in the pasted text, for messages
+    nik: str
+    kpj: str
+    registration_date: dt.date
+
+
+_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y")
+
+
+def parse_kpj_lines(text: str, *, default_date: dt.date, max_lines: int = 20_000
+                    ) -> tuple[list[KpjLine], list[str]]:
+    """Lines pasted from a spreadsheet: NIK, KPJ number and optionally the registration date,
+    separated by tabs, semicolons, commas or spaces. Returns the readable lines and a message
+    per line that is not (the KPJ itself is checked by the registration service)."""
+    lines: list[KpjLine] = []
+    problems: list[str] = []
+    for number, raw in enumerate(text.splitlines()[:max_lines], 1):
+        parts = [p.strip() for p in re.split(r"[\t;,]", raw) if p.strip()]
+        if len(parts) < 2:  # typed with spaces only
+            parts = raw.split()
+        if not parts:
+            continue
+        nik = re.sub(r"\D", "", parts[0])
+        if len(nik) != 16 or len(parts) < 2:
+            problems.append(_("Baris %(n)s: tulis NIK (16 digit) lalu nomor KPJ, dipisah tab "
+                              "atau titik koma.") % {"n": number})
+            continue
+        when = default_date
+        if len(parts) >= 3:
+            for fmt in _DATE_FORMATS:
+                try:
+                    when = dt.datetime.strptime(parts[2], fmt).date()
+                    break
+                except ValueError:
+                    continue
+            else:
+                problems.append(_("Baris %(n)s: tanggal %(d)s tidak terbaca; tulis 15/01/2026.")
+                                % {"n": number, "d": parts[2][:20]})
+                continue
+        lines.append(KpjLine(number, nik, parts[1], when))
+    return lines, problems

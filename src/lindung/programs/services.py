@@ -193,6 +193,175 @@ class ProposalResult:
     waiting_ids: list[int] = field(default_factory=list)  # put on the waiting list
 
 
+@dataclass(frozen=True, slots=True)
+class ProposalCandidate:
+    """A worker about to be proposed, as the proposal checks read it: `key` is the caller's
+    (a worker id, or a spreadsheet row whose worker is not written yet: `worker_id` None)."""
+
+    key: Any
+    worker_id: int | None
+    village_id: str
+    birth_date: dt.date
+    occupation_id: int
+    status: str = "aktif"
+
+
+@dataclass
+class ProposalCheck:
+    accepted: list[Any] = field(default_factory=list)  # candidates, in the order given
+    refused: dict[Any, list[DomainError]] = field(default_factory=dict)  # key -> reasons
+    already_in: set[Any] = field(default_factory=set)  # keys open or waiting in this programme
+
+
+def proposal_checks(*, programme: Programme, candidates: Sequence[Any], by: User,
+                    period: tuple[dt.date, dt.date], on: dt.date,
+                    already_in_is_refusal: bool = True) -> ProposalCheck:
+    """THE proposal checks, shared by `enrolments_propose` and the spreadsheet import (which
+    runs them before writing anything, and for its dry run): the user's region, eligibility
+    (age, occupation, the programme's region, an active worker), no double funding for the
+    months of `period` (any programme, any regency), not already open or waiting in this
+    programme. The quota is `quota_room`. A handful of queries whatever the number.
+
+    `candidates`: ProposalCandidate, Worker or lighter objects with `pk` as key.
+    `already_in_is_refusal`: False for the import, where a row already in the programme is
+    simply not proposed again."""
+    result = ProposalCheck()
+    scope = scope_of(by)
+    prules = programme_rules(programme)
+    occupation_codes = dict(Occupation.objects.values_list("id", "code"))
+    eligible: list[Any] = []
+    for c in candidates:
+        k = c.key if hasattr(c, "key") else c.pk
+        problems = []
+        if not scope.covers(c.village_id):
+            problems.append(DomainError(_("Pekerja berdomisili di luar wilayah Anda."),
+                                        code="village_out_of_scope", field="village"))
+        problems += rules.eligibility_problems(
+            prules, birth_date=c.birth_date, occupation_code=occupation_codes[c.occupation_id],
+            village_code=c.village_id, worker_status=c.status, on=on)
+        if problems:
+            result.refused[k] = problems
+        else:
+            eligible.append((k, getattr(c, "worker_id", getattr(c, "pk", None)), c))
+    known = [w for _k, w, _c in eligible if w]
+    held = programmes_holding(known, *period)
+    waiting = set(_waiting_workers(programme, known))
+    for k, w, c in eligible:
+        if w in held and held[w] == programme.code or w in waiting:
+            if not already_in_is_refusal:
+                result.already_in.add(k)
+            elif w in waiting:
+                result.refused[k] = [DomainError(
+                    _("Pekerja sudah ada dalam daftar tunggu program %(code)s.")
+                    % {"code": programme.code}, code="already_waiting", field="nik")]
+            else:
+                result.refused[k] = [_double_funding(programme.code)]
+        elif w in held:
+            result.refused[k] = [_double_funding(held[w])]
+        else:
+            result.accepted.append(c)
+    return result
+
+
+def _double_funding(other: str) -> DomainError:
+    return DomainError(
+        _("Pekerja sudah terdaftar di program %(other)s pada bulan yang sama (tidak boleh "
+          "dibiayai ganda). Akhiri kepesertaan di program itu lebih dulu.") % {"other": other},
+        code="already_enrolled", field="nik")
+
+
+def quota_room(programme: Programme) -> int:
+    """Places left in the programme's quota (open enrolments hold one each)."""
+    used = Enrolment.objects.filter(programme=programme, status__in=Enrolment.OPEN).count()
+    return max(programme.quota - used, 0)
+
+
+def quota_full_error(programme: Programme) -> DomainError:
+    return DomainError(_("Kuota program %(code)s (%(quota)s peserta) sudah penuh.")
+                       % {"code": programme.code, "quota": thousands(programme.quota)},
+                       code="quota_exceeded")
+
+
+# --- life events ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LifeEvent:
+    """A worker who died, moved or became a wage earner (DOMAIN.md §5), from the registry.
+    `village_id`: with a move to that village, only enrolments of programmes whose region
+    does not include it end (moving within the regency keeps them)."""
+
+    worker_id: int
+    reason: str  # Enrolment.EndReason
+    end_date: dt.date
+    village_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EndedEnrolment:
+    enrolment_id: int
+    worker_id: int
+    reason: str
+    end_date: dt.date
+    status_before: str
+    programme_code: str
+    kpj_number: str
+
+    @property
+    def known_to_bpjs(self) -> bool:
+        return self.status_before in (Enrolment.Status.REGISTERED, Enrolment.Status.ACTIVE)
+
+
+def enrolments_end_for_life_events(*, events: Sequence[LifeEvent], by: User
+                                   ) -> list[EndedEnrolment]:
+    """End the open and waiting enrolments of these workers with the event's reason and date,
+    set-based. The end follows from the worker's record (whoever may record a death may cause
+    it), so no ENROLMENT_END permission is asked. Billing stops from the next month: the
+    months after the end date are released (another programme may then fund them). One audit
+    event per enrolment. Returns what was ended (the registry reports those BPJS knows)."""
+    by_worker = {e.worker_id: e for e in events}
+    if not by_worker:
+        return []
+    now = clock.now()
+    ended: list[EndedEnrolment] = []
+    villages: dict[int, str] = {}
+    for part in in_batches(sorted(by_worker)):
+        for pk, worker_id, status, code, region, kpj, village in (
+                Enrolment.objects.select_for_update(of=("self",)).filter(
+                    worker_id__in_array=part,
+                    status__in=[*Enrolment.OPEN, Enrolment.Status.WAITING])
+                .order_by("pk").values_list("pk", "worker_id", "status", "programme__code",
+                                            "programme__region_id", "kpj_number",
+                                            "worker__village_id")):
+            villages[worker_id] = village
+            ev = by_worker[worker_id]
+            if ev.village_id and (ev.village_id == region
+                                  or ev.village_id.startswith(region + ".")):
+                continue  # still inside this programme's region
+            ended.append(EndedEnrolment(pk, worker_id, ev.reason, ev.end_date, status, code,
+                                        kpj))
+    groups: dict[tuple[str, dt.date], list[int]] = {}
+    for e in ended:
+        groups.setdefault((e.reason, e.end_date), []).append(e.enrolment_id)
+    for (reason, end_date), pks in groups.items():
+        for part in in_batches(pks):
+            Enrolment.objects.filter(pk__in_array=part).update(
+                status=Enrolment.Status.ENDED, end_reason=reason, end_date=end_date,
+                closed_at=now, closed_by=by)
+            EnrolmentMonth.objects.filter(enrolment_id__in_array=part,
+                                          month__gt=end_date).delete()
+    reasons = {r.value: str(r.label) for r in Enrolment.EndReason}
+    summary = _("Kepesertaan %(code)s berakhir: %(reason)s (%(date)s)")
+    audit_rows_insert((
+        ("end", "enrolment", str(e.enrolment_id), village,
+         summary % {"code": e.programme_code, "reason": reasons.get(e.reason, e.reason),
+                    "date": e.end_date.strftime("%d/%m/%Y")},
+         json.dumps({"status": [e.status_before, Enrolment.Status.ENDED.value],
+                     "end_reason": e.reason, "end_date": str(e.end_date)}))
+        for e in ended for village in (villages[e.worker_id],)), actor=by, at=now)
+    return ended
+
+
 def enrolment_propose(*, programme: Programme, worker: Worker, by: User,
                       on: dt.date | None = None, waitlist: bool = False) -> Enrolment:
     """Propose one worker; raises ValidationFailed with every reason when refused. With
@@ -505,6 +674,40 @@ def enrolments_transition_many(*, enrolment_ids: Sequence[int], by: User,
 
 
 @transaction.atomic
+def enrolments_verify_many(*, by: User, programme: Programme,
+                           enrolment_ids: Sequence[int]) -> tuple[list[int], int]:
+    """Verify many proposals of `programme` at once, set-based (a whole filtered list, not 50
+    at a time): the sponsor check once, the worker's region once per village, one UPDATE per
+    batch, one audit insert. Enrolments no longer proposed (verified or rejected meanwhile)
+    are skipped and counted. Returns (verified ids, skipped)."""
+    authorize_programme(by, Action.ENROLMENT_VERIFY, programme_region=programme.region_id,
+                        programme_code=programme.code)
+    now = clock.now()
+    scope = scope_of(by)
+    summary = _("%(name)s: %(old)s → %(new)s (%(code)s)")
+    old, new = Enrolment.Status.PROPOSED, Enrolment.Status.VERIFIED
+    labels = {"old": str(old.label), "new": str(new.label), "code": programme.code}
+    changes = json.dumps({"status": [old.value, new.value]})
+    verified: list[int] = []
+    audit: list[AuditRow] = []
+    for part in in_batches(list(enrolment_ids)):
+        rows = list(Enrolment.objects.select_for_update(of=("self",)).filter(
+            pk__in_array=part, programme=programme, status=old,
+        ).values_list("pk", "worker__village_id", "worker__name"))
+        rows = [r for r in rows if scope.covers(r[1])]
+        if not rows:
+            continue
+        pks = [pk for pk, _village, _name in rows]
+        Enrolment.objects.filter(pk__in_array=pks).update(status=new, verified_at=now,
+                                                          verified_by=by)
+        verified += pks
+        audit += [("verify", "enrolment", str(pk), village, summary % {"name": name, **labels},
+                   changes) for pk, village, name in rows]
+    audit_rows_insert(audit, actor=by, at=now)
+    return verified, len(enrolment_ids) - len(verified)
+
+
+@transaction.atomic
 def enrolments_end_lapsed(*, by: User, programme: Programme,
                           end_dates: dict[int, dt.date]) -> int:
     """End many active enrolments of `programme` with reason "lapsed" (contributions unpaid for
@@ -572,56 +775,28 @@ def enrolments_propose(
 
     on = on or clock.today()
     result = ProposalResult()
-    # The programme half of `authorize_enrolment`; the worker half is per worker below, each
-    # refusal reported with the others.
+    # The programme half of `authorize_enrolment`; the worker half is per worker in
+    # `proposal_checks`, each refusal reported with the others.
     authorize_programme(by, Action.ENROLMENT_PROPOSE, programme_region=programme.region_id,
                         programme_code=programme.code)
-    scope = scope_of(by)
-    prules = programme_rules(programme)
-    period = rules.enrolment_period(prules, on=on)
+    period = rules.enrolment_period(programme_rules(programme), on=on)
     if period is None:
         raise DomainError(_("Program %(code)s sudah berakhir; usulan tidak dapat diterima.")
                           % {"code": programme.code}, code="programme_ended")
     start, end = period
-    occupation_codes = dict(Occupation.objects.values_list("id", "code"))
-    candidates: list[Any] = []
-    seen: set[int] = set()
+    unique: dict[int, Any] = {}
     for w in workers:
-        if w.pk in seen:
-            continue
-        seen.add(w.pk)
-        problems = []
-        if not scope.covers(w.village_id):
-            problems.append(DomainError(_("Pekerja berdomisili di luar wilayah Anda."),
-                                        code="village_out_of_scope", field="village"))
-        problems += rules.eligibility_problems(
-            prules, birth_date=w.birth_date, occupation_code=occupation_codes[w.occupation_id],
-            village_code=w.village_id, worker_status=w.status, on=on)
-        if problems:
-            result.refused[w.pk] = problems
-        else:
-            candidates.append(w)
+        unique.setdefault(w.pk, w)
 
     with transaction.atomic():
         # The lock serialises proposals into one programme: the quota is counted and used
         # without another request counting the same free places.
         locked = Programme.objects.select_for_update().get(pk=programme.pk)
-        held = programmes_holding([w.pk for w in candidates], start, end)
-        for w in candidates:
-            if w.pk in held:
-                result.refused[w.pk] = [DomainError(
-                    _("Pekerja sudah terdaftar di program %(other)s pada bulan yang sama "
-                      "(tidak boleh dibiayai ganda).") % {"other": held[w.pk]},
-                    code="already_enrolled", field="nik")]
-        waiting_already = set(_waiting_workers(locked, [w.pk for w in candidates]))
-        for w in candidates:
-            if w.pk in waiting_already and w.pk not in result.refused:
-                result.refused[w.pk] = [DomainError(
-                    _("Pekerja sudah ada dalam daftar tunggu program %(code)s.")
-                    % {"code": locked.code}, code="already_waiting", field="nik")]
-        free = [w for w in candidates if w.pk not in held and w.pk not in waiting_already]
-        used = Enrolment.objects.filter(programme=locked, status__in=Enrolment.OPEN).count()
-        room = max(locked.quota - used, 0)
+        check = proposal_checks(programme=locked, candidates=list(unique.values()), by=by,
+                                period=period, on=on)
+        result.refused.update(check.refused)
+        free = check.accepted
+        room = quota_room(locked)
         now = db_datetime(clock.now())
         if free[room:] and waitlist:
             waiting = sorted(free[room:], key=lambda w: w.pk)
@@ -638,9 +813,7 @@ def enrolments_propose(
                                for pk, w in zip(result.waiting_ids, waiting, strict=True)),
                               actor=by)
         elif free[room:]:
-            full = DomainError(_("Kuota program %(code)s (%(quota)s peserta) sudah penuh.")
-                               % {"code": locked.code, "quota": thousands(locked.quota)},
-                               code="quota_exceeded")
+            full = quota_full_error(locked)
             for w in free[room:]:
                 result.refused[w.pk] = [full]
         accepted = sorted(free[:room], key=lambda w: w.pk)

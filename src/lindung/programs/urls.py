@@ -16,4 +16,5 @@ urlpatterns = [
     path("<slug:code>/kuota/", views.quota_set_view, name="quota_set"),
     path("<slug:code>/daftar-tunggu/", views.promote_waiting_view, name="promote_waiting"),
     path("<slug:code>/verifikasi-massal/", views.bulk_verify_view, name="bulk_verify"),
+    path("<slug:code>/kpj/", views.kpj_paste_view, name="kpj_paste"),
 ]

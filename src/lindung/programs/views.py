@@ -20,15 +20,17 @@ from django.views.decorators.http import require_POST
 
 from lindung.accounts.permissions import (
     Action,
+    authorize_programme,
     can,
     can_manage_programme,
     may_act_for_programme,
 )
 from lindung.core import clock
 from lindung.core.errors import DomainError
-from lindung.core.formatting import thousands
+from lindung.core.formatting import mask_identity, thousands
+from lindung.core.lookups import in_batches
 from lindung.core.web import add_domain_errors, is_htmx_partial, require_action
-from lindung.programs import services
+from lindung.programs import rules, services
 from lindung.programs.forms import (
     BudgetLineForm,
     EndForm,
@@ -160,6 +162,9 @@ def _programme_page(
                 ],
                 "budget_lines": programme.budget_lines.all(),
                 "quota_state": quota_state(programme=programme),
+                "proposed_matching": enrolments.filter(
+                    status=Enrolment.Status.PROPOSED).count() if chosen.get("status") in (
+                    "", None, Enrolment.Status.PROPOSED) else 0,
                 "can_promote": may_act_for_programme(user, Action.ENROLMENT_VERIFY,
                                                      programme.region_id),
                 "can_manage": can_manage,
@@ -327,25 +332,68 @@ def enrolment_action_view(request: HttpRequest, pk: int, action: str) -> HttpRes
 
 @require_POST
 def bulk_verify_view(request: HttpRequest, code: str) -> HttpResponse:
+    """Verify the chosen proposals, or with `semua` every proposal matching the list's filter
+    (the whole list, not 50 at a time), set-based."""
     programme = _get_programme(request, code)
-    require_action(request, Action.ENROLMENT_VERIFY)
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
-    # Only enrolments of this programme inside the user's scope; other ids are ignored.
-    visible = list(
-        enrolment_list(user=request.user, programme=programme)
-        .filter(pk__in=ids)
-        .values_list("pk", flat=True)
-    )
-    if not visible:
+    authorize_programme(request.user, Action.ENROLMENT_VERIFY,
+                        programme_region=programme.region_id, programme_code=programme.code)
+    proposals = enrolment_list(user=request.user, programme=programme,
+                               status=Enrolment.Status.PROPOSED,
+                               q=(request.POST.get("q") or "").strip()[:50])
+    if request.POST.get("semua"):
+        ids = list(proposals.values_list("pk", flat=True))
+    else:
+        chosen = [int(i) for i in request.POST.getlist("ids") if i.isdigit() and len(i) < 19]
+        # Only proposals of this programme inside the user's scope; other ids are ignored.
+        ids = [pk for part in in_batches(chosen)
+               for pk in proposals.filter(pk__in=part).values_list("pk", flat=True)]
+    if not ids:
         messages.warning(request, _("Pilih dulu usulan yang akan diverifikasi."))
         return redirect("programs:detail", code=programme.code)
-    done, problems = services.enrolments_transition_many(
-        enrolment_ids=visible, by=request.user, action="verify"
-    )
-    if done:
-        messages.success(request, _("%(n)s usulan diverifikasi.") % {"n": done})
-    for problem in problems[:10]:
-        messages.error(request, problem.message)
-    if len(problems) > 10:
-        messages.error(request, _("… dan %(n)s masalah lain.") % {"n": len(problems) - 10})
+    verified, skipped = services.enrolments_verify_many(by=request.user, programme=programme,
+                                                        enrolment_ids=ids)
+    if verified:
+        messages.success(request, _("%(n)s usulan diverifikasi.") % {"n": thousands(len(verified))})
+    if skipped:
+        messages.warning(request, _("%(n)s usulan dilewati karena statusnya sudah berubah.")
+                         % {"n": thousands(skipped)})
+    return redirect("programs:detail", code=programme.code)
+
+
+@require_POST
+def kpj_paste_view(request: HttpRequest, code: str) -> HttpResponse:
+    """KPJ numbers pasted from the BPJS branch's sheet (NIK, KPJ, date per line) recorded for
+    the programme's verified participants in one go, each line's problem named."""
+    programme = _get_programme(request, code)
+    authorize_programme(request.user, Action.ENROLMENT_REGISTER,
+                        programme_region=programme.region_id, programme_code=programme.code)
+    lines, problems = rules.parse_kpj_lines(request.POST.get("baris", ""),
+                                            default_date=clock.today())
+    by_nik = dict(enrolment_list(user=request.user, programme=programme)
+                  .filter(status=Enrolment.Status.VERIFIED,
+                          worker__nik__in=[line.nik for line in lines])
+                  .values_list("worker__nik", "pk"))
+    items, sources = [], []
+    for line in lines:
+        if line.nik not in by_nik:
+            problems.append(_("Baris %(n)s: NIK %(nik)s tidak ada di antara peserta "
+                              "terverifikasi program ini.") % {"n": line.number,
+                                                              "nik": mask_identity(line.nik)})
+            continue
+        items.append(services.Registration(
+            enrolment_id=by_nik[line.nik], kpj_number=line.kpj,
+            registration_date=line.registration_date,
+            activate=bool(request.POST.get("aktifkan"))))
+        sources.append(line.number)
+    result = services.enrolments_register_many(by=request.user, items=items)
+    for position, error in sorted(result.problems.items()):
+        problems.append(_("Baris %(n)s: %(message)s") % {"n": sources[position],
+                                                          "message": error.message})
+    if result.registered:
+        messages.success(request, _("%(n)s peserta dicatat nomor KPJ-nya.")
+                         % {"n": thousands(len(result.registered))})
+    for problem in problems[:20]:
+        messages.error(request, problem)
+    if len(problems) > 20:
+        messages.error(request, _("… dan %(n)s masalah lain.") % {"n": len(problems) - 20})
     return redirect("programs:detail", code=programme.code)
