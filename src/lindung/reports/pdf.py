@@ -23,7 +23,7 @@ from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.lib.utils import ImageReader
@@ -48,9 +48,7 @@ from lindung.reports.tables import TEXT, TableSpec, display
 
 log = logging.getLogger(__name__)
 
-PAGE = A4
 MARGIN = 1.5 * cm
-WIDTH = PAGE[0] - 2 * MARGIN
 HEADER_BG = colors.HexColor("#dfe8f1")
 TOTAL_BG = colors.HexColor("#f0f0f0")
 BAR = colors.HexColor("#2f6f9f")
@@ -101,7 +99,7 @@ class _NumberedCanvas(canvas.Canvas):
             self.setFont("Helvetica", 7.5)
             self.setFillColor(colors.grey)
             self.drawString(MARGIN, 0.9 * cm, self._footer[:120])
-            self.drawRightString(PAGE[0] - MARGIN, 0.9 * cm,
+            self.drawRightString(self._pagesize[0] - MARGIN, 0.9 * cm,
                                  _("Halaman %(n)s dari %(total)s")
                                  % {"n": self._pageNumber, "total": total})
             super().showPage()
@@ -134,7 +132,8 @@ def logo_path(lh: Letterhead | None) -> Path | None:
     return path
 
 
-def letterhead_flowables(region: Region, lh: Letterhead | None) -> list[Flowable]:
+def letterhead_flowables(region: Region, lh: Letterhead | None, width: float,
+                         ) -> list[Flowable]:
     lines: list[Flowable] = [p(lh.government if lh else default_government(region), LH_GOV)]
     if lh is not None and lh.agency:
         lines.append(p(lh.agency.upper(), LH_AGENCY))
@@ -150,7 +149,7 @@ def letterhead_flowables(region: Region, lh: Letterhead | None) -> list[Flowable
         except Exception:  # a damaged file must not stop the report; the logo is left out
             log.warning("logo %s unreadable", path, exc_info=True)
             logo = ""
-    head = Table([[logo, lines, ""]], colWidths=[2.8 * cm, WIDTH - 5.6 * cm, 2.8 * cm],
+    head = Table([[logo, lines, ""]], colWidths=[2.8 * cm, width - 5.6 * cm, 2.8 * cm],
                  style=TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                    ("ALIGN", (0, 0), (0, 0), "CENTER")]))
     return [head, HRFlowable(width="100%", thickness=2, color=colors.black, spaceBefore=2,
@@ -183,11 +182,11 @@ def signature_block(lh: Letterhead | None, on: Any) -> Flowable:
 # --- tables --------------------------------------------------------------------------------------
 
 
-def table_flowable(t: TableSpec) -> list[Flowable]:
+def table_flowable(t: TableSpec, width: float) -> list[Flowable]:
     """A LongTable whose header row repeats on every page it spans; numbers right-aligned in
     Indonesian form; the total row shaded."""
     weights = [c.width for c in t.columns]
-    widths = [WIDTH * w / sum(weights) for w in weights]
+    widths = [width * w / sum(weights) for w in weights]
     data: list[list[Any]] = [[Paragraph(escape(c.name), HEAD) for c in t.columns]]
     for r, row in enumerate(t.rows):
         style = CELL_BOLD if r in t.bold_rows else CELL
@@ -233,21 +232,21 @@ def _short(name: str, n: int = 22) -> str:
     return name if len(name) <= n else name[: n - 1] + "…"
 
 
-def bar_chart(title: str, items: Sequence[tuple[str, int]]) -> Flowable | None:
+def bar_chart(title: str, items: Sequence[tuple[str, int]], width: float) -> Flowable | None:
     """Horizontal bars (one per area, names on the left), values in Indonesian form."""
     if not items:
         return None
     items = list(items)[:30]
     height = 1.2 * cm + 0.55 * cm * len(items)
-    d = Drawing(WIDTH, height + 0.8 * cm)
+    d = Drawing(width, height + 0.8 * cm)
     chart = HorizontalBarChart()
     chart.x, chart.y = 4.5 * cm, 0.6 * cm
-    chart.width, chart.height = WIDTH - 5.5 * cm, height - 0.6 * cm
+    chart.width, chart.height = width - 5.5 * cm, height - 0.6 * cm
     chart.data = [[v for _n, v in reversed(items)]]
     chart.categoryAxis.categoryNames = [_short(n) for n, _v in reversed(items)]
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.labels.boxAnchor = "e"
-    chart.valueAxis.valueMin = 0
+    _integer_axis(chart.valueAxis, max(v for _n, v in items))
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.labelTextFormat = _axis_number
     chart.bars[0].fillColor = BAR
@@ -256,28 +255,25 @@ def bar_chart(title: str, items: Sequence[tuple[str, int]]) -> Flowable | None:
     chart.barLabels.fontSize = 6.5
     chart.barLabels.boxAnchor = "w"
     chart.barLabels.dx = 2
-    if max(v for _n, v in items) == 0:
-        chart.valueAxis.valueMax = 1
     d.add(chart)
     d.add(String(0, height + 0.3 * cm, title, fontName="Helvetica-Bold", fontSize=9))
     return d
 
 
-def line_chart(title: str, points: Sequence[tuple[Any, int]]) -> Flowable | None:
+def line_chart(title: str, points: Sequence[tuple[Any, int]], width: float,
+               ) -> Flowable | None:
     """Active participants at each month's end."""
     if len(points) < 2:
         return None
-    d = Drawing(WIDTH, 6.2 * cm)
+    d = Drawing(width, 6.2 * cm)
     chart = HorizontalLineChart()
     chart.x, chart.y = 1.8 * cm, 0.8 * cm
-    chart.width, chart.height = WIDTH - 2.3 * cm, 4.4 * cm
+    chart.width, chart.height = width - 2.3 * cm, 4.4 * cm
     chart.data = [[n for _d, n in points]]
     chart.categoryAxis.categoryNames = [f"{MONTHS_ID[day.month - 1][:3]} {day.year % 100:02d}"
                                         for day, _n in points]
     chart.categoryAxis.labels.fontSize = 7
-    chart.valueAxis.valueMin = 0
-    if max(n for _d, n in points) == 0:
-        chart.valueAxis.valueMax = 1
+    _integer_axis(chart.valueAxis, max(n for _d, n in points))
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.labelTextFormat = _axis_number
     chart.lines[0].strokeColor = BAR
@@ -285,6 +281,16 @@ def line_chart(title: str, points: Sequence[tuple[Any, int]]) -> Flowable | None
     d.add(chart)
     d.add(String(0, 5.8 * cm, title, fontName="Helvetica-Bold", fontSize=9))
     return d
+
+
+def _integer_axis(axis: Any, top: float) -> None:
+    """Whole-number ticks from 0: a count of people has no halves."""
+    step = 1
+    while top / step > 8:  # 1, 2, 5, 10, 20, 50, ...
+        step = step * 5 // 2 if str(step)[0] == "2" else step * 2
+    axis.valueMin = 0
+    axis.valueStep = step
+    axis.valueMax = max(step, -(-int(top) // step) * step)
 
 
 def _axis_number(value: float) -> str:
@@ -295,17 +301,21 @@ def _axis_number(value: float) -> str:
 
 
 def build(*, region: Region, letterhead: Letterhead | None, title: str, subtitle: Sequence[str],
-          body: Callable[[], list[Flowable]], footer: str, signed_on: Any,
-          author: str = "") -> bytes:
+          body: Callable[[float], list[Flowable]], footer: str, signed_on: Any,
+          author: str = "", wide: bool = False) -> bytes:
+    """The document: letterhead, title, `body(width)`, signature; A4, landscape when `wide`
+    (the monev report's tables have up to 14 columns)."""
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN,
+    page = landscape(A4) if wide else A4
+    width = page[0] - 2 * MARGIN
+    doc = SimpleDocTemplate(out, pagesize=page, leftMargin=MARGIN, rightMargin=MARGIN,
                             topMargin=MARGIN, bottomMargin=1.6 * cm, title=title,
                             author=author or "Lindung", creator="Lindung")
-    story: list[Flowable] = letterhead_flowables(region, letterhead)
+    story: list[Flowable] = letterhead_flowables(region, letterhead, width)
     story.append(p(title, TITLE))
     story += [p(line, SUBTITLE) for line in subtitle]
     story.append(Spacer(1, 0.4 * cm))
-    story += body()
+    story += body(width)
     story.append(signature_block(letterhead, signed_on))
     doc.build(story, canvasmaker=partial(_NumberedCanvas, footer=footer))
     return out.getvalue()

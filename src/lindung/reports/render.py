@@ -35,23 +35,25 @@ def _rows(ts: list[TableSpec]) -> int:
 def monev_pdf(d: MonevData) -> ExportFile:
     ts = tables.monev_tables(d)
 
-    def body() -> list:
+    def body(width: float) -> list:
         out: list = []
-        out += pdf.table_flowable(ts[0])
+        out += pdf.table_flowable(ts[0], width)
         out.append(pdf.p(_("Perubahan dibanding %(unit)s") % {"unit": d.period.unit}, pdf.H2))
         out += [pdf.p("• " + s) for s in d.sentences]
-        chart = pdf.line_chart(_("Peserta aktif di akhir bulan (12 bulan terakhir)"), d.trend)
+        chart = pdf.line_chart(_("Peserta aktif di akhir bulan (12 bulan terakhir)"), d.trend,
+                               width)
         if chart is not None:
             out += [pdf.Spacer(1, 0.3 * pdf.cm), chart]
         if d.report.children:
             bars = pdf.bar_chart(_("Peserta aktif per %(level)s")
                                  % {"level": d.child_label.lower()},
-                                 [(c.name, c.active) for c in d.report.children])
+                                 [(d.child_name(c), c.active) for c in d.report.children],
+                                 width)
             if bars is not None:
                 out += [pdf.Spacer(1, 0.3 * pdf.cm), bars]
         for t in ts[1:]:
             if t.in_pdf:
-                out += pdf.table_flowable(t)
+                out += pdf.table_flowable(t, width)
         if not d.villages_listed:
             out.append(pdf.p(_("Rincian per desa ada di laporan tiap kabupaten/kota."),
                              pdf.SMALL))
@@ -61,7 +63,7 @@ def monev_pdf(d: MonevData) -> ExportFile:
                         subtitle=monev_subtitle(d), body=body, signed_on=d.generated_on,
                         footer=_("Lindung · Laporan monev %(region)s · %(period)s")
                         % {"region": d.region.label, "period": d.period.label},
-                        author=d.generated_by)
+                        author=d.generated_by, wide=True)
     return ExportFile(content, PDF, "pdf", _rows(ts))
 
 
@@ -95,13 +97,13 @@ def paritrana_filename(r: ParitranaResult, ext: str) -> str:
 def paritrana_pdf(r: ParitranaResult) -> ExportFile:
     ts = tables.paritrana_tables(r)
 
-    def body() -> list:
+    def body(width: float) -> list:
         out: list = [pdf.p(_("Nilai total: %(total)s dari 100")
                            % {"total": tables.display(r.score.total, tables.SCORE)}, pdf.H2)]
         for t in ts:
-            out += pdf.table_flowable(t)
+            out += pdf.table_flowable(t, width)
         bars = pdf.bar_chart(_("Skor per kriteria (0-100)"),
-                             [(row[0], int(row[2])) for row in ts[0].rows])
+                             [(row[0], int(row[2])) for row in ts[0].rows], width)
         if bars is not None:
             out += [pdf.Spacer(1, 0.3 * pdf.cm), bars]
         return out

@@ -220,6 +220,7 @@ class MonevData:
     end: dt.date
     report: Report  # the region and its children (monitoring.indicators)
     previous_report: Report
+    child_names: dict[str, str]  # the children's names without their kind ('Batu Sopang')
     villages: list[VillageRow]
     villages_listed: bool  # False for a province (its 1,000 villages are in each regency's)
     trend: list[tuple[dt.date, int]]
@@ -237,6 +238,9 @@ class MonevData:
     @property
     def root(self) -> Figures:
         return self.report.root
+
+    def child_name(self, f: Figures) -> str:
+        return self.child_names.get(f.code, f.name)
 
     @property
     def child_label(self) -> str:
@@ -282,6 +286,8 @@ def monev_data(*, user: User, code: str, period: Period, on: dt.date | None = No
 
     # The village table: each kecamatan's report has its villages as children (a regency's
     # villages for the period, by kecamatan); a kecamatan's are its own children.
+    child_names = dict(Region.objects.filter(code__in=[c.code for c in report.children])
+                       .values_list("code", "name"))
     villages: list[VillageRow] = []
     listed = region.level >= Region.Level.REGENCY
     if region.level == Region.Level.REGENCY:
@@ -289,11 +295,12 @@ def monev_data(*, user: User, code: str, period: Period, on: dt.date | None = No
         for i, district in enumerate(report.children):
             progress(30 + 40 * i // n, _("Desa di %(name)s") % {"name": district.name})
             sub = indicators.region_report(user=user, code=district.code, on=end, start=start)
-            villages += [VillageRow(district.name, f) for f in sub.children]
+            villages += [VillageRow(child_names.get(district.code, district.name), f)
+                         for f in sub.children]
     elif region.level == Region.Level.DISTRICT:
-        villages = [VillageRow(region.label, f) for f in report.children]
+        villages = [VillageRow(region.name, f) for f in report.children]
     elif region.level == Region.Level.VILLAGE:
-        villages = [VillageRow(region.parent.label if region.parent else "", report.root)]
+        villages = [VillageRow(region.parent.name if region.parent else "", report.root)]
 
     progress(72, _("Desa melaksanakan"))
     names = _village_names(code) if region.level < Region.Level.VILLAGE else {
@@ -325,7 +332,8 @@ def monev_data(*, user: User, code: str, period: Period, on: dt.date | None = No
                        if money else None, previous_claims)
     return MonevData(
         region=region, period=period, start=start, end=end, report=report,
-        previous_report=previous_report, villages=villages, villages_listed=listed,
+        previous_report=previous_report, child_names=child_names, villages=villages,
+        villages_listed=listed,
         trend=trend, budget=budget, claims=claims, previous_claims=previous_claims,
         current=current, previous=before, sentences=rules.change_sentences(current, before),
         letterhead=letterhead_for(code), generated_on=today,

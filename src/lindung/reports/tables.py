@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from lindung.core.formatting import percent, rupiah, tanggal, thousands
 from lindung.monitoring.indicators import Figures
+from lindung.monitoring.rules import pct
 from lindung.reports.selectors import MonevData, ParitranaResult
 
 TEXT, INT, PCT, RP, DATE, SCORE = "text", "int", "pct", "rp", "date", "score"
@@ -98,8 +99,8 @@ def summary_table(d: MonevData) -> TableSpec:
         row_kinds=[kind for _label, kind, _a, _b in rows])
 
 
-def _area_row(f: Figures, claims: tuple[int, int]) -> list[Any]:
-    return [f.code, f.name, f.registered, f.active, f.new, f.ended, f.denominator,
+def _area_row(f: Figures, name: str, claims: tuple[int, int]) -> list[Any]:
+    return [f.code, name, f.registered, f.active, f.new, f.ended, f.denominator,
             f.coverage_pct, f.target_progress_pct, f.villages_socialised,
             f.villages_implementing, f.villages_total, claims[0], claims[1]]
 
@@ -110,12 +111,13 @@ def areas_table(d: MonevData) -> TableSpec | None:
     cols = [Column(_("Kode"), TEXT, 1.1), Column(d.child_label, TEXT, 2.4),
             Column(_("Terdata"), INT), Column(_("Aktif"), INT), Column(_("Baru"), INT),
             Column(_("Berakhir"), INT), Column(_("Penyebut"), INT), Column(_("Cakupan"), PCT),
-            Column(_("Capaian target"), PCT), Column(_("Desa sosialisasi"), INT),
-            Column(_("Desa melaksanakan"), INT), Column(_("Desa/kel."), INT),
-            Column(_("Klaim dibayar"), INT), Column(_("Manfaat (Rp)"), RP, 1.5)]
-    rows = [_area_row(f, d.claims.by_area.get(f.code, (0, 0))) for f in d.report.children]
-    total = _area_row(d.report.root, (d.claims.paid, d.claims.amount))
-    total[0], total[1] = "", _("Jumlah")
+            Column(_("Capaian target"), PCT), Column(_("Desa sosialisasi"), INT, 1.1),
+            Column(_("Desa melaksanakan"), INT, 1.3), Column(_("Desa/kel."), INT),
+            Column(_("Klaim dibayar"), INT), Column(_("Manfaat (Rp)"), RP, 1.6)]
+    rows = [_area_row(f, d.child_name(f), d.claims.by_area.get(f.code, (0, 0)))
+            for f in d.report.children]
+    total = _area_row(d.report.root, _("Jumlah"), (d.claims.paid, d.claims.amount))
+    total[0] = ""
     return TableSpec(key=_("Per %(level)s") % {"level": d.child_label.lower()},
                      title=_("Rincian per %(level)s") % {"level": d.child_label.lower()},
                      columns=cols, rows=rows, total=total)
@@ -152,29 +154,29 @@ def occupations_table(d: MonevData) -> TableSpec:
 
 
 def budget_table(d: MonevData) -> TableSpec:
-    cols = [Column(_("Program / mata anggaran"), TEXT, 2.6), Column(_("Dokumen"), TEXT, 1.6),
-            Column(_("Anggaran (Rp)"), RP, 1.5), Column(_("Ditagih periode"), RP, 1.4),
-            Column(_("Dibayar periode"), RP, 1.4), Column(_("Ditagih s.d. akhir"), RP, 1.4),
-            Column(_("Dibayar s.d. akhir"), RP, 1.4), Column(_("Realisasi"), PCT, 0.9)]
+    cols = [Column(_("Program"), TEXT, 1.3), Column(_("Uraian / mata anggaran"), TEXT, 2.4),
+            Column(_("Penyelenggara / dokumen"), TEXT, 1.6), Column(_("Anggaran (Rp)"), RP, 1.4),
+            Column(_("Ditagih periode"), RP, 1.3), Column(_("Dibayar periode"), RP, 1.3),
+            Column(_("Ditagih s.d. akhir"), RP, 1.3), Column(_("Dibayar s.d. akhir"), RP, 1.3),
+            Column(_("Realisasi"), PCT, 0.9)]
     rows: list[list[Any]] = []
     bold: set[int] = set()
     for b in d.budget:
         bold.add(len(rows))
-        rows.append([f"{b.code} — {b.name}", b.sponsor, b.budget, b.billed_period,
-                     b.paid_period, b.billed_total, b.paid_total, b.realisation_pct])
-        rows += [[f"  {label}", ref, amount, None, None, None, None, None]
+        rows.append([b.code, b.name, b.sponsor, b.budget, b.billed_period, b.paid_period,
+                     b.billed_total, b.paid_total, b.realisation_pct])
+        rows += [[b.code, label, ref, amount, None, None, None, None, None]
                  for label, ref, amount in b.lines]
     t = d.budget_totals
-    from lindung.monitoring.rules import pct
-
     return TableSpec(
         key=_("Anggaran"), title=_("Iuran ditagih dan dibayar terhadap anggaran"), columns=cols,
         rows=rows, bold_rows=bold,
-        total=[_("Jumlah"), "", t["budget"], t["billed_period"], t["paid_period"],
+        total=[_("Jumlah"), "", "", t["budget"], t["billed_period"], t["paid_period"],
                t["billed_total"], t["paid_total"], pct(t["paid_total"], t["budget"])],
         note=_("Program yang diselenggarakan %(region)s (APBD-nya); peserta di wilayah ini yang "
-               "dibiayai provinsi tampil di laporan provinsi. Realisasi = dibayar s.d. akhir "
-               "periode ÷ anggaran.") % {"region": d.region.label})
+               "dibiayai provinsi tampil di laporan provinsi. Baris tebal: program; di bawahnya "
+               "mata anggarannya s.d. akhir periode. Realisasi = dibayar s.d. akhir periode ÷ "
+               "anggaran.") % {"region": d.region.label})
 
 
 def claims_table(d: MonevData) -> TableSpec:
