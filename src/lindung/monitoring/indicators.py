@@ -249,10 +249,12 @@ def _village_data(code: str, start: dt.date, end: dt.date, active: Q) -> Village
         counts[village]["registered"] = n
     activated = Q(activated_at__isnull=False)
     s = Enrolment.Status
+    # Only rows that can count: waiting, active, or ended/registered inside the period.
     enrolments = Enrolment.objects.filter(
         _prefix_q("worker__village_id", code),
         Q(status__in=[s.PROPOSED, s.VERIFIED, s.ACTIVE])
-        | Q(status=s.ENDED, end_date__gte=start))
+        | Q(status=s.ENDED, end_date__gte=start)
+        | Q(status=s.ENDED, registration_date__gte=start))
     rows = (enrolments.values("worker__village_id").annotate(
         active=Count("pk", filter=active),
         new=Count("pk", filter=activated & Q(registration_date__range=(start, end))),
@@ -263,6 +265,12 @@ def _village_data(code: str, start: dt.date, end: dt.date, active: Q) -> Village
     for r in rows:
         village = r.pop("worker__village_id")
         counts[village].update(r)
+    return VillageData(counts=dict(counts), **_village_inputs(code, end))
+
+
+def _village_inputs(code: str, end: dt.date) -> dict[str, dict]:
+    """Denominators and latest reaching events per village: read raw (rows per village, not
+    per worker), by the raw and the maintained path alike."""
     denominators: dict[str, int] = {}
     for village, total, occupations, n in (
             Denominator.objects.filter(_prefix_q("village_id", code), year=end.year)
@@ -279,7 +287,29 @@ def _village_data(code: str, start: dt.date, end: dt.date, active: Q) -> Village
                                      kind__in=REACHING_KINDS, date__lte=end)
         .values("region_id").annotate(last=Max("date")).order_by()
         .values_list("region_id", "last"))
-    return VillageData(counts=dict(counts), denominators=denominators, events=events)
+    return {"denominators": denominators, "events": events}
+
+
+def _maintained_data(code: str, start: dt.date, end: dt.date) -> VillageData:
+    """`_village_data` from the maintained rows (`monitoring.aggregates`), refreshed first."""
+    from lindung.monitoring import aggregates
+
+    counts = aggregates.village_counts(code, start, end, clock.today())
+    return VillageData(counts=counts, **_village_inputs(code, end))
+
+
+def maintained(start: dt.date, end: dt.date) -> bool:
+    """Whether the maintained rows answer this period (then refreshed): a period of whole
+    months ending on a month's last day or today, not before the first month held."""
+    from lindung.monitoring import aggregates
+
+    today = clock.today()
+    if not aggregates.usable(start, end, today):
+        return False
+    aggregates.refresh(today=today)
+    state = aggregates.state()
+    return state is not None and state.first_month is not None \
+        and month_start(end) >= state.first_month
 
 
 def _fold(figures: dict[str, Figures], data: VillageData, length: int) -> None:
@@ -323,19 +353,37 @@ def _apply_targets(figures: list[Figures], year: int) -> None:
         f.target_villages = t.villages_implementing
 
 
-def _breakdowns(code: str, active: Q) -> tuple[list[dict], dict[str, int], list[dict]]:
-    """Active participants by occupation, sex and programme: one grouped query."""
-    occupations: dict[str, int] = defaultdict(int)
-    sexes = {"L": 0, "P": 0}
-    programmes: dict[tuple[str, str], int] = defaultdict(int)
-    for occ, sex, prog, region, n in (
+def _breakdown_rows(code: str, active: Q | None, end: dt.date) -> list[tuple]:
+    """(occupation name, sex, programme code, programme region name, active): one grouped
+    query, raw (`active` given) or from the maintained rows (names looked up by id)."""
+    if active is not None:
+        return list(
             Enrolment.objects.filter(_prefix_q("worker__village_id", code))
             .filter(active)
             .values("worker__occupation__name", "worker__sex", "programme__code",
                     "programme__region__name")
             .annotate(n=Count("*")).order_by()
             .values_list("worker__occupation__name", "worker__sex", "programme__code",
-                         "programme__region__name", "n")):
+                         "programme__region__name", "n"))
+    from lindung.monitoring import aggregates
+    from lindung.programs.models import Programme
+    from lindung.registry.models import Occupation
+
+    rows = list(aggregates.breakdown(code, end))
+    occupations = dict(Occupation.objects.filter(pk__in={r[0] for r in rows})
+                       .values_list("pk", "name"))
+    programmes = {pk: (c, n) for pk, c, n in Programme.objects.filter(
+        pk__in={r[2] for r in rows}).values_list("pk", "code", "region__name")}
+    return [(occupations.get(occ), sex, *programmes[prog], n) for occ, sex, prog, n in rows]
+
+
+def _breakdowns(code: str, active: Q | None,
+                end: dt.date) -> tuple[list[dict], dict[str, int], list[dict]]:
+    """Active participants by occupation, sex and programme."""
+    occupations: dict[str, int] = defaultdict(int)
+    sexes = {"L": 0, "P": 0}
+    programmes: dict[tuple[str, str], int] = defaultdict(int)
+    for occ, sex, prog, region, n in _breakdown_rows(code, active, end):
         occupations[occ] += n
         sexes[sex] = sexes.get(sex, 0) + n
         programmes[(prog, region)] += n
@@ -404,9 +452,13 @@ def region_for(*, user: User, code: str) -> Region | None:
 
 
 def region_report(*, user: User, code: str, on: dt.date | None = None,
-                  start: dt.date | None = None, with_trend: bool = False) -> Report:
+                  start: dt.date | None = None, with_trend: bool = False,
+                  raw: bool = False) -> Report:
     """The indicators of region `code` and of each of its children, as of `on` (default
-    today), with new/ended counted from `start` (default 1 January of `on`'s year)."""
+    today), with new/ended counted from `start` (default 1 January of `on`'s year).
+
+    From the maintained rows (`monitoring.aggregates`) when they answer the period, else (or
+    with `raw`) straight from the registry and enrolments: the reference both must equal."""
     region = region_for(user=user, code=code)
     end = on or clock.today()
     start = start or dt.date(end.year, 1, 1)
@@ -419,9 +471,11 @@ def region_report(*, user: User, code: str, on: dt.date | None = None,
               else Region.objects.filter(level=Region.Level.PROVINCE))
         children = {r.code: Figures(code=r.code, name=r.label, level=r.level)
                     for r in qs.order_by("code")}
-    billing = Billing.load()
-    active = active_q(end, billing)
-    data = _village_data(code, start, end, active)
+    use_rows = not raw and maintained(start, end)
+    billing = None if use_rows else Billing.load()
+    active = None if use_rows else active_q(end, billing)
+    data = (_maintained_data(code, start, end) if active is None
+            else _village_data(code, start, end, active))
     length = rules.PREFIX_LENGTH[child_level] if child_level else 0
     root_totals = _villages_total(code, 0)
     if level == 4:
@@ -437,7 +491,7 @@ def region_report(*, user: User, code: str, on: dt.date | None = None,
                 f.villages_total = 1
         _fold(children, data, length)
     _apply_targets([root, *children.values()], end.year)
-    by_occupation, by_sex, by_programme = _breakdowns(code, active)
+    by_occupation, by_sex, by_programme = _breakdowns(code, active, end)
     occ_denominators = _occupation_denominators(code, end.year)
     for r in by_occupation:
         r["denominator"] = occ_denominators.get(r["name"])
@@ -446,12 +500,17 @@ def region_report(*, user: User, code: str, on: dt.date | None = None,
                     child_level=child_level, by_occupation=by_occupation, by_sex=by_sex,
                     by_programme=by_programme, events=_events_summary(code, start, end))
     if with_trend:
-        report.trend = trend(code=code, start=start, end=end, billing=billing)
+        if use_rows:
+            from lindung.monitoring import aggregates
+
+            report.trend = aggregates.trend(code, start, end, clock.today())
+        else:
+            report.trend = trend(code=code, start=start, end=end, billing=billing)
     return report
 
 
 def village_rollout(*, user: User, code: str, on: dt.date | None = None,
-                    status: str = "") -> list[Figures]:
+                    status: str = "", raw: bool = False) -> list[Figures]:
     """Every village of region `code` with its rollout step and figures, by kecamatan and
     name; `status` keeps one step only (`rules.Rollout`), e.g. the gap: not reached yet."""
     region = region_for(user=user, code=code)
@@ -461,7 +520,9 @@ def village_rollout(*, user: User, code: str, on: dt.date | None = None,
         villages = Region.objects.filter(code=code)
     figures = {v.code: Figures(code=v.code, name=v.label, level=4, villages_total=1)
                for v in villages.order_by("code")}
-    data = _village_data(code, dt.date(end.year, 1, 1), end, active_q(end))
+    start = dt.date(end.year, 1, 1)
+    data = (_maintained_data(code, start, end) if not raw and maintained(start, end)
+            else _village_data(code, start, end, active_q(end)))
     _fold(figures, data, rules.PREFIX_LENGTH[4])
     rows = list(figures.values())
     if status:

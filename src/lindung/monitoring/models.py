@@ -88,3 +88,77 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.year}"
+
+
+# --- maintained aggregates (monitoring.aggregates) -------------------------------------------
+
+
+class VillageMonth(models.Model):
+    """The indicators of one village at the end of one month (the current month: as of the
+    state's `as_of` day), kept equal to `monitoring.indicators` by `monitoring.aggregates`.
+    Derived data: no foreign keys (a village code, as in the audit trail), rebuilt at will."""
+
+    pk = models.CompositePrimaryKey("village", "month")
+    village = models.CharField(max_length=13)
+    month = models.DateField()
+    registered = models.PositiveIntegerField(default=0)
+    active = models.PositiveIntegerField(default=0)
+    new = models.PositiveIntegerField(default=0)
+    ended = models.PositiveIntegerField(default=0)
+    # Waiting now (read from the current month's row only).
+    proposed = models.PositiveIntegerField(default=0)
+    verified = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "village"], name="villagemonth_month")]
+
+    def __str__(self) -> str:
+        return f"{self.village} {self.month:%Y-%m}"
+
+
+class VillageActive(models.Model):
+    """Active covered participants of one village at one month's end by programme,
+    occupation and sex (the breakdowns of the dashboard)."""
+
+    village = models.CharField(max_length=13)
+    month = models.DateField()
+    programme_id = models.IntegerField()
+    occupation_id = models.IntegerField(null=True)
+    sex = models.CharField(max_length=1)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "village"], name="villageactive_month")]
+
+    def __str__(self) -> str:
+        return f"{self.village} {self.month:%Y-%m} {self.programme_id}: {self.n}"
+
+
+class AggregateState(models.Model):
+    """One row: how far the aggregates are. `watermark` is the last audit event applied,
+    `holes` the ids below it not seen yet (transactions still open when it was read),
+    `as_of` the day the current month's rows describe, `first_month` the first month held."""
+
+    watermark = models.BigIntegerField(default=0)
+    holes = models.JSONField(default=dict, blank=True)
+    as_of = models.DateField(null=True)
+    first_month = models.DateField(null=True)
+    updated_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"aggregates at event {self.watermark}, {self.as_of}"
+
+
+class Boundary(models.Model):
+    """A region's outline for the map (GeoJSON geometry, as imported by
+    `lindung import-boundaries`)."""
+
+    scope_field = "region_id"
+
+    region = models.OneToOneField("regions.Region", on_delete=models.CASCADE,
+                                  primary_key=True, related_name="+")
+    geometry = models.JSONField()
+    imported_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return str(self.region_id)
