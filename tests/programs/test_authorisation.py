@@ -1,7 +1,8 @@
 """Who may take each enrolment step, checked in one place (`accounts.permissions.
 authorize_enrolment`): the worker's region *and* the programme's sponsor. A kabupaten admin
 proposes into the province's programme but cannot verify, register, activate or end its
-enrolments; the province admin can; a BPJS branch acts wherever it serves, whoever pays."""
+enrolments; the province admin can, and only reads the kabupaten programmes (README, roles);
+a BPJS branch acts wherever it serves, whoever pays."""
 
 from __future__ import annotations
 
@@ -110,13 +111,37 @@ def test_province_admin_takes_every_step_of_its_programme(users, kaltim):
     assert (e.status, e.closed_by) == (Enrolment.Status.ENDED, users.province)
 
 
-def test_province_admin_may_also_act_for_a_kabupaten_programme(users, programme, make_worker):
+def test_province_admin_does_not_decide_a_kabupaten_programme(users, programme, make_worker):
+    """PASER-2026 is Paser's: its Dinas verifies, registers and ends; the province reads."""
     e = enrolment_propose(programme=programme, worker=make_worker(), by=users.operator, on=FEB)
+    refused_unchanged(e, lambda: enrolment_verify(enrolment=e, by=users.province))
+    error = refused_unchanged(
+        e, lambda: enrolment_reject(enrolment=e, by=users.province, reason="x"))
+    assert "PASER-2026" in error.message and "Kabupaten Paser" in error.message
     e = enrolment_verify(enrolment=e, by=users.admin)
-    e = enrolment_register(enrolment=e, by=users.province, kpj_number="12345678901",
+    refused_unchanged(e, lambda: enrolment_register(
+        enrolment=e, by=users.province, kpj_number="12345678901",
+        registration_date=REGISTERED_ON))
+    e = enrolment_register(enrolment=e, by=users.admin, kpj_number="12345678901",
                            registration_date=REGISTERED_ON)
-    e = enrolment_end(enrolment=e, by=users.province, reason="pindah")
-    assert e.status == Enrolment.Status.ENDED
+    refused_unchanged(e, lambda: enrolment_activate(enrolment=e, by=users.province))
+    refused_unchanged(e, lambda: enrolment_end(enrolment=e, by=users.province, reason="pindah"))
+    done, problems = enrolments_transition_many(enrolment_ids=[e.pk], by=users.province,
+                                                action="activate")
+    assert done == 0 and [p.code for p in problems] == ["scope_denied"]
+
+
+def test_province_admin_reads_a_kabupaten_programme_without_decision_buttons(
+        client, users, programme, make_worker):
+    e = enrolment_propose(programme=programme, worker=make_worker(), by=users.operator, on=FEB)
+    client.force_login(users.province)
+    page = client.get(reverse("programs:detail", args=[programme.code]))
+    assert page.status_code == 200 and e.worker.name in page.content.decode()
+    assert reverse("programs:enrolment_action", args=[e.pk, "verify"]) not in (
+        page.content.decode())
+    assert client.post(reverse("programs:enrolment_action", args=[e.pk, "verify"])
+                       ).status_code == 403
+    assert Enrolment.objects.get(pk=e.pk).status == Enrolment.Status.PROPOSED
 
 
 def test_bpjs_branch_registers_activates_and_ends_a_province_enrolment_where_it_serves(
@@ -204,8 +229,9 @@ def test_lapsed_enrolments_of_the_province_are_not_ended_by_a_kabupaten_admin(
     ("admin", PPU, set()),
     ("province", "64", {Action.ENROLMENT_PROPOSE, Action.ENROLMENT_VERIFY,
                         Action.ENROLMENT_REGISTER, Action.ENROLMENT_END}),
-    ("province", PASER, {Action.ENROLMENT_PROPOSE, Action.ENROLMENT_VERIFY,
-                         Action.ENROLMENT_REGISTER, Action.ENROLMENT_END}),
+    # the province decides its own programmes only; it may still propose into a regency's
+    ("province", PASER, {Action.ENROLMENT_PROPOSE}),
+    ("province", PPU, {Action.ENROLMENT_PROPOSE}),
     # the insurer: its role's steps whoever sponsors (the worker's region is checked apart)
     ("bpjs", "64", {Action.ENROLMENT_REGISTER, Action.ENROLMENT_END}),
     ("bpjs", PPU, {Action.ENROLMENT_REGISTER, Action.ENROLMENT_END}),

@@ -227,9 +227,10 @@ def test_only_the_sponsor_admins_verify(users, lifecycle, role):
         enrolment_reject(enrolment=e, by=getattr(users, role), reason="x")
 
 
-def test_province_admin_verifies_a_kabupaten_programme_of_its_province(users, lifecycle):
-    assert enrolment_verify(enrolment=lifecycle.propose(), by=users.province).status == (
-        Enrolment.Status.VERIFIED)
+def test_province_admin_does_not_verify_a_kabupaten_programme_of_its_province(users, lifecycle):
+    # README, roles: the province decides its own programmes and reads the regencies'.
+    with pytest.raises(ScopeDenied):
+        enrolment_verify(enrolment=lifecycle.propose(), by=users.province)
 
 
 def test_kabupaten_admin_cannot_verify_into_the_province_programme(

@@ -149,16 +149,26 @@ def may_act_for_programme(user: User, action: Action, programme_region: str) -> 
 
     Proposing goes to any programme funding the user's region: its own regency's or the
     province's (an operator desa proposes into KALTIM-2026). Every later step (verify, reject,
-    register, activate, end) is the sponsor's: the sponsoring region must lie inside the
-    user's scope, so a kabupaten admin cannot decide for the province's programme while the
-    province admin can for any programme of its province. A BPJS branch acts for the insurer
+    register, activate, end) is the sponsor's own (`speaks_for_sponsor`): the programme's
+    region must be the user's region itself, not one inside it. So a kabupaten admin does
+    not decide for the province's programme, and the province admin decides the
+    province-funded programmes and only reads the kabupaten ones (README, roles: PASER-2026's
+    proposals are verified by Paser's Dinas). A BPJS branch acts for the insurer
     (`ACTS_FOR_INSURER`): the worker's region is its whole check."""
     if not can(user, action):
         return False
     scope = scope_of(user)
     if action == Action.ENROLMENT_PROPOSE:
         return scope.touches(programme_region)
-    return user.role in ACTS_FOR_INSURER or scope.covers(programme_region)
+    return user.role in ACTS_FOR_INSURER or speaks_for_sponsor(user, programme_region)
+
+
+def speaks_for_sponsor(user: User, programme_region: str) -> bool:
+    """Whether `user` belongs to the government sponsoring a programme of `programme_region`:
+    the region is one of the user's own (region or extra regions) at the same level, not
+    merely inside the scope. A superuser without a region (national scope) speaks for all."""
+    scope = scope_of(user)
+    return scope.is_national or programme_region in scope.prefixes
 
 
 def authorize_programme(user: User, action: Action, *, programme_region: str,
