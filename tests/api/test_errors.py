@@ -121,3 +121,10 @@ def test_scope_refusals_list_themselves_in_errors(client_for, role, users, make_
     assert r.status_code == 403
     assert r.json()["errors"] == [{"code": r.json()["code"], "field": None,
                                    "message": r.json()["message"]}]
+
+
+def test_the_public_schema_names_no_real_programme():
+    """The schema and docs are served without login: their examples name no programme of a
+    real region (a code a user outside it could not otherwise see)."""
+    text = Client().get(f"{V1}/openapi.json").content.decode()
+    assert not re.search(r"(PASER|PPU|KALTIM)-\d{4}", text)

@@ -133,7 +133,7 @@ class EnrolmentOut(Schema):
 
 
 class ProposeIn(Schema):
-    programme: str = Field(..., description="Kode program, mis. PASER-2026")
+    programme: str = Field(..., description="Kode program (dari GET /programmes)")
     worker_id: int
 
 
@@ -159,7 +159,7 @@ MAX_IDS = 1000  # enrolments in one bulk step
 
 
 class ProposeManyIn(Schema):
-    programme: str = Field(..., description="Kode program, mis. PASER-2026")
+    programme: str = Field(..., description="Kode program (dari GET /programmes)")
     worker_id: int
     waitlist: bool = Field(False, description="Kuota penuh: masuk daftar tunggu, bukan ditolak")
 
