@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from lindung.reports import rules
-from lindung.reports.rules import Criterion, ParitranaInputs, Period, Snapshot, parse_period
+from lindung.reports.rules import Criterion, ParitranaInputs, Snapshot, parse_period
 
 TODAY = dt.date(2026, 11, 20)
 
