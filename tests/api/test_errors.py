@@ -128,3 +128,11 @@ def test_the_public_schema_names_no_real_programme():
     real region (a code a user outside it could not otherwise see)."""
     text = Client().get(f"{V1}/openapi.json").content.decode()
     assert not re.search(r"(PASER|PPU|KALTIM)-\d{4}", text)
+
+
+def test_the_old_prefix_serves_the_same_views():
+    from django.urls import resolve
+
+    for path in ["workers", "workers/1", "enrolments/2/verify", "imports/3/errors",
+                 "indicators", "openapi.json"]:
+        assert resolve(f"/api/{path}").func is resolve(f"{V1}/{path}").func, path
