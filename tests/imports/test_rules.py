@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from lindung.imports import rules
+from lindung.registry import rules as registry_rules
 
 
 @pytest.mark.parametrize("header, field", [
@@ -37,18 +38,6 @@ def test_unreadable_dates_are_date_invalid(raw):
     assert e.value.code == "date_invalid"
 
 
-@pytest.mark.parametrize("raw, sex", [("L", "L"), ("p", "P"), ("Laki-laki", "L"),
-                                      ("PEREMPUAN", "P"), ("laki laki", "L")])
-def test_sex_forms(raw, sex):
-    assert rules.parse_sex(raw) == sex
-
-
-def test_unknown_sex_is_sex_invalid():
-    with pytest.raises(rules.CellInvalid) as e:
-        rules.parse_sex("X")
-    assert e.value.code == "sex_invalid"
-
-
 @pytest.mark.parametrize("raw, expected", [(6401011708850001.0, True), ("6.40104E+15", True),
                                            ("6401011708850001.0", True), (6401011708850001, True),
                                            ("6401011708850001", False), ("'6401011708850001",
@@ -57,6 +46,8 @@ def test_identity_numbers_in_number_cells_are_detected(raw, expected):
     assert rules.is_number_cell(raw) is expected
 
 
-def test_income_accepts_rupiah_notation():
-    assert rules.parse_income("Rp 1.500.000") == 1_500_000
-    assert rules.parse_income(1500000.0) == 1_500_000
+def test_every_column_of_the_template_is_read_by_a_registry_field_rule():
+    """The row checker is a table: each column and the registry rule (shared with the form and
+    the API) that checks it."""
+    assert [spec.column for spec in rules.COLUMN_SPECS] == [c for c, _f in rules.COLUMNS]
+    assert {spec.field for spec in rules.COLUMN_SPECS} == set(registry_rules.FIELD_RULE)

@@ -139,7 +139,13 @@ def test_a_nik_saved_by_another_import_meanwhile_is_a_clear_conflict(users, monk
     unique NIK index. No traceback, nothing of this file written."""
     other = workers_import(by=users.admin, content=xlsx_bytes([person(1)]), filename="b.xlsx")
     assert other.created == 1
-    monkeypatch.setattr(services, "_existing_workers", lambda niks: {})  # checked "before"
+    other_nik = person(1)["NIK"]
+    from lindung.registry import services as registry_services
+
+    real = registry_services._records
+    monkeypatch.setattr(registry_services, "_records",  # checked "before" the other import
+                        lambda niks=(), ids=(): real(niks=[n for n in niks if n != other_nik],
+                                                     ids=ids))
     with pytest.raises(ImportConflict) as e:
         workers_import(by=users.admin, content=xlsx_bytes([person(2), person(1)]),
                        filename="a.xlsx")

@@ -18,6 +18,7 @@ from lindung.programs.services import (
     enrolments_propose,
     programme_set_quota,
 )
+from lindung.registry.models import Occupation
 from lindung.registry.services import worker_update
 
 pytestmark = pytest.mark.django_db
@@ -65,8 +66,10 @@ def test_a_waiting_worker_is_not_proposed_twice(users, programme, full):
 def test_freed_places_go_to_the_next_in_line_checked_again(users, programme, full):
     result, workers = full
     first_waiting = workers[2]
-    # The first in line died meanwhile: skipped, the place goes to the second.
-    worker_update(worker=first_waiting, by=users.admin, status="meninggal")
+    # The first in line changed occupation meanwhile (to one PASER-2026 does not fund):
+    # skipped, the place goes to the second. (A death would end the waiting proposal.)
+    worker_update(worker=first_waiting, by=users.admin,
+                  occupation=Occupation.objects.get(code="ojek"))
     enrolment_reject(enrolment=result.created[0], by=users.admin, reason="ASN")
     promoted = enrolments_promote_waiting(programme=programme, by=users.admin,
                                           on=dt.date(2026, 3, 5))

@@ -8,8 +8,8 @@ from django.urls import reverse
 from lindung.audit.models import AuditEvent
 from lindung.core.errors import DomainError, ScopeDenied
 from lindung.core.formatting import mask_identity
-from lindung.programs.models import Enrolment
-from lindung.programs.services import enrolment_propose
+from lindung.programs.models import Enrolment, EnrolmentMonth
+from lindung.programs.services import enrolment_propose, enrolment_verify
 from lindung.registry import duplicates
 from lindung.registry.models import DuplicatePair, Worker
 from tests.conftest import DESA_A, DESA_B, DESA_OTHER_KEC, nik_for
@@ -96,13 +96,41 @@ def test_same_person_merges_keeping_history(users, programme, pair):
                                      action="create").exists()
 
 
-def test_merge_refused_when_both_are_funded_in_the_same_months(users, programme,
-                                                               province_programme, pair):
-    enrolment_propose(programme=programme, worker=pair.worker_a, by=users.admin)
-    enrolment_propose(programme=programme, worker=pair.worker_b, by=users.admin)
-    with pytest.raises(DomainError) as e:
-        duplicates.duplicate_pair_decide(pair=pair, by=users.admin, same_person=True)
-    assert e.value.code == "merge_conflict"
+def test_merge_closes_the_surplus_enrolment_in_the_same_step(users, programme, pair):
+    """Both records proposed for the same months (two villages, or an import): 'same person'
+    merges them and rejects the surplus proposal, instead of refusing until someone rejects it
+    by hand. The enrolment further along (here verified) is kept, whoever's it was."""
+    kept = enrolment_propose(programme=programme, worker=pair.worker_b, by=users.admin)
+    enrolment_verify(enrolment=kept, by=users.admin)
+    surplus = enrolment_propose(programme=programme, worker=pair.worker_a, by=users.admin)
+    duplicates.duplicate_pair_decide(pair=pair, by=users.admin, same_person=True)
+    surplus.refresh_from_db()
+    kept.refresh_from_db()
+    assert surplus.status == Enrolment.Status.REJECTED
+    assert "Data ganda" in surplus.reject_reason
+    assert kept.status == Enrolment.Status.VERIFIED and kept.worker_id == pair.worker_a_id
+    assert not EnrolmentMonth.objects.filter(enrolment=surplus).exists()
+    assert EnrolmentMonth.objects.filter(enrolment=kept, worker=pair.worker_a).count() == 2
+    closed = AuditEvent.objects.get(object_type="enrolment", object_id=str(surplus.pk),
+                                    action="reject")
+    assert closed.changes["kept_enrolment"] == kept.pk
+    merge = AuditEvent.objects.get(action="merge", object_id=str(pair.worker_a_id))
+    assert merge.changes["enrolments_closed"] == [surplus.pk]
+
+
+def test_merge_of_two_registrations_at_bpjs_ends_the_surplus_today(users, programme, pair):
+    from lindung.programs.services import enrolment_register
+
+    enrolments = []
+    for w, kpj in ((pair.worker_a, "12345678901"), (pair.worker_b, "12345678902")):
+        e = enrolment_propose(programme=programme, worker=w, by=users.admin)
+        enrolment_verify(enrolment=e, by=users.admin)
+        enrolments.append(enrolment_register(enrolment=e, by=users.bpjs, kpj_number=kpj,
+                                             registration_date=dt.date(2026, 11, 2)))
+    duplicates.duplicate_pair_decide(pair=pair, by=users.admin, same_person=True)
+    a, b = (Enrolment.objects.get(pk=e.pk) for e in enrolments)
+    assert a.status == Enrolment.Status.REGISTERED  # a tie: the surviving record's is kept
+    assert (b.status, b.end_date) == (Enrolment.Status.ENDED, dt.date(2026, 11, 20))
 
 
 def test_operator_cannot_decide_and_decided_pairs_stay_decided(users, pair):

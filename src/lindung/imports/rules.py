@@ -1,5 +1,8 @@
-"""Pure rules of the worker spreadsheet: its columns, the header aliases people type, and how a
-cell becomes a date, a sex, a number. No database, no I/O.
+"""Pure rules of the worker spreadsheet: its columns and what each one feeds, the header
+aliases people type, and cells as text. No database, no I/O.
+
+A cell's VALUE is checked by the registry's field rules (`registry.rules`), the same ones the
+worker form and the API use: `COLUMN_SPECS` is the table saying which rule reads which column.
 
 A cell arrives as what the reader gives: `str` from CSV and text cells, `float` from numeric
 cells, `datetime.date`/`datetime.datetime` from date cells, `None` when empty.
@@ -7,14 +10,14 @@ cells, `datetime.date`/`datetime.datetime` from date cells, `None` when empty.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from lindung.registry import rules as registry_rules
+from lindung.registry.rules import FieldRule
 
 # The template's columns, in order. `field` is the Worker field (or lookup) each one feeds.
 COLUMNS: list[tuple[str, str]] = [
@@ -34,6 +37,29 @@ COLUMNS: list[tuple[str, str]] = [
 EXTRA_COLUMNS: list[tuple[str, str]] = [("DESA", "village_name"), ("KECAMATAN", "district_name")]
 COLUMN_OF: dict[str, str] = {f: c for c, f in COLUMNS + EXTRA_COLUMNS}
 REQUIRED_FIELDS = ("nik", "name", "sex", "birth_date", "occupation")
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """A template column, the table field it is read into (`source`, see `ALIASES`) and the
+    registry field rule that checks it. `field` is the rule's (and the form's) field name."""
+
+    column: str
+    source: str
+    rule: FieldRule
+
+    @property
+    def field(self) -> str:
+        return self.rule.field
+
+
+# The row checker, as a table: each column through its registry rule. KODE_DESA may instead be
+# given as DESA + KECAMATAN (EXTRA_COLUMNS), looked up by name by the checker.
+COLUMN_SPECS: tuple[ColumnSpec, ...] = tuple(
+    ColumnSpec(column, source, registry_rules.FIELD_RULE["village" if source == "village_code"
+                                                          else source])
+    for column, source in COLUMNS)
+COLUMN_SPEC: dict[str, ColumnSpec] = {spec.field: spec for spec in COLUMN_SPECS}
 
 COLUMN_HINTS = {
     "NIK": gettext_lazy("16 digit, sel berformat Teks"),
@@ -73,15 +99,6 @@ ALIASES: dict[str, str] = {
     "upah": "declared_income", "pendapatan": "declared_income",
 }
 
-_SEX = {"l": "L", "lk": "L", "laki": "L", "lakilaki": "L", "pria": "L", "m": "L",
-        "p": "P", "pr": "P", "perempuan": "P", "wanita": "P", "w": "P", "f": "P"}
-
-# Excel's day zero: serial 1 is 1900-01-01, and the 1900 leap-year bug shifts later serials.
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
-_DATE_DMY = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})$")
-_DATE_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
-
-
 class CellInvalid(ValueError):
     """A cell that cannot be read as the column's type; the caller names the column."""
 
@@ -113,8 +130,7 @@ def issue(row: int, column: str, code: str, message: str) -> Issue:
 
 def header_key(text: object) -> str:
     """'No. KK' -> 'nokk', 'L/P' -> 'lp', ' Tgl Lahir ' -> 'tgllahir'."""
-    plain = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", plain.lower())
+    return registry_rules.key(text)
 
 
 def map_headers(headers: list[object], aliases: dict[str, str] | None = None
@@ -140,80 +156,20 @@ def missing_columns(found: dict[str, int]) -> list[str]:
     return missing
 
 
-def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def text(value: object) -> str:
-    """A cell as text: trimmed, inner spaces collapsed; whole floats lose their '.0'."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
-
-
-def is_number_cell(value: object) -> bool:
-    """True when an identity number arrived as a spreadsheet number (or its scientific text):
-    Excel keeps 15 significant digits, so a 16-digit NIK in such a cell cannot be trusted."""
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, (int, float)):
-        return True
-    s = str(value).strip()
-    return bool(re.fullmatch(r"\d+(?:[.,]\d+)?[eE]\+?\d+", s)) or bool(
-        re.fullmatch(r"\d{15,16}\.0+", s))
-
-
-def parse_sex(value: object) -> str:
-    key = header_key(value)
-    if key in _SEX:
-        return _SEX[key]
-    raise CellInvalid("sex_invalid", _("Isi L (laki-laki) atau P (perempuan)."))
+is_blank = registry_rules.is_blank
+text = registry_rules.text
+is_number_cell = registry_rules.is_number_cell
 
 
 def parse_date(value: object) -> dt.date:
-    """Date cells, Excel serial numbers, dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy and yyyy-mm-dd."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _from_serial(float(value))
-    s = str(value).strip()
-    # A day or month out of range (31/02) raises ValueError: reported below like any other.
-    with contextlib.suppress(ValueError):
-        if re.fullmatch(r"\d{1,5}(?:\.0+)?", s):
-            return _from_serial(float(s))
-        if m := _DATE_DMY.match(s):
-            return dt.date(int(m[3]), int(m[2]), int(m[1]))
-        if m := _DATE_YMD.match(s):
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    raise CellInvalid(
-        "date_invalid",
-        _("Tanggal \"%(v)s\" tidak dikenali. Tulis sebagai hh/bb/tttt, mis. 17/08/1985.")
-        % {"v": s[:20]},
-    )
-
-
-def _from_serial(serial: float) -> dt.date:
-    if not 1 <= serial < 2_958_466:  # 9999-12-31
-        raise CellInvalid("date_invalid", _("Angka tanggal Excel di luar jangkauan."))
-    return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
-
-
-def parse_income(value: object) -> int:
-    """'1.500.000', 'Rp 1.500.000', 1500000.0 -> 1500000."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if value != int(value):
-            raise CellInvalid("income_invalid", _("Penghasilan harus bilangan bulat rupiah."))
-        return int(value)
-    s = re.sub(r"(?i)^rp\.?\s*", "", str(value).strip())
-    s = re.sub(r",0+$", "", s).replace(".", "").replace(" ", "")
-    if not s.isdigit():
-        raise CellInvalid("income_invalid",
-                          _("Penghasilan harus angka rupiah per bulan, mis. 1500000."))
-    return int(s)
+    """A date cell, an Excel serial number or typed text (`registry.rules.parse_date`); raises
+    CellInvalid for other columns than the worker's (the BPJS answer file's dates)."""
+    try:
+        return registry_rules.parse_date(value)
+    except (ValueError, OverflowError):
+        raise CellInvalid("date_invalid", _(
+            "Tanggal \"%(v)s\" tidak dikenali. Tulis sebagai hh/bb/tttt, mis. 17/08/1985.")
+            % {"v": text(value)[:20]}) from None
 
 
 def name_key(name: str) -> str:

@@ -3,14 +3,19 @@
 One pipeline for the web upload (run by the background worker) and `lindung import-workers`:
 
 1. read the file (`parsers`), refuse it whole when unreadable or a required column is missing;
-2. check every row in Python with the registry rules, the user's scope and, with a programme,
-   its eligibility, the double-funding rule and the quota, using reference data read once and
-   chunked IN queries (never one query per row);
-3. find possible duplicates set-based (`registry.duplicates`), as warnings;
-4. unless it is a dry run, write every accepted row in ONE transaction: bulk inserts and
-   updates of workers, their audit events, the enrolment proposals (`programs.services.
-   enrolments_propose`) and the review-queue pairs. A crash or kill midway leaves the database
-   as it was; rejected rows write nothing.
+2. check every row with the registry's field rules, column by column (`rules.COLUMN_SPECS`:
+   the same rules as the worker form and the API), then the registry's plan
+   (`registry.services.workers_plan`: create, update or unchanged, the user's scope, identity
+   corrections) and, with a programme, the shared proposal checks (`programs.services.
+   proposal_checks`: eligibility, double funding) and the quota, using reference data read
+   once and chunked IN queries (never one query per row);
+3. find possible duplicates set-based (`registry.duplicates`), as warnings: such a row's
+   worker is written and queued for review, but not proposed until an admin decides;
+4. unless it is a dry run, write every accepted row in ONE transaction through the services
+   owning the tables: the registry's write path (`workers_apply`: bulk inserts and updates,
+   an audit event per worker with its changes, life events), the enrolment proposals
+   (`enrolments_propose`) and the review-queue pairs. A crash or kill midway leaves the
+   database as it was; rejected rows write nothing.
 
 A dry run stops before step 4 and reports exactly the same counts, because steps 2-3 already
 decide every row's fate.
@@ -22,9 +27,8 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,36 +43,30 @@ from lindung.accounts.permissions import Action, authorize, can, scope_of
 from lindung.audit.services import audit_rows_insert
 from lindung.core import bulk, clock, liveness
 from lindung.core.errors import DomainError, ScopeDenied
-from lindung.core.formatting import thousands
 from lindung.core.lookups import in_batches
 from lindung.core.selectors import parameter_int
 from lindung.imports import parsers, rules
 from lindung.imports.models import ImportJob, ImportLock
 from lindung.imports.rules import Issue
 from lindung.programs import rules as programme_rules_mod
-from lindung.programs.models import Enrolment, Programme
-from lindung.programs.selectors import programmes_holding
-from lindung.programs.services import enrolments_propose, programme_rules
+from lindung.programs.models import Programme
+from lindung.programs.services import (
+    ProposalCandidate,
+    enrolments_propose,
+    programme_rules,
+    proposal_checks,
+    quota_full_error,
+    quota_room,
+)
 from lindung.regions.models import Region
 from lindung.registry import duplicates
 from lindung.registry import rules as registry_rules
-from lindung.registry.models import Occupation, Worker
-from lindung.registry.services import default_declared_income
+from lindung.registry.services import WorkerRow, field_context, workers_apply, workers_plan
 
 log = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 2000
 ProgressFn = Callable[[str, int, int], None]
-
-# Worker fields a row maintains, in the order used to compare an existing record.
-ROW_FIELDS = ("kk_number", "name", "sex", "birth_place", "birth_date", "village_id", "address",
-              "occupation_id", "phone", "declared_income")
-# Optional columns: an empty cell keeps what the registry already holds.
-KEEP_WHEN_BLANK = {"kk_number", "birth_place", "address", "phone", "declared_income"}
-
-PROGRAMME_CODE_COLUMN = {"age_out_of_range": "TANGGAL_LAHIR", "occupation_not_eligible":
-                         "PEKERJAAN", "village_out_of_scope": "KODE_DESA",
-                         "worker_inactive": "NIK"}
 
 
 class ImportConflict(DomainError):
@@ -160,30 +158,29 @@ class ImportReport:
 class _Row:
     row: int
     nik: str = ""
-    values: dict[str, Any] = field(default_factory=dict)  # Worker field -> clean value
+    values: dict[str, Any] = field(default_factory=dict)  # Worker attribute -> clean value
     occupation_code: str = ""
-    worker_id: int | None = None
-    status: str = Worker.Status.ACTIVE
-    action: str = ""  # create / update / unchanged
+    write: WorkerRow | None = None  # the registry's plan for this row
     propose: bool = False
+    flagged: bool = False  # a possible duplicate: written, not proposed until reviewed
+
+    @property
+    def worker_id(self) -> int | None:
+        return self.write.worker_id if self.write else None
+
+    @property
+    def action(self) -> str:
+        return self.write.action if self.write else ""
 
 
 class _Reference:
-    """Villages and occupations the file refers to, read once before the rows are checked."""
+    """What the rows refer to, read once before they are checked: the field rules' context
+    (villages named by code, occupations) and the villages named by DESA + KECAMATAN."""
 
-    def __init__(self, table: parsers.Table, *, by: User, programme: Programme | None) -> None:
-        self.occupations: dict[str, tuple[int, str]] = {}
-        for pk, code, name in Occupation.objects.values_list("id", "code", "name"):
-            self.occupations[rules.name_key(code)] = (pk, code)
-            self.occupations.setdefault(rules.name_key(name), (pk, code))
-        raw_codes = {table.cell(c, "village_code") for _r, c in table.rows}
-        codes = {normalise_village_code(c) for c in raw_codes}
-        codes.discard("")
-        self.village_codes: set[str] = set()
-        for part in in_batches(sorted(codes)):
-            self.village_codes.update(Region.objects.filter(
-                code__in_array=part, level=Region.Level.VILLAGE,
-            ).values_list("code", flat=True))
+    def __init__(self, table: parsers.Table, *, by: User, programme: Programme | None,
+                 today: dt.date) -> None:
+        self.context = field_context(
+            today=today, village_codes={table.cell(c, "village_code") for _r, c in table.rows})
         # Village names are looked up within the programme's region, else the user's scope.
         self.by_name: dict[tuple[str, str], str | None] = {}
         if "village_name" in table.columns and "district_name" in table.columns:
@@ -199,272 +196,82 @@ class _Reference:
                 self.by_name[key] = None if key in self.by_name else code
 
 
-def normalise_village_code(value: object) -> str:
-    """'64.01.01.2009', '6401012009' and ' 64.01.01.2009 ' -> '64.01.01.2009'."""
-    s = rules.text(value).replace(" ", "")
-    digits = re.sub(r"\D", "", s)
-    if len(digits) == 10 and (s == digits or re.fullmatch(r"[\d.]+", s)):
-        return f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:]}"
-    return s
-
-
 _MISSING = object()
 
 
 class _RowChecker:
-    """Checks rows one by one. Columns with few distinct values (sex, date, village,
-    occupation, income) are parsed once per distinct value: a 100,000-row file has a few
-    thousand birth dates and a few hundred villages."""
+    """Checks rows against `rules.COLUMN_SPECS`: each column's cell through its registry field
+    rule (the same rules as the form and the API), then the NIK against the declared sex and
+    birth date. Columns with few distinct values (sex, date, village, occupation, income) are
+    checked once per distinct value: a 100,000-row file has a few thousand birth dates and a
+    few hundred villages."""
 
-    def __init__(self, table: parsers.Table, ref: _Reference, today: dt.date) -> None:
+    def __init__(self, table: parsers.Table, ref: _Reference) -> None:
         self.table = table
         self.ref = ref
-        self.today = today
-        self.provinces = registry_rules.province_codes()
-        self.idx = {f: table.columns.get(f) for _c, f in rules.COLUMNS + rules.EXTRA_COLUMNS}
-        self.cache: dict[str, dict[object, Any]] = {f: {} for f in (
-            "sex", "birth_date", "village_code", "occupation", "declared_income")}
-        self.nik_cache: dict[str, Any] = {}
+        self.ctx = ref.context
+        # (spec, column index or None, memo of the distinct values or None)
+        self.plan = [(spec, table.columns.get(spec.source),
+                      {} if spec.rule.few_values else None) for spec in rules.COLUMN_SPECS]
+        self.by_name = ("village_name" in table.columns and "district_name" in table.columns)
 
-    def _memo(self, name: str, raw: object, parse: Callable[[object], Any]) -> Any:
-        """parse(raw), or the CellInvalid it raised, computed once per distinct raw value."""
-        cache = self.cache[name]
-        key = (type(raw), raw)
-        hit = cache.get(key, _MISSING)
-        if hit is _MISSING:
-            try:
-                hit = parse(raw)
-            except rules.CellInvalid as e:
-                hit = e
-            cache[key] = hit
-        return hit
-
-    def _nik_parts(self, nik: str) -> tuple[str, tuple[int, int, int]] | DomainError:
-        """(sex, (day, month, yy)) encoded by a 16-digit NIK, or the registry rules' error."""
-        key = nik[:2] + nik[6:12]
-        hit = self.nik_cache.get(key)
-        if hit is None:
-            try:
-                info = registry_rules.parse_nik(nik, today=self.today, provinces=self.provinces)
-                b = info.birth_date
-                hit = (info.sex, (b.day, b.month, b.year % 100))
-            except DomainError as e:
-                hit = e
-            self.nik_cache[key] = hit
-        return hit
-
-    def _nik_full(self, row: _Row, raw: object, sex: str | None, birth: dt.date | None,
-                  out: list[Issue]) -> None:
+    def _clean(self, spec: rules.ColumnSpec, raw: object) -> Any:
         try:
-            info = registry_rules.parse_nik(raw, today=self.today, provinces=self.provinces)
-            row.nik = info.nik
-            registry_rules.check_nik_matches(info, sex=sex, birth_date=birth)
-        except DomainError as e:
-            out.append(rules.issue(row.row, "NIK", e.code, e.message))
-
-    def _sex(self, raw: object) -> str:
-        return rules.parse_sex(raw)
-
-    def _birth(self, raw: object) -> dt.date:
-        birth = rules.parse_date(raw)
-        if birth > self.today or birth.year < 1900:
-            raise rules.CellInvalid(
-                "date_invalid", _("Tanggal lahir %(d)s tidak mungkin. Periksa KTP.")
-                % {"d": birth.strftime("%d/%m/%Y")})
-        return birth
-
-    def _village(self, raw: object) -> str:
-        code = normalise_village_code(raw)
-        if code in self.ref.village_codes:
-            return code
-        raise rules.CellInvalid("village_unknown", _(
-            "kode desa \"%(v)s\" tidak dikenal. Salin kode dari lembar Referensi templat "
-            "(format 64.01.01.2009).") % {"v": code[:20]})
-
-    def _occupation(self, raw: object) -> tuple[int, str]:
-        found = self.ref.occupations.get(rules.name_key(rules.text(raw)))
-        if found:
-            return found
-        raise rules.CellInvalid("occupation_not_eligible", _(
-            "pekerjaan \"%(v)s\" tidak ada dalam daftar pekerjaan rentan. Pilih dari lembar "
-            "Referensi templat.") % {"v": rules.text(raw)[:40]})
-
-    def _income(self, raw: object) -> int:
-        income = rules.parse_income(raw)
-        if income <= 0:
-            raise rules.CellInvalid("income_invalid",
-                                    _("penghasilan harus lebih dari Rp0, atau kosongkan."))
-        return income
+            return spec.rule.clean(raw, self.ctx)
+        except registry_rules.FieldInvalid as e:
+            return e
 
     def check(self, row_no: int, cells: list[object]) -> tuple[_Row, list[Issue]]:
         """Every problem of one row (not only the first), and its clean values."""
         row = _Row(row=row_no)
         out: list[Issue] = []
-        v = row.values
-        idx = self.idx
+        values = row.values
         width = len(cells)
-
-        def cell(name: str) -> object:
-            i = idx[name]
-            return cells[i] if i is not None and i < width else None
-
-        def missing(column: str, what: str) -> None:
-            out.append(rules.issue(row_no, column, "missing_value",
-                              _("wajib diisi. Isi %(what)s.") % {"what": what}))
-
-        raw = cell("name")
-        name = " ".join(str(raw).split()) if raw is not None else ""
-        if name:
-            v["name"] = name[:150]
-        else:
-            missing("NAMA", _("nama lengkap sesuai KTP"))
-
-        sex = None
-        raw = cell("sex")
-        if rules.is_blank(raw):
-            missing("JENIS_KELAMIN", _("L atau P"))
-        else:
-            got = self._memo("sex", raw, self._sex)
-            if isinstance(got, rules.CellInvalid):
-                out.append(rules.issue(row_no, "JENIS_KELAMIN", got.code,
-                                  _("\"%(v)s\" tidak dikenali. %(fix)s")
-                                  % {"v": rules.text(raw)[:20], "fix": got.message}))
+        info = None
+        for spec, i, memo in self.plan:
+            raw = cells[i] if i is not None and i < width else None
+            blank = raw is None or raw == "" or rules.is_blank(raw)
+            if blank and spec.rule.keep_blank:
+                continue  # an optional cell left empty keeps what the registry holds
+            if blank and spec.field == "village" and self.by_name:
+                got = self._village_by_name(cells)
+            elif memo is not None:
+                got = memo.get((type(raw), raw), _MISSING)
+                if got is _MISSING:
+                    got = memo[(type(raw), raw)] = self._clean(spec, raw)
             else:
-                sex = v["sex"] = got
-
-        birth = None
-        raw = cell("birth_date")
-        if rules.is_blank(raw):
-            missing("TANGGAL_LAHIR", _("tanggal lahir hh/bb/tttt"))
-        else:
-            got = self._memo("birth_date", raw, self._birth)
-            if isinstance(got, rules.CellInvalid):
-                out.append(rules.issue(row_no, "TANGGAL_LAHIR", got.code, got.message))
-            else:
-                birth = v["birth_date"] = got
-
-        raw = cell("nik")
-        if type(raw) is str and len(raw) == 16 and raw.isdigit():
-            # The common case, decided by the registry rules once per (province, DDMMYY):
-            # parse_nik's outcome depends on nothing else for a 16-digit string.
-            got = self._nik_parts(raw)
-            if isinstance(got, DomainError):
-                out.append(rules.issue(row_no, "NIK", got.code, got.message))
-            else:
-                row.nik = raw
-                if (sex and sex != got[0]) or (birth and (
-                        birth.day, birth.month, birth.year % 100) != got[1]):
-                    self._nik_full(row, raw, sex, birth, out)
-        elif rules.is_blank(raw):
-            missing("NIK", _("16 digit NIK sesuai KTP"))
-        elif rules.is_number_cell(raw):
-            out.append(rules.issue(row_no, "NIK", "nik_number_cell", _(
-                "NIK tersimpan sebagai angka (%(v)s), Excel hanya menyimpan 15 digit sehingga "
-                "digit terakhir hilang. Format sel sebagai Teks lalu ketik ulang NIK.")
-                % {"v": rules.text(raw)[:20]}))
-        else:
-            self._nik_full(row, raw, sex, birth, out)
-
-        raw = cell("kk_number")
-        if type(raw) is str and len(raw) == 16 and raw.isdigit() and raw[:2] in self.provinces:
-            v["kk_number"] = raw
-        elif not rules.is_blank(raw):
-            if rules.is_number_cell(raw):
-                out.append(rules.issue(row_no, "NO_KK", "nik_number_cell", _(
-                    "No. KK tersimpan sebagai angka, Excel hanya menyimpan 15 digit sehingga "
-                    "digit terakhir hilang. Format sel sebagai Teks lalu ketik ulang No. KK.")))
-            else:
-                try:
-                    v["kk_number"] = registry_rules.validate_kk(raw, provinces=self.provinces)
-                except DomainError as e:
-                    out.append(rules.issue(row_no, "NO_KK", e.code, e.message))
-
-        raw = cell("village_code")
-        if not rules.is_blank(raw):
-            got = self._memo("village_code", raw, self._village)
-            if isinstance(got, rules.CellInvalid):
-                out.append(rules.issue(row_no, "KODE_DESA", got.code, got.message))
-            else:
-                v["village_id"] = got
-        elif not rules.is_blank(cell("village_name")) and not rules.is_blank(cell("district_name")):
-            key = (rules.name_key(rules.text(cell("district_name"))),
-                   rules.name_key(rules.text(cell("village_name"))))
-            code = self.ref.by_name.get(key)
-            if code:
-                v["village_id"] = code
-            else:
-                out.append(rules.issue(row_no, "DESA", "village_unknown", _(
-                    "desa \"%(d)s\" di Kecamatan \"%(k)s\" tidak ditemukan%(amb)s. Periksa ejaan "
-                    "atau isi KODE_DESA dari lembar Referensi.")
-                    % {"d": rules.text(cell("village_name"))[:40],
-                       "k": rules.text(cell("district_name"))[:40],
-                       "amb": _(" atau ada lebih dari satu") if key in self.ref.by_name else ""}))
-        else:
-            missing("KODE_DESA", _("kode desa dari lembar Referensi (atau kolom DESA dan "
-                                   "KECAMATAN)"))
-
-        raw = cell("occupation")
-        if rules.is_blank(raw):
-            missing("PEKERJAAN", _("pekerjaan dari lembar Referensi"))
-        else:
-            got = self._memo("occupation", raw, self._occupation)
-            if isinstance(got, rules.CellInvalid):
-                out.append(rules.issue(row_no, "PEKERJAAN", got.code, got.message))
-            else:
-                v["occupation_id"], row.occupation_code = got
-
-        raw = cell("birth_place")
-        if not rules.is_blank(raw):
-            v["birth_place"] = " ".join(str(raw).split())[:80]
-        raw = cell("address")
-        if not rules.is_blank(raw):
-            v["address"] = rules.text(raw)[:250]
-
-        raw = cell("phone")
-        if type(raw) is str and raw[:2] == "08" and 9 <= len(raw) <= 14 and raw.isdigit():
-            v["phone"] = raw
-        elif not rules.is_blank(raw):
-            phone = registry_rules.normalise_number(rules.text(raw))
-            if phone.startswith("+62"):
-                phone = "0" + phone[3:]
-            elif phone.startswith("62") and len(phone) > 10:
-                phone = "0" + phone[2:]
-            elif phone.startswith("8"):  # a number cell dropped the leading zero
-                phone = "0" + phone
-            if 9 <= len(phone) <= 14 and phone[0] == "0" and phone.isdigit():
-                v["phone"] = phone
-            else:
-                out.append(rules.issue(row_no, "NO_HP", "phone_invalid", _(
-                    "nomor HP harus diawali 08 atau +62 dan terdiri dari 9-14 digit, atau "
-                    "kosongkan.")))
-
-        raw = cell("declared_income")
-        if not rules.is_blank(raw):
-            got = self._memo("declared_income", raw, self._income)
-            if isinstance(got, rules.CellInvalid):
-                out.append(rules.issue(row_no, "PENGHASILAN", got.code, got.message))
-            else:
-                v["declared_income"] = got
+                got = self._clean(spec, raw)
+            if isinstance(got, registry_rules.FieldInvalid):
+                column = spec.column if got.field != "village_name" else "DESA"
+                out.append(rules.issue(row_no, column, got.code, got.message))
+                continue
+            if spec.field == "nik":
+                info = got
+                row.nik = got.nik
+            elif spec.field == "occupation":
+                row.occupation_code = got.code
+            registry_rules.settle(spec.rule, got, values)
+        if (problem := registry_rules.check_nik_fields(info, values)) is not None:
+            out.append(rules.issue(row_no, "NIK", problem.code, problem.message))
         return row, out
 
-
-def _existing_workers(niks: Sequence[str]) -> dict[str, tuple[Any, ...]]:
-    """NIK -> (id, status, *ROW_FIELDS) for the NIKs already in the registry."""
-    out: dict[str, tuple[Any, ...]] = {}
-    for part in in_batches(sorted(set(niks))):
-        for rec in Worker.objects.filter(nik__in_array=part).values_list(
-                "nik", "id", "status", *ROW_FIELDS):
-            out[rec[0]] = rec[1:]
-    return out
-
-
-def _open_in_programme(programme: Programme, worker_ids: Sequence[int]) -> set[int]:
-    out: set[int] = set()
-    for part in in_batches(worker_ids):
-        out.update(Enrolment.objects.filter(
-            programme=programme, worker_id__in_array=part,
-            status__in=Enrolment.OPEN).values_list("worker_id", flat=True))
-    return out
+    def _village_by_name(self, cells: list[object]) -> Any:
+        """DESA + KECAMATAN instead of KODE_DESA: the code of that name, or the rule's
+        error for a missing village."""
+        village = rules.text(self.table.cell(cells, "village_name"))
+        district = rules.text(self.table.cell(cells, "district_name"))
+        if not village or not district:
+            return self._clean(rules.COLUMN_SPEC["village"], None)
+        key = (rules.name_key(district), rules.name_key(village))
+        code = self.ref.by_name.get(key)
+        if code:
+            return code
+        return registry_rules.FieldInvalid(_(
+            "desa \"%(d)s\" di Kecamatan \"%(k)s\" tidak ditemukan%(amb)s. Periksa ejaan atau "
+            "isi KODE_DESA dari lembar Referensi.")
+            % {"d": village[:40], "k": district[:40],
+               "amb": _(" atau ada lebih dari satu") if key in self.ref.by_name else ""},
+            code="village_unknown", field="village_name")
 
 
 def workers_import(
@@ -512,8 +319,7 @@ def _workers_import(
         if not scope.touches(programme.region_id):
             raise ScopeDenied(_("Program %(code)s bukan program wilayah Anda.")
                               % {"code": programme.code})
-        prules = programme_rules(programme)
-        period = programme_rules_mod.enrolment_period(prules, on=today)
+        period = programme_rules_mod.enrolment_period(programme_rules(programme), on=today)
         if period is None:
             raise parsers.FileRefused(
                 _("Program %(code)s sudah berakhir; usulan tidak dapat diterima.")
@@ -537,8 +343,8 @@ def _workers_import(
     total = len(table.rows)
     report = ImportReport(rows=total, dry_run=dry_run, timings=timings)
     lap("read")
-    ref = _Reference(table, by=by, programme=programme)
-    checker = _RowChecker(table, ref, today)
+    ref = _Reference(table, by=by, programme=programme, today=today)
+    checker = _RowChecker(table, ref)
     lap("reference")
 
     rows: list[_Row] = []
@@ -561,61 +367,40 @@ def _workers_import(
     report_progress("memeriksa", total, total)
     lap("check_rows")
 
+    # The registry's own plan: create, update or unchanged, scope and identity corrections.
     candidates = [r for r in rows if r.row not in issues]
-    existing = _existing_workers([r.nik for r in candidates])
     for r in candidates:
-        rec = existing.get(r.nik)
-        if rec is not None:
-            r.worker_id, r.status = rec[0], rec[1]
-            old = dict(zip(ROW_FIELDS, rec[2:], strict=True))
-            if not scope.covers(old["village_id"]):
-                issues.setdefault(r.row, []).append(rules.issue(
-                    r.row, "NIK", "village_out_of_scope",
-                    # Not which village: where another village's person lives is theirs.
-                    _("NIK ini sudah terdaftar di desa lain, di luar wilayah Anda. Minta "
-                      "admin kabupaten memeriksa dan memindahkan domisilinya.")))
-                continue
-            for k in KEEP_WHEN_BLANK:
-                r.values.setdefault(k, old[k])
-            r.action = "unchanged" if all(r.values[k] == old[k] for k in ROW_FIELDS) else "update"
-        else:
-            r.values.setdefault("declared_income", None)
-            r.action = "create"
-        if not scope.covers(r.values["village_id"]):
-            issues.setdefault(r.row, []).append(rules.issue(
-                r.row, "KODE_DESA", "village_out_of_scope",
-                _("desa %(v)s di luar wilayah Anda. Anda hanya dapat mengimpor pekerja yang "
-                  "berdomisili di wilayah Anda.") % {"v": r.values["village_id"]}))
-
+        r.write = WorkerRow(key=r.row, values=r.values)
+    workers_plan(rows=[r.write for r in candidates], by=by, on=today,  # type: ignore[misc]
+                 on_existing="update")
+    for r in candidates:
+        for e in r.write.problems:  # type: ignore[union-attr]
+            _add_issue(issues, r.row, e)
     if programme is not None and period is not None:
-        _check_programme(programme, prules, period, [r for r in candidates
-                                                     if r.row not in issues], issues, today)
-
-    accepted = [r for r in candidates if r.row not in issues]
+        _check_programme(programme, period, [r for r in candidates if r.row not in issues],
+                         issues, by=by, today=today)
     lap("registry_and_programme")
+
     report_progress("mencari data ganda", total, total)
+    accepted = [r for r in candidates if r.row not in issues]
     matches = duplicates.find_possible_duplicates([
         duplicates.Candidate(key=r.row, nik=r.nik, name=r.values["name"],
                              birth_date=r.values["birth_date"], village_code=r.values["village_id"],
                              worker_id=r.worker_id) for r in accepted])
+    by_row = {r.row: r for r in accepted}
     for m in matches:
-        if m.right_worker_id is not None and not scope.covers(m.right_village_code):
-            # A registry worker of another village: say that a match exists, not who.
-            report.warnings.append(rules.issue(m.left, "NAMA", "possible_duplicate", _(
-                "kemungkinan data ganda: mirip pekerja terdaftar di desa lain (di luar wilayah "
-                "Anda, kemiripan %(s)s%%) dengan tanggal lahir dan kecamatan sama. Baris tetap "
-                "diterima; admin kabupaten akan memeriksanya di antrean data ganda.")
-                % {"s": m.score}))
-            continue
-        where = (_("baris %(r)s berkas ini") % {"r": m.right} if m.right_worker_id is None
-                 else _("registri, desa %(v)s") % {"v": m.right_village_code})
-        report.warnings.append(rules.issue(m.left, "NAMA", "possible_duplicate", _(
-            "kemungkinan data ganda: mirip %(name)s (NIK %(nik)s, %(where)s, kemiripan %(s)s%%) "
-            "dengan tanggal lahir dan kecamatan sama. Baris tetap diterima; admin akan "
-            "memeriksanya di antrean data ganda.")
-            % {"name": m.right_name, "nik": m.right_nik, "where": where, "s": m.score}))
-
+        # Not proposed until an admin decides the pair (the worker is written and queued).
+        by_row[m.left].flagged = True
+    if programme is not None:
+        _check_quota(programme, accepted, issues)
+    accepted = [r for r in accepted if r.row not in issues]
+    kept = {r.row for r in accepted}
+    matches = [m for m in matches
+               if m.left in kept and (m.right_worker_id is not None or m.right in kept)]
+    for m in matches:
+        report.warnings.append(_duplicate_warning(m, scope=scope, proposing=programme is not None))
     lap("duplicates")
+
     report.errors = [i for r in sorted(issues) for i in issues[r]]
     report.warnings.sort(key=lambda i: i.row)
     report.accepted = len(accepted)
@@ -634,42 +419,74 @@ def _workers_import(
     return report
 
 
-def _check_programme(programme: Programme, prules: programme_rules_mod.ProgrammeRules,
-                     period: tuple[dt.date, dt.date], rows: list[_Row],
-                     issues: dict[int, list[Issue]], today: dt.date) -> None:
-    """The checks `enrolments_propose` will make, done first so that a rejected row writes
-    nothing (not even its worker) and a dry run can report them."""
+# Where a problem found after the cells (by the registry's plan or the proposal checks) is
+# shown: the column of the field it names.
+FIELD_COLUMN = {spec.field: spec.column for spec in rules.COLUMN_SPECS} | {
+    "status": "NIK", "status_date": "NIK", "correction_reason": "NIK", None: "NIK"}
+
+
+def _add_issue(issues: dict[int, list[Issue]], row: int, e: DomainError) -> None:
+    issues.setdefault(row, []).append(
+        rules.issue(row, FIELD_COLUMN.get(e.field, "NIK"), e.code, e.message))
+
+
+def _check_programme(programme: Programme, period: tuple[dt.date, dt.date], rows: list[_Row],
+                     issues: dict[int, list[Issue]], *, by: User, today: dt.date) -> None:
+    """The proposal checks `enrolments_propose` makes (`programs.services.proposal_checks`,
+    the same function), run first so that a rejected row writes nothing (not even its worker)
+    and a dry run can report them. A row already in the programme is simply not proposed."""
+    check = proposal_checks(programme=programme, by=by, period=period, on=today,
+                            already_in_is_refusal=False, candidates=[ProposalCandidate(
+                                key=r.row, worker_id=r.worker_id,
+                                village_id=r.values["village_id"],
+                                birth_date=r.values["birth_date"],
+                                occupation_id=r.values["occupation_id"],
+                                status=r.write.status)  # type: ignore[union-attr]
+                                for r in rows])
+    for row, problems in check.refused.items():
+        for e in problems:
+            _add_issue(issues, row, e)
+    accepted = {c.key for c in check.accepted}  # proposed unless flagged or beyond the quota
     for r in rows:
-        for e in programme_rules_mod.eligibility_problems(
-                prules, birth_date=r.values["birth_date"], occupation_code=r.occupation_code,
-                village_code=r.values["village_id"], worker_status=r.status, on=today):
-            issues.setdefault(r.row, []).append(
-                rules.issue(r.row, PROGRAMME_CODE_COLUMN.get(e.code, "NIK"), e.code, e.message))
-    rows = [r for r in rows if r.row not in issues]
-    known = [r.worker_id for r in rows if r.worker_id]
-    already_in = _open_in_programme(programme, known)
-    held = programmes_holding(known, *period, other_than=programme)
+        r.propose = r.row in accepted
+
+
+def _check_quota(programme: Programme, rows: list[_Row], issues: dict[int, list[Issue]]) -> None:
+    """Rows to propose beyond the quota are rejected (nothing written), in file order; rows
+    held back as possible duplicates take no place."""
+    room = quota_room(programme)
+    full = quota_full_error(programme)
     for r in rows:
-        if r.worker_id in held:
-            issues.setdefault(r.row, []).append(rules.issue(r.row, "NIK", "already_enrolled", _(
-                "pekerja sudah terdaftar di program %(other)s pada bulan yang sama; tidak boleh "
-                "dibiayai ganda. Hapus baris ini atau akhiri kepesertaan di program itu.")
-                % {"other": held[r.worker_id]}))
-        elif r.worker_id not in already_in:
-            r.propose = True
-    used = Enrolment.objects.filter(programme=programme, status__in=Enrolment.OPEN).count()
-    room = max(programme.quota - used, 0)
-    for r in rows:
-        if r.propose and r.row not in issues:
-            if room > 0:
-                room -= 1
-            else:
-                r.propose = False
-                issues.setdefault(r.row, []).append(rules.issue(
-                    r.row, "NIK", "quota_exceeded", _(
-                        "kuota program %(code)s (%(quota)s peserta) sudah penuh. Baris ini dan "
-                        "sesudahnya tidak diusulkan; minta admin menambah kuota.")
-                    % {"code": programme.code, "quota": thousands(programme.quota)}))
+        if r.flagged:
+            r.propose = False
+        if not r.propose or r.row in issues:
+            continue
+        if room > 0:
+            room -= 1
+            continue
+        r.propose = False
+        issues.setdefault(r.row, []).append(rules.issue(r.row, "NIK", full.code, _(
+            "%(msg)s Baris ini dan sesudahnya tidak diusulkan; minta admin menambah kuota.")
+            % {"msg": full.message}))
+
+
+def _duplicate_warning(m: duplicates.Match, *, scope: Any, proposing: bool) -> Issue:
+    then = (_("Pekerja tetap disimpan tetapi belum diusulkan ke program sampai admin "
+              "memutuskannya di antrean data ganda.") if proposing else
+            _("Baris tetap diterima; admin akan memeriksanya di antrean data ganda."))
+    if m.right_worker_id is not None and not scope.covers(m.right_village_code):
+        # A registry worker of another village: say that a match exists, not who.
+        return rules.issue(m.left, "NAMA", "possible_duplicate", _(
+            "kemungkinan data ganda: mirip pekerja terdaftar di desa lain (di luar wilayah "
+            "Anda, kemiripan %(s)s%%) dengan tanggal lahir dan kecamatan sama. %(then)s")
+            % {"s": m.score, "then": then})
+    where = (_("baris %(r)s berkas ini") % {"r": m.right} if m.right_worker_id is None
+             else _("registri, desa %(v)s") % {"v": m.right_village_code})
+    return rules.issue(m.left, "NAMA", "possible_duplicate", _(
+        "kemungkinan data ganda: mirip %(name)s (NIK %(nik)s, %(where)s, kemiripan %(s)s%%) "
+        "dengan tanggal lahir dan kecamatan sama. %(then)s")
+        % {"name": m.right_name, "nik": m.right_nik, "where": where, "s": m.score,
+           "then": then})
 
 
 @dataclass(slots=True)
@@ -684,33 +501,13 @@ class _Proposal:
     name: str
 
 
-WORKER_INSERT = ["nik", "kk_number", "name", "sex", "birth_place", "birth_date", "village",
-                 "address", "phone", "occupation", "declared_income", "status", "created_at",
-                 "updated_at"]
 def _write(*, accepted: list[_Row], matches: list[duplicates.Match], by: User,
            programme: Programme | None, today: dt.date, source: str,
            report: ImportReport, lap: Callable[[str], None] = lambda _name: None) -> None:
-    """Every write of the import, in one transaction, as plain tuples (`core.bulk`)."""
-    stamp = clock.now()
-    now = bulk.db_datetime(stamp)
-    default_income = default_declared_income(today)
-    # In NIK order: inserts into the unique NIK index then walk it instead of jumping around.
-    new = sorted((r for r in accepted if r.action == "create"), key=lambda r: r.nik)
-    ids = bulk.insert_rows_returning_ids(Worker, WORKER_INSERT, [
-        (r.nik, v.get("kk_number", ""), v["name"], v["sex"], v.get("birth_place", ""),
-         v["birth_date"], v["village_id"], v.get("address", ""), v.get("phone", ""),
-         v["occupation_id"], v.get("declared_income") or default_income, Worker.Status.ACTIVE,
-         now, now)
-        for r in new for v in (r.values,)])
-    for r, pk in zip(new, ids, strict=True):
-        r.worker_id = pk
-    bulk.update_rows(Worker, [*ROW_FIELDS, "updated_at"], [
-        (*(r.values[k] for k in ROW_FIELDS), now, r.worker_id)
-        for r in accepted if r.action == "update"])
-    summary = _("Diimpor dari %(src)s") % {"src": source}
-    audit_rows_insert((("import_create" if r.action == "create" else "import_update", "worker",
-                        str(r.worker_id), r.values["village_id"], summary, f'{{"row": {r.row}}}')
-                       for r in accepted if r.action != "unchanged"), actor=by, at=stamp)
+    """Every write of the import, in one transaction, through the services that own the
+    tables: the registry's write path (workers and their audit), the proposals, the queue."""
+    workers_apply(rows=[r.write for r in accepted], by=by, on=today,  # type: ignore[misc]
+                  source=source, audit_prefix="import_", row_in_audit=True)
     lap("write_workers")
     to_propose = [r for r in accepted if r.propose]
     if programme is not None and to_propose:
@@ -718,7 +515,8 @@ def _write(*, accepted: list[_Row], matches: list[duplicates.Match], by: User,
             programme=programme, by=by, on=today, with_instances=False, workers=[
             _Proposal(pk=r.worker_id, village_id=r.values["village_id"],  # type: ignore[arg-type]
                       birth_date=r.values["birth_date"], occupation_id=r.values["occupation_id"],
-                      status=r.status, name=r.values["name"]) for r in to_propose])
+                      status=r.write.status, name=r.values["name"])  # type: ignore[union-attr]
+            for r in to_propose])
         if result.refused:
             # Someone changed enrolments between our checks and this transaction: roll back
             # everything rather than write workers whose proposal silently failed.

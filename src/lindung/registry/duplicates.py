@@ -142,6 +142,30 @@ def _registry_in_blocks(
                 yield row
 
 
+def duplicates_flag(*, worker: Worker, source: str) -> list[Match]:
+    """Check one worker just registered or edited (form, API) like an imported one: queue every
+    possible duplicate for review and return the matches, for the page to warn at once."""
+    matches = find_possible_duplicates([Candidate(
+        key=worker.pk, nik=worker.nik, name=worker.name, birth_date=worker.birth_date,
+        village_code=worker.village_id, worker_id=worker.pk)])
+    matches = [m for m in matches if m.right_worker_id and m.right_worker_id != worker.pk]
+    duplicate_pairs_record(pairs=[(worker.pk, m.right_worker_id, m.score)  # type: ignore[misc]
+                                  for m in matches], source=source)
+    return matches
+
+
+def pending_pairs_of(worker_ids: Iterable[int]) -> dict[int, list[DuplicatePair]]:
+    """Worker id -> the undecided pairs it belongs to."""
+    out: dict[int, list[DuplicatePair]] = defaultdict(list)
+    for part in in_batches(sorted(set(worker_ids))):
+        for pair in (DuplicatePair.objects.filter(decision=DuplicatePair.Decision.PENDING)
+                     .filter(Q(worker_a_id__in_array=part) | Q(worker_b_id__in_array=part))
+                     .select_related("worker_a__village", "worker_b__village")):
+            for w in (pair.worker_a_id, pair.worker_b_id):
+                out[w].append(pair)
+    return out
+
+
 def decided_pairs(worker_ids: Iterable[int]) -> set[frozenset[int]]:
     """Pairs among these workers an admin has already decided (same or different)."""
     out: set[frozenset[int]] = set()
@@ -235,14 +259,76 @@ def duplicate_pair_decide(*, pair: DuplicatePair, by: User, same_person: bool,
     return pair
 
 
+# How far an enrolment has gone: of two enrolments of one person holding the same months, the
+# one further along (known to BPJS before one still proposed) is kept; a tie keeps the
+# surviving record's.
+_RANK = {Enrolment.Status.WAITING: 0, Enrolment.Status.PROPOSED: 1,
+         Enrolment.Status.VERIFIED: 2, Enrolment.Status.REGISTERED: 3,
+         Enrolment.Status.ACTIVE: 4}
+
+
+def _close_surplus(*, survivor: Worker, absorbed: Worker, by: User) -> list[int]:
+    """Two records of one person may each hold an enrolment for the same months (proposed by
+    two villages, or imported twice): the merge keeps one and closes the other, instead of
+    refusing until someone rejects it by hand. A surplus not yet at BPJS is rejected; one
+    already registered (the person was registered twice) is ended today, and its clashing
+    months released. Returns the closed enrolment ids."""
+    months: dict[int, set[dt.date]] = defaultdict(set)
+    enrolments = {e.pk: e for e in Enrolment.objects.select_for_update().filter(
+        worker__in=[survivor, absorbed], status__in=[*Enrolment.OPEN, Enrolment.Status.WAITING])
+        .select_related("programme")}
+    for enrolment_id, month in EnrolmentMonth.objects.filter(
+            enrolment_id__in=list(enrolments)).values_list("enrolment_id", "month"):
+        months[enrolment_id].add(month)
+    closed: list[int] = []
+    mine = [e for e in enrolments.values() if e.worker_id == survivor.pk]
+    theirs = [e for e in enrolments.values() if e.worker_id == absorbed.pk]
+    today = clock.today()
+    now = clock.now()
+    for a in mine:
+        for b in theirs:
+            if a.pk in closed or b.pk in closed:
+                continue
+            same = a.programme_id == b.programme_id
+            if not same and not (months[a.pk] & months[b.pk]):
+                continue
+            keep, drop = (b, a) if _RANK[b.status] > _RANK[a.status] else (a, b)
+            old = drop.status
+            release = EnrolmentMonth.objects.filter(enrolment=drop)
+            if drop.status in (Enrolment.Status.REGISTERED, Enrolment.Status.ACTIVE):
+                drop.status, drop.end_date = Enrolment.Status.ENDED, today
+                release = release.filter(Q(month__gt=today) | Q(month__in=months[keep.pk]))
+                action = "end"
+            else:
+                drop.status = Enrolment.Status.REJECTED
+                drop.reject_reason = (_("Data ganda: digabung dengan kepesertaan %(code)s yang "
+                                        "sama") % {"code": keep.programme.code})[:250]
+                action = "reject"
+            drop.closed_at, drop.closed_by = now, by
+            drop.save(update_fields=["status", "end_date", "reject_reason", "closed_at",
+                                     "closed_by"])
+            release.delete()
+            closed.append(drop.pk)
+            worker = survivor if drop.worker_id == survivor.pk else absorbed
+            audit_event(actor=by, action=action, obj=drop, region_code=worker.village_id,
+                        summary=_("%(name)s: kepesertaan ganda %(code)s ditutup saat data "
+                                  "digabung") % {"name": worker.name,
+                                                 "code": drop.programme.code},
+                        changes={"status": [old, drop.status], "kept_enrolment": keep.pk,
+                                 "reason": "duplicate_merge"})
+    return closed
+
+
 def _merge(*, survivor: Worker, absorbed: Worker, by: User) -> None:
+    closed = _close_surplus(survivor=survivor, absorbed=absorbed, by=by)
     clash = (EnrolmentMonth.objects.filter(worker=absorbed)
              .filter(month__in=EnrolmentMonth.objects.filter(worker=survivor).values("month"))
              .exists())
-    if clash:
+    if clash:  # months of enrolments that ended long ago, both funded: a case for a person
         raise DomainError(
-            _("Kedua data punya kepesertaan pada bulan yang sama. Akhiri atau tolak salah satu "
-              "kepesertaan dulu, lalu gabungkan."), code="merge_conflict")
+            _("Kedua data pernah dibiayai pada bulan yang sama oleh kepesertaan yang sudah "
+              "berakhir. Periksa riwayat kepesertaan keduanya dengan BPJS sebelum digabung."),
+            code="merge_conflict")
     moved = list(Enrolment.objects.filter(worker=absorbed).values_list("pk", flat=True))
     Enrolment.objects.filter(pk__in=moved).update(worker=survivor)
     EnrolmentMonth.objects.filter(worker=absorbed).update(worker=survivor)
@@ -263,7 +349,7 @@ def _merge(*, survivor: Worker, absorbed: Worker, by: User) -> None:
                 summary=_("Data %(b)s (NIK %(nik)s) digabung ke %(a)s")
                 % {"a": survivor.name, "b": absorbed.name, "nik": absorbed.nik},
                 changes={"merged_worker": absorbed.pk, "merged": snapshot, "filled": filled,
-                         "enrolments_moved": moved})
+                         "enrolments_moved": moved, "enrolments_closed": closed})
     audit_event(actor=by, action="merged_into", obj=absorbed, region_code=absorbed.village_id,
                 summary=_("Data ini digabung ke %(a)s (NIK %(nik)s) dan dinonaktifkan")
                 % {"a": survivor.name, "nik": survivor.nik},

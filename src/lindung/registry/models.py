@@ -65,6 +65,8 @@ class Worker(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.ACTIVE)
+    # The date of the death or move that set the status (None while active, or not known).
+    status_date = models.DateField(_("tanggal meninggal/pindah"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
@@ -127,3 +129,44 @@ class DuplicatePair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_a_id} ~ {self.worker_b_id} ({self.decision})"
+
+
+class BpjsNotice(models.Model):
+    """A change the BPJS branch must be told of ("perlu dilaporkan ke BPJS"): a participant
+    known to BPJS (an enrolment registered or active, with a KPJ) died or moved away, or the
+    Dinas corrected their NIK or birth date, so BPJS re-verifies the membership data. Raised
+    by `registry.services` when the worker's record changes; the BPJS officer (or the Dinas)
+    marks it reported. The enrolment is named by its plain id: the registry sits below the
+    programmes."""
+
+    scope_field = "region_code"
+
+    class Kind(models.TextChoices):
+        DEATH = "meninggal", _("Meninggal dunia")
+        MOVED = "pindah", _("Pindah / keluar wilayah program")
+        CORRECTION = "koreksi", _("Koreksi NIK/tanggal lahir")
+
+    worker = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="bpjs_notices",
+                               verbose_name=_("pekerja"))
+    region_code = models.CharField(_("kode wilayah"), max_length=13)
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    enrolment_id = models.PositiveBigIntegerField(_("ID kepesertaan"), null=True, blank=True)
+    programme_code = models.CharField(_("program"), max_length=30, blank=True)
+    kpj_number = models.CharField(_("nomor KPJ"), max_length=20, blank=True)
+    event_date = models.DateField(_("tanggal peristiwa"), null=True, blank=True)
+    details = models.JSONField(_("rincian"), default=dict, blank=True)
+    reason = models.CharField(_("alasan"), max_length=250, blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    created_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+")
+    reported_at = models.DateTimeField(_("dilaporkan"), null=True, blank=True, db_index=True)
+    reported_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True,
+                                    blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("laporan ke BPJS")
+        verbose_name_plural = _("laporan ke BPJS")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.worker_id} ({self.kpj_number})"

@@ -1,103 +1,118 @@
-"""Writes to the worker registry. Each function is one transaction and checks scope and role."""
+"""Writes to the worker registry: ONE path for every channel.
+
+`workers_upsert_many` checks and writes many workers at once, set-based (a handful of queries
+whatever the number): the spreadsheet import calls its two halves (`workers_plan` while it
+checks the file, `workers_apply` in its write transaction), and the form and the API call
+`worker_create` / `worker_update`, which are one-row wrappers, as `programs` does for
+proposals. Every field goes through `registry.rules` (`clean_fields`), so a bad value gets the
+same code and message on each channel; every created or updated worker leaves an audit event
+with what changed (before -> after).
+
+Life events reach the enrolments here: a worker recorded dead or moved away, or whose new
+village lies outside a programme's region, has the open enrolments ended with that reason
+(`programs.services.enrolments_end_for_life_events`: billing stops from the next month), and
+a participant known to BPJS is put on the list "perlu dilaporkan ke BPJS" (`BpjsNotice`).
+Correcting the NIK or the birth date of such a participant is the Dinas's decision, with a
+reason, and is reported to BPJS too: an operator desa is refused with a message saying so.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from lindung.accounts.models import User
-from lindung.accounts.permissions import Action, authorize
-from lindung.audit.services import audit_event, changes_between
-from lindung.core import clock
+from lindung.accounts.permissions import Action, authorize, can, scope_of
+from lindung.audit.services import audit_event, audit_rows_insert, changes_between
+from lindung.core import bulk, clock
 from lindung.core.errors import DomainError, ValidationFailed
+from lindung.core.lookups import in_batches
 from lindung.core.selectors import parameter_int
 from lindung.regions.models import Region
 from lindung.registry import rules
-from lindung.registry.models import Occupation, Worker
+from lindung.registry.models import BpjsNotice, Occupation, Worker
 
+# Inputs of the form and the API (and `worker_update`'s keywords).
 WORKER_FIELDS = ["nik", "kk_number", "name", "sex", "birth_place", "birth_date", "village",
                  "address", "phone", "occupation", "declared_income", "status"]
+# Worker attributes one write path maintains, in a fixed order.
+ATTRS = ("nik", "kk_number", "name", "sex", "birth_place", "birth_date", "village_id",
+         "address", "occupation_id", "phone", "declared_income", "status", "status_date")
+OPTIONAL_DEFAULTS = {"kk_number": "", "birth_place": "", "address": "", "phone": "",
+                     "status": Worker.Status.ACTIVE.value, "status_date": None}
+# Changing these for a participant known to BPJS is a correction BPJS must verify again.
+IDENTITY_ATTRS = ("nik", "birth_date")
+LIFE_EVENT_STATUSES = {Worker.Status.DECEASED.value: BpjsNotice.Kind.DEATH,
+                       Worker.Status.MOVED.value: BpjsNotice.Kind.MOVED}
 
 
 def default_declared_income(on: dt.date | None = None) -> int:
     return parameter_int("penghasilan_bawaan", on=on, default=1_000_000)
 
 
-def _clean(data: dict[str, Any], *, today: dt.date) -> tuple[dict[str, Any], list[DomainError]]:
-    """Validate and normalise worker fields; collect every problem rather than the first."""
-    errors: list[DomainError] = []
-    out = dict(data)
-    out["name"] = rules.normalise_name(data.get("name"))
-    if not out["name"]:
-        errors.append(DomainError(_("Nama lengkap wajib diisi sesuai KTP."),
-                                  code="missing_value", field="name"))
-    sex = data.get("sex")
-    if sex not in ("L", "P"):
-        errors.append(DomainError(_("Pilih jenis kelamin: L (laki-laki) atau P (perempuan)."),
-                                  code="sex_invalid", field="sex"))
-    birth = data.get("birth_date")
-    if not isinstance(birth, dt.date):
-        errors.append(DomainError(_("Tanggal lahir wajib diisi (hh/bb/tttt)."),
-                                  code="date_invalid", field="birth_date"))
-        birth = None
-    elif birth > today:
-        errors.append(DomainError(_("Tanggal lahir tidak boleh di masa depan."),
-                                  code="date_invalid", field="birth_date"))
-    try:
-        info = rules.parse_nik(data.get("nik"), today=today)
-        out["nik"] = info.nik
-        rules.check_nik_matches(info, sex=sex if sex in ("L", "P") else None, birth_date=birth)
-    except DomainError as e:
-        errors.append(e)
-    if data.get("kk_number"):
-        try:
-            out["kk_number"] = rules.validate_kk(data["kk_number"])
-        except DomainError as e:
-            errors.append(e)
-    else:
-        out["kk_number"] = ""
-    phone = rules.normalise_number(data.get("phone") or "").replace("+62", "0", 1)
-    if phone and not re.fullmatch(r"0\d{8,13}", phone):
-        errors.append(DomainError(
-            _("Nomor HP harus diawali 08 atau +62 dan terdiri dari 9-14 digit."),
-            code="phone_invalid", field="phone"))
-    out["phone"] = phone
-    village = data.get("village")
-    if not isinstance(village, Region) or village.level != Region.Level.VILLAGE:
-        errors.append(DomainError(_("Pilih desa/kelurahan domisili."),
-                                  code="village_unknown", field="village"))
-    occupation = data.get("occupation")
-    if not isinstance(occupation, Occupation):
-        errors.append(DomainError(_("Pilih pekerjaan dari daftar."),
-                                  code="missing_value", field="occupation"))
-    elif occupation.valid_to and occupation.valid_to < today:
-        errors.append(DomainError(_("Pekerjaan %(o)s sudah tidak berlaku.") % {"o": occupation},
-                                  code="occupation_not_eligible", field="occupation"))
-    income = data.get("declared_income")
-    if income in (None, ""):
-        out["declared_income"] = default_declared_income(today)
-    else:
-        try:
-            out["declared_income"] = int(income)
-        except (TypeError, ValueError):  # a word such as "satu juta" from a form or a file
-            out["declared_income"] = 0
-            errors.append(DomainError(
-                _("Tulis penghasilan per bulan dengan angka saja, mis. 1500000."),
-                code="income_invalid", field="declared_income"))
-        else:
-            if out["declared_income"] <= 0:
-                errors.append(DomainError(_("Penghasilan per bulan harus lebih dari Rp0."),
-                                          code="income_invalid", field="declared_income"))
-    if "status" in data and data["status"] not in Worker.Status.values:
-        errors.append(DomainError(_("Pilih status pekerja dari daftar."),
-                                  code="status_invalid", field="status"))
-    out["address"] = " ".join(str(data.get("address") or "").split())
-    out["birth_place"] = rules.normalise_name(data.get("birth_place"))
-    return out, errors
+def occupation_refs() -> dict[str, rules.OccupationRef]:
+    """Every occupation by `rules.key` of its code and of its name (codes win)."""
+    out: dict[str, rules.OccupationRef] = {}
+    names = []
+    for pk, code, name, valid_to in Occupation.objects.values_list("id", "code", "name",
+                                                                   "valid_to"):
+        ref = rules.OccupationRef(pk=pk, code=code, name=name, valid_to=valid_to)
+        out[rules.key(code)] = ref
+        names.append(ref)
+    for ref in names:
+        out.setdefault(rules.key(ref.name), ref)
+    return out
+
+
+def field_context(*, today: dt.date, village_codes: Iterable[object]) -> rules.FieldContext:
+    """The reference data the field rules need for these values, read once."""
+    codes = {rules.normalise_village_code(c) for c in village_codes if not rules.is_blank(c)}
+    known: set[str] = set()
+    for part in in_batches(sorted(codes)):
+        known.update(Region.objects.filter(code__in_array=part, level=Region.Level.VILLAGE)
+                     .values_list("code", flat=True))
+    return rules.FieldContext(today=today, villages=frozenset(known),
+                              occupations=occupation_refs())
+
+
+# --- the set-based write path ------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class WorkerRow:
+    """One worker to write. `values`: clean Worker attributes (`rules.clean_fields`), only
+    those given (a missing optional one keeps the registry's value, or its default for a new
+    worker). `worker_id`: the record to update (form, API); without it the NIK decides."""
+
+    key: int
+    values: dict[str, Any]
+    worker_id: int | None = None
+    correction_reason: str = ""
+    # Set by `workers_plan`:
+    action: str = ""  # create / update / unchanged
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] = field(default_factory=dict)
+    problems: list[DomainError] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """The worker's status before this write (what a proposal checks)."""
+        return (self.before or {}).get("status", Worker.Status.ACTIVE.value)
+
+
+@dataclass
+class UpsertResult:
+    created: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    ended_enrolments: list[int] = field(default_factory=list)
+    notices: int = 0
 
 
 def _nik_taken_error() -> DomainError:
@@ -106,51 +121,348 @@ def _nik_taken_error() -> DomainError:
           "satu pekerja."), code="nik_duplicate", field="nik")
 
 
+def _records(*, niks: Sequence[str] = (), ids: Sequence[int] = ()
+             ) -> tuple[dict[str, dict[str, Any]], dict[int, dict[str, Any]]]:
+    """Existing workers by NIK and by id: {"id": .., **ATTRS}."""
+    by_nik: dict[str, dict[str, Any]] = {}
+    by_id: dict[int, dict[str, Any]] = {}
+    cols = ("id", *ATTRS)
+    for lookup, wanted in (("nik__in_array", sorted(set(niks))), ("pk__in_array",
+                                                                  sorted(set(ids)))):
+        for part in in_batches(wanted):
+            for rec in Worker.objects.filter(**{lookup: part}).values_list(*cols):
+                d = dict(zip(cols, rec, strict=True))
+                by_nik[d["nik"]] = d
+                by_id[d["id"]] = d
+    return by_nik, by_id
+
+
+def registered_participants(worker_ids: Iterable[int]) -> dict[int, list[tuple[Any, ...]]]:
+    """Worker id -> [(enrolment id, programme code, KPJ)] of enrolments BPJS knows (registered
+    or active)."""
+    from lindung.programs.models import Enrolment  # registry sits below programs
+
+    out: dict[int, list[tuple[Any, ...]]] = {}
+    for part in in_batches(sorted(set(worker_ids))):
+        for pk, worker_id, code, kpj in Enrolment.objects.filter(
+                worker_id__in_array=part,
+                status__in=[Enrolment.Status.REGISTERED, Enrolment.Status.ACTIVE],
+        ).values_list("pk", "worker_id", "programme__code", "kpj_number"):
+            out.setdefault(worker_id, []).append((pk, code, kpj))
+    return out
+
+
+def workers_plan(*, rows: Sequence[WorkerRow], by: User, on: dt.date,
+                 on_existing: str = "update") -> None:
+    """Decide what each row does (create, update, unchanged) and why it may not (its
+    `problems`), reading the registry set-based; writes nothing. `on_existing`: 'update' (an
+    import: a known NIK updates that worker) or 'refuse' (registering by hand: a known NIK
+    is `nik_duplicate`)."""
+    scope = scope_of(by)
+    by_nik, by_id = _records(niks=[r.values["nik"] for r in rows if r.values.get("nik")],
+                             ids=[r.worker_id for r in rows if r.worker_id])
+    default_income: int | None = None
+    for r in rows:
+        nik = r.values.get("nik")
+        if r.worker_id is not None:
+            r.before = by_id.get(r.worker_id)
+            if r.before is None:
+                r.problems.append(DomainError(_("Pekerja tidak ditemukan."),
+                                              code="worker_missing"))
+                continue
+            other = by_nik.get(nik) if nik else None
+            if other is not None and other["id"] != r.worker_id:
+                r.problems.append(_nik_taken_error())
+        elif nik in by_nik:
+            if on_existing == "refuse":
+                r.problems.append(_nik_taken_error())
+                continue
+            r.before = by_nik[nik]
+            r.worker_id = r.before["id"]
+        if r.before is not None and not scope.covers(r.before["village_id"]):
+            # Not which village: where another village's person lives is theirs.
+            r.problems.append(DomainError(
+                _("NIK ini sudah terdaftar di desa lain, di luar wilayah Anda. Minta admin "
+                  "kabupaten memeriksa dan memindahkan domisilinya."),
+                code="village_out_of_scope", field="nik"))
+            continue
+        given = dict(r.values)
+        if given.get("declared_income", 0) is None:  # blank on a form: the dated default
+            if default_income is None:
+                default_income = default_declared_income(on)
+            given["declared_income"] = default_income
+        if r.before is None:
+            if "declared_income" not in given:
+                if default_income is None:
+                    default_income = default_declared_income(on)
+                given["declared_income"] = default_income
+            r.after = {**OPTIONAL_DEFAULTS, **given}
+            r.action = "create"
+        else:
+            r.after = {**{k: r.before[k] for k in ATTRS}, **given}
+            r.action = ("unchanged" if all(r.after[k] == r.before[k] for k in ATTRS)
+                        else "update")
+        village = r.after.get("village_id")
+        if village and not scope.covers(village):
+            r.problems.append(DomainError(
+                _("Desa %(v)s di luar wilayah Anda. Anda hanya dapat mendaftarkan pekerja yang "
+                  "berdomisili di wilayah Anda.") % {"v": village},
+                code="village_out_of_scope", field="village"))
+        r.problems += _status_problems(r, on)
+    _check_corrections([r for r in rows if r.action == "update" and not r.problems], by=by)
+
+
+def _status_problems(r: WorkerRow, on: dt.date) -> list[DomainError]:
+    status, when = r.after.get("status"), r.after.get("status_date")
+    if status not in Worker.Status.values:
+        return [DomainError(_("Pilih status pekerja dari daftar."), code="status_invalid",
+                            field="status")]
+    if status == Worker.Status.ACTIVE:
+        r.after["status_date"] = None
+    elif when is not None and not (r.after["birth_date"] <= when <= on):
+        return [DomainError(_("Tanggal meninggal/pindah harus antara tanggal lahir dan hari "
+                              "ini."), code="date_invalid", field="status_date")]
+    elif when is None and r.before is not None and r.before["status"] == status:
+        r.after["status_date"] = r.before["status_date"]
+    return []
+
+
+def _check_corrections(rows: Sequence[WorkerRow], *, by: User) -> None:
+    """NIK or birth date of a participant BPJS knows: the Dinas corrects it, with a reason
+    (BPJS then verifies the membership again). An operator desa is refused: the change would
+    silently break the link between the KPJ and the person."""
+    changing = [r for r in rows if any(r.after[k] != r.before[k] for k in IDENTITY_ATTRS)]
+    if not changing:
+        return
+    known = registered_participants(r.worker_id for r in changing)
+    for r in changing:
+        if r.worker_id not in known:
+            continue
+        fields = [k for k in IDENTITY_ATTRS if r.after[k] != r.before[k]]
+        if not can(by, Action.ENROLMENT_VERIFY):
+            r.problems.append(DomainError(
+                _("Pekerja ini sudah terdaftar di BPJS Ketenagakerjaan (KPJ %(kpj)s). NIK dan "
+                  "tanggal lahirnya hanya dapat dikoreksi oleh Dinas, yang melaporkannya ke "
+                  "BPJS: hubungi admin kabupaten dengan bukti KTP/KK.")
+                % {"kpj": known[r.worker_id][0][2] or "-"},
+                code="correction_needs_dinas", field=fields[0]))
+        elif not r.correction_reason.strip():
+            r.problems.append(DomainError(
+                _("Pekerja ini sudah terdaftar di BPJS Ketenagakerjaan. Tuliskan alasan koreksi "
+                  "NIK/tanggal lahir (mis. salah ketik, KTP baru); koreksi dilaporkan ke BPJS."),
+                code="correction_reason_missing", field="correction_reason"))
+
+
+def workers_apply(*, rows: Sequence[WorkerRow], by: User, on: dt.date, source: str = "",
+                  audit_prefix: str = "", row_in_audit: bool = False) -> UpsertResult:
+    """Write planned rows without problems: bulk insert and update, one audit event per created
+    or updated worker with its changes, then the life events. Call inside a transaction.
+    `audit_prefix`: 'import_' for the spreadsheet; `row_in_audit`: record each row's number."""
+    result = UpsertResult()
+    stamp = clock.now()
+    now = bulk.db_datetime(stamp)
+    # In NIK order: inserts into the unique NIK index then walk it instead of jumping around.
+    new = sorted((r for r in rows if r.action == "create"), key=lambda r: r.after["nik"])
+    ids = bulk.insert_rows_returning_ids(
+        Worker, [*ATTRS, "created_at", "updated_at"],
+        [(*(r.after[k] for k in ATTRS), now, now) for r in new])
+    for r, pk in zip(new, ids, strict=True):
+        r.worker_id = pk
+    changed = [r for r in rows if r.action == "update"]
+    bulk.update_rows(Worker, [*ATTRS, "updated_at"],
+                     [(*(r.after[k] for k in ATTRS), now, r.worker_id) for r in changed])
+    result.created = [r.worker_id for r in new]  # type: ignore[misc]
+    result.updated = [r.worker_id for r in changed]  # type: ignore[misc]
+    result.unchanged = [r.worker_id for r in rows if r.action == "unchanged"]  # type: ignore[misc]
+
+    create_summary = (_("Diimpor dari %(src)s") % {"src": source} if source
+                      else _("Pekerja %(name)s didaftarkan"))
+    update_summary = (_("Diperbarui dari %(src)s") % {"src": source} if source
+                      else _("Data pekerja %(name)s diubah"))
+
+    def audit_rows() -> Iterable[tuple[str, str, str, str, str, str]]:
+        for r in new:
+            changes: dict[str, Any] = {AUDIT_NAME.get(k, k): _plain(r.after[k]) for k in ATTRS
+                                       if r.after[k] not in ("", None)}
+            if row_in_audit:
+                changes["row"] = r.key
+            yield (f"{audit_prefix}create", "worker", str(r.worker_id), r.after["village_id"],
+                   create_summary % {"name": r.after["name"]}, json.dumps(changes))
+        for r in changed:
+            changes = _named(changes_between(
+                {k: r.before[k] for k in ATTRS}, {k: r.after[k] for k in ATTRS}))  # type: ignore
+            if r.correction_reason.strip():
+                changes["reason"] = r.correction_reason.strip()
+            if row_in_audit:
+                changes["row"] = r.key
+            yield (f"{audit_prefix}update", "worker", str(r.worker_id), r.after["village_id"],
+                   update_summary % {"name": r.after["name"]}, json.dumps(changes))
+
+    audit_rows_insert(audit_rows(), actor=by, at=stamp)
+    _life_events(changed, by=by, on=on, result=result)
+    return result
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+# The audit trail names fields as the form does: `village`, not `village_id`.
+AUDIT_NAME = {"village_id": "village", "occupation_id": "occupation"}
+
+
+def _named(changes: dict[str, Any]) -> dict[str, Any]:
+    return {AUDIT_NAME.get(k, k): v for k, v in changes.items()}
+
+
+def _life_events(rows: Sequence[WorkerRow], *, by: User, on: dt.date,
+                 result: UpsertResult) -> None:
+    """Death, moving away and identity corrections of updated workers reach their enrolments
+    and the BPJS branch."""
+    from lindung.programs.services import LifeEvent, enrolments_end_for_life_events
+
+    events = []
+    for r in rows:
+        b, a = r.before, r.after
+        assert b is not None
+        if a["status"] in LIFE_EVENT_STATUSES and b["status"] != a["status"]:
+            events.append(LifeEvent(worker_id=r.worker_id, reason=a["status"],  # type: ignore
+                                    end_date=a["status_date"] or on))
+        elif a["village_id"] != b["village_id"]:
+            # Moving within the region keeps the enrolments; out of a programme's region ends
+            # those of that programme (programs decides which).
+            events.append(LifeEvent(worker_id=r.worker_id, reason="pindah",  # type: ignore
+                                    end_date=on, village_id=a["village_id"]))
+    notices: list[BpjsNotice] = []
+    by_worker = {r.worker_id: r for r in rows}
+    if events:
+        for ended in enrolments_end_for_life_events(events=events, by=by):
+            result.ended_enrolments.append(ended.enrolment_id)
+            if not ended.known_to_bpjs:
+                continue
+            r = by_worker[ended.worker_id]
+            notices.append(BpjsNotice(
+                worker_id=ended.worker_id, region_code=r.after["village_id"],
+                kind=LIFE_EVENT_STATUSES.get(ended.reason, BpjsNotice.Kind.MOVED),
+                enrolment_id=ended.enrolment_id, programme_code=ended.programme_code,
+                kpj_number=ended.kpj_number, event_date=ended.end_date, created_by=by,
+                details={"status": [r.before["status"], r.after["status"]],  # type: ignore
+                         "village": [r.before["village_id"], r.after["village_id"]]}))  # type: ignore
+    corrected = [r for r in rows if r.correction_reason.strip() and any(
+        r.after[k] != r.before[k] for k in IDENTITY_ATTRS)]  # type: ignore[index]
+    if corrected:
+        known = registered_participants(r.worker_id for r in corrected)  # type: ignore[misc]
+        for r in corrected:
+            for enrolment_id, code, kpj in known.get(r.worker_id, ()):  # type: ignore[arg-type]
+                notices.append(BpjsNotice(
+                    worker_id=r.worker_id, region_code=r.after["village_id"],
+                    kind=BpjsNotice.Kind.CORRECTION, enrolment_id=enrolment_id,
+                    programme_code=code, kpj_number=kpj, event_date=on, created_by=by,
+                    reason=r.correction_reason.strip()[:250],
+                    details={k: [_plain(r.before[k]), _plain(r.after[k])]  # type: ignore
+                             for k in IDENTITY_ATTRS if r.after[k] != r.before[k]}))  # type: ignore
+    if not notices:
+        return
+    BpjsNotice.objects.bulk_create(notices, batch_size=2000)
+    result.notices = len(notices)
+    summary = _("Perlu dilaporkan ke BPJS: %(kind)s, KPJ %(kpj)s (%(code)s)")
+    audit_rows_insert(((
+        "bpjs_notice", "worker", str(n.worker_id), n.region_code,
+        summary % {"kind": n.get_kind_display(), "kpj": n.kpj_number or "-",
+                   "code": n.programme_code},
+        json.dumps({"kind": n.kind, "enrolment": n.enrolment_id, **n.details}))
+        for n in notices), actor=by)
+
+
 @transaction.atomic
-def worker_create(*, by: User, on: dt.date | None = None, **data: Any) -> Worker:
-    """Register one worker; `on` is the registration date the age and NIK checks use."""
-    clean, errors = _clean(data, today=on or clock.today())
-    if not errors and Worker.objects.filter(nik=clean["nik"]).exists():
-        errors.append(_nik_taken_error())
-    if errors:
-        raise ValidationFailed(errors)
-    authorize(by, Action.WORKER_EDIT, clean["village"].code)
-    fields = {k: clean[k] for k in WORKER_FIELDS if k in clean and k != "status"}
+def workers_upsert_many(*, rows: Sequence[WorkerRow], by: User, on: dt.date | None = None,
+                        on_existing: str = "update", source: str = "") -> UpsertResult:
+    """Check and write many workers in one transaction: every row with problems is refused
+    (ValidationFailed with the first refused row's problems) and nothing is written."""
+    on = on or clock.today()
+    if not can(by, Action.WORKER_EDIT):
+        authorize(by, Action.WORKER_EDIT, None)
+    workers_plan(rows=rows, by=by, on=on, on_existing=on_existing)
+    refused = [r for r in rows if r.problems]
+    if refused:
+        raise ValidationFailed(refused[0].problems)
     try:
         with transaction.atomic():
-            worker = Worker.objects.create(**fields)
+            return workers_apply(rows=rows, by=by, on=on, source=source)
     except IntegrityError as e:  # a concurrent insert of the same NIK
         raise ValidationFailed([_nik_taken_error()]) from e
-    audit_event(actor=by, action="create", obj=worker, region_code=worker.village_id,
-                summary=_("Pekerja %(name)s didaftarkan") % {"name": worker.name},
-                changes={k: fields[k] for k in fields})
-    return worker
+
+
+# --- one worker: the form and the API ---------------------------------------------------------
+
+
+def _raw_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The form's and the API's keywords as the field rules take them."""
+    return {k: v for k, v in data.items() if k in rules.FIELD_RULE}
+
+
+def _one(*, by: User, on: dt.date, data: dict[str, Any], worker: Worker | None,
+         correction_reason: str, source: str) -> Worker:
+    raw = _raw_fields(data)
+    ctx = field_context(today=on, village_codes=[raw.get("village")])
+    only = None if worker is None else list(raw)
+    current = None if worker is None else {"nik": worker.nik, "sex": worker.sex,
+                                            "birth_date": worker.birth_date}
+    values, errors = rules.clean_fields(raw, ctx, only=only, current=current)
+    if "status" in data:
+        values["status"] = data["status"]
+    if "status_date" in data:
+        values["status_date"] = data["status_date"] or None
+    if errors:
+        raise ValidationFailed(errors)
+    region = values.get("village_id") or (worker.village_id if worker else None)
+    if worker is not None:
+        authorize(by, Action.WORKER_EDIT, worker.village_id)
+    authorize(by, Action.WORKER_EDIT, region)
+    row = WorkerRow(key=0, values=values, worker_id=worker.pk if worker else None,
+                    correction_reason=correction_reason)
+    with transaction.atomic():
+        result = workers_upsert_many(rows=[row], by=by, on=on, source=source,
+                                     on_existing="refuse")
+        saved = Worker.objects.select_related("village", "occupation").get(pk=row.worker_id)
+        if row.action in ("create", "update"):
+            from lindung.registry.duplicates import duplicates_flag
+
+            saved.possible_duplicates = duplicates_flag(worker=saved, source=source or _(
+                "formulir"))
+        else:
+            saved.possible_duplicates = []
+        saved.upsert_result = result
+    return saved
+
+
+@transaction.atomic
+def worker_create(*, by: User, on: dt.date | None = None, source: str = "",
+                  **data: Any) -> Worker:
+    """Register one worker (`workers_upsert_many` with one row); `on` is the registration
+    date the NIK and birth-date checks use. The returned worker carries
+    `possible_duplicates`: pairs this registration put in the review queue."""
+    return _one(by=by, on=on or clock.today(), data=data, worker=None, correction_reason="",
+                source=source)
 
 
 @transaction.atomic
 def worker_update(*, worker: Worker, by: User, on: dt.date | None = None,
-                  **data: Any) -> Worker:
+                  correction_reason: str = "", source: str = "", **data: Any) -> Worker:
+    """Change some fields of one worker (those given). Marking them dead or moved ends their
+    enrolments; correcting the NIK or birth date of a BPJS participant needs the Dinas and a
+    `correction_reason` (see the module docstring)."""
     authorize(by, Action.WORKER_EDIT, worker.village_id)
-    before = {k: getattr(worker, k) for k in WORKER_FIELDS}
-    merged = {**before, **data}
-    clean, errors = _clean(merged, today=on or clock.today())
-    if not errors and clean["nik"] != worker.nik and Worker.objects.filter(
-        nik=clean["nik"]).exclude(pk=worker.pk).exists():
-        errors.append(_nik_taken_error())
-    if errors:
-        raise ValidationFailed(errors)
-    authorize(by, Action.WORKER_EDIT, clean["village"].code)
-    for k in WORKER_FIELDS:
-        if k in clean:
-            setattr(worker, k, clean[k])
-    changes = changes_between(before, {k: getattr(worker, k) for k in WORKER_FIELDS})
-    if not changes:
-        return worker
-    worker.save()
-    audit_event(actor=by, action="update", obj=worker, region_code=worker.village_id,
-                summary=_("Data pekerja %(name)s diubah") % {"name": worker.name},
-                changes=changes)
+    saved = _one(by=by, on=on or clock.today(), data=data, worker=worker,
+                 correction_reason=correction_reason, source=source)
+    for k in ATTRS:  # the caller's instance follows the record, as a save() would
+        setattr(worker, k, getattr(saved, k))
+    worker.possible_duplicates = saved.possible_duplicates
+    worker.upsert_result = saved.upsert_result
     return worker
+
+
+# --- reveal and BPJS notices -------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -163,3 +475,21 @@ def worker_reveal(*, worker: Worker, by: User) -> Worker:
                 summary=_("NIK lengkap %(name)s ditampilkan") % {"name": worker.name},
                 changes={"fields": ["nik", "kk_number", "phone"]})
     return worker
+
+
+@transaction.atomic
+def bpjs_notice_mark_reported(*, notice: BpjsNotice, by: User) -> BpjsNotice:
+    """The BPJS branch has been told (or, for the BPJS officer, has processed it)."""
+    notice = BpjsNotice.objects.select_for_update().select_related("worker").get(pk=notice.pk)
+    authorize(by, Action.ENROLMENT_REGISTER, notice.region_code)
+    if notice.reported_at is not None:
+        raise DomainError(_("Laporan ini sudah ditandai dilaporkan."), code="already_reported")
+    notice.reported_at = clock.now()
+    notice.reported_by = by
+    notice.save(update_fields=["reported_at", "reported_by"])
+    audit_event(actor=by, action="bpjs_reported", obj=notice.worker,
+                region_code=notice.region_code,
+                summary=_("Dilaporkan ke BPJS: %(kind)s, KPJ %(kpj)s")
+                % {"kind": notice.get_kind_display(), "kpj": notice.kpj_number or "-"},
+                changes={"notice": notice.pk, "kind": notice.kind})
+    return notice

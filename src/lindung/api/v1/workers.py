@@ -11,9 +11,8 @@ from lindung.api.pagination import LimitedPagination
 from lindung.api.schemas import EnrolmentOut, WorkerIn, WorkerOut, WorkerPatch
 from lindung.api.v1.common import ERRORS, ordered
 from lindung.programs.selectors import enrolments_for
-from lindung.regions.models import Region
 from lindung.registry import selectors, services
-from lindung.registry.models import Occupation, Worker
+from lindung.registry.models import Worker
 
 router = Router(tags=["workers"])
 
@@ -32,12 +31,9 @@ class WorkerFilter(Schema):
 
 
 def _references(data: dict) -> dict:
-    """Codes in the request -> the objects the service expects; an unknown code becomes None
-    so the service reports it as a field error."""
-    if "village" in data:
-        data["village"] = Region.objects.filter(code=data["village"]).first()
-    if "occupation" in data:
-        data["occupation"] = Occupation.objects.filter(code=data["occupation"]).first()
+    """The request as the registry's write path takes it: village and occupation stay codes,
+    read by the same field rules as the form and the import (an unknown code is
+    `village_unknown` / `occupation_not_eligible`, naming the code)."""
     return data
 
 
