@@ -7,6 +7,7 @@
 - bench/billing.py         one month's bill for 1,000,000 active enrolments (issue 4)
 - bench/bpjs_answer.py     the BPJS branch's answer for 15,000 verified enrolments (issue 3)
 - bench/indicators.py      the dashboard's indicators over 1,000,000 workers (issue 9)
+- bench/dashboards.py      every dashboard page over 1,000,000 workers, maintained rows (issue 9)
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import subprocess
 import sys
 
 BENCHES = ["bench/regions.py", "bench/import_workers.py", "bench/billing.py",
-           "bench/bpjs_answer.py", "bench/indicators.py"]
+           "bench/bpjs_answer.py", "bench/indicators.py", "bench/dashboards.py"]
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from lindung.accounts.models import User
 from lindung.core import clock
+from lindung.monitoring import aggregates
 from lindung.monitoring.models import Denominator, Target
 from lindung.outreach.models import OutreachEvent
 from lindung.regions.models import Region
@@ -107,4 +108,7 @@ def monitoring_demo_load(*, year: int, region_codes: Sequence[str] = ("64.01", "
             villages_implementing=n_villages if villages_pct else None,
             notes=DEMO_NOTE, updated_at=now, updated_by=by)
         summary.targets += 1
+    # The demo writes workers and enrolments in bulk, partly without audit events: the
+    # maintained indicator rows are rebuilt from the data once.
+    aggregates.rebuild(today=today)
     return summary
