@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "lindung.imports",
     "lindung.api",
     "lindung.reports",
+    "lindung.notifications",
 ]
 
 MIDDLEWARE = [

@@ -18,4 +18,5 @@ urlpatterns = [
     path("iuran/", include("lindung.contributions.urls")),
     path("klaim/", include("lindung.claims.urls")),
     path("laporan/", include("lindung.reports.urls")),
+    path("notifikasi/", include("lindung.notifications.urls")),
 ]
