@@ -9,6 +9,7 @@ from python_calamine import CalamineWorkbook
 
 from lindung.core import clock
 from lindung.imports import bpjs
+from lindung.imports.models import BpjsBatch
 from lindung.programs.models import Enrolment
 from lindung.programs.services import enrolment_verify
 from tests.imports.conftest import csv_bytes, person, xlsx_bytes
@@ -98,11 +99,21 @@ def test_conflicting_kpj_for_a_registered_enrolment(users, programme, verified):
 def test_bpjs_page_and_export_view(client, users, programme, verified):
     client.force_login(users.bpjs)
     page = client.get(reverse("imports:bpjs")).content.decode()
-    assert "PASER-2026" in page
-    response = client.get(reverse("imports:bpjs_export", args=["PASER-2026", "csv"]))
+    assert "PASER-2026" in page and "Buat batch (5 kepesertaan)" in page
+    created = client.post(reverse("imports:bpjs_batch_create", args=["PASER-2026"]),
+                          {"format": "csv"})
+    batch = BpjsBatch.objects.get()
+    assert created.url == f"{reverse('imports:bpjs')}?baru={batch.pk}#batches"
+    response = client.get(reverse("imports:bpjs_batch_download", args=[batch.pk, "csv"]))
     assert response.status_code == 200 and b"NIK" in response.content
+    assert response["Content-Disposition"].endswith(
+        'pendaftaran-bpjs-PASER-2026-batch-001-20261120.csv"')
+    assert client.get(reverse("imports:bpjs_batch_create", args=["PASER-2026"])
+                      ).status_code == 405  # exporting changes what is sent: never a GET
     client.force_login(users.operator)
     assert client.get(reverse("imports:bpjs")).status_code == 403
+    assert client.get(reverse("imports:bpjs_batch_download", args=[batch.pk, "csv"])
+                      ).status_code == 403
 
 
 def test_repeated_nik_and_kpj_are_applied_row_after_row(users, programme, verified):

@@ -13,6 +13,7 @@ from python_calamine import CalamineWorkbook
 from lindung.accounts.models import User
 from lindung.audit.models import AuditEvent
 from lindung.imports import bpjs
+from lindung.imports.models import BpjsBatch
 from lindung.imports.services import import_job_create, import_job_run
 from lindung.programs.models import Enrolment
 from lindung.programs.services import enrolment_verify
@@ -43,10 +44,19 @@ def _exports() -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(action="export").order_by("pk"))
 
 
+def _batch_file(client, programme, fmt: str):
+    """Export the programme's next batch from the BPJS page, then download its file."""
+    created = client.post(reverse("imports:bpjs_batch_create", args=[programme.code]),
+                          {"format": fmt})
+    assert created.status_code == 302
+    batch = BpjsBatch.objects.latest("pk")
+    return client.get(reverse("imports:bpjs_batch_download", args=[batch.pk, fmt]))
+
+
 def test_registration_xlsx_holds_no_formula_and_is_audited(client, users, programme,
                                                            hostile_verified):
     client.force_login(users.bpjs)
-    response = client.get(reverse("imports:bpjs_export", args=[programme.code, "xlsx"]))
+    response = _batch_file(client, programme, "xlsx")
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     values = xlsx_values(response.content)  # cell by cell: no formula, hostile text quoted
     column = {c: i for i, c in enumerate(bpjs.REGISTRATION_COLUMNS)}
@@ -60,14 +70,14 @@ def test_registration_xlsx_holds_no_formula_and_is_audited(client, users, progra
     assert (event.actor, event.object_type, event.object_id, event.region_code) == (
         users.bpjs, "programme", str(programme.pk), PASER)
     assert event.changes == {"kind": "bpjs_registration", "format": "xlsx", "rows": 5,
-                             "programme": "PASER-2026"}
-    assert "PASER-2026" in event.summary and "5 baris" in event.summary
+                             "programme": "PASER-2026", "batch": 1}
+    assert "PASER-2026 batch 1" in event.summary and "5 baris" in event.summary
 
 
 def test_registration_csv_quotes_hostile_fields_and_is_audited(client, users, programme,
                                                                hostile_verified):
     client.force_login(users.bpjs)
-    response = client.get(reverse("imports:bpjs_export", args=[programme.code, "csv"]))
+    response = _batch_file(client, programme, "csv")
     assert response["Content-Type"].startswith("text/csv")
     assert "no-store" in response["Cache-Control"]
     rows = csv_fields(response.content)  # no field starts like a formula, text quoted
@@ -78,11 +88,12 @@ def test_registration_csv_quotes_hostile_fields_and_is_audited(client, users, pr
     assert (event.changes["format"], event.changes["rows"]) == ("csv", 5)
 
 
-def test_an_empty_registration_file_is_audited_with_zero_rows(client, users, programme):
+def test_nothing_to_send_makes_no_batch_and_no_file(client, users, programme):
     client.force_login(users.admin)
-    client.get(reverse("imports:bpjs_export", args=[programme.code, "csv"]))
-    [event] = _exports()
-    assert event.changes["rows"] == 0 and event.actor == users.admin
+    response = client.post(reverse("imports:bpjs_batch_create", args=[programme.code]),
+                           {"format": "csv"}, follow=True)
+    assert "belum dikirim ke BPJS" in response.content.decode()
+    assert not BpjsBatch.objects.exists() and not _exports()
 
 
 def test_registration_region_is_the_part_of_the_programme_the_user_sees(

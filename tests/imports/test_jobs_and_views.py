@@ -55,7 +55,12 @@ def test_progress_fragment_while_running_and_redirect_when_done(client, users):
                                    rows_total=200, rows_done=50, rows_per_second=1234.5)
     url = reverse("imports:job_progress", args=[job.pk])
     fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
-    assert 'value="25"' in fragment and "1.235 baris/detik" in fragment
+    # Time left in words, not rows per second: 150 rows at 1,234.5 a second.
+    assert 'value="25"' in fragment and "kurang dari 1 menit lagi" in fragment
+    assert "baris/detik" not in fragment
+    ImportJob.objects.filter(pk=job.pk).update(rows_total=200_000, rows_per_second=1000)
+    later = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "sekitar 4 menit lagi" in later  # 199,950 rows at 1,000 a second: 3 min 20 s
     assert 'hx-trigger="every 1s"' in fragment
     # The full page (a reload) shows the same bar.
     assert 'id="job-progress"' in client.get(reverse("imports:job", args=[job.pk])).content.decode()

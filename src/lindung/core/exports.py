@@ -43,7 +43,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
@@ -131,6 +132,46 @@ class XlsxSheet:
         typed in below the written rows. Before the first row."""
         for column, number_format in formats.items():
             self._ws.column_dimensions[get_column_letter(column)].number_format = number_format
+        return self
+
+    @property
+    def title(self) -> str:
+        return self._ws.title
+
+    def range_ref(self, column: int, first_row: int, last_row: int) -> str:
+        """An absolute reference to cells of one column of this sheet, e.g.
+        `Referensi!$A$2:$A$140`, for a drop-down list's `source` on another sheet."""
+        letter = get_column_letter(column)
+        return f"{quote_sheetname(self.title)}!${letter}${first_row}:${letter}${last_row}"
+
+    def dropdown(self, cells: str, *, values: Sequence[str] = (), source: str = "",
+                 title: str = "", prompt: str = "") -> XlsxSheet:
+        """A drop-down list (data validation) on `cells` (e.g. "D2:D1001"): fixed `values`
+        (short words) or a `source` range from `range_ref`. Only a warning when something
+        else is typed: the importer reads more spellings than a list holds (`Laki-laki`,
+        `6401012009`), so the list guides and never blocks. The list is a formula Lindung
+        writes itself, never from cell data: `values` holding a quote or a comma (which would
+        end the list or the formula) are refused. Works in write-only mode: validations are
+        written when the sheet is closed, so it may be called before or after the rows."""
+        if bool(values) == bool(source):
+            raise ValueError("dropdown: give either values or source")
+        if values:
+            if any('"' in v or "," in v for v in values):
+                raise ValueError("dropdown values may not hold quotes or commas")
+            formula = '"' + ",".join(values) + '"'
+            if len(formula) > 257:  # Excel's limit: 255 characters inside the quotes
+                raise ValueError("dropdown values too long; use a source range")
+        else:
+            formula = source
+        validation = DataValidation(type="list", formula1=formula, allow_blank=True,
+                                    showErrorMessage=True, errorStyle="warning",
+                                    showInputMessage=bool(prompt))
+        validation.errorTitle = clean_text(title)[:32] or None
+        validation.error = clean_text(prompt)[:255] or None
+        validation.promptTitle = clean_text(title)[:32] or None
+        validation.prompt = clean_text(prompt)[:255] or None
+        validation.add(cells)
+        self._ws.data_validations.append(validation)
         return self
 
     def freeze(self, cell: str) -> XlsxSheet:

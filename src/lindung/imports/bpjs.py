@@ -1,30 +1,40 @@
 """Exchange files with the BPJS Ketenagakerjaan branch office.
 
-Out: the registration file of verified enrolments (XLSX or CSV, columns `REGISTRATION_COLUMNS`,
-documented in docs/imports.md). In: the branch's answer (NIK, KPJ number, registration date,
-status) moving each enrolment to registered or active through `programs.services.
-enrolments_register_many` (the checks and audit events of `enrolment_register` /
+Out: numbered batches (`BpjsBatch`): each export takes the verified enrolments not sent before
+(or refused by the branch in their last batch) into the programme's next batch, written as the
+registration file (XLSX or CSV, columns `REGISTRATION_COLUMNS`, documented in
+docs/imports.md); an earlier batch can be downloaded again. In: the branch's answer (NIK, KPJ
+number, registration date, status) moving each enrolment to registered or active through
+`programs.services.enrolments_register_many` (the checks and audit events of `enrolment_register` /
 `enrolment_activate`, set-based); rows that match no enrolment, or contradict what is recorded,
-are reported one by one, never dropped silently.
+are reported one by one, never dropped silently. Each answered row is matched to the batch
+that sent its enrolment (by the enrolment; the batch number in the file or sheet name is
+checked against it), so every batch shows what was registered, refused and still waits.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from lindung.accounts.models import User
 from lindung.accounts.permissions import Action, authorize, can, scope_of
-from lindung.core import exports
+from lindung.core import clock, exports
+from lindung.core.errors import DomainError
 from lindung.core.exports import ExportFile
 from lindung.core.lookups import in_batches
 from lindung.imports import parsers, rules
+from lindung.imports.models import BpjsBatch, BpjsBatchEntry
 from lindung.imports.rules import Issue
 from lindung.programs.models import Enrolment, Programme
 from lindung.programs.services import Registration, enrolments_register_many
@@ -45,7 +55,11 @@ ANSWER_ALIASES = {
     "tgldaftar": "date", "tanggalregistrasi": "date", "tglregistrasi": "date",
     "tanggalkepesertaan": "date", "tglkepesertaan": "date",
     "status": "status", "statuskepesertaan": "status", "keterangan": "status",
+    "alasan": "reason", "alasanpenolakan": "reason", "alasanditolak": "reason",
+    "catatan": "reason", "keteranganpenolakan": "reason",
 }
+# "batch 3", "BATCH_003", "batch-12" in an answer's file or sheet name.
+BATCH_IN_NAME = re.compile(r"(?i)batch[\s_-]*0*(\d{1,6})(?!\d)")
 STATUS_WORDS = {"terdaftar": "registered", "registered": "registered", "aktif": "active",
                 "active": "active", "ditolak": "refused", "gagal": "refused",
                 "tolak": "refused"}
@@ -58,37 +72,166 @@ def verified_enrolments(*, user: User, programme: Programme) -> QuerySet[Enrolme
         "worker__village__parent__parent", "worker__occupation").order_by("verified_at", "pk")
 
 
-def registration_rows(*, by: User, programme: Programme) -> list[list[object]]:
+def _registration_row(n: int, e: Enrolment, programme: Programme) -> list[object]:
+    w = e.worker
+    district = w.village.parent
+    return [
+        n, w.nik, w.kk_number, w.name, w.sex, w.birth_place,
+        w.birth_date.strftime("%d-%m-%Y"), w.address, w.village_id, w.village.name,
+        district.name if district else "",
+        district.parent.name if district and district.parent else "",
+        w.occupation.name, w.phone, w.declared_income, "JKK+JKM", programme.code,
+        e.period_start.strftime("%d-%m-%Y"), e.period_end.strftime("%d-%m-%Y"), e.pk,
+    ]
+
+
+def _may_register(by: User) -> None:
     if not can(by, Action.ENROLMENT_REGISTER):
         authorize(by, Action.ENROLMENT_REGISTER, None)
-    out = []
-    for n, e in enumerate(verified_enrolments(user=by, programme=programme), 1):
-        w = e.worker
-        district = w.village.parent
-        out.append([
-            n, w.nik, w.kk_number, w.name, w.sex, w.birth_place,
-            w.birth_date.strftime("%d-%m-%Y"), w.address, w.village_id, w.village.name,
-            district.name if district else "",
-            district.parent.name if district and district.parent else "",
-            w.occupation.name, w.phone, w.declared_income, "JKK+JKM", programme.code,
-            e.period_start.strftime("%d-%m-%Y"), e.period_end.strftime("%d-%m-%Y"), e.pk,
-        ])
-    return out
 
 
-def registration_export(*, by: User, programme: Programme, fmt: str = "xlsx") -> ExportFile:
-    """The registration file for the branch office (`core.exports`: formula-safe, identity
-    numbers always as text)."""
-    rows = registration_rows(by=by, programme=programme)
+def registration_rows(*, by: User, programme: Programme) -> list[list[object]]:
+    """Every verified enrolment of the programme in the user's region, sent or not (the API's
+    registration file); the pages export batches (`bpjs_batch_create`)."""
+    _may_register(by)
+    return [_registration_row(n, e, programme)
+            for n, e in enumerate(verified_enrolments(user=by, programme=programme), 1)]
+
+
+def _registration_file(rows: Iterable[list[object]], fmt: str, sheet: str = "Pendaftaran"
+                       ) -> ExportFile:
     if fmt == "csv":
         return exports.csv_file(REGISTRATION_COLUMNS, rows)
     book = exports.XlsxBook()
-    ws = book.sheet("Pendaftaran")
+    ws = book.sheet(sheet)
     ws.append(REGISTRATION_COLUMNS, data=False)
     for r in rows:
         ws.append(r)
     return book.file()
 
+
+def registration_export(*, by: User, programme: Programme, fmt: str = "xlsx") -> ExportFile:
+    """The registration file for the branch office (`core.exports`: formula-safe, identity
+    numbers always as text)."""
+    return _registration_file(registration_rows(by=by, programme=programme), fmt)
+
+
+# --- batches ------------------------------------------------------------------------------
+
+
+def unsent_enrolments(*, user: User, programme: Programme) -> QuerySet[Enrolment]:
+    """Verified enrolments of the programme in the user's region that no batch holds, or
+    whose last batch the branch refused (corrected, they go in the next one)."""
+    sent = BpjsBatchEntry.objects.filter(enrolment=OuterRef("pk")).exclude(
+        outcome=BpjsBatchEntry.Outcome.REFUSED)
+    return verified_enrolments(user=user, programme=programme).exclude(Exists(sent))
+
+
+def bpjs_batch_create(*, by: User, programme: Programme, fmt: str = "xlsx") -> BpjsBatch:
+    """The programme's next batch: every enrolment `unsent_enrolments` gives, oldest
+    verification first. One transaction, serialised per programme (the programme row is
+    locked), so two officers exporting at once never send an enrolment twice; the partial
+    unique constraint on the entries is the last line of defence."""
+    _may_register(by)
+    if fmt not in BpjsBatch.Format.values:
+        raise DomainError(_("Format berkas harus XLSX atau CSV."), code="format_invalid",
+                          field="fmt")
+    with transaction.atomic():
+        Programme.objects.select_for_update().filter(pk=programme.pk).values("pk").first()
+        ids = list(unsent_enrolments(user=by, programme=programme).values_list("pk", flat=True))
+        if not ids:
+            raise DomainError(_(
+                "Tidak ada kepesertaan terverifikasi %(code)s yang belum dikirim ke BPJS. "
+                "Batch sebelumnya tetap dapat diunduh ulang.") % {"code": programme.code},
+                code="batch_empty")
+        last = BpjsBatch.objects.filter(programme=programme).aggregate(n=Max("number"))["n"]
+        batch = BpjsBatch.objects.create(
+            programme=programme, number=(last or 0) + 1, fmt=fmt, rows=len(ids),
+            region_code=registration_region(by=by, programme=programme), created_by=by,
+            created_at=clock.now())
+        BpjsBatchEntry.objects.bulk_create(
+            [BpjsBatchEntry(batch=batch, enrolment_id=pk, position=n)
+             for n, pk in enumerate(ids, 1)], batch_size=2000)
+    return batch
+
+
+def bpjs_batches_for(*, user: User, programme: Programme | None = None
+                     ) -> QuerySet[BpjsBatch]:
+    """The batches of the user's region (newest first), each with its counts: `sent`,
+    `registered` (answered so, or given a KPJ by other means), `refused` (by the branch) and
+    `waiting` (no answer yet, still verified); what these leave was withdrawn (rejected or
+    ended before an answer)."""
+    qs = BpjsBatch.objects.filter(scope_of(user).q("region_code") | Q(created_by=user))
+    if programme is not None:
+        qs = qs.filter(programme=programme)
+    waiting = Q(entries__outcome=BpjsBatchEntry.Outcome.WAITING)
+    no_kpj = Q(entries__enrolment__kpj_number="")
+    return qs.select_related("programme", "created_by").annotate(
+        sent=Count("entries"),
+        registered=Count("entries", filter=Q(entries__outcome=BpjsBatchEntry.Outcome.REGISTERED)
+                         | (waiting & ~no_kpj)),
+        refused=Count("entries", filter=Q(entries__outcome=BpjsBatchEntry.Outcome.REFUSED)),
+        waiting=Count("entries", filter=waiting & no_kpj & Q(
+            entries__enrolment__status=Enrolment.Status.VERIFIED)),
+    ).order_by("-created_at", "-pk")
+
+
+def bpjs_batch_get(*, user: User, pk: int) -> BpjsBatch:
+    return bpjs_batches_for(user=user).get(pk=pk)
+
+
+def batch_enrolments(batch: BpjsBatch, *, outcome: str | None = None) -> QuerySet[Enrolment]:
+    """The batch's enrolments (any order: `batch_export` orders them by position)."""
+    entries = BpjsBatchEntry.objects.filter(batch=batch)
+    if outcome is not None:
+        entries = entries.filter(outcome=outcome)
+    return Enrolment.objects.filter(pk__in=entries.values("enrolment_id")).select_related(
+        "worker__village__parent__parent", "worker__occupation")
+
+
+def batch_name(batch: BpjsBatch) -> str:
+    """How a batch is named in its file names, and recognised in an answer's (`BATCH_IN_NAME`)."""
+    return f"{batch.programme.code}-batch-{batch.number:03d}"
+
+
+def batch_export(*, by: User, batch: BpjsBatch, fmt: str) -> ExportFile:
+    """The batch's registration file, written from its entries (so a re-download carries the
+    workers' data as corrected since; NO is the position in the batch). The sheet is named
+    after the batch, so an answer returned in the same workbook names it too."""
+    _may_register(by)
+    positions = dict(BpjsBatchEntry.objects.filter(batch=batch).values_list("enrolment_id",
+                                                                            "position"))
+    enrolments = sorted(batch_enrolments(batch), key=lambda e: positions[e.pk])
+    rows = [_registration_row(positions[e.pk], e, batch.programme) for e in enrolments]
+    return _registration_file(rows, fmt, sheet=f"Batch {batch.number} {batch.programme.code}")
+
+
+def batches_answered_by(*, user: User, content_sha256: str) -> QuerySet[BpjsBatch]:
+    """The batches an answer file (by its SHA-256) answered rows of."""
+    if not content_sha256:
+        return BpjsBatch.objects.none()
+    return bpjs_batches_for(user=user).filter(
+        pk__in=BpjsBatchEntry.objects.filter(answer_sha256=content_sha256).values("batch_id"))
+
+
+def named_batch_number(content: bytes, filename: str) -> int | None:
+    """The batch number an answer names in its file name or, for an .xlsx, its first sheet's
+    name ("Batch 3 PASER-2026", "jawaban PASER-2026-batch-003.xlsx"); None when neither does.
+    Called after the file was read under the upload limits; reads at most 1 MB of the
+    workbook part."""
+    if m := BATCH_IN_NAME.search(filename):
+        return int(m[1])
+    if not filename.lower().endswith((".xlsx", ".xlsm")):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as book, book.open("xl/workbook.xml") as f:
+            head = f.read(1_000_000).decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return None
+    sheet = re.search(r'<(?:\w+:)?sheet\b[^>]*\bname="([^"]*)"', head)
+    if sheet and (m := BATCH_IN_NAME.search(sheet[1])):
+        return int(m[1])
+    return None
 
 def registration_region(*, by: User, programme: Programme) -> str:
     """The region the user's registration file covers, for the audit trail: the programme's
@@ -149,9 +292,13 @@ def bpjs_answer_import(*, by: User, content: bytes, filename: str,
     registered or active; in `programme` when given) moves to registered (status TERDAFTAR) or
     active (AKTIF). One transaction for the file; a dry run rolls it back after reporting.
     Set-based: the rows are matched to enrolments in one query and applied by one call of
-    `enrolments_register_many`, never a query per row."""
-    if not can(by, Action.ENROLMENT_REGISTER):
-        authorize(by, Action.ENROLMENT_REGISTER, None)
+    `enrolments_register_many`, never a query per row.
+
+    Each matched enrolment's entry in the batch that sent it records the answer (registered,
+    or refused with the branch's reason), so the batch shows what still waits; a row whose
+    enrolment was sent in another batch than the one the file names is a warning
+    (`batch_other`), its answer recorded all the same."""
+    _may_register(by)
     columns, rows = _answer_table(content, filename)
     report = AnswerReport(rows=len(rows))
 
@@ -168,6 +315,7 @@ def bpjs_answer_import(*, by: User, content: bytes, filename: str,
             report.conflicts += 1
 
     parsed: list[tuple[int, str, str, dt.date, str]] = []
+    reasons: dict[int, str] = {}  # row -> the branch's reason for a refusal
     for row, cells in rows:
         raw_nik = get(cells, "nik")
         if rules.is_number_cell(raw_nik):
@@ -194,6 +342,8 @@ def bpjs_answer_import(*, by: User, content: bytes, filename: str,
                 continue
             date = dt.date.min
         parsed.append((row, nik, rules.text(get(cells, "kpj")), date, status))
+        if status == "refused":
+            reasons[row] = exports.clean_text(rules.text(get(cells, "reason")))[:250]
 
     # The open enrolments of the file's NIKs: pk, NIK, worker name, programme code, status,
     # KPJ. In the model's order, which the ambiguity message lists the programmes in.
@@ -215,6 +365,7 @@ def bpjs_answer_import(*, by: User, content: bytes, filename: str,
     registrations: list[Registration] = []
     registration_rows: list[int] = []
     pending: list[tuple[int, str, str, str, bool] | int] = []
+    answered: dict[int, tuple[int, str]] = {}  # enrolment -> (row, outcome) for its batch
     for n, (row, nik, kpj, date, status) in enumerate(parsed, 1):
         if progress and n % 500 == 0:
             progress("memproses", n, len(parsed))
@@ -231,9 +382,16 @@ def bpjs_answer_import(*, by: User, content: bytes, filename: str,
             continue
         pk, _nik, name, _code, current, recorded_kpj = found[0]
         if status == "refused":
-            pending.append((row, "STATUS", "bpjs_refused", _(
-                "BPJS menolak pendaftaran %(name)s. Periksa data lalu tolak atau perbaiki "
-                "usulannya.") % {"name": name}, False))
+            reason = reasons.get(row)
+            pending.append((row, "STATUS", "bpjs_refused", (_(
+                "BPJS menolak pendaftaran %(name)s (%(reason)s). Perbaiki data pekerjanya "
+                "(berkas perbaikan batch di halaman BPJS), lalu kirim di batch berikutnya; "
+                "atau tolak usulannya.") if reason else _(
+                "BPJS menolak pendaftaran %(name)s. Perbaiki data pekerjanya (berkas "
+                "perbaikan batch di halaman BPJS), lalu kirim di batch berikutnya; atau tolak "
+                "usulannya.")) % {"name": name, "reason": reason}, False))
+            if current == Enrolment.Status.VERIFIED:
+                answered[pk] = (row, BpjsBatchEntry.Outcome.REFUSED)
             continue
         if current == Enrolment.Status.VERIFIED:
             registration = Registration(enrolment_id=pk, kpj_number=kpj, registration_date=date,
@@ -248,6 +406,7 @@ def bpjs_answer_import(*, by: User, content: bytes, filename: str,
             registration = Registration(enrolment_id=pk, activate=True)
         else:
             report.unchanged += 1
+            answered.setdefault(pk, (row, BpjsBatchEntry.Outcome.REGISTERED))
             continue
         pending.append(len(registrations))
         registrations.append(registration)
@@ -265,6 +424,49 @@ def bpjs_answer_import(*, by: User, content: bytes, filename: str,
                 column = {"kpj_format": "NO_KPJ", "kpj_taken": "NO_KPJ",
                           "date_invalid": "TANGGAL_TERDAFTAR"}.get(error.code, "STATUS")
                 problem(registration_rows[entry], column, error.code, error.message)
+            else:
+                done = registrations[entry].enrolment_id
+                answered.setdefault(done, (registration_rows[entry],
+                                           BpjsBatchEntry.Outcome.REGISTERED))
+        _record_batch_answers(answered, reasons=reasons, report=report,
+                              named=named_batch_number(content, filename),
+                              sha256=hashlib.sha256(content).hexdigest())
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def _record_batch_answers(answered: dict[int, tuple[int, str]], *, reasons: dict[int, str],
+                          report: AnswerReport, named: int | None, sha256: str) -> None:
+    """Record the answer on the entries still waiting for one (the batch that sent each
+    enrolment); warn about rows sent in another batch than the one the file names. A few
+    queries for the whole file."""
+    if not answered:
+        return
+    now = clock.now()
+    waiting: list[tuple[int, int, str]] = []  # (entry, enrolment, batch label)
+    for part in in_batches(sorted(answered)):
+        entries = (BpjsBatchEntry.objects.filter(enrolment_id__in=part)
+                   .exclude(outcome=BpjsBatchEntry.Outcome.REFUSED)
+                   .values_list("pk", "enrolment_id", "outcome", "batch__number",
+                                "batch__programme__code"))
+        for pk, enrolment_id, outcome, number, code in entries:
+            row, _answer = answered[enrolment_id]
+            if named is not None and number != named:
+                report.warnings.append(rules.issue(row, "NIK", "batch_other", _(
+                    "kepesertaan ini dikirim di batch %(n)s %(code)s, bukan batch %(named)s "
+                    "yang disebut nama berkas; jawabannya dicatat pada batch %(n)s.")
+                    % {"n": number, "code": code, "named": named}))
+            if outcome == BpjsBatchEntry.Outcome.WAITING:
+                waiting.append((pk, enrolment_id, code))
+    registered = [pk for pk, e, _c in waiting
+                  if answered[e][1] == BpjsBatchEntry.Outcome.REGISTERED]
+    for part in in_batches(registered):
+        BpjsBatchEntry.objects.filter(pk__in=part).update(
+            outcome=BpjsBatchEntry.Outcome.REGISTERED, answered_at=now, answer_sha256=sha256)
+    refused = [BpjsBatchEntry(pk=pk, outcome=BpjsBatchEntry.Outcome.REFUSED, answered_at=now,
+                              answer_sha256=sha256, reason=reasons.get(answered[e][0], ""))
+               for pk, e, _c in waiting if answered[e][1] == BpjsBatchEntry.Outcome.REFUSED]
+    BpjsBatchEntry.objects.bulk_update(refused, ["outcome", "answered_at", "answer_sha256",
+                                                 "reason"], batch_size=1000)
+    report.warnings.sort(key=lambda w: w.row)
