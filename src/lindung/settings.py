@@ -269,7 +269,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"expected_refusals": {"()": "lindung.core.log_filters.ExpectedRefusalFilter"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # django-axes logs every successful login at INFO; failures and lockouts are WARNING.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # An expected 403/404 is one warning line, without a traceback.
+    "loggers": {"axes": {"level": "WARNING"},
+                "django.request": {"filters": ["expected_refusals"]}},
 }
