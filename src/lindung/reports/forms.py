@@ -98,10 +98,10 @@ class ParitranaForm(forms.Form):
     regulation_title = forms.CharField(label=_("Judul regulasi"), max_length=250,
                                        required=False)
     budget_allocated = forms.IntegerField(
-        label=_("Anggaran dialokasikan (Rp)"), min_value=0, required=False,
+        label=_("Anggaran dialokasikan (Rp)"), min_value=0, max_value=10**15, required=False,
         help_text=_("Kosongkan untuk memakai mata anggaran program di Lindung."))
     budget_realised = forms.IntegerField(
-        label=_("Anggaran terealisasi (Rp)"), min_value=0, required=False,
+        label=_("Anggaran terealisasi (Rp)"), min_value=0, max_value=10**15, required=False,
         help_text=_("Kosongkan untuk memakai pembayaran iuran (SP2D) di Lindung."))
     interview_score = forms.DecimalField(label=_("Nilai wawancara (0-100)"), min_value=0,
                                          max_value=100, decimal_places=2, required=False)

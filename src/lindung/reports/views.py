@@ -55,8 +55,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
     services.report_runs_reclaim()
     return render(request, "reports/home.html", {
         "form": form, "suggestions": suggestions,
-        "runs": selectors.report_runs_for(user=request.user)[:10],
-        "can_manage": can(request.user, Action.PROGRAMME_MANAGE)})
+        "runs": selectors.report_runs_for(user=request.user)[:10]})
 
 
 def archive_view(request: HttpRequest) -> HttpResponse:
