@@ -17,6 +17,7 @@ from lindung.registry.selectors import workers_for
 
 # 'PP.KK.CC' is the first 8 characters of a village code 'PP.KK.CC.DDDD'.
 DISTRICT_CODE_LENGTH = 8
+REGENCY_CODE_LENGTH = 5  # "64.01"
 
 
 def programme_quotas(*, user: User) -> QuerySet[Programme]:
@@ -33,12 +34,20 @@ def workers_by_district(*, user: User) -> list[dict[str, object]]:
         .annotate(n=Count("id"))
         .order_by("-n", "district")
     )
-    names = Region.objects.in_bulk([r["district"] for r in rows])
+    # Kecamatan of several regencies (a BPJS branch, the province) are named with their
+    # kabupaten: two regencies may each have a "Long Kali". One query for both levels.
+    regencies = {r["district"][:REGENCY_CODE_LENGTH] for r in rows}
+    names = Region.objects.in_bulk([r["district"] for r in rows] + sorted(regencies))
+
+    def name(code: str) -> str:
+        return names[code].name if code in names else code
+
     return [
         {
             "code": r["district"],
             "n": r["n"],
-            "name": names[r["district"]].name if r["district"] in names else r["district"],
+            "name": name(r["district"]),
+            "regency": name(r["district"][:REGENCY_CODE_LENGTH]) if len(regencies) > 1 else "",
         }
         for r in rows
     ]
