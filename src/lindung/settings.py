@@ -196,6 +196,8 @@ STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on a missing root before co
 STATICFILES_DIRS = [
     ("vendor/pico", BASE_DIR / "node_modules" / "@picocss" / "pico" / "css"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
 ]
 STATICFILES_DIRS = [(p, d) for p, d in STATICFILES_DIRS if d.exists()]
 # Serve from the finders too, so tests and a fresh `lindung serve` work before collectstatic.

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.dashboard_root, name="root"),
     path("wilayah/", views.region_view, name="national"),
     path("wilayah/<str:code>/", views.region_view, name="region"),
+    path("peta/<str:code>.geojson", views.map_data_view, name="map_data"),
     path("desa/", views.rollout_view, name="rollout_national"),
     path("desa/<str:code>/", views.rollout_view, name="rollout"),
     path("penyebut/", views.denominators_view, name="denominators"),

@@ -7,7 +7,7 @@ from django.db.models.functions import Substr
 
 from lindung.accounts.models import User
 from lindung.accounts.permissions import scope_of
-from lindung.monitoring.models import Denominator, Target
+from lindung.monitoring.models import Boundary, Denominator, Target
 from lindung.programs.models import Programme
 from lindung.programs.selectors import programme_list
 from lindung.regions.models import Region
@@ -82,3 +82,14 @@ def targets_for(*, user: User, year: int | None = None) -> QuerySet[Target]:
     if year is not None:
         qs = qs.filter(year=year)
     return qs.order_by("-year", "region_id")
+
+
+def has_boundaries(code: str) -> bool:
+    """Whether outlines of `code`'s children were imported (then the page shows a map)."""
+    return bool(code) and Boundary.objects.filter(region__parent_id=code).exists()
+
+
+def child_boundaries(code: str) -> dict[str, object]:
+    """{region code: GeoJSON geometry} of `code`'s children."""
+    return dict(Boundary.objects.filter(region__parent_id=code)
+                .values_list("region_id", "geometry"))

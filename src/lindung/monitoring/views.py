@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,6 +16,7 @@ from lindung.audit.services import audit_export
 from lindung.core import clock
 from lindung.core.errors import DomainError
 from lindung.core.exports import download_response
+from lindung.core.formatting import bulan
 from lindung.core.web import add_domain_errors, require_action
 from lindung.imports.parsers import FileRefused
 from lindung.monitoring import exports, indicators, selectors, services
@@ -115,8 +117,46 @@ def region_view(request: HttpRequest, code: str = "") -> HttpResponse:
     return render(request, "monitoring/region.html", {
         "report": report, "form": form, "breadcrumb": _breadcrumb(request, code),
         "code": code, "trend_max": trend_max, "is_current": end == clock.today(),
+        "chart_data": _chart_data(report),
+        "has_map": bool(code) and selectors.has_boundaries(code),
         "can_manage": can(request.user, Action.PROGRAMME_MANAGE),
     })
+
+
+def map_data_view(request: HttpRequest, code: str) -> HttpResponse:
+    """The children of a region as GeoJSON features with their coverage (for map.js): the
+    same report as the page, so the same scope (403 outside, 404 unknown)."""
+    from django.http import JsonResponse
+
+    from lindung.monitoring.templatetags.monitoring import coverage_class
+
+    try:
+        report = indicators.region_report(user=request.user, code=code)
+    except Region.DoesNotExist as e:
+        raise Http404(_("Wilayah tidak ditemukan.")) from e
+    shapes = selectors.child_boundaries(code)
+    features = [{"type": "Feature", "geometry": shapes[c.code], "properties": {
+        "code": c.code, "name": c.name, "active": c.active, "coverage_pct": c.coverage_pct,
+        "class": coverage_class(c.coverage_pct),
+        "url": reverse("monitoring:region", args=[c.code])}}
+        for c in report.children if c.code in shapes]
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def _chart_data(report: indicators.Report) -> dict[str, object]:
+    """The figures of the charts (charts.js), the same as the tables beside them."""
+    return {
+        "trend": {"label": _("Peserta aktif"), "labels": [bulan(d) for d, _n in report.trend],
+                  "values": [n for _d, n in report.trend]},
+        "occupation": {"label": _("Peserta aktif"),
+                       "labels": [r["name"] or "-" for r in report.by_occupation],
+                       "values": [r["active"] for r in report.by_occupation]},
+        "sex": {"labels": [_("Laki-laki"), _("Perempuan")],
+                "values": [report.by_sex.get("L", 0), report.by_sex.get("P", 0)]},
+        "children": {"label": _("Cakupan (%)"), "labels": [c.name for c in report.children],
+                     "values": [c.coverage_pct or 0 for c in report.children],
+                     "max": max([100.0, *(c.coverage_pct or 0 for c in report.children)])},
+    }
 
 
 def rollout_view(request: HttpRequest, code: str = "") -> HttpResponse:
@@ -182,8 +222,6 @@ def denominator_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _url(name: str) -> str:
-    from django.urls import reverse
-
     return reverse(name)
 
 
