@@ -169,7 +169,8 @@ def test_admin_imports_fixes_errors_and_exports_for_bpjs(live_server, transactio
     assert not page.query_selector("#job-progress")
     assert page.inner_text("#count-accepted") == "1"
     assert page.inner_text("#count-rejected") == "2"
-    assert "sex_invalid" in page.inner_text("#errors")
+    # Grouped by what is wrong, in words (the codes stay in the workbook).
+    assert "1 baris: jenis kelamin bukan L atau P" in page.inner_text("#error-groups")
 
     with page.expect_download() as info:
         page.click("#error-workbook")
@@ -189,8 +190,11 @@ def test_admin_imports_fixes_errors_and_exports_for_bpjs(live_server, transactio
         enrolment_verify(enrolment=enrolment, by=users.admin)
     page.click("text=Data BPJS")
     assert "3" in page.inner_text("#bpjs-export")
+    page.click("#bpjs-export button")  # the next numbered batch, XLSX
+    expect(page.locator("#batch-list")).to_contain_text("batch 1")
+    assert "semua sudah dikirim" in page.inner_text("#bpjs-export")
     with page.expect_download() as info:
-        page.click("#bpjs-export >> text=XLSX")
+        page.click("#batch-list >> text=XLSX")
     exported = CalamineWorkbook.from_filelike(io.BytesIO(Path(info.value.path()).read_bytes())) \
         .get_sheet_by_index(0).to_python()
     assert sorted(r[1] for r in exported[1:]) == sorted(
