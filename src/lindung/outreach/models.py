@@ -49,3 +49,37 @@ class OutreachEvent(models.Model):
     @property
     def attendees(self) -> int:
         return self.attendees_male + self.attendees_female
+
+
+def attachment_path(instance: OutreachAttachment, filename: str) -> str:
+    """A random name under the month: the uploader's file name is kept in `filename` only."""
+    import uuid
+
+    from lindung.core import clock
+
+    return f"sosialisasi/{clock.today():%Y/%m}/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1]}"
+
+
+class OutreachAttachment(models.Model):
+    """An attendance list, photo or minutes of an event: PDF, JPEG or PNG, checked by content
+    (`claims.documents`: the first bytes decide, not the name) and size before it is stored."""
+
+    scope_field = "event__region_id"
+
+    event = models.ForeignKey(OutreachEvent, on_delete=models.CASCADE,
+                              related_name="attachments", verbose_name=_("kegiatan"))
+    file = models.FileField(_("berkas"), upload_to=attachment_path)
+    filename = models.CharField(_("nama berkas"), max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(_("diunggah"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+", db_index=False)
+
+    class Meta:
+        verbose_name = _("lampiran kegiatan")
+        verbose_name_plural = _("lampiran kegiatan")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from lindung.accounts.models import User
 from lindung.accounts.permissions import scope_of
-from lindung.outreach.models import OutreachEvent
+from lindung.outreach.models import OutreachAttachment, OutreachEvent
 from lindung.regions.scope import scope_queryset
 
 
@@ -27,3 +27,9 @@ def event_list(*, user: User, region: str = "", kind: str = "") -> QuerySet[Outr
 def event_get(*, user: User, pk: int) -> OutreachEvent:
     """OutreachEvent.DoesNotExist (a 404) outside the user's region."""
     return events_for(user=user).get(pk=pk)
+
+
+def attachment_get(*, user: User, pk: int) -> OutreachAttachment:
+    """OutreachAttachment.DoesNotExist (a 404) outside the user's region."""
+    return scope_queryset(OutreachAttachment.objects.select_related("event"),
+                          scope_of(user)).get(pk=pk)

@@ -18,7 +18,7 @@ from lindung.accounts.permissions import Action, authorize
 from lindung.audit.services import audit_event
 from lindung.core import clock
 from lindung.core.errors import DomainError, ValidationFailed
-from lindung.outreach.models import OutreachEvent
+from lindung.outreach.models import OutreachAttachment, OutreachEvent
 from lindung.outreach.rules import EVENT_LEVELS
 from lindung.regions.models import Region
 
@@ -104,3 +104,30 @@ def event_delete(*, by: User, event: OutreachEvent) -> None:
                 summary=_("Kegiatan %(kind)s %(date)s dihapus")
                 % {"kind": event.get_kind_display(), "date": event.date.isoformat()})
     event.delete()
+
+
+@transaction.atomic
+def attachment_add(*, by: User, event: OutreachEvent, content: bytes,
+                   filename: str) -> OutreachAttachment:
+    """Attach a PDF/JPEG/PNG to an event (the recorder's roles, the event's region). The type
+    is read from the content and the size checked (`claims.documents`, the same rule as claim
+    documents: `file_type`, `file_empty`, `file_too_large`), before anything is stored."""
+    from django.core.files.base import ContentFile
+
+    from lindung.claims.documents import document_type
+
+    authorize(by, RECORD_ACTION, event.region_id)
+    kind = document_type(content)
+    stem = (filename or "lampiran").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:150]
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    row = OutreachAttachment(event=event, filename=f"{stem}.{kind.extension}",
+                             content_type=kind.content_type, size=len(content),
+                             uploaded_at=clock.now(), uploaded_by=by)
+    row.file.save(f"x.{kind.extension}", ContentFile(content), save=False)
+    row.save()
+    audit_event(actor=by, action="outreach_attachment_add", obj=row,
+                region_code=event.region_id,
+                summary=_("Lampiran %(name)s untuk kegiatan %(date)s")
+                % {"name": row.filename, "date": event.date.isoformat()},
+                changes={"size": row.size, "type": row.content_type})
+    return row

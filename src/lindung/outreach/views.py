@@ -15,7 +15,7 @@ from lindung.core.errors import DomainError
 from lindung.core.web import add_domain_errors, require_action
 from lindung.outreach import selectors, services
 from lindung.outreach.forms import EventForm
-from lindung.outreach.models import OutreachEvent
+from lindung.outreach.models import OutreachAttachment, OutreachEvent
 
 PAGE_SIZE = 50
 
@@ -79,3 +79,36 @@ def event_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     services.event_delete(by=request.user, event=event)
     messages.success(request, _("Kegiatan dihapus."))
     return redirect("outreach:list")
+
+
+@require_POST
+def attachment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload an attachment to an event (the form on the event's page)."""
+    from lindung.claims.documents import check_size
+
+    event = _event(request, pk)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise DomainError(_("Pilih berkas PDF, JPEG atau PNG."), code="missing_value",
+                              field="file")
+        check_size(upload.size)  # before reading it into memory
+        row = services.attachment_add(by=request.user, event=event, content=upload.read(),
+                                      filename=upload.name)
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, _("Lampiran %(name)s disimpan.") % {"name": row.filename})
+    return redirect("outreach:edit", pk=event.pk)
+
+
+def attachment_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Serve an attachment inside the user's region, as a download of its checked type."""
+    from django.http import FileResponse
+
+    try:
+        row = selectors.attachment_get(user=request.user, pk=pk)
+    except OutreachAttachment.DoesNotExist as e:
+        raise Http404(_("Lampiran tidak ditemukan.")) from e
+    return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.filename,
+                        content_type=row.content_type)
