@@ -101,7 +101,8 @@ def test_records_cannot_be_added_or_deleted_in_the_admin(root, records, kind):
 # Lindung model registered there must be read-only.
 EDITABLE = {"core.parameter", "registry.occupation", "contributions.benefitpackage",
             "contributions.ratecomponent", "contributions.programmepackage",
-            "claims.benefitrule", "programs.programme", "regions.region", "accounts.user"}
+            "claims.benefitrule", "programs.programme", "regions.region", "accounts.user",
+            "reports.letterhead", "reports.paritranacriterion"}
 
 
 def test_every_other_lindung_model_in_the_admin_is_read_only(rf, django_user_model):

@@ -37,34 +37,30 @@ class ParitranaCriterionAdmin(admin.ModelAdmin):
 class InnovationInline(admin.TabularInline):
     model = ParitranaInnovation
     extra = 0
-    fields = ["title", "evidence", "created_at", "created_by"]
-    readonly_fields = ["created_at", "created_by"]
+    can_delete = False
+    fields = readonly_fields = ["title", "evidence", "created_at", "created_by"]
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(ParitranaAssessment)
 class ParitranaAssessmentAdmin(admin.ModelAdmin):
+    """Read-only here: an assessment is entered on its page (`reports.services`, audited)."""
+
     list_display = ["region", "year", "regulation", "regulation_number", "regulation_year",
                     "interview_score", "updated_at"]
     list_filter = ["year", "regulation"]
-    raw_id_fields = ["region"]
-    readonly_fields = ["updated_at", "updated_by"]
     inlines = [InnovationInline]
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        from lindung.core import clock
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return [f.name for f in ParitranaAssessment._meta.fields]
 
-        obj.updated_at, obj.updated_by = clock.now(), request.user
-        super().save_model(request, obj, form, change)
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
 
-    def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
-        from lindung.core import clock
-
-        for item in formset.save(commit=False):
-            if item.created_at is None:
-                item.created_at, item.created_by = clock.now(), request.user
-            item.save()
-        for item in formset.deleted_objects:
-            item.delete()
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(ReportRun)
@@ -78,4 +74,7 @@ class ReportRunAdmin(admin.ModelAdmin):
         return [f.name for f in ReportRun._meta.fields if f.name != "file"]
 
     def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False

@@ -1,0 +1,197 @@
+"""Reports benchmark: the monev report of one regency (Paser, 64.01) holding N workers, as PDF
+and as XLSX, on SQLite or PostgreSQL (issue 10: ≤ 10 s each with 1,000,000 workers).
+
+    .venv/bin/python bench/reports.py --db sqlite                 # 1,000,000 workers
+    .venv/bin/python bench/reports.py --db postgres --size 100000
+    .venv/bin/python bench/reports.py --db sqlite --reuse         # keep the generated data
+
+The data is generated in the database (INSERT … SELECT) like bench/indicators.py, but inside
+one regency: workers over Paser's 144 villages, one enrolment each (70 % active, 10 % ended in
+June, 10 % proposed, 10 % verified), a denominator per village, an event in every other
+village, a budget line, and October billed and paid. Timed: `reports.services.report_build`
+(the figures through `monitoring.indicators`, the tables, the file) for 2026-Q4 (running, to
+20 November), PDF then XLSX, `--repeat` times each; then the report's root figures are
+checked against the indicators.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench`, when run by path
+from bench.common import (  # noqa: E402
+    PG,
+    count_villages,
+    django_setup,
+    insert_workers,
+    pg_exists,
+    pg_recreate,
+    sql_pad,
+    sqlite_remove,
+)
+
+PG_NAME = "lindung_bench_reports"
+SQLITE_PATH = Path(os.environ.get("BENCH_DIR", "/tmp")) / "lindung_bench_reports.sqlite3"
+CODE = "BENCH-PASER-2026"
+REGION = "64.01"
+JAN = dt.date(2026, 1, 1)
+
+
+def prepare_database(kind: str, reuse: bool) -> str:
+    if kind == "sqlite":
+        if not reuse:
+            sqlite_remove(SQLITE_PATH)
+        return f"sqlite:///{SQLITE_PATH}"
+    if not reuse or not pg_exists(PG_NAME):
+        pg_recreate(PG_NAME, force=True)
+    return PG.format(name=PG_NAME)
+
+
+def generate(size: int) -> None:
+    from django.db import connection, transaction
+
+    from lindung.monitoring.models import Denominator
+    from lindung.outreach.models import OutreachEvent
+    from lindung.programs.models import Enrolment, EnrolmentMonth, Programme
+    from lindung.registry.models import Worker
+
+    programme = Programme.objects.get(code=CODE)
+    e = Enrolment._meta.db_table
+    now = "CURRENT_TIMESTAMP"
+    with transaction.atomic(), connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SET LOCAL session_replication_role = replica")
+        n_villages = count_villages(cur, REGION)
+        print(f"  generating {size:,} workers in {n_villages} villages …", flush=True)
+        insert_workers(cur, first=1, count=size, region=REGION, n_villages=n_villages)
+        day = ("DATE '{}'" if connection.vendor == "postgresql" else "'{}'").format
+        status = ("CASE WHEN id % 10 < 7 THEN 'aktif' WHEN id % 10 = 7 THEN 'berakhir' "
+                  "WHEN id % 10 = 8 THEN 'diusulkan' ELSE 'diverifikasi' END")
+        activated = f"CASE WHEN id % 10 < 8 THEN {now} END"
+        cur.execute(f"""
+            INSERT INTO {e} (worker_id, programme_id, status, period_start, period_end,
+                             kpj_number, registration_date, end_date, end_reason,
+                             reject_reason, proposed_at, activated_at)
+            SELECT id, {programme.pk}, {status}, '2026-01-01', '2026-12-31',
+                   CASE WHEN id % 10 < 8 THEN {sql_pad("id", 11)} ELSE '' END,
+                   CASE WHEN id % 10 < 8 THEN {day("2026-01-10")} END,
+                   CASE WHEN id % 10 = 7 THEN {day("2026-06-30")} END,
+                   CASE WHEN id % 10 = 7 THEN 'pindah' ELSE '' END, '', {now}, {activated}
+            FROM {Worker._meta.db_table} ORDER BY id
+        """)
+        m = EnrolmentMonth._meta.db_table
+        october = "CAST('2026-10-01' AS date)" if connection.vendor == "postgresql" \
+            else "'2026-10-01'"
+        cur.execute(f"""
+            INSERT INTO {m} (worker_id, month, enrolment_id)
+            SELECT worker_id, {october}, id FROM {e}
+            WHERE programme_id = {programme.pk} AND status = 'aktif' ORDER BY worker_id
+        """)
+        d, o = Denominator._meta.db_table, OutreachEvent._meta.db_table
+        cur.execute(f"""
+            INSERT INTO {d} (village_id, occupation_id, year, estimated_workers, source, notes,
+                             updated_at)
+            SELECT code, NULL, 2026, {size} * 3 / {n_villages}, 'dtks', '', {now}
+            FROM regions_region WHERE level = 4 AND code LIKE '{REGION}.%%'
+        """)
+        cur.execute(f"""
+            INSERT INTO {o} (region_id, date, kind, organiser, attendees_male,
+                             attendees_female, notes, created_at, updated_at)
+            SELECT code, '2026-03-01', 'sosialisasi', 'disnaker', 10, 10, '', {now}, {now}
+            FROM (SELECT code, ROW_NUMBER() OVER (ORDER BY code) AS i FROM regions_region
+                  WHERE level = 4 AND code LIKE '{REGION}.%%') v WHERE i % 2 = 0
+        """)
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--size", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the database of the previous run (same --size)")
+    args = parser.parse_args()
+    django_setup(prepare_database(args.db, args.reuse), immediate_tasks=True)
+    import time_machine
+    from django.core.management import call_command
+    from django.db import connection
+
+    from lindung.accounts.models import User
+    from lindung.contributions.models import Bill
+    from lindung.contributions.services import bill_generate, payment_record
+    from lindung.monitoring import indicators
+    from lindung.programs.models import BudgetLine, Enrolment, Programme
+    from lindung.regions.models import Region
+    from lindung.regions.services import regions_load
+    from lindung.registry.models import Occupation
+    from lindung.reports import rules, selectors, services
+
+    print(f"Lindung reports benchmark — {connection.vendor}, {args.size:,} workers in "
+          f"{REGION}, {os.cpu_count()} CPU")
+    call_command("migrate", verbosity=0)
+    user = User.objects.filter(username="bench").first()
+    if user is None:
+        regions_load(prefix="64")
+        user = User.objects.create_user("bench", password=None, role="admin_kabupaten",
+                                        region=Region.objects.get(code=REGION))
+    programme = Programme.objects.filter(code=CODE).first()
+    if programme is None:
+        programme = Programme.objects.create(
+            code=CODE, name="Benchmark", region_id=REGION, fiscal_year=2026, period_start=JAN,
+            period_end=dt.date(2026, 12, 31), age_min=15, age_max=64, quota=args.size)
+        programme.occupations.set(Occupation.objects.all())
+        BudgetLine.objects.create(programme=programme, kind="apbd_murni",
+                                  amount=args.size * 16_800 * 12, date=JAN,
+                                  document_ref="DPA BENCH")
+    have = Enrolment.objects.filter(programme=programme).count()
+    if have != args.size:
+        if have:
+            sys.exit(f"database holds {have:,} enrolments; run without --reuse")
+        started = time.perf_counter()
+        generate(args.size)
+        print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
+    october = dt.date(2026, 10, 1)
+    if not Bill.objects.filter(programme=programme, month=october).exists():
+        started = time.perf_counter()
+        admin = (User.objects.filter(username="bench-super").first()
+                 or User.objects.create_superuser("bench-super", password=None))
+        with time_machine.travel(dt.datetime(2026, 10, 20, 9)):
+            bill = bill_generate(by=admin, programme=programme, month=october)
+            payment_record(by=admin, programme=programme, paid_on=dt.date(2026, 10, 14),
+                           amount=bill.total, reference="SP2D-BENCH", first_month=october)
+        print(f"  October billed and paid in {time.perf_counter() - started:.0f} s")
+
+    print(f"timed (monev {REGION} 2026-Q4 on 2026-11-20, {args.repeat} runs each):")
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10), tick=True):
+        for fmt in ("pdf", "xlsx"):
+            times, size = [], 0
+            for _ in range(args.repeat):
+                started = time.perf_counter()
+                export, _name = services.report_build(user=user, kind="monev", code=REGION,
+                                                      period="2026-Q4", fmt=fmt)
+                times.append(time.perf_counter() - started)
+                size = len(export.content)
+            print(f"  {fmt.upper():<5} p50 {statistics.median(times):6.1f} s   "
+                  f"max {max(times):6.1f} s   {size / 1024:,.0f} KB, {export.rows} rows",
+                  flush=True)
+        data = selectors.monev_data(user=user, code=REGION,
+                                    period=rules.parse_period("2026-Q4"))
+        expected = indicators.region_report(user=user, code=REGION, on=dt.date(2026, 11, 20),
+                                            start=dt.date(2026, 10, 1))
+    assert data.report.root.as_dict() == expected.root.as_dict()
+    r = data.report.root
+    print(f"result: active {r.active:,}, registered {r.registered:,}, coverage "
+          f"{r.coverage_pct} %, villages {r.villages_implementing}/{r.villages_total}; "
+          f"{len(data.villages)} village rows; figures equal region_report: OK")
+
+
+if __name__ == "__main__":
+    main()
