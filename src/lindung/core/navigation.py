@@ -16,5 +16,6 @@ NAV: list[tuple[str, object, str | None]] = [
     ("reports:home", _("Laporan"), None),
     ("imports:upload", _("Impor Excel"), "worker_edit"),
     ("imports:bpjs", _("Data BPJS"), "enrolment_register"),
+    ("registry:bpjs_notices", _("Lapor BPJS"), "enrolment_register"),
     ("audit:list", _("Jejak audit"), "audit_read"),
 ]

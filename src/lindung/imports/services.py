@@ -212,7 +212,8 @@ class _RowChecker:
         self.ctx = ref.context
         # (spec, column index or None, memo of the distinct values or None)
         self.plan = [(spec, table.columns.get(spec.source),
-                      {} if spec.rule.few_values else None) for spec in rules.COLUMN_SPECS]
+                      {} if spec.rule.few_values else None, spec.rule.keep_blank)
+                     for spec in rules.COLUMN_SPECS]
         self.by_name = ("village_name" in table.columns and "district_name" in table.columns)
 
     def _clean(self, spec: rules.ColumnSpec, raw: object) -> Any:
@@ -228,10 +229,11 @@ class _RowChecker:
         values = row.values
         width = len(cells)
         info = None
-        for spec, i, memo in self.plan:
+        ctx = self.ctx
+        for spec, i, memo, keep_blank in self.plan:
             raw = cells[i] if i is not None and i < width else None
-            blank = raw is None or raw == "" or rules.is_blank(raw)
-            if blank and spec.rule.keep_blank:
+            blank = raw is None or (type(raw) is str and not raw.strip())
+            if blank and keep_blank:
                 continue  # an optional cell left empty keeps what the registry holds
             if blank and spec.field == "village" and self.by_name:
                 got = self._village_by_name(cells)
@@ -240,7 +242,10 @@ class _RowChecker:
                 if got is _MISSING:
                     got = memo[(type(raw), raw)] = self._clean(spec, raw)
             else:
-                got = self._clean(spec, raw)
+                try:
+                    got = spec.rule.clean(raw, ctx)
+                except registry_rules.FieldInvalid as e:
+                    got = e
             if isinstance(got, registry_rules.FieldInvalid):
                 column = spec.column if got.field != "village_name" else "DESA"
                 out.append(rules.issue(row_no, column, got.code, got.message))

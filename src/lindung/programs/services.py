@@ -13,6 +13,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -193,7 +194,7 @@ class ProposalResult:
     waiting_ids: list[int] = field(default_factory=list)  # put on the waiting list
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ProposalCandidate:
     """A worker about to be proposed, as the proposal checks read it: `key` is the caller's
     (a worker id, or a spreadsheet row whose worker is not written yet: `worker_id` None)."""
@@ -226,14 +227,15 @@ def proposal_checks(*, programme: Programme, candidates: Sequence[Any], by: User
     `already_in_is_refusal`: False for the import, where a row already in the programme is
     simply not proposed again."""
     result = ProposalCheck()
-    scope = scope_of(by)
+    covers = cache(scope_of(by).covers)  # a few hundred villages for 100,000 workers
     prules = programme_rules(programme)
     occupation_codes = dict(Occupation.objects.values_list("id", "code"))
     eligible: list[Any] = []
+    keyed = bool(candidates) and isinstance(candidates[0], ProposalCandidate)
     for c in candidates:
-        k = c.key if hasattr(c, "key") else c.pk
+        k = c.key if keyed else c.pk
         problems = []
-        if not scope.covers(c.village_id):
+        if not covers(c.village_id):
             problems.append(DomainError(_("Pekerja berdomisili di luar wilayah Anda."),
                                         code="village_out_of_scope", field="village"))
         problems += rules.eligibility_problems(
@@ -242,7 +244,7 @@ def proposal_checks(*, programme: Programme, candidates: Sequence[Any], by: User
         if problems:
             result.refused[k] = problems
         else:
-            eligible.append((k, getattr(c, "worker_id", getattr(c, "pk", None)), c))
+            eligible.append((k, c.worker_id if keyed else c.pk, c))
     known = [w for _k, w, _c in eligible if w]
     held = programmes_holding(known, *period)
     waiting = set(_waiting_workers(programme, known))
@@ -866,6 +868,9 @@ def enrolments_propose(
 
 def _waiting_workers(programme: Programme, worker_ids: Sequence[int]) -> list[int]:
     out: list[int] = []
+    if not Enrolment.objects.filter(programme=programme,
+                                    status=Enrolment.Status.WAITING).exists():
+        return out  # the usual case, without a query per batch of workers
     for part in in_batches(worker_ids):
         out += Enrolment.objects.filter(programme=programme, status=Enrolment.Status.WAITING,
                                         worker_id__in_array=part).values_list("worker_id",

@@ -1,5 +1,7 @@
-"""Worker forms. They only parse input; the NIK, age and village rules live in the services,
-whose errors the views put back on the matching field."""
+"""Worker forms. They only parse input: the field rules (NIK, phone, income ...) are
+`registry.rules`, applied by the services to the form, the API and the import alike, whose
+errors the views put back on the matching field. Hence the text fields are plain text here
+(an income typed '1.500.000' is read by the same rule as a spreadsheet cell)."""
 
 from __future__ import annotations
 
@@ -57,10 +59,11 @@ class WorkerForm(forms.Form):
     occupation = forms.ModelChoiceField(
         label=_("Pekerjaan"), queryset=occupations_current(), empty_label=_("— pilih —")
     )
-    declared_income = forms.IntegerField(
+    declared_income = forms.CharField(
         label=_("Penghasilan per bulan (Rp)"),
         required=False,
-        min_value=0,
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         help_text=_("Dasar iuran JKK. Kosongkan untuk memakai nilai bawaan."),
     )
 
@@ -77,7 +80,15 @@ class WorkerForm(forms.Form):
 
 
 class WorkerEditForm(WorkerForm):
-    status = forms.ChoiceField(label=_("Status"), choices=Worker.Status.choices)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=Worker.Status.choices,
+        help_text=_("Meninggal dunia atau pindah mengakhiri kepesertaan yang berjalan (iuran "
+                    "berhenti mulai bulan berikutnya) dan dilaporkan ke BPJS."))
+    status_date = date_field(_("Tanggal meninggal/pindah"), required=False)
+    status_date.help_text = _("Kosongkan bila tidak diketahui: dipakai tanggal hari ini.")
+    correction_reason = forms.CharField(
+        label=_("Alasan koreksi NIK/tanggal lahir"), required=False, max_length=250,
+        help_text=_("Wajib bila pekerja sudah terdaftar di BPJS; koreksi dilaporkan ke BPJS."))
 
 
 class WorkerFilterForm(forms.Form):

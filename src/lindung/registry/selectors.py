@@ -6,7 +6,7 @@ from lindung.accounts.models import User
 from lindung.accounts.permissions import scope_of
 from lindung.regions.scope import scope_queryset
 from lindung.registry import rules
-from lindung.registry.models import Occupation, Worker
+from lindung.registry.models import BpjsNotice, Occupation, Worker
 
 
 def workers_for(*, user: User) -> QuerySet[Worker]:
@@ -60,3 +60,17 @@ def worker_get(*, user: User, pk: int) -> Worker:
 
 def occupations_current() -> QuerySet[Occupation]:
     return Occupation.objects.filter(valid_to__isnull=True).order_by("name")
+
+
+def bpjs_notices_for(*, user: User, pending: bool = True) -> QuerySet[BpjsNotice]:
+    """Changes the BPJS branch must be told of, in the user's region: still to report
+    (`pending`) or already reported, newest first."""
+    qs = scope_queryset(BpjsNotice.objects.all(), scope_of(user)).filter(
+        reported_at__isnull=pending)
+    return qs.select_related("worker", "worker__village", "reported_by").order_by(
+        "-created_at", "-id")
+
+
+def bpjs_notices_of(*, worker: Worker) -> QuerySet[BpjsNotice]:
+    """A worker's notices still to report (the worker's page shows them)."""
+    return BpjsNotice.objects.filter(worker=worker, reported_at__isnull=True).order_by("pk")

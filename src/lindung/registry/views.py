@@ -1,4 +1,5 @@
-"""Worker pages: list with live search, registration, detail with history, edit, proposal."""
+"""Worker pages: list with live search, registration, detail with history, edit, proposal, and
+the list of changes to report to BPJS."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ from functools import reduce
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lindung.accounts.permissions import Action, can
+from lindung.accounts.permissions import Action, can, scope_of
 from lindung.audit.selectors import history_of
 from lindung.audit.services import audit_export
 from lindung.core import clock
@@ -31,9 +33,15 @@ from lindung.programs.selectors import (
 )
 from lindung.programs.services import enrolment_propose
 from lindung.registry import exports, privacy, services
+from lindung.registry.duplicates import Match, pending_pairs_of
 from lindung.registry.forms import ProposeForm, WorkerEditForm, WorkerFilterForm, WorkerForm
 from lindung.registry.models import Worker
-from lindung.registry.selectors import worker_get, worker_list
+from lindung.registry.selectors import (
+    bpjs_notices_for,
+    bpjs_notices_of,
+    worker_get,
+    worker_list,
+)
 
 PAGE_SIZE = 50
 
@@ -99,6 +107,7 @@ def worker_create_view(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("Pekerja %(name)s berhasil didaftarkan.") % {"name": worker.name}
             )
+            _warn_duplicates(request, worker.possible_duplicates)
             return redirect("registry:detail", pk=worker.pk)
     return render(request, "registry/worker_form.html", {"form": form, "worker": None})
 
@@ -117,8 +126,51 @@ def worker_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             add_domain_errors(form, e)
         else:
             messages.success(request, _("Data pekerja %(name)s disimpan.") % {"name": worker.name})
+            result = worker.upsert_result
+            if result.ended_enrolments:
+                messages.warning(request, _(
+                    "%(n)s kepesertaan berakhir karena perubahan status/domisili; iuran berhenti "
+                    "mulai bulan berikutnya.") % {"n": len(result.ended_enrolments)})
+            if result.notices:
+                messages.warning(request, _("Perubahan ini perlu dilaporkan ke BPJS "
+                                            "Ketenagakerjaan: masuk daftar Lapor BPJS."))
+            _warn_duplicates(request, worker.possible_duplicates)
             return redirect("registry:detail", pk=worker.pk)
     return render(request, "registry/worker_form.html", {"form": form, "worker": worker})
+
+
+def _warn_duplicates(request: HttpRequest, matches: list[Match]) -> None:
+    """Say at once that the record looks like another one (queued for review): a link to it
+    inside the user's region, no identity of a person outside it."""
+    scope = scope_of(request.user)
+    for m in matches:
+        if scope.covers(m.right_village_code):
+            messages.warning(request, format_html(
+                _("Kemungkinan data ganda: mirip {link} (kemiripan {score}%, tanggal lahir dan "
+                  "kecamatan sama). Pasangan ini masuk antrean data ganda untuk diputuskan admin."),
+                link=format_html('<a href="{}">{}</a>', reverse("registry:detail",
+                                                                 args=[m.right_worker_id]),
+                                 m.right_name), score=m.score))
+        else:
+            messages.warning(request, _(
+                "Kemungkinan data ganda: mirip pekerja terdaftar di desa lain (kemiripan "
+                "%(s)s%%). Pasangan ini masuk antrean data ganda untuk diputuskan admin.")
+                % {"s": m.score})
+
+
+def _duplicate_notes(user: object, worker: Worker) -> list[object]:
+    """The worker's undecided possible-duplicate pairs, as text with a link where in scope."""
+    scope = scope_of(user)
+    notes = []
+    for pair in pending_pairs_of([worker.pk]).get(worker.pk, []):
+        other = pair.worker_b if pair.worker_a_id == worker.pk else pair.worker_a
+        if scope.covers(other.village_id):
+            notes.append(format_html('<a href="{}">{}</a> ({}, {}%)',
+                                     reverse("registry:detail", args=[other.pk]), other.name,
+                                     other.village.name, pair.score))
+        else:
+            notes.append(_("pekerja di desa lain (%(s)s%%)") % {"s": pair.score})
+    return notes
 
 
 def _detail(
@@ -143,8 +195,11 @@ def _detail(
             ),
         ],
     ).order_by("-at", "-id")[:100]
-    if propose_form is None and can(user, Action.ENROLMENT_PROPOSE):
+    active = worker.status == Worker.Status.ACTIVE
+    # A worker who died, moved or is inactive is not offered to a programme.
+    if propose_form is None and active and can(user, Action.ENROLMENT_PROPOSE):
         propose_form = ProposeForm(programmes=programmes_for(user=user))
+    duplicate_notes = _duplicate_notes(user, worker)
     return render(
         request,
         "registry/worker_detail.html",
@@ -154,6 +209,10 @@ def _detail(
             "history": history,
             "propose_form": propose_form,
             "can_edit": can(user, Action.WORKER_EDIT),
+            "bpjs_notices": list(bpjs_notices_of(worker=worker)),
+            "can_report_bpjs": can(user, Action.ENROLMENT_REGISTER),
+            "can_report_claim": can(user, Action.CLAIM_REPORT),
+            "duplicate_notes": format_html_join(", ", "{}", ((n,) for n in duplicate_notes)),
             "personal_full": personal_full,
             "can_reveal": not personal_full
             and privacy.may_reveal(user, region_code=worker.village_id),
@@ -206,3 +265,30 @@ def worker_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             return redirect("registry:detail", pk=worker.pk)
     return _detail(request, worker, propose_form=form, status=422)
+
+
+def bpjs_notices_view(request: HttpRequest) -> HttpResponse:
+    """"Perlu dilaporkan ke BPJS": deaths, moves and identity corrections of participants BPJS
+    knows, in the user's region, for the BPJS officer (and the Dinas) to act on and mark."""
+    require_action(request, Action.ENROLMENT_REGISTER)
+    reported = request.GET.get("status") == "dilaporkan"
+    notices = bpjs_notices_for(user=request.user, pending=not reported)
+    page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "registry/bpjs_notices.html",
+                  {"page_obj": page, "reported": reported,
+                   "personal_full": privacy.full_on_detail(request.user)})
+
+
+@require_POST
+def bpjs_notice_reported_view(request: HttpRequest, pk: int) -> HttpResponse:
+    require_action(request, Action.ENROLMENT_REGISTER)
+    notice = get_object_or_404(bpjs_notices_for(user=request.user), pk=pk)
+    try:
+        services.bpjs_notice_mark_reported(notice=notice, by=request.user)
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, _("%(name)s ditandai sudah dilaporkan ke BPJS.")
+                         % {"name": notice.worker.name})
+    return redirect("registry:bpjs_notices")
+
