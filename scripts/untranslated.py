@@ -81,7 +81,7 @@ def messages_in_python(text: str, path: str, line_offset: int = 0) -> Iterator[M
         yield Message(msgid, plural, context, path, node.lineno + line_offset)
 
 
-_TEMPLATE_CALL = re.compile(r"\b(n?p?gettext)\(")
+_TEMPLATE_CALL = re.compile(r"(?<![\w])(n?p?gettext|_)\(")
 
 
 def messages_in_template(text: str, path: str) -> Iterator[Message]:
