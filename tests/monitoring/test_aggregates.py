@@ -261,3 +261,18 @@ def test_random_sequences_of_operations(users, programme, province_programme, pp
                                paid_on=dt.date(2026, 11, rng.randint(1, 19)), amount=bill.total,
                                reference=f"SP2D/{bill.pk}", first_month=bill.month)
         assert_same(national, codes=(PASER, DESA_A, DESA_OTHER_KEC))
+
+
+def test_refresh_command(users, monev):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("indicators_refresh", full=True, json=True, stdout=out)
+    full = json.loads(out.getvalue())
+    assert full["rebuilt"] and full["rows"] > 0
+    out = io.StringIO()
+    call_command("indicators_refresh", json=True, stdout=out)
+    assert json.loads(out.getvalue())["rows"] == 0  # nothing changed since
