@@ -289,3 +289,16 @@ def test_admin_of_paser_cannot_touch_ppu(users, world):
     assert e.status == Enrolment.Status.REGISTERED
     ppu.refresh_from_db()
     assert ppu.quota == 10
+
+
+def test_region_choices_are_bounded_for_large_scopes(regions):
+    from lindung.regions.models import Region
+    from lindung.regions.scope import RegionScope
+    from lindung.regions.selectors import region_choices
+
+    paser = RegionScope(prefixes=("64.01",))
+    districts = region_choices(scope=paser, level=Region.Level.DISTRICT)
+    assert districts is not None and len(districts) == 10
+    assert region_choices(scope=paser, level=Region.Level.VILLAGE, limit=100) is None
+    batu_sopang = region_choices(scope=paser, level=Region.Level.VILLAGE, parent="64.01.01")
+    assert batu_sopang and all(code.startswith("64.01.01.") for code, _label in batu_sopang)

@@ -16,7 +16,7 @@ from lindung.claims.services import ChildInput
 from lindung.contributions.selectors import programmes_for
 from lindung.core.forms import RupiahField, date_field
 from lindung.regions.models import Region
-from lindung.regions.selectors import regions_in_scope, villages_in_scope
+from lindung.regions.selectors import region_choices
 from lindung.registry.selectors import occupations_current
 
 CHILD_ROWS = 3  # one more than the scholarship limit, so the rule (not the form) says "2 at most"
@@ -39,12 +39,13 @@ class ClaimFilterForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         scope = scope_of(user)
-        districts = regions_in_scope(scope=scope, level=Region.Level.DISTRICT).order_by("name")
-        self.fields["kecamatan"].choices = [("", _("Semua kecamatan"))] + [
-            (r.code, r.name) for r in districts]
-        villages = villages_in_scope(scope=scope).order_by("parent__name", "name")
-        self.fields["desa"].choices = [("", _("Semua desa/kelurahan"))] + [
-            (r.code, f"{r.name} ({r.parent.name})" if r.parent_id else r.name) for r in villages]
+        districts = region_choices(scope=scope, level=Region.Level.DISTRICT) or []
+        self.fields["kecamatan"].choices = [("", _("Semua kecamatan")), *districts]
+        chosen = self.data.get("kecamatan", "") if self.data else ""
+        if not any(code == chosen for code, _label in districts):
+            chosen = ""
+        villages = region_choices(scope=scope, level=Region.Level.VILLAGE, parent=chosen) or []
+        self.fields["desa"].choices = [("", _("Semua desa/kelurahan")), *villages]
         self.fields["pekerjaan"].choices = [("", _("Semua pekerjaan"))] + [
             (o.code, o.name) for o in occupations_current()]
         self.fields["program"].choices = [("", _("Semua program"))] + [

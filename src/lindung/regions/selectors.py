@@ -15,3 +15,24 @@ def regions_in_scope(*, scope: RegionScope, level: int | None = None) -> QuerySe
 
 def villages_in_scope(*, scope: RegionScope) -> QuerySet[Region]:
     return regions_in_scope(scope=scope, level=Region.Level.VILLAGE).select_related("parent")
+
+
+MAX_REGION_CHOICES = 400
+"""Above this many regions a drop-down list is useless on a phone and costly to render (a
+national scope holds 7,285 kecamatan and 83,762 desa): filters then ask for a kecamatan first,
+or are not offered."""
+
+
+def region_choices(*, scope: RegionScope, level: int, parent: str = "",
+                   limit: int = MAX_REGION_CHOICES) -> list[tuple[str, str]] | None:
+    """(code, label) of the regions of `level` in `scope` (under `parent` when given), for a
+    filter's drop-down; None when there are more than `limit` (one bounded query)."""
+    qs = regions_in_scope(scope=scope, level=level)
+    if parent:
+        qs = qs.filter(parent_id=parent)
+    rows = list(qs.select_related("parent").order_by("parent__name", "name")[:limit + 1])
+    if len(rows) > limit:
+        return None
+    with_parent = level == Region.Level.VILLAGE and not parent
+    return [(r.code, f"{r.name} ({r.parent.name})" if with_parent and r.parent_id else r.name)
+            for r in rows]

@@ -14,7 +14,7 @@ from lindung.accounts.models import User
 from lindung.accounts.permissions import scope_of
 from lindung.core.forms import date_field
 from lindung.regions.models import Region
-from lindung.regions.selectors import regions_in_scope, villages_in_scope
+from lindung.regions.selectors import region_choices, villages_in_scope
 from lindung.registry.models import Worker
 from lindung.registry.selectors import NOT_PROPOSED, occupations_current
 
@@ -23,6 +23,9 @@ class VillageChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Region) -> str:
         district = obj.parent.name if obj.parent_id else ""
         return f"{obj.label} — {district}" if district else obj.label
+
+
+MAX_VILLAGE_OPTIONS = 3000
 
 
 class WorkerForm(forms.Form):
@@ -71,6 +74,11 @@ class WorkerForm(forms.Form):
         super().__init__(*args, **kwargs)
         villages = villages_in_scope(scope=scope_of(user)).order_by("parent__name", "name")
         self.fields["village"].queryset = villages
+        if villages[:MAX_VILLAGE_OPTIONS + 1].count() > MAX_VILLAGE_OPTIONS:
+            # A national scope (83.762 desa): the Kemendagri code, not a list nobody scrolls.
+            self.fields["village"].widget = forms.TextInput(
+                attrs={"placeholder": "64.01.01.2009", "autocomplete": "off"})
+            self.fields["village"].help_text = _("Kode desa/kelurahan Kemendagri.")
         # An operator desa registers the workers of the one village: preselect it.
         if user.region_id and user.region.level == Region.Level.VILLAGE and not self.is_bound:
             self.fields["village"].initial = user.region_id
@@ -116,18 +124,15 @@ class WorkerFilterForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         scope = scope_of(user)
-        districts = regions_in_scope(scope=scope, level=Region.Level.DISTRICT).order_by("name")
-        self.fields["kecamatan"].choices = [("", _("Semua kecamatan"))] + [
-            (r.code, r.name) for r in districts
-        ]
-        villages = villages_in_scope(scope=scope).order_by("parent__name", "name")
-        # A chosen kecamatan narrows the desa list (the htmx response swaps it in place).
+        districts = region_choices(scope=scope, level=Region.Level.DISTRICT) or []
+        self.fields["kecamatan"].choices = [("", _("Semua kecamatan")), *districts]
+        # A chosen kecamatan narrows the desa list (the htmx response swaps it in place); a
+        # scope too large for one list offers its desa once a kecamatan is chosen.
         chosen = self.data.get("kecamatan", "") if self.data else ""
-        if chosen and any(code == chosen for code, _label in self.fields["kecamatan"].choices):
-            villages = villages.filter(parent_id=chosen)
-        self.fields["desa"].choices = [("", _("Semua desa/kelurahan"))] + [
-            (r.code, f"{r.name} ({r.parent.name})" if r.parent_id else r.name) for r in villages
-        ]
+        if not any(code == chosen for code, _label in districts):
+            chosen = ""
+        villages = region_choices(scope=scope, level=Region.Level.VILLAGE, parent=chosen) or []
+        self.fields["desa"].choices = [("", _("Semua desa/kelurahan")), *villages]
         self.fields["pekerjaan"].choices = [("", _("Semua pekerjaan"))] + [
             (o.code, o.name) for o in occupations_current()
         ]
