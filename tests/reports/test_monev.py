@@ -47,8 +47,11 @@ def test_report_numbers_are_the_indicators(users, monev):
     assert len(rows) == 144
     for child in kec.children:
         assert rows[child.code] == child.as_dict()
+    assert d.trend == indicators.region_report(
+        user=users.admin, code=PASER, on=dt.date(2026, 9, 30), start=dt.date(2025, 10, 1),
+        with_trend=True).trend
     assert d.trend == indicators.trend(code=PASER, start=dt.date(2025, 10, 1),
-                                       end=dt.date(2026, 9, 30))
+                                       end=dt.date(2026, 9, 30))  # the raw reference too
 
 
 def test_quarter_sentences_from_the_data(users, monev):

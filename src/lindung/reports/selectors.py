@@ -2,9 +2,9 @@
 
 The monev report's figures are the dashboard's: `monitoring.indicators.region_report` for the
 region and for each kecamatan (the village table), `village_rollout` for the villages
-implementing at the previous period's end, `indicators.trend` for the chart. Nothing here
-re-defines an indicator; what monitoring does not compute (money and claims of a period) is
-composed from the contributions and claims apps' scoped selectors."""
+implementing at the previous period's end, `region_report(with_trend=True)` for the chart.
+Nothing here re-defines an indicator; what monitoring does not compute (money and claims of a
+period) is composed from the contributions and claims apps' scoped selectors."""
 
 from __future__ import annotations
 
@@ -316,7 +316,10 @@ def monev_data(*, user: User, code: str, period: Period, on: dt.date | None = No
                            if f.active}
 
     progress(80, _("Tren, iuran dan klaim"))
-    trend = indicators.trend(code=code, start=add_months(month_start(end), -11), end=end)
+    # The dashboard's trend (its maintained monthly rows when they answer, else the raw count).
+    trend = indicators.region_report(user=user, code=code, on=end,
+                                     start=add_months(month_start(end), -11),
+                                     with_trend=True).trend
     child_length = PREFIX_LENGTH.get(report.child_level or 0)
     claims = claims_summary(user=user, code=code, start=start, end=end,
                             child_length=child_length)
