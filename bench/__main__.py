@@ -8,6 +8,7 @@
 - bench/bpjs_answer.py     the BPJS branch's answer for 15,000 verified enrolments (issue 3)
 - bench/indicators.py      the dashboard's indicators over 1,000,000 workers (issue 9)
 - bench/dashboards.py      every dashboard page over 1,000,000 workers, maintained rows (issue 9)
+- bench/reports.py         the monev PDF and XLSX of a regency of 1,000,000 workers (issue 10)
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import subprocess
 import sys
 
 BENCHES = ["bench/regions.py", "bench/import_workers.py", "bench/billing.py",
-           "bench/bpjs_answer.py", "bench/indicators.py", "bench/dashboards.py"]
+           "bench/bpjs_answer.py", "bench/indicators.py", "bench/dashboards.py",
+           "bench/reports.py"]
 
 
 def main() -> None:
