@@ -15,6 +15,8 @@ from lindung.outreach.rules import EVENT_LEVELS
 from lindung.regions.models import Region
 from lindung.regions.selectors import regions_in_scope
 
+MAX_REGION_OPTIONS = 3000
+
 
 class EventForm(forms.Form):
     region = forms.ChoiceField(label=_("Desa/kelurahan atau kecamatan"))
@@ -32,11 +34,25 @@ class EventForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        regions = (regions_in_scope(scope=scope_of(user)).filter(level__in=EVENT_LEVELS)
-                   .order_by("code"))
+        in_scope = regions_in_scope(scope=scope_of(user)).filter(level__in=EVENT_LEVELS)
+        regions = list(in_scope.order_by("code")[:MAX_REGION_OPTIONS + 1])
+        if len(regions) > MAX_REGION_OPTIONS:
+            # A national scope: the Kemendagri code, not a list of 90.000 options.
+            self.fields["region"] = forms.CharField(
+                label=self.fields["region"].label, max_length=13,
+                help_text=_("Kode desa/kelurahan atau kecamatan Kemendagri, mis. 64.01.01.2009."),
+                widget=forms.TextInput(attrs={"autocomplete": "off"}))
+            self._in_scope = in_scope
+            return
         self.fields["region"].choices = [
             (r.code, r.label if r.level == Region.Level.DISTRICT else f"— {r.label}")
             for r in regions]
+
+    def clean_region(self) -> str:
+        code = (self.cleaned_data.get("region") or "").strip()
+        if hasattr(self, "_in_scope") and not self._in_scope.filter(code=code).exists():
+            raise forms.ValidationError(_("Kode wilayah tidak dikenal atau di luar wilayah Anda."))
+        return code
 
     def data_for_service(self) -> dict[str, Any]:
         d = dict(self.cleaned_data)
