@@ -3,7 +3,8 @@
 [--cause {jkm,jkk_death,jkk_disability}] [--children LEVEL:AGE,...] [--contribution-years N]
 [--json]`
 
-The same rules as the claim pages (`claims.rules.evaluate`, with the benefit rules valid on the
+The same rules as the claim pages and the API (`claims.calculator.calculate`: `rules.evaluate`,
+with the benefit rules valid on the
 event date read from the database), over facts given on the command line instead of the
 records: every month from the month of --member-since to the event is taken as paid except
 those named in --unpaid; each month's status is the contributions app's `coverage_state` seen on
@@ -25,8 +26,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from lindung.claims import rules
-from lindung.claims.selectors import benefit_rules_on
-from lindung.core import clock
+from lindung.claims.calculator import calculate
+from lindung.core.errors import DomainError
 from lindung.core.formatting import rupiah
 
 BAD_ARGUMENTS = 2
@@ -113,33 +114,16 @@ class Command(BaseCommand):
         return CommandError(message, returncode=BAD_ARGUMENTS)
 
     def _calculate(self, opts: dict[str, Any]) -> None:
-        claim_type = opts["claim_type"]
-        event: dt.date = opts["event"]
-        reported: dt.date = opts["reported"] or clock.today()
-        if reported < event:
-            raise self._bad(f"--reported ({reported}) tidak boleh sebelum --event ({event}).")
-        if claim_type == rules.JKK_STMB and not opts["stmb_months"]:
-            raise self._bad("--type jkk_stmb membutuhkan --stmb-months N (N ≥ 1).")
-        if claim_type == rules.SCHOLARSHIP:
-            if not opts["cause"]:
-                raise self._bad("--type scholarship membutuhkan --cause "
-                                "{jkm,jkk_death,jkk_disability}.")
-            if not opts["children"]:
-                raise self._bad("--type scholarship membutuhkan --children JENJANG:USIA,...")
         try:
-            values = benefit_rules_on(event)
-        except rules.RulesMissing as e:
+            outcome = calculate(
+                claim_type=opts["claim_type"], income=opts["income"],
+                member_since=opts["member_since"], event=opts["event"],
+                reported=opts["reported"], unpaid=opts["unpaid"],
+                lapsed_since=opts["lapsed_since"], stmb_months=opts["stmb_months"],
+                cause=opts["cause"] or "", children=opts["children"],
+                contribution_years=opts["contribution_years"])
+        except DomainError as e:
             raise self._bad(e.message) from e
-        coverage = rules.coverage_from_unpaid(
-            member_since=opts["member_since"], upto=event, unpaid=opts["unpaid"], on=reported)
-        years = opts["contribution_years"]
-        facts = rules.Facts(
-            claim_type=claim_type, income=opts["income"], member_since=opts["member_since"],
-            event=event, reported=reported, coverage=coverage, lapsed_since=opts["lapsed_since"],
-            stmb_months=opts["stmb_months"] or 0, cause=opts["cause"] or "",
-            children=tuple(opts["children"]),
-            contribution_months=None if years is None else years * 12)
-        outcome = rules.evaluate(facts, values)
         if opts["json"]:
             self.stdout.write(json.dumps(outcome.as_dict(), ensure_ascii=False))
             return
