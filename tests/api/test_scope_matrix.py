@@ -139,6 +139,24 @@ MATRIX: dict[tuple[str, str], Callable[[Any], list[Req]]] = {
     ("GET", "/claims"): lambda p: [OWN("/claims"), OWN(f"/claims?programme={p.programme.code}"),
                                    OWN(f"/claims?village={DESA_A}")],
     ("GET", "/claims/{claim_id}"): lambda p: [T(f"/claims/{p.claim.pk}")],
+    ("POST", "/claims/calculate"): lambda p: [OWN("/claims/calculate", {
+        "claim_type": "jkm", "income": 2_000_000, "member_since": "2026-01-10",
+        "event": "2026-08-03", "reported": "2026-08-20"})],
+    ("POST", "/claims"): lambda p: [T("/claims", {
+        "worker_id": p.worker.pk, "claim_type": "jkk_medical", "event_date": "2026-10-02",
+        "claimant_name": "Penerima Lain", "claimant_relationship": "peserta",
+        "claimant_nik": p.worker.nik, "bank_name": "Bank X", "bank_account": "1234567890"})],
+    ("POST", "/claims/{claim_id}/documents"): lambda p: [
+        Req(f"/claims/{p.claim.pk}/documents", files={"file": ("ktp.pdf", b"%PDF-1.4\n%%EOF\n"),
+                                                       "kind": "kpj_card"})],
+    ("POST", "/claims/{claim_id}/documents-complete"): lambda p: [
+        T(f"/claims/{p.claim.pk}/documents-complete")],
+    ("POST", "/claims/{claim_id}/submit"): lambda p: [T(f"/claims/{p.claim.pk}/submit", {})],
+    ("POST", "/claims/{claim_id}/pay"): lambda p: [
+        T(f"/claims/{p.claim.pk}/pay", {"amount": 42_000_000, "paid_date": "2026-11-19"})],
+    ("POST", "/claims/{claim_id}/reject"): lambda p: [
+        T(f"/claims/{p.claim.pk}/reject", {"reason": "x"})],
+    ("POST", "/claims/{claim_id}/recheck"): lambda p: [T(f"/claims/{p.claim.pk}/recheck")],
 }
 
 
