@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from lindung.audit.models import AuditEvent
-from lindung.core.formatting import mask_identities_in, mask_identity, mask_phone
+from lindung.core.formatting import mask_identities_in, mask_identity, mask_phone, tanggal
 from lindung.registry import duplicates
 from lindung.registry.models import DuplicatePair
 from tests.conftest import DESA_A, DESA_B
@@ -171,7 +171,7 @@ def test_duplicate_queue_never_shows_an_operator_another_villages_person(client,
     assert reverse("registry:detail", args=[other.pk]) not in html
     # Both share the birth date (that is how they were matched): it appears once, on the
     # operator's own side.
-    assert html.count(BIRTH.strftime("%d/%m/%Y")) == 1
+    assert html.count(tanggal(BIRTH)) == 1  # "17 Agustus 1985", the house date style
     assert "Pekerja di luar wilayah Anda" in html
 
 
