@@ -316,4 +316,7 @@ def demo_load(*, paser_workers: int = 3000, ppu_workers: int = 600,
         from lindung.monitoring.demo import monitoring_demo_load
 
         monitoring_demo_load(year=cal.year, by=admin_paser)
+        from lindung.claims.demo import claims_demo_load  # JKM paid, JKK submitted/rejected/…
+
+        claims_demo_load(year=cal.year)
     return summary
