@@ -96,7 +96,7 @@ def generate(size: int, programme) -> None:  # noqa: ANN001
                   "WHEN id % 10 = 8 THEN 'diusulkan' ELSE 'diverifikasi' END")
         # BPJS registration spread over January-October (the trend rises month by month).
         reg_month = "1 + (id / 10) % 10"
-        registration = (f"make_date(2026, {reg_month}, 10)" if pg
+        registration = (f"make_date(2026, CAST({reg_month} AS integer), 10)" if pg
                         else f"printf('2026-%02d-10', {reg_month})")
         cur.execute(f"""
             INSERT INTO {e} (worker_id, programme_id, status, period_start, period_end,
