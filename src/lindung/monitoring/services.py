@@ -269,7 +269,10 @@ def _upsert(*, by: User, year: int, accepted: dict, report: DenominatorImport,
             dry_run: bool) -> None:
     """Compare with the stored rows (one query), then one bulk insert and one bulk update."""
     existing = {(d.village_id, d.occupation_id): d for d in Denominator.objects.filter(
-        year=year, village_id__in={k[0] for k in accepted}).select_for_update()}
+        year=year, village_id__in={k[0] for k in accepted},
+        # No ordering: the default one joins the nullable occupation, and PostgreSQL cannot
+        # lock the nullable side of an outer join.
+    ).order_by().select_for_update(of=("self",))}
     now: dt.datetime = clock.now()
     new, changed = [], []
     for (village, occupation), (_row, values) in accepted.items():
