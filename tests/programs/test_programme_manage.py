@@ -157,3 +157,18 @@ def test_quota_offer_raises_lowers_or_stays_silent():
     assert "Turunkan kuota menjadi 1.200?" in down.sentence
     assert quota_offer(budget=201_600_000, last_line=None, premium=16_800, months=12,
                        quota=1_000, used=0) is None
+
+
+def test_the_province_reads_a_regency_programme_but_does_not_manage_it(client, users,
+                                                                       programme):
+    from lindung.core.errors import ScopeDenied
+    from lindung.programs.services import budget_line_add
+
+    with pytest.raises(ScopeDenied):
+        budget_line_add(by=users.province, programme=programme, kind="apbd_murni",
+                        amount=1_000_000, date=dt.date(2026, 1, 2), document_ref="DPA")
+    client.force_login(users.province)
+    assert client.get(reverse("programs:detail", args=[programme.code])).status_code == 200
+    assert client.get(reverse("programs:edit", args=[programme.code])).status_code == 403
+    assert client.post(reverse("programs:quota_set", args=[programme.code]),
+                       {"quota": "5"}).status_code == 403

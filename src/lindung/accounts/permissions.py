@@ -121,10 +121,23 @@ def can(user: User, action: Action) -> bool:
 
 
 def can_manage_programme(user: User, programme: Any) -> bool:
-    """Managing a programme (budget, bills, payments) needs the role and the sponsoring region
-    inside the user's scope: a kabupaten admin sees the province's programme but does not
-    manage it."""
-    return can(user, Action.PROGRAMME_MANAGE) and scope_of(user).covers(programme.region_id)
+    """Managing a programme (settings, budget, bills, payments) is the sponsor's: the role,
+    and the sponsoring region one of the user's own (`speaks_for_sponsor`). A kabupaten admin
+    sees the province's programme but does not manage it; the province admin reads a
+    kabupaten's programme but does not manage it either."""
+    return (can(user, Action.PROGRAMME_MANAGE)
+            and speaks_for_sponsor(user, programme.region_id))
+
+
+def authorize_programme_manage(user: User, programme_region: str) -> None:
+    """Raise ScopeDenied unless `user` may manage a programme sponsored by `programme_region`
+    (create it, its settings, budget, bills, payments): `can_manage_programme`'s rule."""
+    authorize(user, Action.PROGRAMME_MANAGE, programme_region)
+    if not speaks_for_sponsor(user, programme_region):
+        sponsor = Region.objects.filter(code=programme_region).first()
+        raise ScopeDenied(
+            _("Program ini dikelola oleh %(sponsor)s; Anda dapat membacanya tetapi tidak "
+              "mengelolanya.") % {"sponsor": sponsor.label if sponsor else programme_region})
 
 
 def authorize(user: User, action: Action, region_code: str | None) -> None:

@@ -15,7 +15,7 @@ from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from lindung.accounts.models import User
-from lindung.accounts.permissions import Action, authorize
+from lindung.accounts.permissions import Action, authorize, authorize_programme_manage
 from lindung.audit.services import audit_event
 from lindung.contributions import rules
 from lindung.contributions.models import (
@@ -268,7 +268,7 @@ def _bill_locked(programme: Programme, month: dt.date) -> DomainError:
 def bill_generate_check(*, by: User, programme: Programme, month: dt.date) -> dt.date:
     """The checks of `bill_generate` without writing, so a page can refuse at once what the
     background task would refuse later. Returns the month's first day."""
-    authorize(by, Action.PROGRAMME_MANAGE, programme.region_id)
+    authorize_programme_manage(by, programme.region_id)
     month = _check_month(programme, month)
     funder, _region = funder_of(programme)
     if Bill.objects.filter(programme=programme, month=month, funder=funder,
@@ -285,7 +285,7 @@ def bill_generate(*, by: User, programme: Programme, month: dt.date) -> Bill:
     Regenerating an unpaid bill replaces its lines with the enrolments active now, at the rate
     valid in that month, so running it twice gives the same bill. A paid bill is locked:
     regenerating it is refused (correct it with `bill_adjust`)."""
-    authorize(by, Action.PROGRAMME_MANAGE, programme.region_id)
+    authorize_programme_manage(by, programme.region_id)
     month = _check_month(programme, month)
     # Serialise bills and payments of one programme (two clicks, the CLI and the worker).
     programme = Programme.objects.select_for_update().select_related("region").get(pk=programme.pk)
@@ -320,7 +320,7 @@ def bill_adjust(*, by: User, bill: Bill, amount: int, reason: str,
     """Correct a paid (locked) bill with an adjustment line: positive for a worker or amount
     missed, negative for a credit. An unpaid bill is corrected by regenerating it."""
     bill = Bill.objects.select_for_update().select_related("programme").get(pk=bill.pk)
-    authorize(by, Action.PROGRAMME_MANAGE, bill.programme.region_id)
+    authorize_programme_manage(by, bill.programme.region_id)
     errors = []
     if not bill.is_locked:
         errors.append(DomainError(
@@ -363,7 +363,7 @@ def payment_record(
     those months' bills, oldest first. Bills of months not billed yet are generated first
     (paying ahead). A bill paid in full is locked. What no bill needs stays unallocated and is
     shown as over-payment; bills left partly paid show the shortfall."""
-    authorize(by, Action.PROGRAMME_MANAGE, programme.region_id)
+    authorize_programme_manage(by, programme.region_id)
     reference = (reference or "").strip()
     errors = []
     if amount is None or amount <= 0:

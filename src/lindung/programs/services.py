@@ -27,6 +27,7 @@ from lindung.accounts.permissions import (
     authorize,
     authorize_enrolment,
     authorize_programme,
+    authorize_programme_manage,
     can,
     scope_of,
 )
@@ -83,6 +84,7 @@ def programme_create(
                                   code="programme_code_taken", field="code"))
     if errors:
         raise ValidationFailed(errors)
+    authorize_programme_manage(by, region.code)  # the sponsor is the user's own government
     programme = Programme.objects.create(
         code=code, name=name, region=region, fiscal_year=fiscal_year, period_start=period_start,
         period_end=period_end, age_min=age_min, age_max=age_max, quota=quota,
@@ -104,7 +106,7 @@ def programme_update(
     """Change a programme's settings. The period may not drop months that enrolments already
     hold, nor the quota fall below the enrolments already proposed or running; eligibility
     changes apply to new proposals (running enrolments keep their months)."""
-    authorize(by, Action.PROGRAMME_MANAGE, programme.region_id)
+    authorize_programme_manage(by, programme.region_id)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     errors = []
     if period_end < period_start:
@@ -153,7 +155,7 @@ def budget_line_add(
     *, by: User, programme: Programme, kind: str, amount: int, date: dt.date,
     document_ref: str, note: str = "",
 ) -> BudgetLine:
-    authorize(by, Action.PROGRAMME_MANAGE, programme.region_id)
+    authorize_programme_manage(by, programme.region_id)
     if amount <= 0:
         raise ValidationFailed([DomainError(_("Jumlah anggaran harus lebih dari Rp0."),
                                             code="amount_invalid", field="amount")])
@@ -168,7 +170,7 @@ def budget_line_add(
 
 @transaction.atomic
 def programme_set_quota(*, by: User, programme: Programme, quota: int) -> Programme:
-    authorize(by, Action.PROGRAMME_MANAGE, programme.region_id)
+    authorize_programme_manage(by, programme.region_id)
     used = Enrolment.objects.filter(programme=programme, status__in=Enrolment.OPEN).count()
     if quota < used:
         raise ValidationFailed([DomainError(
