@@ -37,8 +37,9 @@ def _shape(url: str) -> str:
     return path + "?" + "&".join(keys)
 
 
-def crawl(client, *, start: str = "/") -> dict[str, tuple[int, str]]:
-    """url -> (status, the page that linked it)."""
+def crawl(client, *, start: str = "/", html_only: bool = False) -> dict[str, tuple[int, str]]:
+    """url -> (status, the page that linked it); with `html_only`, the pages only (downloads
+    left out)."""
     seen: dict[str, tuple[int, str]] = {}
     shapes: set[str] = set()
     queue = deque([(start, "(start)")])
@@ -48,8 +49,10 @@ def crawl(client, *, start: str = "/") -> dict[str, tuple[int, str]]:
             continue
         shapes.add(_shape(url))
         response = client.get(url)
-        seen[url] = (response.status_code, source)
-        if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+        is_html = "html" in response.get("Content-Type", "")
+        if is_html or not html_only:
+            seen[url] = (response.status_code, source)
+        if response.status_code == 200 and is_html:
             for link in _links(response.content.decode()):
                 queue.append((link, url))
     return seen

@@ -34,3 +34,19 @@ document.addEventListener("click", function (event) {
   var button = event.target.closest("[data-confirm]:not([hx-confirm])");
   if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
 });
+(function () {
+  // Phones (village operators, 360-414 px): a wide table scrolls inside its own box instead of
+  // widening the page. Tables already in a scrolling box (.overflow-auto) are left alone; new
+  // content swapped in by htmx is handled too.
+  function boxTables(root) {
+    (root || document).querySelectorAll("main table").forEach(function (table) {
+      if (table.closest(".overflow-auto")) return;
+      var box = document.createElement("div");
+      box.className = "overflow-auto";
+      table.parentNode.insertBefore(box, table);
+      box.appendChild(table);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { boxTables(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { boxTables(event.target); });
+})();

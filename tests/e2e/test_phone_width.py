@@ -1,0 +1,44 @@
+"""Every role's pages on a phone (390 px): the pages a role reaches from its menu and the
+first links of each are opened in Chromium, and none is wider than the screen (wide tables
+scroll inside their own box, the header folds behind "Menu")."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.test_every_link import crawl
+
+PHONE = {"width": 390, "height": 844}
+PAGES_PER_ROLE = 25
+
+
+@pytest.mark.browser
+def test_no_page_of_any_role_is_wider_than_a_phone(live_server, transactional_db, client,
+                                                   browser_page):
+    from lindung.accounts.models import User
+    from lindung.core.demo import DEMO_PASSWORD, USERS, demo_load
+
+    demo_load(paser_workers=60, ppu_workers=20)
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    too_wide: dict[str, list[tuple[str, int]]] = {}
+    for username, *_rest in USERS:
+        if username == "admin":
+            continue  # the system administrator works in the Django admin, on a desk
+        client.force_login(User.objects.get(username=username))
+        # HTML pages only (the test client saw their content type), not downloads.
+        urls = [url for url, (status, _src) in crawl(client, html_only=True).items()
+                if status == 200][:PAGES_PER_ROLE]
+        client.logout()
+        page.context.clear_cookies()
+        page.goto(f"{live_server.url}/masuk/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        for url in urls:
+            page.goto(f"{live_server.url}{url}")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > PHONE["width"]:
+                too_wide.setdefault(username, []).append((url, width))
+    assert too_wide == {}, "\n".join(f"{u}: {v}" for u, v in too_wide.items())
