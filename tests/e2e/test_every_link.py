@@ -58,7 +58,7 @@ def crawl(client, *, start: str = "/", html_only: bool = False) -> dict[str, tup
     return seen
 
 
-def test_no_link_shown_to_any_role_is_forbidden_or_broken(client):
+def test_no_link_shown_to_any_role_is_forbidden_or_broken(client, regions):
     demo_load(paser_workers=90, ppu_workers=30)
     broken: dict[str, dict[str, tuple[int, str]]] = {}
     for username, *_rest in USERS:

@@ -13,7 +13,7 @@ PAGES_PER_ROLE = 25
 
 
 @pytest.mark.browser
-def test_no_page_of_any_role_is_wider_than_a_phone(live_server, transactional_db, client,
+def test_no_page_of_any_role_is_wider_than_a_phone(live_server, transactional_db, regions, client,
                                                    browser_page):
     from lindung.accounts.models import User
     from lindung.core.demo import DEMO_PASSWORD, USERS, demo_load
