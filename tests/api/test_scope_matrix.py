@@ -78,6 +78,8 @@ MATRIX: dict[tuple[str, str], Callable[[Any], list[Req]]] = {
     ("POST", "/programmes/{code}/budget-lines"): lambda p: [
         T(f"/programmes/{p.programme.code}/budget-lines", {
             "kind": "apbd_murni", "amount": 1000, "date": "2026-11-01", "document_ref": "X"})],
+    ("GET", "/programmes/{code}/value-for-budget"): lambda p: [
+        T(f"/programmes/{p.programme.code}/value-for-budget")],
     ("GET", "/programmes/{code}/coverage"): lambda p: [
         T(f"/programmes/{p.programme.code}/coverage")],
     ("GET", "/programmes/{code}/coverage/workers"): lambda p: [

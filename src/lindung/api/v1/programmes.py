@@ -108,3 +108,46 @@ def coverage_workers(request: HttpRequest, code: str, filters: Query[CoverageLis
             kpj_number=enrolment.kpj_number, status=state.status,
             unpaid_months=state.unpaid_months, lapses_on=state.lapses_on))
     return {"items": items, "count": rows.count()}
+
+
+class ValuePeriod(Schema):
+    period_start: dt.date | None = Field(None, ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31),
+                                         description="Bawaan: awal program")
+    period_end: dt.date | None = Field(None, ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31),
+                                       description="Bawaan: akhir program")
+
+
+class ValueByTypeOut(Schema):
+    claim_type: str
+    claims: int
+    amount: int
+
+
+class ValueForBudgetOut(Schema):
+    programme: str
+    period_start: dt.date
+    period_end: dt.date
+    contributions_paid: int
+    benefits_paid: int
+    families: int
+    claims_paid: int
+    claims_open: int
+    by_type: list[ValueByTypeOut]
+    sentence: str
+
+
+@router.get("/{code}/value-for-budget", response={200: ValueForBudgetOut, **ERRORS})
+def value_for_budget(request: HttpRequest, code: str, period: Query[ValuePeriod]):
+    """"Rp X contributions paid → Rp Y benefits to N families" of one programme and period
+    (claims.selectors.claims_value_for_budget, as the programme page shows it)."""
+    from lindung.claims.selectors import claims_value_for_budget
+
+    programme = contributions.programme_get(user=request.auth, code=code)
+    v = claims_value_for_budget(user=request.auth, programme=programme,
+                                period_start=period.period_start, period_end=period.period_end)
+    return {"programme": programme.code, "period_start": v.period_start,
+            "period_end": v.period_end, "contributions_paid": v.contributions_paid,
+            "benefits_paid": v.benefits_paid, "families": v.families,
+            "claims_paid": v.claims_paid, "claims_open": v.claims_open,
+            "by_type": [{"claim_type": t, "claims": n, "amount": a} for t, n, a in v.by_type],
+            "sentence": v.sentence}
