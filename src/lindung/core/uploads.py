@@ -226,7 +226,7 @@ def _first_sheet(book: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo]) -> 
                         if path in by_name:
                             return by_name[path]
     except (KeyError, zipfile.BadZipFile, OSError, ValueError):
-        pass
+        pass  # no readable workbook relationships: the first worksheet by name, as below
     sheets = sorted(n for n in by_name if n.startswith("xl/worksheets/") and n.endswith(".xml"))
     return by_name[sheets[0]] if sheets else None
 
