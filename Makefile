@@ -31,6 +31,7 @@ demo: install
 
 test: install
 	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install

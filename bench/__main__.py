@@ -18,9 +18,15 @@ import os
 import subprocess
 import sys
 
-BENCHES = ["bench/regions.py", "bench/import_workers.py", "bench/billing.py",
-           "bench/bpjs_answer.py", "bench/indicators.py", "bench/dashboards.py",
-           "bench/reports.py"]
+BENCHES = [
+    "bench/regions.py",
+    "bench/import_workers.py",
+    "bench/billing.py",
+    "bench/bpjs_answer.py",
+    "bench/indicators.py",
+    "bench/dashboards.py",
+    "bench/reports.py",
+]
 
 
 def main() -> None:

@@ -81,9 +81,15 @@ def generate(size: int) -> None:
             cur.execute("SET LOCAL session_replication_role = replica")
         n_villages = count_villages(cur, "64.01")
         print(f"  generating {size:,} workers in {n_villages} villages …", flush=True)
-        insert_workers(cur, first=1, count=int(size), region="64.01", n_villages=n_villages,
-                       income="CASE WHEN n % 10 = 0 THEN 2500000 WHEN n % 97 = 0 THEN 30000000 "
-                              "ELSE 1000000 END")
+        insert_workers(
+            cur,
+            first=1,
+            count=int(size),
+            region="64.01",
+            n_villages=n_villages,
+            income="CASE WHEN n % 10 = 0 THEN 2500000 WHEN n % 97 = 0 THEN 30000000 "
+            "ELSE 1000000 END",
+        )
         cur.execute(f"""
             INSERT INTO {e} (worker_id, programme_id, status, period_start, period_end,
                              kpj_number, registration_date, end_reason, reject_reason,
@@ -108,8 +114,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--size", type=int, default=1_000_000)
-    parser.add_argument("--reuse", action="store_true",
-                        help="keep the database of the previous run (same --size)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the database of the previous run (same --size)"
+    )
     args = parser.parse_args()
     django_setup(prepare_database(args.db, args.reuse), immediate_tasks=True)
     from django.core.management import call_command
@@ -125,20 +132,30 @@ def main() -> None:
     from lindung.regions.services import regions_load
     from lindung.registry.models import Occupation
 
-    print(f"Lindung billing benchmark — {connection.vendor}, {args.size:,} enrolments, "
-          f"{os.cpu_count()} CPU")
+    print(
+        f"Lindung billing benchmark — {connection.vendor}, {args.size:,} enrolments, "
+        f"{os.cpu_count()} CPU"
+    )
     call_command("migrate", verbosity=0)
     admin = User.objects.filter(username="bench").first()
     if admin is None:
         timed("load regions (Kalimantan Timur)", regions_load, prefix="64")
-        admin = User.objects.create_user("bench", password=None, role="admin_kabupaten",
-                                         region=Region.objects.get(code="64.01"))
+        admin = User.objects.create_user(
+            "bench", password=None, role="admin_kabupaten", region=Region.objects.get(code="64.01")
+        )
     programme = Programme.objects.filter(code=CODE).first()
     if programme is None:
         programme = Programme.objects.create(
-            code=CODE, name="Benchmark", region_id="64.01", fiscal_year=2026,
-            period_start=JAN, period_end=dt.date(2026, 12, 31), age_min=15, age_max=64,
-            quota=args.size)
+            code=CODE,
+            name="Benchmark",
+            region_id="64.01",
+            fiscal_year=2026,
+            period_start=JAN,
+            period_end=dt.date(2026, 12, 31),
+            age_min=15,
+            age_max=64,
+            quota=args.size,
+        )
         programme.occupations.set(Occupation.objects.all())
     have = Enrolment.objects.filter(programme=programme).count()
     if have != args.size:
@@ -149,33 +166,56 @@ def main() -> None:
     Bill.objects.filter(programme=programme).delete()
 
     print("timed:")
-    bill, t_bill = timed("bill January (INSERT … SELECT)", bill_generate, by=admin,
-                         programme=programme, month=JAN)
-    _again, t_again = timed("regenerate January (idempotent)", bill_generate, by=admin,
-                            programme=programme, month=JAN)
+    bill, t_bill = timed(
+        "bill January (INSERT … SELECT)", bill_generate, by=admin, programme=programme, month=JAN
+    )
+    _again, t_again = timed(
+        "regenerate January (idempotent)", bill_generate, by=admin, programme=programme, month=JAN
+    )
     bill.refresh_from_db()
     assert bill.line_count == args.size, bill.line_count
-    timed("pay January (allocate, lock)", payment_record, by=admin, programme=programme,
-          paid_on=dt.date(2026, 1, 14), amount=bill.total, reference="SP2D-BENCH-01",
-          first_month=JAN)
-    feb, t_feb = timed("bill February", bill_generate, by=admin, programme=programme,
-                       month=dt.date(2026, 2, 1))
-    summary, t_cov = timed("coverage status February (set-based)", coverage_summary,
-                           user=admin, programme=programme, month=dt.date(2026, 2, 1),
-                           on=dt.date(2026, 3, 20))
-    _s, t_slow = timed("coverage status March (no bill yet: from enrolments)",
-                       coverage_summary, user=admin, programme=programme,
-                       month=dt.date(2026, 3, 1), on=dt.date(2026, 3, 20))
+    timed(
+        "pay January (allocate, lock)",
+        payment_record,
+        by=admin,
+        programme=programme,
+        paid_on=dt.date(2026, 1, 14),
+        amount=bill.total,
+        reference="SP2D-BENCH-01",
+        first_month=JAN,
+    )
+    feb, t_feb = timed(
+        "bill February", bill_generate, by=admin, programme=programme, month=dt.date(2026, 2, 1)
+    )
+    summary, t_cov = timed(
+        "coverage status February (set-based)",
+        coverage_summary,
+        user=admin,
+        programme=programme,
+        month=dt.date(2026, 2, 1),
+        on=dt.date(2026, 3, 20),
+    )
+    _s, t_slow = timed(
+        "coverage status March (no bill yet: from enrolments)",
+        coverage_summary,
+        user=admin,
+        programme=programme,
+        month=dt.date(2026, 3, 1),
+        on=dt.date(2026, 3, 20),
+    )
     print("result:")
     print(f"  January bill: {thousands(bill.line_count)} lines, {rupiah(bill.total)}")
     print(f"  coverage February: {dict(summary.counts)}")
     limit = LIMITS[connection.vendor]
     ok_bill = max(t_bill, t_again, t_feb) <= limit
     ok_cov = t_cov <= COVERAGE_LIMIT
-    print(f"  billing {max(t_bill, t_again, t_feb):.2f} s (limit {limit:.0f} s): "
-          f"{'OK' if ok_bill else 'TOO SLOW'}")
-    print(f"  coverage {t_cov:.2f} s (limit {COVERAGE_LIMIT:.0f} s): "
-          f"{'OK' if ok_cov else 'TOO SLOW'}")
+    print(
+        f"  billing {max(t_bill, t_again, t_feb):.2f} s (limit {limit:.0f} s): "
+        f"{'OK' if ok_bill else 'TOO SLOW'}"
+    )
+    print(
+        f"  coverage {t_cov:.2f} s (limit {COVERAGE_LIMIT:.0f} s): {'OK' if ok_cov else 'TOO SLOW'}"
+    )
     sys.exit(0 if ok_bill and ok_cov else 1)
 
 

@@ -59,16 +59,26 @@ def prepare(db: str) -> str:
     return pg_recreate(PG_NAME, force=True)
 
 
-def _insert_enrolments(cur, *, first: int, count: int, region: str, programme_id: int,  # noqa: ANN001
-                       status: str, kpj_prefix: str, user_id: int) -> None:
+def _insert_enrolments(
+    cur,
+    *,
+    first: int,
+    count: int,
+    region: str,
+    programme_id: int,  # noqa: ANN001
+    status: str,
+    kpj_prefix: str,
+    user_id: int,
+) -> None:
     """`count` workers (serials first .. first+count-1) in the villages of `region`, one
     enrolment each in `status`, by INSERT ... SELECT over a recursive series."""
     from lindung.programs.models import Enrolment
     from lindung.registry.models import Worker
 
     w, e = Worker._meta.db_table, Enrolment._meta.db_table
-    insert_workers(cur, first=first, count=count, region=region,
-                   n_villages=count_villages(cur, region))
+    insert_workers(
+        cur, first=first, count=count, region=region, n_villages=count_villages(cur, region)
+    )
     registered = status != "diverifikasi"
     kpj = f"'{kpj_prefix}' || {sql_pad('w.id', 10)}" if registered else "''"
     reg_date = "'2026-01-10'" if registered else "NULL"
@@ -101,40 +111,74 @@ def seed(url: str, rows: int, old_rows: int, background: int, xlsx: Path) -> Non
     t = time.perf_counter()
     call_command("migrate", verbosity=0)
     regions_load(prefix="64")
-    admin = User.objects.create_user("bench_admin", password=None, role="admin_kabupaten",
-                                     region_id="64.09")
-    User.objects.create_user("bench_bpjs", password=None, role="petugas_bpjs",
-                             region_id="64.09")
+    admin = User.objects.create_user(
+        "bench_admin", password=None, role="admin_kabupaten", region_id="64.09"
+    )
+    User.objects.create_user("bench_bpjs", password=None, role="petugas_bpjs", region_id="64.09")
     programmes = {}
     for code, region in ((PROGRAMME, "64.09"), (OLD, "64.09"), (BACKGROUND, "64.01")):
         programmes[code] = Programme.objects.create(
-            code=code, name=f"Benchmark {code}", region_id=region, fiscal_year=2026,
-            period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31), age_min=15,
-            age_max=64, quota=max(rows, background, old_rows, 1))
+            code=code,
+            name=f"Benchmark {code}",
+            region_id=region,
+            fiscal_year=2026,
+            period_start=dt.date(2026, 1, 1),
+            period_end=dt.date(2026, 12, 31),
+            age_min=15,
+            age_max=64,
+            quota=max(rows, background, old_rows, 1),
+        )
     with transaction.atomic(), connection.cursor() as cur:
-        _insert_enrolments(cur, first=1, count=rows, region="64.09",
-                           programme_id=programmes[PROGRAMME].pk, status="diverifikasi",
-                           kpj_prefix="", user_id=admin.pk)
+        _insert_enrolments(
+            cur,
+            first=1,
+            count=rows,
+            region="64.09",
+            programme_id=programmes[PROGRAMME].pk,
+            status="diverifikasi",
+            kpj_prefix="",
+            user_id=admin.pk,
+        )
         if old_rows:
-            _insert_enrolments(cur, first=rows + 1, count=old_rows, region="64.09",
-                               programme_id=programmes[OLD].pk, status="diverifikasi",
-                               kpj_prefix="", user_id=admin.pk)
+            _insert_enrolments(
+                cur,
+                first=rows + 1,
+                count=old_rows,
+                region="64.09",
+                programme_id=programmes[OLD].pk,
+                status="diverifikasi",
+                kpj_prefix="",
+                user_id=admin.pk,
+            )
         if background:
-            _insert_enrolments(cur, first=rows + old_rows + 1, count=background,
-                               region="64.01", programme_id=programmes[BACKGROUND].pk,
-                               status="aktif", kpj_prefix="1", user_id=admin.pk)
+            _insert_enrolments(
+                cur,
+                first=rows + old_rows + 1,
+                count=background,
+                region="64.01",
+                programme_id=programmes[BACKGROUND].pk,
+                status="aktif",
+                kpj_prefix="1",
+                user_id=admin.pk,
+            )
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
-    print(f"  seeded {rows:,} verified enrolments (+{old_rows:,} for the per-row path, "
-          f"{background:,} active in Paser) in {time.perf_counter() - t:.1f} s", flush=True)
+    print(
+        f"  seeded {rows:,} verified enrolments (+{old_rows:,} for the per-row path, "
+        f"{background:,} active in Paser) in {time.perf_counter() - t:.1f} s",
+        flush=True,
+    )
 
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
 
     rng = random.Random(2026)
     today = timezone.localdate()
-    taken = list(Enrolment.objects.filter(programme=programmes[BACKGROUND])
-                 .values_list("kpj_number", flat=True)[:500])
+    taken = list(
+        Enrolment.objects.filter(programme=programmes[BACKGROUND]).values_list(
+            "kpj_number", flat=True
+        )[:500]
+    )
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("Jawaban BPJS")
     ws.append(["NIK", "NO_KPJ", "TANGGAL_TERDAFTAR", "STATUS"])
@@ -144,8 +188,11 @@ def seed(url: str, rows: int, old_rows: int, background: int, xlsx: Path) -> Non
         cell.number_format = "@"
         return cell
 
-    niks = (Enrolment.objects.filter(programme=programmes[PROGRAMME]).order_by("pk")
-            .values_list("worker__nik", flat=True))
+    niks = (
+        Enrolment.objects.filter(programme=programmes[PROGRAMME])
+        .order_by("pk")
+        .values_list("worker__nik", flat=True)
+    )
     for n, nik in enumerate(niks.iterator(chunk_size=5000), 1):
         kpj = f"2{n:010d}"
         status = "AKTIF" if rng.random() < 0.7 else "TERDAFTAR"
@@ -194,14 +241,16 @@ def run_old(url: str) -> None:
 
     user = User.objects.get(username="bench_bpjs")
     today = timezone.localdate()
-    enrolments = list(Enrolment.objects.filter(programme__code=OLD)
-                      .select_related("worker", "programme"))
+    enrolments = list(
+        Enrolment.objects.filter(programme__code=OLD).select_related("worker", "programme")
+    )
     t = time.perf_counter()
     with transaction.atomic():
         for n, e in enumerate(enrolments, 1):
             with transaction.atomic():
-                e = enrolment_register(enrolment=e, by=user, kpj_number=f"3{n:010d}",
-                                       registration_date=today)
+                e = enrolment_register(
+                    enrolment=e, by=user, kpj_number=f"3{n:010d}", registration_date=today
+                )
                 if n % 10 < 7:
                     enrolment_activate(enrolment=e, by=user)
     took = time.perf_counter() - t
@@ -222,14 +271,23 @@ def _child(args: list[str]) -> tuple[dict[str, object], float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--rows", type=int, default=15_000)
-    parser.add_argument("--old-rows", type=int, default=1_000,
-                        help="enrolments to register through the old per-row path (0: skip)")
-    parser.add_argument("--background", type=int, default=50_000,
-                        help="active enrolments with KPJ numbers in another regency")
+    parser.add_argument(
+        "--old-rows",
+        type=int,
+        default=1_000,
+        help="enrolments to register through the old per-row path (0: skip)",
+    )
+    parser.add_argument(
+        "--background",
+        type=int,
+        default=50_000,
+        help="active enrolments with KPJ numbers in another regency",
+    )
     parser.add_argument("--seed", default="", help=argparse.SUPPRESS)
     parser.add_argument("--run", default="", help=argparse.SUPPRESS)
     parser.add_argument("--run-old", default="", help=argparse.SUPPRESS)
@@ -248,26 +306,46 @@ def main() -> None:
 
     CACHE.mkdir(parents=True, exist_ok=True)
     url = prepare(args.db)
-    print(f"bpjs_answer [{args.db}, {os.cpu_count()} cores]: {args.rows:,} answer rows",
-          flush=True)
-    _child(["--seed", url, "--rows", str(args.rows), "--old-rows", str(args.old_rows),
-            "--background", str(args.background), "--xlsx", str(xlsx)])
+    print(f"bpjs_answer [{args.db}, {os.cpu_count()} cores]: {args.rows:,} answer rows", flush=True)
+    _child(
+        [
+            "--seed",
+            url,
+            "--rows",
+            str(args.rows),
+            "--old-rows",
+            str(args.old_rows),
+            "--background",
+            str(args.background),
+            "--xlsx",
+            str(xlsx),
+        ]
+    )
     if args.db == "postgres":
         psql("CHECKPOINT")  # start from a database at rest
     report, wall, peak = _child(["--run", url, "--xlsx", str(xlsx)])
     seconds = float(report["seconds"])  # type: ignore[arg-type]
     rows = int(report["rows"])  # type: ignore[call-overload]
-    print("  counts: " + ", ".join(f"{k} {report[k]:,}" for k in (
-        "registered", "activated", "unchanged", "unmatched", "conflicts")) +
-          f"; errors by code {report['codes']}")
-    print(f"  bpjs_answer_import: {rows:,} rows in {seconds:.2f} s = {rows / seconds:,.0f} "
-          f"rows/s; child wall {wall:.1f} s (with Django start-up); peak memory {peak:,.0f} MB")
+    print(
+        "  counts: "
+        + ", ".join(
+            f"{k} {report[k]:,}"
+            for k in ("registered", "activated", "unchanged", "unmatched", "conflicts")
+        )
+        + f"; errors by code {report['codes']}"
+    )
+    print(
+        f"  bpjs_answer_import: {rows:,} rows in {seconds:.2f} s = {rows / seconds:,.0f} "
+        f"rows/s; child wall {wall:.1f} s (with Django start-up); peak memory {peak:,.0f} MB"
+    )
     if args.old_rows:
         old, _wall, _peak = _child(["--run-old", url])
         old_s = float(old["seconds"])  # type: ignore[arg-type]
         old_n = int(old["rows"])  # type: ignore[call-overload]
-        print(f"  old per-row path (register + activate per row, savepoint each): "
-              f"{old_n:,} rows in {old_s:.2f} s = {old_n / old_s:,.0f} rows/s")
+        print(
+            f"  old per-row path (register + activate per row, savepoint each): "
+            f"{old_n:,} rows in {old_s:.2f} s = {old_n / old_s:,.0f} rows/s"
+        )
 
 
 if __name__ == "__main__":

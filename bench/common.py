@@ -37,8 +37,9 @@ def pg_exists(name: str) -> bool:
     import psycopg
 
     with psycopg.connect(PG.format(name="postgres")) as c:
-        return c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() \
-            is not None
+        return (
+            c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+        )
 
 
 def pg_recreate(name: str, *, force: bool = False) -> str:
@@ -84,16 +85,18 @@ class ChildRun:
     peak_mb: float  # the child's own peak RSS
 
 
-def run_child(cmd: list[str], *, env: dict[str, str] | None = None,
-              capture_stderr: bool = False) -> ChildRun:
+def run_child(
+    cmd: list[str], *, env: dict[str, str] | None = None, capture_stderr: bool = False
+) -> ChildRun:
     """Run `cmd` from the project root with its stdout captured (stderr too if asked, through a
     temporary file so that a chatty child cannot block on a full pipe). The peak RSS comes
     from os.wait4, the child's own: RUSAGE_CHILDREN would mix in earlier children such as the
     seeding one."""
     with tempfile.TemporaryFile() as errf:
         t = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
-                                stderr=errf if capture_stderr else None, env=env, cwd=ROOT)
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=errf if capture_stderr else None, env=env, cwd=ROOT
+        )
         assert proc.stdout is not None
         out = proc.stdout.read()
         proc.stdout.close()
@@ -125,8 +128,15 @@ def count_villages(cur, region: str) -> int:  # noqa: ANN001
     return cur.fetchone()[0]
 
 
-def insert_workers(cur, *, first: int, count: int, region: str, n_villages: int,  # noqa: ANN001
-                   income: str = "1000000") -> None:
+def insert_workers(
+    cur,
+    *,
+    first: int,
+    count: int,
+    region: str,
+    n_villages: int,  # noqa: ANN001
+    income: str = "1000000",
+) -> None:
     """`count` active fishermen with serials n = first .. first+count-1 (NIK '64' + n in 14
     digits), spread in turn over the `n_villages` villages of `region`, by INSERT ... SELECT
     over a recursive number series (no Python row objects). `income`: an SQL expression in n."""

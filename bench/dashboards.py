@@ -73,12 +73,14 @@ def generate(size: int, programme) -> None:  # noqa: ANN001
     from lindung.registry.models import Occupation, Worker
 
     pg = connection.vendor == "postgresql"
-    e, m, w = (Enrolment._meta.db_table, EnrolmentMonth._meta.db_table,
-               Worker._meta.db_table)
+    e, m, w = (Enrolment._meta.db_table, EnrolmentMonth._meta.db_table, Worker._meta.db_table)
     now = "CURRENT_TIMESTAMP"
     day = ("DATE '{}'" if pg else "'{}'").format
-    occupations = list(Occupation.objects.filter(
-        code__in=["nelayan", "petani", "marbot", "guru-ngaji"]).values_list("pk", flat=True))
+    occupations = list(
+        Occupation.objects.filter(
+            code__in=["nelayan", "petani", "marbot", "guru-ngaji"]
+        ).values_list("pk", flat=True)
+    )
     with transaction.atomic(), connection.cursor() as cur:
         if pg:
             cur.execute("SET LOCAL session_replication_role = replica")
@@ -92,12 +94,17 @@ def generate(size: int, programme) -> None:  # noqa: ANN001
         print(f"{time.perf_counter() - t:.0f} s", flush=True)
         t = time.perf_counter()
         print("  enrolments …", end=" ", flush=True)
-        status = ("CASE WHEN id % 10 < 7 THEN 'aktif' WHEN id % 10 = 7 THEN 'berakhir' "
-                  "WHEN id % 10 = 8 THEN 'diusulkan' ELSE 'diverifikasi' END")
+        status = (
+            "CASE WHEN id % 10 < 7 THEN 'aktif' WHEN id % 10 = 7 THEN 'berakhir' "
+            "WHEN id % 10 = 8 THEN 'diusulkan' ELSE 'diverifikasi' END"
+        )
         # BPJS registration spread over January-October (the trend rises month by month).
         reg_month = "1 + (id / 10) % 10"
-        registration = (f"make_date(2026, CAST({reg_month} AS integer), 10)" if pg
-                        else f"printf('2026-%02d-10', {reg_month})")
+        registration = (
+            f"make_date(2026, CAST({reg_month} AS integer), 10)"
+            if pg
+            else f"printf('2026-%02d-10', {reg_month})"
+        )
         cur.execute(f"""
             INSERT INTO {e} (worker_id, programme_id, status, period_start, period_end,
                              kpj_number, registration_date, end_date, end_reason,
@@ -114,8 +121,9 @@ def generate(size: int, programme) -> None:  # noqa: ANN001
         print(f"{time.perf_counter() - t:.0f} s", flush=True)
         t = time.perf_counter()
         print("  enrolment months …", end=" ", flush=True)
-        months = " UNION ALL ".join(f"SELECT {day(f'2026-{i:02d}-01')} AS month"
-                                    for i in range(1, 13))
+        months = " UNION ALL ".join(
+            f"SELECT {day(f'2026-{i:02d}-01')} AS month" for i in range(1, 13)
+        )
         cur.execute(f"""
             INSERT INTO {m} (worker_id, month, enrolment_id)
             SELECT e.worker_id, ms.month, e.id FROM {e} e CROSS JOIN ({months}) ms
@@ -141,8 +149,7 @@ def generate(size: int, programme) -> None:  # noqa: ANN001
         """)
     from django.utils import timezone
 
-    Target.objects.create(region_id="64", year=2026, participants=size,
-                          updated_at=timezone.now())
+    Target.objects.create(region_id="64", year=2026, participants=size, updated_at=timezone.now())
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
 
@@ -161,13 +168,21 @@ class Writer:
         from lindung.programs.models import Enrolment
 
         self.admin = admin
-        self.proposed = list(Enrolment.objects.filter(programme=programme, status="diusulkan")
-                             .order_by("pk").values_list("pk", flat=True)[:400:7])
-        self.verified = list(Enrolment.objects.filter(programme=programme,
-                                                      status="diverifikasi")
-                             .order_by("-pk").values_list("pk", flat=True)[:400:7])
-        self.active = list(Enrolment.objects.filter(programme=programme, status="aktif")
-                           .order_by("pk").values_list("pk", flat=True)[1000:1400:7])
+        self.proposed = list(
+            Enrolment.objects.filter(programme=programme, status="diusulkan")
+            .order_by("pk")
+            .values_list("pk", flat=True)[:400:7]
+        )
+        self.verified = list(
+            Enrolment.objects.filter(programme=programme, status="diverifikasi")
+            .order_by("-pk")
+            .values_list("pk", flat=True)[:400:7]
+        )
+        self.active = list(
+            Enrolment.objects.filter(programme=programme, status="aktif")
+            .order_by("pk")
+            .values_list("pk", flat=True)[1000:1400:7]
+        )
         self.n = 0
         self.kinds: dict[str, int] = {}
 
@@ -183,16 +198,23 @@ class Writer:
         kind = ("verify", "activate", "end")[self.n % 3]
         self.n += 1
         if kind == "verify" and self.proposed:
-            enrolment_verify(enrolment=Enrolment.objects.get(pk=self.proposed.pop()),
-                             by=self.admin)
+            enrolment_verify(enrolment=Enrolment.objects.get(pk=self.proposed.pop()), by=self.admin)
         elif kind == "activate" and self.verified:
             e = Enrolment.objects.get(pk=self.verified.pop())
-            e = enrolment_register(enrolment=e, by=self.admin, kpj_number=f"9{e.pk:010d}",
-                                   registration_date=dt.date(2026, 11, 18))
+            e = enrolment_register(
+                enrolment=e,
+                by=self.admin,
+                kpj_number=f"9{e.pk:010d}",
+                registration_date=dt.date(2026, 11, 18),
+            )
             enrolment_activate(enrolment=e, by=self.admin)
         elif kind == "end" and self.active:
-            enrolment_end(enrolment=Enrolment.objects.get(pk=self.active.pop()),
-                          by=self.admin, reason="pindah", end_date=dt.date(2026, 11, 19))
+            enrolment_end(
+                enrolment=Enrolment.objects.get(pk=self.active.pop()),
+                by=self.admin,
+                reason="pindah",
+                end_date=dt.date(2026, 11, 19),
+            )
         self.kinds[kind] = self.kinds.get(kind, 0) + 1
 
 
@@ -201,8 +223,9 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=50)
-    parser.add_argument("--reuse", action="store_true",
-                        help="keep the database of the previous run (same --size)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the database of the previous run (same --size)"
+    )
     args = parser.parse_args()
     django_setup(prepare_database(args.db, args.reuse), immediate_tasks=True)
     import time_machine
@@ -221,22 +244,33 @@ def main() -> None:
     from lindung.registry.models import Occupation
 
     setup_test_environment()  # the test client's host name
-    print(f"Lindung dashboards benchmark — {connection.vendor}, {args.size:,} workers, "
-          f"{os.cpu_count()} CPU", flush=True)
+    print(
+        f"Lindung dashboards benchmark — {connection.vendor}, {args.size:,} workers, "
+        f"{os.cpu_count()} CPU",
+        flush=True,
+    )
     call_command("migrate", verbosity=0)
     if not Region.objects.filter(code="64").exists():
         regions_load(prefix="64")
-    leader = User.objects.filter(username="bench-pimpinan").first() or \
-        User.objects.create_user("bench-pimpinan", password=None, role="pimpinan",
-                                 region=Region.objects.get(code="64"))
-    admin = User.objects.filter(username="bench-super").first() or \
-        User.objects.create_superuser("bench-super", password=None)
+    leader = User.objects.filter(username="bench-pimpinan").first() or User.objects.create_user(
+        "bench-pimpinan", password=None, role="pimpinan", region=Region.objects.get(code="64")
+    )
+    admin = User.objects.filter(username="bench-super").first() or User.objects.create_superuser(
+        "bench-super", password=None
+    )
     programme = Programme.objects.filter(code=CODE).first()
     if programme is None:
         programme = Programme.objects.create(
-            code=CODE, name="Benchmark dashboards", region_id="64", fiscal_year=2026,
-            period_start=JAN, period_end=dt.date(2026, 12, 31), age_min=15, age_max=64,
-            quota=args.size * 2)
+            code=CODE,
+            name="Benchmark dashboards",
+            region_id="64",
+            fiscal_year=2026,
+            period_start=JAN,
+            period_end=dt.date(2026, 12, 31),
+            age_min=15,
+            age_max=64,
+            quota=args.size * 2,
+        )
         programme.occupations.set(Occupation.objects.all())
     have = Enrolment.objects.filter(programme=programme).count()
     if have == 0:
@@ -251,17 +285,30 @@ def main() -> None:
         started = time.perf_counter()
         with time_machine.travel(dt.datetime(2026, 10, 20, 9, tzinfo=WITA)):
             bill = bill_generate(by=admin, programme=programme, month=october)
-            payment_record(by=admin, programme=programme, paid_on=dt.date(2026, 10, 14),
-                           amount=bill.total, reference="SP2D-BENCH-DASH", first_month=october)
+            payment_record(
+                by=admin,
+                programme=programme,
+                paid_on=dt.date(2026, 10, 14),
+                amount=bill.total,
+                reference="SP2D-BENCH-DASH",
+                first_month=october,
+            )
         print(f"  October billed and paid in {time.perf_counter() - started:.0f} s", flush=True)
 
-    village = Region.objects.filter(code__startswith="64.01.", level=4).order_by("code") \
-        .values_list("code", flat=True).first()
+    village = (
+        Region.objects.filter(code__startswith="64.01.", level=4)
+        .order_by("code")
+        .values_list("code", flat=True)
+        .first()
+    )
     with time_machine.travel(NOW, tick=True):
         started = time.perf_counter()
         built = aggregates.rebuild()
-        print(f"first build of the maintained rows: {time.perf_counter() - started:.1f} s "
-              f"({built.rows:,} village-month rows)", flush=True)
+        print(
+            f"first build of the maintained rows: {time.perf_counter() - started:.1f} s "
+            f"({built.rows:,} village-month rows)",
+            flush=True,
+        )
         pages = [
             ("province /monitoring/wilayah/64/", "/monitoring/wilayah/64/"),
             ("regency " + village[:5], f"/monitoring/wilayah/{village[:5]}/"),
@@ -277,8 +324,11 @@ def main() -> None:
         client.force_login(leader)
         writer = Writer(programme, admin)
         results = []
-        print(f"server time, {args.requests} requests per page, a write before every 5th "
-              f"(on {NOW:%Y-%m-%d}):", flush=True)
+        print(
+            f"server time, {args.requests} requests per page, a write before every 5th "
+            f"(on {NOW:%Y-%m-%d}):",
+            flush=True,
+        )
         for label, url in pages:
             client.get(url)  # warm: templates, URL resolvers, the session
             times = []
@@ -291,38 +341,56 @@ def main() -> None:
                 assert response.status_code == 200, (url, response.status_code)
             p50, p95, worst = stats(times)
             results.append((label, p50, p95, worst))
-            print(f"  {label:<40} p50 {p50:7.0f} ms  p95 {p95:7.0f} ms  max {worst:7.0f} ms",
-                  flush=True)
+            print(
+                f"  {label:<40} p50 {p50:7.0f} ms  p95 {p95:7.0f} ms  max {worst:7.0f} ms",
+                flush=True,
+            )
         times = []
         for i in range(args.requests):
             if i % 5 == 4:
                 writer.write()
             t = time.perf_counter()
-            call_command("indicators", region="64", json=True, user="bench-pimpinan",
-                         stdout=io.StringIO())
+            call_command(
+                "indicators", region="64", json=True, user="bench-pimpinan", stdout=io.StringIO()
+            )
             times.append(time.perf_counter() - t)
         p50, p95, worst = stats(times)
-        print(f"  {'lindung indicators --region 64 --json':<40} p50 {p50:7.0f} ms  "
-              f"p95 {p95:7.0f} ms  max {worst:7.0f} ms", flush=True)
+        print(
+            f"  {'lindung indicators --region 64 --json':<40} p50 {p50:7.0f} ms  "
+            f"p95 {p95:7.0f} ms  max {worst:7.0f} ms",
+            flush=True,
+        )
         print(f"  writes between requests: {writer.kinds}", flush=True)
 
         # A bill or payment event on the province's programme: every village recomputed.
         started = time.perf_counter()
-        rows = aggregates.recompute(aggregates.Touched(prefixes={"64"}),
-                                    aggregates.months_from(JAN, NOW.date()), today=NOW.date())
-        print(f"refresh after a bill/payment event on the province programme (all "
-              f"{rows:,} village-months): {time.perf_counter() - started:.1f} s", flush=True)
+        rows = aggregates.recompute(
+            aggregates.Touched(prefixes={"64"}),
+            aggregates.months_from(JAN, NOW.date()),
+            today=NOW.date(),
+        )
+        print(
+            f"refresh after a bill/payment event on the province programme (all "
+            f"{rows:,} village-months): {time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
 
         print("maintained = raw (monitoring.indicators, raw=True):", flush=True)
         for code in ("64", village[:5], village[:8], village):
             started = time.perf_counter()
             kept = indicators.region_report(user=leader, code=code, with_trend=True)
             raw = indicators.region_report(user=leader, code=code, with_trend=True, raw=True)
-            same = (kept.as_dict() == raw.as_dict() and kept.trend == raw.trend
-                    and kept.by_programme == raw.by_programme)
-            print(f"  {code:<14} {'equal' if same else 'DIFFERENT'} (raw took "
-                  f"{time.perf_counter() - started:.1f} s); active {kept.root.active:,}, "
-                  f"registered {kept.root.registered:,}", flush=True)
+            same = (
+                kept.as_dict() == raw.as_dict()
+                and kept.trend == raw.trend
+                and kept.by_programme == raw.by_programme
+            )
+            print(
+                f"  {code:<14} {'equal' if same else 'DIFFERENT'} (raw took "
+                f"{time.perf_counter() - started:.1f} s); active {kept.root.active:,}, "
+                f"registered {kept.root.registered:,}",
+                flush=True,
+            )
             assert same, (kept.as_dict(), raw.as_dict())
         kept = indicators.village_rollout(user=leader, code="64")
         raw = indicators.village_rollout(user=leader, code="64", raw=True)
@@ -333,8 +401,11 @@ def main() -> None:
         client.force_login(leader)  # yesterday's session has ended
         started = time.perf_counter()
         client.get("/monitoring/wilayah/64/")
-        print(f"first request of a new day (current month recomputed for every village): "
-              f"{time.perf_counter() - started:.1f} s", flush=True)
+        print(
+            f"first request of a new day (current month recomputed for every village): "
+            f"{time.perf_counter() - started:.1f} s",
+            flush=True,
+        )
         started = time.perf_counter()
         client.get("/monitoring/wilayah/64/")
         print(f"the next request: {(time.perf_counter() - started) * 1000:.0f} ms", flush=True)

@@ -15,29 +15,175 @@ from collections.abc import Iterator
 
 from lindung.registry.rules import nik_birth_digits
 
-FIRST = ["Ahmad", "Muhammad", "Siti", "Nur", "Budi", "Rahmat", "Yusuf", "Dewi", "Hasan",
-         "Fatimah", "Joko", "Sri", "Agus", "Rina", "Imam", "Lestari", "Bambang", "Wati", "Iwan",
-         "Ratna", "Darman", "Aisyah", "Hendra", "Yohanes", "Maria", "Rudi", "Andi", "Sulastri",
-         "Abdul", "Ismail", "Rosita", "Samsul", "Herman", "Mulyadi", "Suparman", "Zainal",
-         "Indah", "Ani", "Eka", "Dian", "Fitri", "Hadi", "Irwan", "Kartini", "Lukman", "Marlina",
-         "Nasrul", "Yanti", "Ridwan", "Syamsuddin"]
-MIDDLE = ["", "", "", "Nur", "Dwi", "Tri", "Eka", "Sri", "Adi", "Putra", "Putri", "Indra",
-          "Wahyu", "Budi", "Dewi", "Ayu", "Bayu", "Rizki", "Fajar", "Aditya"]
-LAST = ["Saputra", "Hidayat", "Rahayu", "Kurniawan", "Wijaya", "Pratama", "Lubis", "Nasution",
-        "Siregar", "Halim", "Gunawan", "Susanto", "Hakim", "Permana", "Setiawan", "Maulana",
-        "Syahputra", "Anwar", "Harahap", "Tanjung", "Rahman", "Hasibuan", "Sembiring",
-        "Simanjuntak", "Pardede", "Hutapea", "Ginting", "Tarigan", "Manurung", "Situmorang",
-        "Daeng", "Latif", "Mappa", "Pasompe", "Baso", "Rusdi", "Effendi", "Suryadi", "Kusuma",
-        "Santoso", "Wibowo", "Nugroho", "Purnomo", "Sutrisno", "Hartono", "Sugiarto", "Mansyur",
-        "Yunus", "Arifin", "Fauzi"]
-OCCUPATIONS = ["imam", "marbot", "guru-ngaji", "ketua-rt-rw", "relawan-damkar",
-               "relawan-bencana", "nelayan", "petani", "pekebun", "pedagang", "pelaku-umkm",
-               "nakes-desa"]
-HEADER = ["NIK", "NO_KK", "NAMA", "JENIS_KELAMIN", "TEMPAT_LAHIR", "TANGGAL_LAHIR", "KODE_DESA",
-          "ALAMAT", "PEKERJAAN", "NO_HP", "PENGHASILAN"]
-REGISTRY_COLUMNS = ["nik", "kk_number", "name", "sex", "birth_place", "birth_date", "village_id",
-                    "address", "phone", "occupation_id", "declared_income", "status",
-                    "created_at", "updated_at"]
+FIRST = [
+    "Ahmad",
+    "Muhammad",
+    "Siti",
+    "Nur",
+    "Budi",
+    "Rahmat",
+    "Yusuf",
+    "Dewi",
+    "Hasan",
+    "Fatimah",
+    "Joko",
+    "Sri",
+    "Agus",
+    "Rina",
+    "Imam",
+    "Lestari",
+    "Bambang",
+    "Wati",
+    "Iwan",
+    "Ratna",
+    "Darman",
+    "Aisyah",
+    "Hendra",
+    "Yohanes",
+    "Maria",
+    "Rudi",
+    "Andi",
+    "Sulastri",
+    "Abdul",
+    "Ismail",
+    "Rosita",
+    "Samsul",
+    "Herman",
+    "Mulyadi",
+    "Suparman",
+    "Zainal",
+    "Indah",
+    "Ani",
+    "Eka",
+    "Dian",
+    "Fitri",
+    "Hadi",
+    "Irwan",
+    "Kartini",
+    "Lukman",
+    "Marlina",
+    "Nasrul",
+    "Yanti",
+    "Ridwan",
+    "Syamsuddin",
+]
+MIDDLE = [
+    "",
+    "",
+    "",
+    "Nur",
+    "Dwi",
+    "Tri",
+    "Eka",
+    "Sri",
+    "Adi",
+    "Putra",
+    "Putri",
+    "Indra",
+    "Wahyu",
+    "Budi",
+    "Dewi",
+    "Ayu",
+    "Bayu",
+    "Rizki",
+    "Fajar",
+    "Aditya",
+]
+LAST = [
+    "Saputra",
+    "Hidayat",
+    "Rahayu",
+    "Kurniawan",
+    "Wijaya",
+    "Pratama",
+    "Lubis",
+    "Nasution",
+    "Siregar",
+    "Halim",
+    "Gunawan",
+    "Susanto",
+    "Hakim",
+    "Permana",
+    "Setiawan",
+    "Maulana",
+    "Syahputra",
+    "Anwar",
+    "Harahap",
+    "Tanjung",
+    "Rahman",
+    "Hasibuan",
+    "Sembiring",
+    "Simanjuntak",
+    "Pardede",
+    "Hutapea",
+    "Ginting",
+    "Tarigan",
+    "Manurung",
+    "Situmorang",
+    "Daeng",
+    "Latif",
+    "Mappa",
+    "Pasompe",
+    "Baso",
+    "Rusdi",
+    "Effendi",
+    "Suryadi",
+    "Kusuma",
+    "Santoso",
+    "Wibowo",
+    "Nugroho",
+    "Purnomo",
+    "Sutrisno",
+    "Hartono",
+    "Sugiarto",
+    "Mansyur",
+    "Yunus",
+    "Arifin",
+    "Fauzi",
+]
+OCCUPATIONS = [
+    "imam",
+    "marbot",
+    "guru-ngaji",
+    "ketua-rt-rw",
+    "relawan-damkar",
+    "relawan-bencana",
+    "nelayan",
+    "petani",
+    "pekebun",
+    "pedagang",
+    "pelaku-umkm",
+    "nakes-desa",
+]
+HEADER = [
+    "NIK",
+    "NO_KK",
+    "NAMA",
+    "JENIS_KELAMIN",
+    "TEMPAT_LAHIR",
+    "TANGGAL_LAHIR",
+    "KODE_DESA",
+    "ALAMAT",
+    "PEKERJAAN",
+    "NO_HP",
+    "PENGHASILAN",
+]
+REGISTRY_COLUMNS = [
+    "nik",
+    "kk_number",
+    "name",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "village_id",
+    "address",
+    "phone",
+    "occupation_id",
+    "declared_income",
+    "status",
+    "created_at",
+    "updated_at",
+]
 
 
 def random_name(rng: random.Random) -> str:
@@ -72,30 +218,52 @@ def random_birth(rng: random.Random, *, youngest: int = 18, oldest: int = 60) ->
     return today - dt.timedelta(days=rng.randrange(youngest * 366, oldest * 365))
 
 
-def registry_rows(n: int, villages: list[str], occupation_ids: list[int],
-                  seed: int = 1) -> Iterator[tuple[object, ...]]:
+def registry_rows(
+    n: int, villages: list[str], occupation_ids: list[int], seed: int = 1
+) -> Iterator[tuple[object, ...]]:
     """n registered workers, generated column by column (random.choices runs in C) because a
     per-row loop of random calls would dominate the benchmark's set-up time."""
     rng = random.Random(seed)
     today = dt.date(2026, 11, 1)
     dates = [today - dt.timedelta(days=d) for d in range(15 * 366, 70 * 365)]
-    ddmmyy = {s: [f"{d.day + (40 if s == 'P' else 0):02d}{d.month:02d}{d.year % 100:02d}"
-                  for d in dates] for s in "LP"}
+    ddmmyy = {
+        s: [f"{d.day + (40 if s == 'P' else 0):02d}{d.month:02d}{d.year % 100:02d}" for d in dates]
+        for s in "LP"
+    }
     district = {v: v[:8].replace(".", "") for v in villages}
     now = dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.UTC)
     serials: dict[str, int] = defaultdict(int)
-    cols = zip(rng.choices(villages, k=n), rng.choices("LP", k=n),
-               rng.choices(range(len(dates)), k=n), rng.choices(FIRST, k=n),
-               rng.choices(MIDDLE, k=n), rng.choices(LAST, k=n),
-               rng.choices(occupation_ids, k=n), rng.choices(range(10**6, 10**7), k=n),
-               strict=True)
+    cols = zip(
+        rng.choices(villages, k=n),
+        rng.choices("LP", k=n),
+        rng.choices(range(len(dates)), k=n),
+        rng.choices(FIRST, k=n),
+        rng.choices(MIDDLE, k=n),
+        rng.choices(LAST, k=n),
+        rng.choices(occupation_ids, k=n),
+        rng.choices(range(10**6, 10**7), k=n),
+        strict=True,
+    )
     for village, sex, d, first, middle, last, occupation, number in cols:
         key = district[village] + ddmmyy[sex][d]
         serials[key] += 1
         nik = f"{key}{serials[key]:04d}"
-        yield (nik, f"{nik[:6]}0{number}00", f"{first} {middle} {last}" if middle else
-               f"{first} {last}", sex, "Tanah Grogot", dates[d], village, "RT 01",
-               f"081{number}0", occupation, 1_000_000, "aktif", now, now)
+        yield (
+            nik,
+            f"{nik[:6]}0{number}00",
+            f"{first} {middle} {last}" if middle else f"{first} {last}",
+            sex,
+            "Tanah Grogot",
+            dates[d],
+            village,
+            "RT 01",
+            f"081{number}0",
+            occupation,
+            1_000_000,
+            "aktif",
+            now,
+            now,
+        )
 
 
 def registry_load(n: int, *, villages: list[str], occupation_ids: list[int]) -> int:
@@ -112,9 +280,11 @@ def registry_load(n: int, *, villages: list[str], occupation_ids: list[int]) -> 
                     copy.write_row(r)
             cursor.execute("ANALYZE registry_worker")
             return n
-        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND "
-                       "tbl_name = 'registry_worker' AND sql IS NOT NULL "
-                       "AND sql NOT LIKE 'CREATE UNIQUE%'")
+        cursor.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND "
+            "tbl_name = 'registry_worker' AND sql IS NOT NULL "
+            "AND sql NOT LIKE 'CREATE UNIQUE%'"
+        )
         indexes = [r[0] for r in cursor.fetchall()]
         for sql in indexes:
             cursor.execute("DROP INDEX " + sql.split()[2])
@@ -134,10 +304,16 @@ def registry_load(n: int, *, villages: list[str], occupation_ids: list[int]) -> 
     return n
 
 
-def spreadsheet(rows: int, *, villages: list[str], existing: list[tuple[str, str, str, dt.date,
-                                                                       str, str]],
-                invalid_share: float = 0.03, near_duplicate_share: float = 0.02,
-                existing_share: float = 0.05, seed: int = 7) -> bytes:
+def spreadsheet(
+    rows: int,
+    *,
+    villages: list[str],
+    existing: list[tuple[str, str, str, dt.date, str, str]],
+    invalid_share: float = 0.03,
+    near_duplicate_share: float = 0.02,
+    existing_share: float = 0.05,
+    seed: int = 7,
+) -> bytes:
     """A Paser worker spreadsheet: new workers, some already registered (half of them with a new
     phone number), near-duplicates of registered workers, and invalid rows of every kind.
 
@@ -151,9 +327,11 @@ def spreadsheet(rows: int, *, villages: list[str], existing: list[tuple[str, str
     ws.append(HEADER)
     pool = list(existing)
     rng.shuffle(pool)
-    kinds = (["invalid"] * round(rows * invalid_share)
-             + ["near"] * round(rows * near_duplicate_share)
-             + ["existing"] * round(rows * existing_share))
+    kinds = (
+        ["invalid"] * round(rows * invalid_share)
+        + ["near"] * round(rows * near_duplicate_share)
+        + ["existing"] * round(rows * existing_share)
+    )
     kinds += ["new"] * (rows - len(kinds))
     rng.shuffle(kinds)
     written: list[str] = []
@@ -174,9 +352,19 @@ def spreadsheet(rows: int, *, villages: list[str], existing: list[tuple[str, str
             nik = niks.make(village, birth, sex)
         else:
             nik = niks.make(village, birth, sex)
-        row: list[object] = [nik, nik[:6] + f"{rng.randrange(10**10):010d}", name, sex,
-                             "Tanah Grogot", birth.strftime("%d/%m/%Y"), village,
-                             f"RT {rng.randrange(1, 30):02d}", occupation, phone, 1_000_000]
+        row: list[object] = [
+            nik,
+            nik[:6] + f"{rng.randrange(10**10):010d}",
+            name,
+            sex,
+            "Tanah Grogot",
+            birth.strftime("%d/%m/%Y"),
+            village,
+            f"RT {rng.randrange(1, 30):02d}",
+            occupation,
+            phone,
+            1_000_000,
+        ]
         if kind == "invalid":
             _spoil(row, rng, written)
         written.append(str(row[0]))

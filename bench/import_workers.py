@@ -61,33 +61,54 @@ def seed(url: str, workers: int, rows: int, xlsx: Path) -> None:
     call_command("migrate", verbosity=0)
     regions_load(prefix="64")
     admin = User.objects.create_superuser("bench", password="bench-import-2026")
-    villages = list(Region.objects.filter(level=Region.Level.VILLAGE, code__startswith="64.")
-                    .values_list("code", flat=True))
-    occupation_ids = list(Occupation.objects.filter(code__in=import_data.OCCUPATIONS)
-                          .values_list("id", flat=True))
+    villages = list(
+        Region.objects.filter(level=Region.Level.VILLAGE, code__startswith="64.").values_list(
+            "code", flat=True
+        )
+    )
+    occupation_ids = list(
+        Occupation.objects.filter(code__in=import_data.OCCUPATIONS).values_list("id", flat=True)
+    )
     programme_create(
-        by=admin, code=PROGRAMME, name="Benchmark Paser 2027", region=Region.objects.get(
-            code="64.01"), fiscal_year=2027, period_start=dt.date(2027, 1, 1),
-        period_end=dt.date(2027, 12, 31), age_min=15, age_max=64,
-        occupations=Occupation.objects.filter(code__in=import_data.OCCUPATIONS), quota=250_000)
+        by=admin,
+        code=PROGRAMME,
+        name="Benchmark Paser 2027",
+        region=Region.objects.get(code="64.01"),
+        fiscal_year=2027,
+        period_start=dt.date(2027, 1, 1),
+        period_end=dt.date(2027, 12, 31),
+        age_min=15,
+        age_max=64,
+        occupations=Occupation.objects.filter(code__in=import_data.OCCUPATIONS),
+        quota=250_000,
+    )
     t_reg = time.perf_counter()
     import_data.registry_load(workers, villages=villages, occupation_ids=occupation_ids)
     took = time.perf_counter() - t_reg
-    print(f"  registry: {workers:,} workers generated in {took:.1f} s "
-          f"({workers / took:,.0f}/s)", flush=True)
+    print(
+        f"  registry: {workers:,} workers generated in {took:.1f} s ({workers / took:,.0f}/s)",
+        flush=True,
+    )
     if not xlsx.exists():
         t_x = time.perf_counter()
         paser = [v for v in villages if v.startswith("64.01.")]
         codes = dict(Occupation.objects.values_list("id", "code"))
-        existing = [(nik, name, sex, birth, village, codes[occ]) for nik, name, sex, birth,
-                    village, occ in Worker.objects.filter(village__code__startswith="64.01.")
-                    .order_by("id").values_list("nik", "name", "sex", "birth_date",
-                                                "village_id", "occupation_id")[:20_000]
-                    if 18 <= (dt.date(2027, 1, 1) - birth).days // 366 <= 60]
+        existing = [
+            (nik, name, sex, birth, village, codes[occ])
+            for nik, name, sex, birth, village, occ in Worker.objects.filter(
+                village__code__startswith="64.01."
+            )
+            .order_by("id")
+            .values_list("nik", "name", "sex", "birth_date", "village_id", "occupation_id")[:20_000]
+            if 18 <= (dt.date(2027, 1, 1) - birth).days // 366 <= 60
+        ]
         xlsx.parent.mkdir(parents=True, exist_ok=True)
         xlsx.write_bytes(import_data.spreadsheet(rows, villages=paser, existing=existing))
-        print(f"  spreadsheet: {rows:,} rows written in {time.perf_counter() - t_x:.1f} s "
-              f"({xlsx.stat().st_size / 1e6:.1f} MB)", flush=True)
+        print(
+            f"  spreadsheet: {rows:,} rows written in {time.perf_counter() - t_x:.1f} s "
+            f"({xlsx.stat().st_size / 1e6:.1f} MB)",
+            flush=True,
+        )
     print(f"  seeded in {time.perf_counter() - t:.1f} s", flush=True)
 
 
@@ -104,11 +125,18 @@ def add_current_year_programme(url: str) -> None:
     from lindung.registry.models import Occupation
 
     programme_create(
-        by=User.objects.get(username="bench"), code="BENCH-2026", name="Benchmark Paser 2026",
-        region=Region.objects.get(code="64.01"), fiscal_year=2026,
-        period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31), age_min=15,
-        age_max=64, occupations=Occupation.objects.filter(code__in=import_data.OCCUPATIONS),
-        quota=250_000)
+        by=User.objects.get(username="bench"),
+        code="BENCH-2026",
+        name="Benchmark Paser 2026",
+        region=Region.objects.get(code="64.01"),
+        fiscal_year=2026,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+        age_min=15,
+        age_max=64,
+        occupations=Occupation.objects.filter(code__in=import_data.OCCUPATIONS),
+        quota=250_000,
+    )
 
 
 def prepare(db: str, workers: int, rows: int, xlsx: Path) -> str:
@@ -152,14 +180,31 @@ def prepare(db: str, workers: int, rows: int, xlsx: Path) -> str:
 def _migrate(url: str) -> None:
     """Bring a copied template up to the current schema (new migrations since seeding)."""
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "lindung.settings"}
-    subprocess.run([sys.executable, "-m", "lindung.cli", "migrate", "--verbosity", "0"],
-                   check=True, env=env, cwd=ROOT)
+    subprocess.run(
+        [sys.executable, "-m", "lindung.cli", "migrate", "--verbosity", "0"],
+        check=True,
+        env=env,
+        cwd=ROOT,
+    )
 
 
 def _child(extra: list[str], workers: int, rows: int, xlsx: Path) -> None:
-    subprocess.run([sys.executable, "-m", "bench.import_workers", *extra, "--workers",
-                    str(workers), "--rows", str(rows), "--xlsx", str(xlsx)], check=True,
-                   cwd=ROOT)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.import_workers",
+            *extra,
+            "--workers",
+            str(workers),
+            "--rows",
+            str(rows),
+            "--xlsx",
+            str(xlsx),
+        ],
+        check=True,
+        cwd=ROOT,
+    )
 
 
 def read_floor(xlsx: Path) -> tuple[float, int]:
@@ -174,28 +219,44 @@ def read_floor(xlsx: Path) -> tuple[float, int]:
 def run_import(url: str, xlsx: Path, programme: str) -> tuple[float, float, dict[str, object]]:
     """Wall seconds, peak RSS (MB) and the JSON report of `lindung import-workers`."""
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "lindung.settings"}
-    cmd = [sys.executable, "-m", "lindung.cli", "import-workers", str(xlsx), "--programme",
-           programme, "--json", "--user", "bench", "--verbosity", "2"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "lindung.cli",
+        "import-workers",
+        str(xlsx),
+        "--programme",
+        programme,
+        "--json",
+        "--user",
+        "bench",
+        "--verbosity",
+        "2",
+    ]
     run = run_child(cmd, env=env, capture_stderr=True)
     if run.returncode:
         sys.exit(f"import failed ({run.returncode}):\n{run.err.decode()[-3000:]}")
     for line in run.err.decode().splitlines():
         if line.startswith("timings: "):
-            print("  phases (s): " + ", ".join(
-                f"{k} {v}" for k, v in json.loads(line[9:]).items()))
+            print("  phases (s): " + ", ".join(f"{k} {v}" for k, v in json.loads(line[9:]).items()))
     return run.seconds, run.peak_mb, json.loads(run.out)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--workers", type=int, default=1_000_000)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--xlsx", default="")
-    parser.add_argument("--year", choices=["next", "current"], default="next",
-                        help="programme of the next fiscal year (12 months per proposal, the "
-                             "default) or of the running one (its remaining months)")
+    parser.add_argument(
+        "--year",
+        choices=["next", "current"],
+        default="next",
+        help="programme of the next fiscal year (12 months per proposal, the "
+        "default) or of the running one (its remaining months)",
+    )
     parser.add_argument("--seed", default="", help=argparse.SUPPRESS)
     parser.add_argument("--add-programme", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -210,20 +271,32 @@ def main() -> None:
     programme = PROGRAMME
     if args.year == "current":
         programme = "BENCH-2026"
-        subprocess.run([sys.executable, "-m", "bench.import_workers", "--add-programme", url],
-                       check=True, cwd=ROOT)
+        subprocess.run(
+            [sys.executable, "-m", "bench.import_workers", "--add-programme", url],
+            check=True,
+            cwd=ROOT,
+        )
     floor, n = read_floor(xlsx)
     took, peak_mb, report = run_import(url, xlsx, programme)
     rows = int(report["rows"])  # type: ignore[call-overload]
-    print(f"\nimport-workers [{args.db}, {os.cpu_count()} cores]: {rows:,} rows into a registry "
-          f"of {args.workers:,} workers, programme {programme}")
-    print("  counts: " + ", ".join(f"{k} {report[k]:,}" for k in (
-        "accepted", "rejected", "created", "updated", "unchanged", "enrolled")) +
-          f"; {len(report['errors']):,} errors, "  # type: ignore[arg-type]
-          f"{len(report['warnings']):,} warnings")  # type: ignore[arg-type]
+    print(
+        f"\nimport-workers [{args.db}, {os.cpu_count()} cores]: {rows:,} rows into a registry "
+        f"of {args.workers:,} workers, programme {programme}"
+    )
+    print(
+        "  counts: "
+        + ", ".join(
+            f"{k} {report[k]:,}"
+            for k in ("accepted", "rejected", "created", "updated", "unchanged", "enrolled")
+        )
+        + f"; {len(report['errors']):,} errors, "  # type: ignore[arg-type]
+        f"{len(report['warnings']):,} warnings"
+    )  # type: ignore[arg-type]
     print(f"  end to end: {took:.1f} s = {rows / took:,.0f} rows/s; peak memory {peak_mb:,.0f} MB")
-    print(f"  floor (calamine read only): {floor:.2f} s = {n / floor:,.0f} rows/s; "
-          f"ratio {took / floor:.1f}x")
+    print(
+        f"  floor (calamine read only): {floor:.2f} s = {n / floor:,.0f} rows/s; "
+        f"ratio {took / floor:.1f}x"
+    )
     ok = took <= 30 and peak_mb <= 1024
     print(f"  target <= 30 s and <= 1024 MB: {'met' if ok else 'NOT met'}")
 

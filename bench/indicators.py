@@ -71,8 +71,10 @@ def generate(size: int) -> None:
         print(f"  generating {size:,} workers in {n_villages} villages …", flush=True)
         insert_workers(cur, first=1, count=size, region="64", n_villages=n_villages)
         day = ("DATE '{}'" if connection.vendor == "postgresql" else "'{}'").format
-        status = ("CASE WHEN id % 10 < 7 THEN 'aktif' WHEN id % 10 = 7 THEN 'berakhir' "
-                  "WHEN id % 10 = 8 THEN 'diusulkan' ELSE 'diverifikasi' END")
+        status = (
+            "CASE WHEN id % 10 < 7 THEN 'aktif' WHEN id % 10 = 7 THEN 'berakhir' "
+            "WHEN id % 10 = 8 THEN 'diusulkan' ELSE 'diverifikasi' END"
+        )
         activated = f"CASE WHEN id % 10 < 8 THEN {now} END"
         cur.execute(f"""
             INSERT INTO {e} (worker_id, programme_id, status, period_start, period_end,
@@ -87,8 +89,9 @@ def generate(size: int) -> None:
         """)
         # October's enrolment months (what billing joins; the indicators never read them).
         m = EnrolmentMonth._meta.db_table
-        october = "CAST('2026-10-01' AS date)" if connection.vendor == "postgresql" \
-            else "'2026-10-01'"
+        october = (
+            "CAST('2026-10-01' AS date)" if connection.vendor == "postgresql" else "'2026-10-01'"
+        )
         cur.execute(f"""
             INSERT INTO {m} (worker_id, month, enrolment_id)
             SELECT worker_id, {october}, id FROM {e}
@@ -129,8 +132,9 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--reuse", action="store_true",
-                        help="keep the database of the previous run (same --size)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the database of the previous run (same --size)"
+    )
     args = parser.parse_args()
     django_setup(prepare_database(args.db, args.reuse), immediate_tasks=True)
     import time_machine
@@ -147,19 +151,30 @@ def main() -> None:
     from lindung.regions.services import regions_load
     from lindung.registry.models import Occupation, Worker
 
-    print(f"Lindung indicators benchmark — {connection.vendor}, {args.size:,} workers, "
-          f"{os.cpu_count()} CPU")
+    print(
+        f"Lindung indicators benchmark — {connection.vendor}, {args.size:,} workers, "
+        f"{os.cpu_count()} CPU"
+    )
     call_command("migrate", verbosity=0)
     user = User.objects.filter(username="bench").first()
     if user is None:
         regions_load(prefix="64")
-        user = User.objects.create_user("bench", password=None, role="admin_provinsi",
-                                        region=Region.objects.get(code="64"))
+        user = User.objects.create_user(
+            "bench", password=None, role="admin_provinsi", region=Region.objects.get(code="64")
+        )
     programme = Programme.objects.filter(code=CODE).first()
     if programme is None:
         programme = Programme.objects.create(
-            code=CODE, name="Benchmark", region_id="64", fiscal_year=2026, period_start=JAN,
-            period_end=dt.date(2026, 12, 31), age_min=15, age_max=64, quota=args.size)
+            code=CODE,
+            name="Benchmark",
+            region_id="64",
+            fiscal_year=2026,
+            period_start=JAN,
+            period_end=dt.date(2026, 12, 31),
+            age_min=15,
+            age_max=64,
+            quota=args.size,
+        )
         programme.occupations.set(Occupation.objects.all())
     have = Enrolment.objects.filter(programme=programme).count()
     if have != args.size:
@@ -171,38 +186,61 @@ def main() -> None:
     october = dt.date(2026, 10, 1)
     if not Bill.objects.filter(programme=programme, month=october).exists():
         started = time.perf_counter()
-        admin = (User.objects.filter(username="bench-super").first()
-                 or User.objects.create_superuser("bench-super", password=None))
+        admin = User.objects.filter(
+            username="bench-super"
+        ).first() or User.objects.create_superuser("bench-super", password=None)
         with time_machine.travel(dt.datetime(2026, 10, 20, 9)):
             bill = bill_generate(by=admin, programme=programme, month=october)
-            payment_record(by=admin, programme=programme, paid_on=dt.date(2026, 10, 14),
-                           amount=bill.total, reference="SP2D-BENCH", first_month=october)
+            payment_record(
+                by=admin,
+                programme=programme,
+                paid_on=dt.date(2026, 10, 14),
+                amount=bill.total,
+                reference="SP2D-BENCH",
+                first_month=october,
+            )
         print(f"  October billed and paid in {time.perf_counter() - started:.0f} s")
     assert Payment.objects.filter(programme=programme).exists()
 
     village = Worker.objects.order_by("id").values_list("village_id", flat=True).first()
-    levels = [("village " + village, village), ("kecamatan " + village[:8], village[:8]),
-              ("regency " + village[:5], village[:5]), ("province 64", "64")]
+    levels = [
+        ("village " + village, village),
+        ("kecamatan " + village[:8], village[:8]),
+        ("regency " + village[:5], village[:5]),
+        ("province 64", "64"),
+    ]
     print(f"timed (on {ON}, {args.repeat} runs each):")
     results = {}
     with time_machine.travel(dt.datetime(2026, 11, 20, 10), tick=True):
         for label, code in levels:
-            report, p50, worst = measure(f"region_report {label}", args.repeat,
-                                         indicators.region_report, user=user, code=code,
-                                         with_trend=True)
+            report, p50, worst = measure(
+                f"region_report {label}",
+                args.repeat,
+                indicators.region_report,
+                user=user,
+                code=code,
+                with_trend=True,
+            )
             results[code] = report
-        rows, _p50, _max = measure("village_rollout province 64", args.repeat,
-                                   indicators.village_rollout, user=user, code="64")
+        rows, _p50, _max = measure(
+            "village_rollout province 64",
+            args.repeat,
+            indicators.village_rollout,
+            user=user,
+            code="64",
+        )
     # The figures against plain count queries: October paid, so no one has lapsed.
     root = results["64"].root
     raw_active = Enrolment.objects.filter(
-        Q(status="aktif") | Q(status="berakhir", end_date__gt=ON),
-        activated_at__isnull=False).count()
+        Q(status="aktif") | Q(status="berakhir", end_date__gt=ON), activated_at__isnull=False
+    ).count()
     raw_registered = Worker.objects.filter(status="aktif").count()
     print("result:")
-    print(f"  province: registered {root.registered:,}, active {root.active:,}, "
-          f"denominator {root.denominator:,}, coverage {root.coverage_pct} %, "
-          f"villages {root.villages_total:,} ({root.villages_socialised:,} socialised)")
+    print(
+        f"  province: registered {root.registered:,}, active {root.active:,}, "
+        f"denominator {root.denominator:,}, coverage {root.coverage_pct} %, "
+        f"villages {root.villages_total:,} ({root.villages_socialised:,} socialised)"
+    )
     assert root.registered == raw_registered, (root.registered, raw_registered)
     assert root.active == raw_active, (root.active, raw_active)
     assert root.proposed == Enrolment.objects.filter(status="diusulkan").count()

@@ -46,8 +46,10 @@ def main() -> None:
         print(f"regions_load again: {again} new rows in {time.perf_counter() - start:.2f} s")
         start = time.perf_counter()
         s = demo_load()
-        print(f"demo_load: {s.workers} workers, {s.enrolments} enrolments in "
-              f"{time.perf_counter() - start:.2f} s")
+        print(
+            f"demo_load: {s.workers} workers, {s.enrolments} enrolments in "
+            f"{time.perf_counter() - start:.2f} s"
+        )
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"peak memory: {peak:.0f} MB; machine: {os.cpu_count()} cores")
     finally:

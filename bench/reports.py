@@ -71,8 +71,10 @@ def generate(size: int) -> None:
         print(f"  generating {size:,} workers in {n_villages} villages …", flush=True)
         insert_workers(cur, first=1, count=size, region=REGION, n_villages=n_villages)
         day = ("DATE '{}'" if connection.vendor == "postgresql" else "'{}'").format
-        status = ("CASE WHEN id % 10 < 7 THEN 'aktif' WHEN id % 10 = 7 THEN 'berakhir' "
-                  "WHEN id % 10 = 8 THEN 'diusulkan' ELSE 'diverifikasi' END")
+        status = (
+            "CASE WHEN id % 10 < 7 THEN 'aktif' WHEN id % 10 = 7 THEN 'berakhir' "
+            "WHEN id % 10 = 8 THEN 'diusulkan' ELSE 'diverifikasi' END"
+        )
         activated = f"CASE WHEN id % 10 < 8 THEN {now} END"
         cur.execute(f"""
             INSERT INTO {e} (worker_id, programme_id, status, period_start, period_end,
@@ -86,8 +88,9 @@ def generate(size: int) -> None:
             FROM {Worker._meta.db_table} ORDER BY id
         """)
         m = EnrolmentMonth._meta.db_table
-        october = "CAST('2026-10-01' AS date)" if connection.vendor == "postgresql" \
-            else "'2026-10-01'"
+        october = (
+            "CAST('2026-10-01' AS date)" if connection.vendor == "postgresql" else "'2026-10-01'"
+        )
         cur.execute(f"""
             INSERT INTO {m} (worker_id, month, enrolment_id)
             SELECT worker_id, {october}, id FROM {e}
@@ -116,8 +119,9 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--reuse", action="store_true",
-                        help="keep the database of the previous run (same --size)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the database of the previous run (same --size)"
+    )
     args = parser.parse_args()
     django_setup(prepare_database(args.db, args.reuse), immediate_tasks=True)
     import time_machine
@@ -134,23 +138,38 @@ def main() -> None:
     from lindung.registry.models import Occupation
     from lindung.reports import rules, selectors, services
 
-    print(f"Lindung reports benchmark — {connection.vendor}, {args.size:,} workers in "
-          f"{REGION}, {os.cpu_count()} CPU")
+    print(
+        f"Lindung reports benchmark — {connection.vendor}, {args.size:,} workers in "
+        f"{REGION}, {os.cpu_count()} CPU"
+    )
     call_command("migrate", verbosity=0)
     user = User.objects.filter(username="bench").first()
     if user is None:
         regions_load(prefix="64")
-        user = User.objects.create_user("bench", password=None, role="admin_kabupaten",
-                                        region=Region.objects.get(code=REGION))
+        user = User.objects.create_user(
+            "bench", password=None, role="admin_kabupaten", region=Region.objects.get(code=REGION)
+        )
     programme = Programme.objects.filter(code=CODE).first()
     if programme is None:
         programme = Programme.objects.create(
-            code=CODE, name="Benchmark", region_id=REGION, fiscal_year=2026, period_start=JAN,
-            period_end=dt.date(2026, 12, 31), age_min=15, age_max=64, quota=args.size)
+            code=CODE,
+            name="Benchmark",
+            region_id=REGION,
+            fiscal_year=2026,
+            period_start=JAN,
+            period_end=dt.date(2026, 12, 31),
+            age_min=15,
+            age_max=64,
+            quota=args.size,
+        )
         programme.occupations.set(Occupation.objects.all())
-        BudgetLine.objects.create(programme=programme, kind="apbd_murni",
-                                  amount=args.size * 16_800 * 12, date=JAN,
-                                  document_ref="DPA BENCH")
+        BudgetLine.objects.create(
+            programme=programme,
+            kind="apbd_murni",
+            amount=args.size * 16_800 * 12,
+            date=JAN,
+            document_ref="DPA BENCH",
+        )
     have = Enrolment.objects.filter(programme=programme).count()
     if have != args.size:
         if have:
@@ -161,12 +180,19 @@ def main() -> None:
     october = dt.date(2026, 10, 1)
     if not Bill.objects.filter(programme=programme, month=october).exists():
         started = time.perf_counter()
-        admin = (User.objects.filter(username="bench-super").first()
-                 or User.objects.create_superuser("bench-super", password=None))
+        admin = User.objects.filter(
+            username="bench-super"
+        ).first() or User.objects.create_superuser("bench-super", password=None)
         with time_machine.travel(dt.datetime(2026, 10, 20, 9)):
             bill = bill_generate(by=admin, programme=programme, month=october)
-            payment_record(by=admin, programme=programme, paid_on=dt.date(2026, 10, 14),
-                           amount=bill.total, reference="SP2D-BENCH", first_month=october)
+            payment_record(
+                by=admin,
+                programme=programme,
+                paid_on=dt.date(2026, 10, 14),
+                amount=bill.total,
+                reference="SP2D-BENCH",
+                first_month=october,
+            )
         print(f"  October billed and paid in {time.perf_counter() - started:.0f} s")
 
     print(f"timed (monev {REGION} 2026-Q4 on 2026-11-20, {args.repeat} runs each):")
@@ -175,22 +201,27 @@ def main() -> None:
             times, size = [], 0
             for _ in range(args.repeat):
                 started = time.perf_counter()
-                export, _name = services.report_build(user=user, kind="monev", code=REGION,
-                                                      period="2026-Q4", fmt=fmt)
+                export, _name = services.report_build(
+                    user=user, kind="monev", code=REGION, period="2026-Q4", fmt=fmt
+                )
                 times.append(time.perf_counter() - started)
                 size = len(export.content)
-            print(f"  {fmt.upper():<5} p50 {statistics.median(times):6.1f} s   "
-                  f"max {max(times):6.1f} s   {size / 1024:,.0f} KB, {export.rows} rows",
-                  flush=True)
-        data = selectors.monev_data(user=user, code=REGION,
-                                    period=rules.parse_period("2026-Q4"))
-        expected = indicators.region_report(user=user, code=REGION, on=dt.date(2026, 11, 20),
-                                            start=dt.date(2026, 10, 1))
+            print(
+                f"  {fmt.upper():<5} p50 {statistics.median(times):6.1f} s   "
+                f"max {max(times):6.1f} s   {size / 1024:,.0f} KB, {export.rows} rows",
+                flush=True,
+            )
+        data = selectors.monev_data(user=user, code=REGION, period=rules.parse_period("2026-Q4"))
+        expected = indicators.region_report(
+            user=user, code=REGION, on=dt.date(2026, 11, 20), start=dt.date(2026, 10, 1)
+        )
     assert data.report.root.as_dict() == expected.root.as_dict()
     r = data.report.root
-    print(f"result: active {r.active:,}, registered {r.registered:,}, coverage "
-          f"{r.coverage_pct} %, villages {r.villages_implementing}/{r.villages_total}; "
-          f"{len(data.villages)} village rows; figures equal region_report: OK")
+    print(
+        f"result: active {r.active:,}, registered {r.registered:,}, coverage "
+        f"{r.coverage_pct} %, villages {r.villages_implementing}/{r.villages_total}; "
+        f"{len(data.villages)} village rows; figures equal region_report: OK"
+    )
 
 
 if __name__ == "__main__":

@@ -68,9 +68,11 @@ def _load_regions() -> None:
     from lindung.regions.services import regions_load
 
     regions_load(prefix="64")
-    for module in ("lindung.registry.migrations.0002_seed_occupations",
-                   "lindung.core.migrations.0002_seed_parameters",
-                   "lindung.contributions.migrations.0002_seed_rates"):
+    for module in (
+        "lindung.registry.migrations.0002_seed_occupations",
+        "lindung.core.migrations.0002_seed_parameters",
+        "lindung.contributions.migrations.0002_seed_rates",
+    ):
         importlib.import_module(module).seed(apps, None)
 
 
@@ -124,9 +126,20 @@ def _occupations(codes):
     return list(Occupation.objects.filter(code__in=codes))
 
 
-PASER_OCCUPATIONS = ["imam", "marbot", "guru-ngaji", "ketua-rt-rw", "relawan-damkar",
-                     "relawan-bencana", "nelayan", "petani", "pekebun", "pedagang", "pelaku-umkm",
-                     "nakes-desa"]
+PASER_OCCUPATIONS = [
+    "imam",
+    "marbot",
+    "guru-ngaji",
+    "ketua-rt-rw",
+    "relawan-damkar",
+    "relawan-bencana",
+    "nelayan",
+    "petani",
+    "pekebun",
+    "pedagang",
+    "pelaku-umkm",
+    "nakes-desa",
+]
 
 
 @pytest.fixture
@@ -135,10 +148,17 @@ def programme(users):
     from lindung.programs.services import programme_create
 
     return programme_create(
-        by=users.admin, code="PASER-2026", name="Perlindungan pekerja rentan Paser 2026",
-        region=users.admin.region, fiscal_year=2026, period_start=dt.date(2026, 1, 1),
-        period_end=dt.date(2026, 12, 31), age_min=15, age_max=64,
-        occupations=_occupations(PASER_OCCUPATIONS), quota=100,
+        by=users.admin,
+        code="PASER-2026",
+        name="Perlindungan pekerja rentan Paser 2026",
+        region=users.admin.region,
+        fiscal_year=2026,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+        age_min=15,
+        age_max=64,
+        occupations=_occupations(PASER_OCCUPATIONS),
+        quota=100,
     )
 
 
@@ -147,15 +167,27 @@ def province_programme(users):
     from lindung.programs.services import programme_create
 
     return programme_create(
-        by=users.province, code="KALTIM-2026", name="Jamsostek pekerja rentan Kaltim 2026",
-        region=users.province.region, fiscal_year=2026, period_start=dt.date(2026, 1, 1),
-        period_end=dt.date(2026, 12, 31), age_min=18, age_max=65,
-        occupations=_occupations(PASER_OCCUPATIONS), quota=100,
+        by=users.province,
+        code="KALTIM-2026",
+        name="Jamsostek pekerja rentan Kaltim 2026",
+        region=users.province.region,
+        fiscal_year=2026,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+        age_min=18,
+        age_max=65,
+        occupations=_occupations(PASER_OCCUPATIONS),
+        quota=100,
     )
 
 
-def nik_for(*, district: str = "640101", birth: dt.date = dt.date(1985, 8, 17), sex: str = "L",
-            serial: int = 1) -> str:
+def nik_for(
+    *,
+    district: str = "640101",
+    birth: dt.date = dt.date(1985, 8, 17),
+    sex: str = "L",
+    serial: int = 1,
+) -> str:
     """A valid NIK: region of first registration, DDMMYY (+40 for women), serial."""
     from lindung.registry.rules import nik_compose
 
@@ -170,16 +202,26 @@ def make_worker(users):
 
     counter = {"n": 0}
 
-    def make(*, by=None, village: str = DESA_A, sex: str = "L",
-             birth: dt.date = dt.date(1985, 8, 17), occupation: str = "nelayan",
-             name: str | None = None, **extra):
+    def make(
+        *,
+        by=None,
+        village: str = DESA_A,
+        sex: str = "L",
+        birth: dt.date = dt.date(1985, 8, 17),
+        occupation: str = "nelayan",
+        name: str | None = None,
+        **extra,
+    ):
         counter["n"] += 1
         return worker_create(
             by=by or users.admin,
             nik=extra.pop("nik", None) or nik_for(birth=birth, sex=sex, serial=counter["n"]),
-            name=name or f"Pekerja Uji {counter['n']}", sex=sex, birth_date=birth,
+            name=name or f"Pekerja Uji {counter['n']}",
+            sex=sex,
+            birth_date=birth,
             village=Region.objects.get(code=village),
-            occupation=Occupation.objects.get(code=occupation), **extra,
+            occupation=Occupation.objects.get(code=occupation),
+            **extra,
         )
 
     return make

@@ -20,7 +20,7 @@ HOSTILE = [
     "\t=1",
     "\r=1",
     "=cmd|' /C calc'!A0",
-    "\uff1dHYPERLINK(\"http://x\")",  # full-width equals sign
+    '\uff1dHYPERLINK("http://x")',  # full-width equals sign
     "#N/A",
 ]
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -45,8 +45,9 @@ def xlsx_values(content: bytes) -> list[tuple[str, str, object]]:
                 if cell.value is None:
                     continue
                 assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
-                if isinstance(cell.value, str) and (cell.value.startswith(DANGEROUS_START)
-                                                    or cell.value.startswith("#")):
+                if isinstance(cell.value, str) and (
+                    cell.value.startswith(DANGEROUS_START) or cell.value.startswith("#")
+                ):
                     assert cell.data_type == "s", (ws.title, cell.coordinate, cell.value)
                     assert cell.quotePrefix, (ws.title, cell.coordinate, cell.value)
                 if isinstance(cell.value, (int, float)):

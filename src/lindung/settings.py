@@ -141,8 +141,10 @@ LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "lindung.accounts.validators.UsernameInPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -216,10 +218,16 @@ TASKS = {
 
 # Limits every uploaded spreadsheet is checked against before it is parsed (core/uploads.py
 # `Limits` holds the defaults and every other key): e.g. UPLOAD_MAX_ROWS=300000.
-UPLOAD_LIMITS = {key: int(os.environ[var]) for key, var in (
-    ("max_bytes", "UPLOAD_MAX_BYTES"), ("max_rows", "UPLOAD_MAX_ROWS"),
-    ("max_cells", "UPLOAD_MAX_CELLS"), ("parse_memory_mb", "UPLOAD_PARSE_MEMORY_MB"),
-) if os.environ.get(var)}
+UPLOAD_LIMITS = {
+    key: int(os.environ[var])
+    for key, var in (
+        ("max_bytes", "UPLOAD_MAX_BYTES"),
+        ("max_rows", "UPLOAD_MAX_ROWS"),
+        ("max_cells", "UPLOAD_MAX_CELLS"),
+        ("parse_memory_mb", "UPLOAD_PARSE_MEMORY_MB"),
+    )
+    if os.environ.get(var)
+}
 # A running import silent this long (no heartbeat) counts as dead when its process cannot be
 # checked directly (core/liveness.py); then it is marked failed.
 IMPORT_STALE_SECONDS = int(os.environ.get("IMPORT_STALE_SECONDS", "900"))
@@ -236,8 +244,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", HTTPS)
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "").strip()
-                          or (31_536_000 if HTTPS else 0))
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", "").strip() or (31_536_000 if HTTPS else 0)
+)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD")
 if _proxy_header := os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
@@ -275,6 +284,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # django-axes logs every successful login at INFO; failures and lockouts are WARNING.
     # An expected 403/404 is one warning line, without a traceback.
-    "loggers": {"axes": {"level": "WARNING"},
-                "django.request": {"filters": ["expected_refusals"]}},
+    "loggers": {"axes": {"level": "WARNING"}, "django.request": {"filters": ["expected_refusals"]}},
 }

@@ -9,8 +9,10 @@ from lindung.api import urls as api_urls
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico whatever the page links: no 404 in the log for it.
-    path("favicon.ico", login_not_required(RedirectView.as_view(
-        url=static("lindung/favicon.svg"), permanent=True))),
+    path(
+        "favicon.ico",
+        login_not_required(RedirectView.as_view(url=static("lindung/favicon.svg"), permanent=True)),
+    ),
     path("api/v1/", include("lindung.api.urls")),
     path("api/", include(api_urls.legacy, namespace="api_legacy")),  # before v1: the same views
     path("", include("lindung.accounts.urls")),

@@ -27,16 +27,20 @@ def root(db, regions, django_user_model) -> Client:
 @pytest.fixture
 def acted(users) -> AuditEvent:
     """An event of Paser's admin."""
-    return audit_event(actor=users.admin, action="verify", obj=users.operator,
-                       region_code=DESA_A, summary="Budi: Diusulkan → Terverifikasi")
+    return audit_event(
+        actor=users.admin,
+        action="verify",
+        obj=users.operator,
+        region_code=DESA_A,
+        summary="Budi: Diusulkan → Terverifikasi",
+    )
 
 
 def delete_url(user: User) -> str:
     return reverse("admin:accounts_user_delete", args=[user.pk])
 
 
-def test_deleting_a_user_with_events_is_refused_and_the_events_keep_their_actor(
-        root, users, acted):
+def test_deleting_a_user_with_events_is_refused_and_the_events_keep_their_actor(root, users, acted):
     assert root.get(delete_url(users.admin)).status_code == 403
     assert root.post(delete_url(users.admin), {"post": "yes"}).status_code == 403
     assert User.objects.filter(pk=users.admin.pk).exists()
@@ -55,19 +59,28 @@ def test_the_user_list_has_no_bulk_delete_but_a_deactivation(root, users, acted)
     page = root.get(changelist).content.decode()
     assert 'value="delete_selected"' not in page and 'value="deactivate"' in page
 
-    root.post(changelist, {"action": "delete_selected",
-                           "_selected_action": [users.admin.pk, users.leader.pk], "post": "yes"})
+    root.post(
+        changelist,
+        {
+            "action": "delete_selected",
+            "_selected_action": [users.admin.pk, users.leader.pk],
+            "post": "yes",
+        },
+    )
     assert User.objects.filter(pk__in=[users.admin.pk, users.leader.pk]).count() == 2
 
-    response = root.post(changelist, {"action": "deactivate",
-                                      "_selected_action": [users.admin.pk, users.leader.pk]})
+    response = root.post(
+        changelist, {"action": "deactivate", "_selected_action": [users.admin.pk, users.leader.pk]}
+    )
     assert response.status_code == 302
-    assert not User.objects.filter(pk__in=[users.admin.pk, users.leader.pk],
-                                   is_active=True).exists()
-    events = AuditEvent.objects.filter(object_type="user", action="update",
-                                       actor__username="root")
+    assert not User.objects.filter(
+        pk__in=[users.admin.pk, users.leader.pk], is_active=True
+    ).exists()
+    events = AuditEvent.objects.filter(object_type="user", action="update", actor__username="root")
     assert {(e.object_id, e.region_code, tuple(e.changes["is_active"])) for e in events} == {
-        (str(users.admin.pk), PASER, (True, False)), (str(users.leader.pk), PASER, (True, False))}
+        (str(users.admin.pk), PASER, (True, False)),
+        (str(users.leader.pk), PASER, (True, False)),
+    }
     # The deactivated admin is still the actor of their events, and can no longer act.
     assert AuditEvent.objects.get(pk=acted.pk).actor_id == users.admin.pk
 
@@ -85,10 +98,19 @@ def test_a_user_who_never_logged_in_nor_acted_may_be_deleted(root, users):
 
 def test_changing_a_users_role_or_region_is_audited(root, users):
     user = users.admin
-    data = {"username": user.username, "first_name": "", "last_name": "", "email": "",
-            "is_active": "on", "role": "admin_kabupaten", "region": PPU,
-            "date_joined_0": "2026-11-01", "date_joined_1": "08:00:00",
-            "initial-date_joined_0": "2026-11-01", "initial-date_joined_1": "08:00:00"}
+    data = {
+        "username": user.username,
+        "first_name": "",
+        "last_name": "",
+        "email": "",
+        "is_active": "on",
+        "role": "admin_kabupaten",
+        "region": PPU,
+        "date_joined_0": "2026-11-01",
+        "date_joined_1": "08:00:00",
+        "initial-date_joined_0": "2026-11-01",
+        "initial-date_joined_1": "08:00:00",
+    }
     response = root.post(reverse("admin:accounts_user_change", args=[user.pk]), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     event = AuditEvent.objects.get(object_type="user", object_id=str(user.pk))

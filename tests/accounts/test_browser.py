@@ -25,8 +25,7 @@ def shot(page, name: str) -> None:
         page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
-def test_password_change_and_api_tokens_on_a_phone(live_server, browser_page, browser_login,
-                                                   users):
+def test_password_change_and_api_tokens_on_a_phone(live_server, browser_page, browser_login, users):
     page = browser_page
     page.set_viewport_size({"width": 360, "height": 740})
     browser_login("op_a")

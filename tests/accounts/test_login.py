@@ -76,8 +76,7 @@ def test_the_right_password_is_refused_while_the_user_name_is_locked(operator):
     assert client.get(reverse("home")).status_code == 302  # still anonymous
 
 
-def test_the_lock_lifts_after_the_cool_off_and_is_not_extended_by_attempts(operator,
-                                                                          frozen_clock):
+def test_the_lock_lifts_after_the_cool_off_and_is_not_extended_by_attempts(operator, frozen_clock):
     client = Client()
     lock(client)
     frozen_clock.shift(dt.timedelta(minutes=10))
@@ -139,8 +138,9 @@ def test_the_stored_attempt_keeps_no_password(operator):
 
 
 def test_the_client_address_is_the_peer_unless_proxies_are_trusted():
-    request = RequestFactory().post("/masuk/", REMOTE_ADDR="127.0.0.1",
-                                    HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    request = RequestFactory().post(
+        "/masuk/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9"
+    )
     assert client_ip(request) == "127.0.0.1"  # a forged header counts for nothing
     with override_settings(TRUSTED_PROXY_COUNT=1):
         assert client_ip(request) == "203.0.113.9"  # the address nginx appended

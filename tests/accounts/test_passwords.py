@@ -33,8 +33,10 @@ def problems(password: str, user) -> list[str]:
     return []
 
 
-@pytest.mark.parametrize("password", ["siti.aminah", "SITI.AMINAH", "sitiaminah2026",
-                                      "Siti-Aminah!!", "2026-siti_aminah"])
+@pytest.mark.parametrize(
+    "password",
+    ["siti.aminah", "SITI.AMINAH", "sitiaminah2026", "Siti-Aminah!!", "2026-siti_aminah"],
+)
 def test_a_password_containing_the_user_name_is_refused(siti, password):
     assert any("nama pengguna" in m for m in problems(password, siti))
 
@@ -86,8 +88,10 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(siti):
     client, other_device = Client(), Client()
     client.force_login(siti)
     other_device.force_login(siti)
-    response = client.post(reverse("password_change"), {
-        "old_password": OLD, "new_password1": NEW, "new_password2": NEW})
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": OLD, "new_password1": NEW, "new_password2": NEW},
+    )
     assert response.status_code == 302 and response.url == reverse("home")
     siti.refresh_from_db()
     assert siti.check_password(NEW)
@@ -100,12 +104,16 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(siti):
 def test_a_wrong_old_password_or_a_weak_new_one_changes_nothing(siti):
     client = Client()
     client.force_login(siti)
-    wrong_old = client.post(reverse("password_change"), {
-        "old_password": "bukan-itu-123", "new_password1": NEW, "new_password2": NEW})
+    wrong_old = client.post(
+        reverse("password_change"),
+        {"old_password": "bukan-itu-123", "new_password1": NEW, "new_password2": NEW},
+    )
     assert wrong_old.status_code == 200
     assert "Sandi lama Anda yang dimasukkan salah" in wrong_old.content.decode()
-    weak = client.post(reverse("password_change"), {
-        "old_password": OLD, "new_password1": "12345678901", "new_password2": "12345678901"})
+    weak = client.post(
+        reverse("password_change"),
+        {"old_password": OLD, "new_password1": "12345678901", "new_password2": "12345678901"},
+    )
     assert weak.status_code == 200
     assert "seluruhnya terdiri dari angka" in weak.content.decode()
     siti.refresh_from_db()

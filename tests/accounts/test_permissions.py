@@ -14,8 +14,14 @@ from tests.conftest import DESA_A, DESA_B, DESA_PPU, PASER, PPU
 pytestmark = pytest.mark.django_db
 
 A = Action
-WRITES = [A.WORKER_EDIT, A.ENROLMENT_PROPOSE, A.ENROLMENT_VERIFY, A.ENROLMENT_REGISTER,
-          A.ENROLMENT_END, A.PROGRAMME_MANAGE]
+WRITES = [
+    A.WORKER_EDIT,
+    A.ENROLMENT_PROPOSE,
+    A.ENROLMENT_VERIFY,
+    A.ENROLMENT_REGISTER,
+    A.ENROLMENT_END,
+    A.PROGRAMME_MANAGE,
+]
 # Written out from DOMAIN.md §2, not derived from the code under test.
 EXPECTED = {
     "operator": {A.WORKER_EDIT, A.ENROLMENT_PROPOSE, A.PERSONAL_DATA_FULL},
@@ -39,8 +45,14 @@ for _role, _actions in CLAIMS.items():
 # Money pages: everyone but the village operator.
 for _role in ("admin", "province", "bpjs", "leader", "auditor"):
     EXPECTED[_role] = EXPECTED[_role] | {A.CONTRIBUTIONS_READ}
-OWN_REGION = {"operator": DESA_A, "admin": "64.01.03.2001", "province": DESA_PPU,
-              "bpjs": DESA_B, "leader": DESA_B, "auditor": DESA_A}
+OWN_REGION = {
+    "operator": DESA_A,
+    "admin": "64.01.03.2001",
+    "province": DESA_PPU,
+    "bpjs": DESA_B,
+    "leader": DESA_B,
+    "auditor": DESA_A,
+}
 
 
 @pytest.mark.parametrize("role", list(EXPECTED))
@@ -64,10 +76,18 @@ def test_read_only_roles_cannot_write_anything_even_in_their_region(users, role,
         authorize(getattr(users, role), action, DESA_A)
 
 
-@pytest.mark.parametrize("role,outside", [
-    ("operator", DESA_B), ("operator", PASER), ("admin", DESA_PPU), ("admin", PPU),
-    ("admin", "64"), ("province", "65.01.01.2001"), ("bpjs", DESA_PPU),
-])
+@pytest.mark.parametrize(
+    "role,outside",
+    [
+        ("operator", DESA_B),
+        ("operator", PASER),
+        ("admin", DESA_PPU),
+        ("admin", PPU),
+        ("admin", "64"),
+        ("province", "65.01.01.2001"),
+        ("bpjs", DESA_PPU),
+    ],
+)
 def test_allowed_action_outside_the_region_is_denied(users, role, outside):
     action = sorted(EXPECTED[role])[0]
     with pytest.raises(ScopeDenied) as exc:

@@ -55,8 +55,9 @@ def test_the_session_cookie_expires_with_the_idle_time(client_in, frozen_clock):
     assert int(cookie["max-age"]) == 30 * 60
 
 
-def test_an_active_session_ends_at_the_absolute_limit_with_a_message(client_in, frozen_clock,
-                                                                      settings):
+def test_an_active_session_ends_at_the_absolute_limit_with_a_message(
+    client_in, frozen_clock, settings
+):
     settings.SESSION_ABSOLUTE_TIMEOUT = dt.timedelta(hours=1)
     for _ in range(3):
         frozen_clock.shift(dt.timedelta(minutes=19))
@@ -69,7 +70,8 @@ def test_an_active_session_ends_at_the_absolute_limit_with_a_message(client_in, 
 
 
 def test_the_idle_limit_is_checked_even_when_the_stored_session_lives_longer(
-        client_in, frozen_clock, settings):
+    client_in, frozen_clock, settings
+):
     # A session stored with a longer expiry (e.g. from before the limit was shortened) is
     # still ended by the middleware, with a message saying why.
     settings.SESSION_IDLE_TIMEOUT = dt.timedelta(minutes=10)

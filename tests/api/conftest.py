@@ -17,9 +17,16 @@ def api_programme(users):
 
     year = clock.today().year
     return programme_create(
-        by=users.admin, code=f"PASER-API-{year}", name="Paser (API)", region=users.admin.region,
-        fiscal_year=year, period_start=dt.date(year, 1, 1), period_end=dt.date(year, 12, 31),
-        age_min=15, age_max=64, occupations=Occupation.objects.filter(code__in=PASER_OCCUPATIONS),
+        by=users.admin,
+        code=f"PASER-API-{year}",
+        name="Paser (API)",
+        region=users.admin.region,
+        fiscal_year=year,
+        period_start=dt.date(year, 1, 1),
+        period_end=dt.date(year, 12, 31),
+        age_min=15,
+        age_max=64,
+        occupations=Occupation.objects.filter(code__in=PASER_OCCUPATIONS),
         quota=100,
     )
 
@@ -42,8 +49,9 @@ def token_for(users):
     from lindung.api.services import api_token_create
 
     def make(role: str, read_only: bool = False, **extra) -> Client:
-        _row, token = api_token_create(user=getattr(users, role), name=f"uji {role}",
-                                       read_only=read_only)
+        _row, token = api_token_create(
+            user=getattr(users, role), name=f"uji {role}", read_only=read_only
+        )
         return Client(HTTP_AUTHORIZATION=f"Bearer {token}", **extra)
 
     return make
@@ -60,7 +68,8 @@ def benefit_rules_seeded(db):
 
     if not BenefitRule.objects.exists():
         importlib.import_module("lindung.claims.migrations.0002_seed_benefit_rules").seed(
-            apps, None)
+            apps, None
+        )
 
 
 # Strings that belong to Paser's records only: no answer to a user of another region may hold
@@ -96,36 +105,83 @@ def paser(users, programme, make_worker, benefit_rules_seeded):
     proposed = make_worker(name=PASER_NAMES[1], occupation="petani")
     e = enrolment_propose(programme=programme, worker=active, by=admin, on=dt.date(2026, 1, 5))
     e = enrolment_verify(enrolment=e, by=admin)
-    e = enrolment_register(enrolment=e, by=admin, kpj_number=PASER_KPJ,
-                           registration_date=dt.date(2026, 1, 10))
+    e = enrolment_register(
+        enrolment=e, by=admin, kpj_number=PASER_KPJ, registration_date=dt.date(2026, 1, 10)
+    )
     e = enrolment_activate(enrolment=e, by=admin)
     e2 = enrolment_propose(programme=programme, worker=proposed, by=users.operator)
-    line = budget_line_add(by=admin, programme=programme, kind="apbd_murni", amount=20_160_000,
-                           date=dt.date(2026, 1, 2), document_ref="DPA-RAHASIA-PASER")
+    line = budget_line_add(
+        by=admin,
+        programme=programme,
+        kind="apbd_murni",
+        amount=20_160_000,
+        date=dt.date(2026, 1, 2),
+        document_ref="DPA-RAHASIA-PASER",
+    )
     bill = bill_generate(by=admin, programme=programme, month=dt.date(2026, 2, 1))
-    payment = payment_record(by=admin, programme=programme, paid_on=dt.date(2026, 2, 12),
-                             amount=bill.total, reference=PASER_SP2D,
-                             first_month=dt.date(2026, 2, 1))
+    payment = payment_record(
+        by=admin,
+        programme=programme,
+        paid_on=dt.date(2026, 2, 12),
+        amount=bill.total,
+        reference=PASER_SP2D,
+        first_month=dt.date(2026, 2, 1),
+    )
     for month in range(3, 11):  # paid up to October: the claim's event month is covered
-        payment_record(by=admin, programme=programme, paid_on=dt.date(2026, month, 12),
-                       amount=16_800, reference=f"SP2D-{month}",
-                       first_month=dt.date(2026, month, 1))
-    claim = claim_report(by=users.operator, worker=active, claim_type="jkm",
-                         event_date=dt.date(2026, 8, 3), reported_date=dt.date(2026, 8, 20),
-                         claimant_name=PASER_HEIR, claimant_relationship="pasangan",
-                         claimant_nik=nik_for(birth=dt.date(1988, 3, 2), sex="P", serial=77),
-                         bank_name="Bank Kaltimtara", bank_account="0012-3456-789")
+        payment_record(
+            by=admin,
+            programme=programme,
+            paid_on=dt.date(2026, month, 12),
+            amount=16_800,
+            reference=f"SP2D-{month}",
+            first_month=dt.date(2026, month, 1),
+        )
+    claim = claim_report(
+        by=users.operator,
+        worker=active,
+        claim_type="jkm",
+        event_date=dt.date(2026, 8, 3),
+        reported_date=dt.date(2026, 8, 20),
+        claimant_name=PASER_HEIR,
+        claimant_relationship="pasangan",
+        claimant_nik=nik_for(birth=dt.date(1988, 3, 2), sex="P", serial=77),
+        bank_name="Bank Kaltimtara",
+        bank_account="0012-3456-789",
+    )
     job = ImportJob.objects.create(
-        created_by=admin, region_code=admin.region_id, filename=PASER_FILE,
-        content=b"NIK\n", status=ImportJob.Status.DONE, rows_total=1, rows_done=1,
+        created_by=admin,
+        region_code=admin.region_id,
+        filename=PASER_FILE,
+        content=b"NIK\n",
+        status=ImportJob.Status.DONE,
+        rows_total=1,
+        rows_done=1,
         result={"rows": 1, "accepted": 0, "rejected": 1},
-        errors=[{"row": 2, "code": "missing_value", "field": "NAMA",
-                 "message": f"Kolom NAMA kosong ({PASER_NAMES[0]})"}],
-        errors_total=1, error_file=b"PK-rahasia", error_file_rows=1,
-        error_file_status=ImportJob.ErrorFile.READY)
-    return SimpleNamespace(programme=programme, worker=active, proposed=proposed, enrolment=e,
-                           proposal=e2, budget_line=line, bill=bill, payment=payment,
-                           claim=claim, job=job)
+        errors=[
+            {
+                "row": 2,
+                "code": "missing_value",
+                "field": "NAMA",
+                "message": f"Kolom NAMA kosong ({PASER_NAMES[0]})",
+            }
+        ],
+        errors_total=1,
+        error_file=b"PK-rahasia",
+        error_file_rows=1,
+        error_file_status=ImportJob.ErrorFile.READY,
+    )
+    return SimpleNamespace(
+        programme=programme,
+        worker=active,
+        proposed=proposed,
+        enrolment=e,
+        proposal=e2,
+        budget_line=line,
+        bill=bill,
+        payment=payment,
+        claim=claim,
+        job=job,
+    )
 
 
 @pytest.fixture

@@ -32,15 +32,18 @@ def post(client: Client, url: str, data: dict | None = None, **kw):
 def proposal(users, make_worker, api_programme):
     from lindung.programs.services import enrolment_propose
 
-    return enrolment_propose(programme=api_programme, worker=make_worker(by=users.operator),
-                             by=users.operator)
+    return enrolment_propose(
+        programme=api_programme, worker=make_worker(by=users.operator), by=users.operator
+    )
 
 
 @pytest.mark.parametrize("prefix", [V1, "/api"])
 def test_a_bearer_token_writes_without_any_csrf_token(users, proposal, prefix):
     _row, token = api_token_create(user=users.admin, name="dasbor")
-    r = post(csrf_client(HTTP_AUTHORIZATION=f"Bearer {token}"),
-             f"{prefix}/enrolments/{proposal.pk}/verify")
+    r = post(
+        csrf_client(HTTP_AUTHORIZATION=f"Bearer {token}"),
+        f"{prefix}/enrolments/{proposal.pk}/verify",
+    )
     assert r.status_code == 200, r.content
     assert Enrolment.objects.get(pk=proposal.pk).status == "diverifikasi"
 
@@ -48,8 +51,9 @@ def test_a_bearer_token_writes_without_any_csrf_token(users, proposal, prefix):
 def test_a_superuser_token_takes_a_valid_transition(users, proposal, django_user_model):
     root = django_user_model.objects.create_superuser("root", password="x")
     _row, token = api_token_create(user=root, name="skrip")
-    r = post(csrf_client(HTTP_AUTHORIZATION=f"Bearer {token}"),
-             f"{V1}/enrolments/{proposal.pk}/verify")
+    r = post(
+        csrf_client(HTTP_AUTHORIZATION=f"Bearer {token}"), f"{V1}/enrolments/{proposal.pk}/verify"
+    )
     assert r.status_code == 200, r.content
 
 
@@ -85,8 +89,11 @@ def test_a_session_write_with_the_csrf_token_passes(users, proposal):
     client.force_login(users.admin)
     assert client.get(f"{V1}/workers").status_code == 200  # reads need no CSRF token
     client.get(f"{V1}/docs")  # the docs page sets the CSRF cookie
-    r = post(client, f"{V1}/enrolments/{proposal.pk}/verify",
-             HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value)
+    r = post(
+        client,
+        f"{V1}/enrolments/{proposal.pk}/verify",
+        HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
+    )
     assert r.status_code == 200, r.content
 
 
@@ -107,7 +114,9 @@ def test_the_schema_documents_both_schemes():
     schema = Client().get(f"{V1}/openapi.json").json()
     schemes = schema["components"]["securitySchemes"]
     assert {(s["type"], s.get("scheme"), s.get("in")) for s in schemes.values()} == {
-        ("http", "bearer", None), ("apiKey", None, "cookie")}
+        ("http", "bearer", None),
+        ("apiKey", None, "cookie"),
+    }
 
 
 # --- rate limit --------------------------------------------------------------------------------
@@ -125,8 +134,7 @@ def test_a_token_beyond_its_limit_gets_429_with_retry_after(users, settings, fro
     assert 1 <= int(r["Retry-After"]) <= 45
     # Another token of the same user has its own allowance.
     _row2, other = api_token_create(user=users.admin, name="lain")
-    assert Client(HTTP_AUTHORIZATION=f"Bearer {other}").get(
-        f"{V1}/programmes").status_code == 200
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {other}").get(f"{V1}/programmes").status_code == 200
     # The next minute the token may call again, and the old window's row is gone.
     frozen_clock.shift(dt.timedelta(seconds=int(r["Retry-After"])))
     assert client.get(f"{V1}/programmes").status_code == 200

@@ -13,8 +13,12 @@ from lindung.api.services import api_token_create
 from lindung.registry.models import Worker
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
-IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
-                         "QUEUES": ["default"]}}
+IMMEDIATE = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 
 def example() -> str:
@@ -25,7 +29,8 @@ def example() -> str:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_documented_client_example_runs_against_the_live_server(
-        live_server, users, programme, settings, tmp_path, monkeypatch):
+    live_server, users, programme, settings, tmp_path, monkeypatch
+):
     from tests.imports.conftest import person
 
     settings.TASKS = IMMEDIATE  # the live server's import runs at once

@@ -24,8 +24,16 @@ def post(client: Client, url: str, data: dict | None = None, **kw):
     return client.post(url, json.dumps(data or {}), content_type="application/json", **kw)
 
 
-@pytest.mark.parametrize("url", [f"{V1}/tidak-ada", f"{V1}/workers/abc", "/api/tidak/ada/",
-                                 f"{V1}/workers/1/lain", "/api/v2/workers"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"{V1}/tidak-ada",
+        f"{V1}/workers/abc",
+        "/api/tidak/ada/",
+        f"{V1}/workers/1/lain",
+        "/api/v2/workers",
+    ],
+)
 @pytest.mark.parametrize("method", ["get", "post", "delete"])
 def test_an_unknown_url_under_api_is_a_json_404(client_for, url, method):
     r = getattr(client_for("admin"), method)(url)
@@ -83,8 +91,9 @@ def test_no_code_is_raised_both_as_a_scope_refusal_and_as_another_error():
     other_codes: set[str] = set()
     for path in SRC.rglob("*.py"):
         text = path.read_text()
-        for call in re.finditer(r"(ScopeDenied|DomainError|NikInvalid|FileRefused)\((.*?)\)\n",
-                                text, re.S):
+        for call in re.finditer(
+            r"(ScopeDenied|DomainError|NikInvalid|FileRefused)\((.*?)\)\n", text, re.S
+        ):
             codes = set(re.findall(r'code="([a-z_]+)"', call.group(2)))
             (scope_codes if call.group(1) == "ScopeDenied" else other_codes).update(codes)
     assert {"token_read_only", "token_not_yours"} <= scope_codes
@@ -92,8 +101,9 @@ def test_no_code_is_raised_both_as_a_scope_refusal_and_as_another_error():
     assert all(status_for(c) == 403 for c in scope_codes)
 
 
-def test_already_enrolled_is_409_on_the_race_path_too(client_for, users, make_worker,
-                                                     api_programme, monkeypatch):
+def test_already_enrolled_is_409_on_the_race_path_too(
+    client_for, users, make_worker, api_programme, monkeypatch
+):
     """The primary key refusing a concurrent double funding raises a plain DomainError (no
     field): the same code, so the same 409 as the checked path (it used to be 400)."""
     from lindung.programs import services
@@ -107,20 +117,33 @@ def test_already_enrolled_is_409_on_the_race_path_too(client_for, users, make_wo
         return real(model, columns, rows)
 
     monkeypatch.setattr(services, "insert_rows_returning_ids", racing)
-    r = post(client_for("operator"), f"{V1}/enrolments",
-             {"programme": api_programme.code, "worker_id": worker.pk})
+    r = post(
+        client_for("operator"),
+        f"{V1}/enrolments",
+        {"programme": api_programme.code, "worker_id": worker.pk},
+    )
     assert (r.status_code, r.json()["code"]) == (409, "already_enrolled")
     assert r.json()["errors"][0]["code"] == "already_enrolled"
 
 
 @pytest.mark.parametrize("role", ["leader", "auditor"])
 def test_scope_refusals_list_themselves_in_errors(client_for, role, users, make_worker):
-    r = post(client_for(role), f"{V1}/workers", {
-        "nik": "6401011708850001", "name": "X", "sex": "L", "birth_date": "1985-08-17",
-        "village": "64.01.01.2009", "occupation": "nelayan"})
+    r = post(
+        client_for(role),
+        f"{V1}/workers",
+        {
+            "nik": "6401011708850001",
+            "name": "X",
+            "sex": "L",
+            "birth_date": "1985-08-17",
+            "village": "64.01.01.2009",
+            "occupation": "nelayan",
+        },
+    )
     assert r.status_code == 403
-    assert r.json()["errors"] == [{"code": r.json()["code"], "field": None,
-                                   "message": r.json()["message"]}]
+    assert r.json()["errors"] == [
+        {"code": r.json()["code"], "field": None, "message": r.json()["message"]}
+    ]
 
 
 def test_the_public_schema_names_no_real_programme():
@@ -133,6 +156,12 @@ def test_the_public_schema_names_no_real_programme():
 def test_the_old_prefix_serves_the_same_views():
     from django.urls import resolve
 
-    for path in ["workers", "workers/1", "enrolments/2/verify", "imports/3/errors",
-                 "indicators", "openapi.json"]:
+    for path in [
+        "workers",
+        "workers/1",
+        "enrolments/2/verify",
+        "imports/3/errors",
+        "indicators",
+        "openapi.json",
+    ]:
         assert resolve(f"/api/{path}").func is resolve(f"{V1}/{path}").func, path

@@ -31,8 +31,12 @@ from lindung.api.services import api_token_create
 
 pytestmark = pytest.mark.django_db
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 EXAMPLES = {GenerationMode.POSITIVE: 8, GenerationMode.NEGATIVE: 5}
 REAL = 8  # more valid examples with the path naming a real record, not a random id
 # A read-only token is refused every write before any view runs, and reads the same as the
@@ -40,12 +44,19 @@ REAL = 8  # more valid examples with the path naming a real record, not a random
 READ_ONLY_SHARE = 3
 
 
-def explore(strategy, examples: int, headers: dict[str, str], statuses: dict[int, int],
-            problems: list[str]) -> None:
+def explore(
+    strategy, examples: int, headers: dict[str, str], statuses: dict[int, int], problems: list[str]
+) -> None:
     """Send `examples` cases of `strategy`; count the statuses and keep each failed check."""
 
-    @hypothesis_settings(max_examples=examples, deadline=None, database=None, derandomize=True,
-                         phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+    @hypothesis_settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=strategy)
     def run(case) -> None:
         with transaction.atomic():  # every example on the same data
@@ -74,8 +85,9 @@ def keep_the_test_connection():
 
 @pytest.mark.usefixtures("keep_the_test_connection")
 @pytest.mark.parametrize("read_only", [False, True], ids=["admin", "read-only"])
-def test_fuzzing_finds_no_server_error_and_no_undocumented_answer(paser, users, settings,
-                                                                  read_only, tmp_path):
+def test_fuzzing_finds_no_server_error_and_no_undocumented_answer(
+    paser, users, settings, read_only, tmp_path
+):
     settings.API_RATE_LIMIT = 0  # thousands of requests a minute, on purpose
     settings.MEDIA_ROOT = tmp_path / "media"  # a generated claim document lands here, if any
     _row, token = api_token_create(user=users.admin, name="fuzz", read_only=read_only)
@@ -84,9 +96,15 @@ def test_fuzzing_finds_no_server_error_and_no_undocumented_answer(paser, users, 
     failures: dict[str, list[str]] = defaultdict(list)
     statuses: dict[int, int] = defaultdict(int)
     operations = 0
-    real = {"worker_id": paser.worker.pk, "enrolment_id": paser.enrolment.pk,
-            "code": paser.programme.code, "job_id": paser.job.pk, "bill_id": paser.bill.pk,
-            "payment_id": paser.payment.pk, "claim_id": paser.claim.pk}
+    real = {
+        "worker_id": paser.worker.pk,
+        "enrolment_id": paser.enrolment.pk,
+        "code": paser.programme.code,
+        "job_id": paser.job.pk,
+        "bill_id": paser.bill.pk,
+        "payment_id": paser.payment.pk,
+        "claim_id": paser.claim.pk,
+    }
     for result in schema.get_all_operations():
         operation = result.ok()
         operations += 1
@@ -96,11 +114,15 @@ def test_fuzzing_finds_no_server_error_and_no_undocumented_answer(paser, users, 
         rounds = [(mode, examples // share, None) for mode, examples in EXAMPLES.items()]
         if names:
             assert names <= set(real), names  # a new path parameter: give it a real value
-            rounds.append((GenerationMode.POSITIVE, REAL // share,
-                           {n: real[n] for n in names}))
+            rounds.append((GenerationMode.POSITIVE, REAL // share, {n: real[n] for n in names}))
         for mode, examples, path_parameters in rounds:
-            explore(operation.as_strategy(generation_mode=mode, path_parameters=path_parameters),
-                    examples, headers, statuses, failures[f"{label} {mode}"])
+            explore(
+                operation.as_strategy(generation_mode=mode, path_parameters=path_parameters),
+                examples,
+                headers,
+                statuses,
+                failures[f"{label} {mode}"],
+            )
     assert operations >= 36
     failed = {op: problems for op, problems in failures.items() if problems}
     assert not failed, "\n".join(f"{op}: {problems[0]}" for op, problems in failed.items())

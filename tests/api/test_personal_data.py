@@ -30,7 +30,10 @@ def test_read_only_roles_get_masked_numbers_in_list_and_detail(client_for, perso
             assert secret not in body
     item = client.get(f"/api/v1/workers/{person.pk}").json()
     assert (item["nik"], item["kk_number"], item["phone"]) == (
-        mask_identity(person.nik), mask_identity(KK), mask_phone(PHONE))
+        mask_identity(person.nik),
+        mask_identity(KK),
+        mask_phone(PHONE),
+    )
     assert item["name"] == "Siti Aminah"
 
 
@@ -45,7 +48,8 @@ def test_enrolment_list_masks_the_worker_nik_for_pimpinan(client_for, world):  #
     assert body["count"] == 2
     niks = {w.nik for w in world["workers"].values()}
     assert {i["worker_nik"] for i in body["items"]} == {
-        mask_identity(world["workers"][k].nik) for k in ("a", "b")}
+        mask_identity(world["workers"][k].nik) for k in ("a", "b")
+    }
     assert not niks & {i["worker_nik"] for i in body["items"]}
     whole = client_for("admin").get("/api/v1/enrolments").json()
     assert {i["worker_nik"] for i in whole["items"]} <= niks
@@ -88,5 +92,4 @@ def test_openapi_documents_the_maximum(client_for):
     schema = client_for("admin").get("/api/v1/openapi.json").json()
     params = schema["paths"]["/api/v1/workers"]["get"]["parameters"]
     limit = next(p for p in params if p["name"] == "limit")
-    assert str(MAX_LIMIT) in limit["schema"].get("description", "") + limit.get(
-        "description", "")
+    assert str(MAX_LIMIT) in limit["schema"].get("description", "") + limit.get("description", "")

@@ -36,11 +36,17 @@ from tests.conftest import DESA_A, PASER
 pytestmark = pytest.mark.django_db
 
 V1 = "/api/v1"
-IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
-                         "QUEUES": ["default"]}}
+IMMEDIATE = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default"],
+    }
+}
 ANSWER_HEADER = "NIK,NO_KPJ,TANGGAL_TERDAFTAR,STATUS\n"
-WORKERS_HEADER = ("NIK,NO_KK,NAMA,JENIS_KELAMIN,TEMPAT_LAHIR,TANGGAL_LAHIR,KODE_DESA,ALAMAT,"
-                  "PEKERJAAN,NO_HP,PENGHASILAN\n")
+WORKERS_HEADER = (
+    "NIK,NO_KK,NAMA,JENIS_KELAMIN,TEMPAT_LAHIR,TANGGAL_LAHIR,KODE_DESA,ALAMAT,"
+    "PEKERJAAN,NO_HP,PENGHASILAN\n"
+)
 
 
 @dataclass
@@ -61,116 +67,233 @@ def OWN(path: str, body: dict | None = None) -> Req:  # noqa: N802
 
 
 MATRIX: dict[tuple[str, str], Callable[[Any], list[Req]]] = {
-    ("GET", "/workers"): lambda p: [OWN("/workers"), OWN("/workers?q=Rahasia"),
-                                    OWN(f"/workers?village={DESA_A}"),
-                                    OWN(f"/workers?q={p.worker.nik}")],
-    ("POST", "/workers"): lambda p: [T("/workers", {
-        "nik": "6401011708850099", "name": "Warga Baru", "sex": "L", "birth_date": "1985-08-17",
-        "village": DESA_A, "occupation": "nelayan"})],
+    ("GET", "/workers"): lambda p: [
+        OWN("/workers"),
+        OWN("/workers?q=Rahasia"),
+        OWN(f"/workers?village={DESA_A}"),
+        OWN(f"/workers?q={p.worker.nik}"),
+    ],
+    ("POST", "/workers"): lambda p: [
+        T(
+            "/workers",
+            {
+                "nik": "6401011708850099",
+                "name": "Warga Baru",
+                "sex": "L",
+                "birth_date": "1985-08-17",
+                "village": DESA_A,
+                "occupation": "nelayan",
+            },
+        )
+    ],
     ("GET", "/workers/{worker_id}"): lambda p: [T(f"/workers/{p.worker.pk}")],
     ("PATCH", "/workers/{worker_id}"): lambda p: [T(f"/workers/{p.worker.pk}", {"name": "X"})],
-    ("GET", "/workers/{worker_id}/enrolments"): lambda p: [
-        T(f"/workers/{p.worker.pk}/enrolments")],
+    ("GET", "/workers/{worker_id}/enrolments"): lambda p: [T(f"/workers/{p.worker.pk}/enrolments")],
     ("GET", "/programmes"): lambda p: [OWN("/programmes"), OWN("/programmes?fiscal_year=2026")],
     ("GET", "/programmes/{code}"): lambda p: [T(f"/programmes/{p.programme.code}")],
     ("GET", "/programmes/{code}/budget-lines"): lambda p: [
-        T(f"/programmes/{p.programme.code}/budget-lines")],
+        T(f"/programmes/{p.programme.code}/budget-lines")
+    ],
     ("POST", "/programmes/{code}/budget-lines"): lambda p: [
-        T(f"/programmes/{p.programme.code}/budget-lines", {
-            "kind": "apbd_murni", "amount": 1000, "date": "2026-11-01", "document_ref": "X"})],
+        T(
+            f"/programmes/{p.programme.code}/budget-lines",
+            {"kind": "apbd_murni", "amount": 1000, "date": "2026-11-01", "document_ref": "X"},
+        )
+    ],
     ("GET", "/programmes/{code}/value-for-budget"): lambda p: [
-        T(f"/programmes/{p.programme.code}/value-for-budget")],
+        T(f"/programmes/{p.programme.code}/value-for-budget")
+    ],
     ("GET", "/programmes/{code}/coverage"): lambda p: [
-        T(f"/programmes/{p.programme.code}/coverage")],
+        T(f"/programmes/{p.programme.code}/coverage")
+    ],
     ("GET", "/programmes/{code}/coverage/workers"): lambda p: [
-        T(f"/programmes/{p.programme.code}/coverage/workers?month=2026-10-01")],
-    ("GET", "/enrolments"): lambda p: [OWN("/enrolments"), OWN(f"/enrolments?q={PASER_NAMES[0]}"),
-                                       T(f"/enrolments?programme={p.programme.code}")],
-    ("POST", "/enrolments"): lambda p: [T("/enrolments", {"programme": p.programme.code,
-                                                          "worker_id": p.proposed.pk})],
-    ("POST", "/enrolments/bulk"): lambda p: [OWN("/enrolments/bulk", {
-        "action": "verify", "enrolment_ids": [p.proposal.pk, p.enrolment.pk]}), OWN(
-        "/enrolments/bulk", {"action": "activate", "enrolment_ids": [p.enrolment.pk]})],
+        T(f"/programmes/{p.programme.code}/coverage/workers?month=2026-10-01")
+    ],
+    ("GET", "/enrolments"): lambda p: [
+        OWN("/enrolments"),
+        OWN(f"/enrolments?q={PASER_NAMES[0]}"),
+        T(f"/enrolments?programme={p.programme.code}"),
+    ],
+    ("POST", "/enrolments"): lambda p: [
+        T("/enrolments", {"programme": p.programme.code, "worker_id": p.proposed.pk})
+    ],
+    ("POST", "/enrolments/bulk"): lambda p: [
+        OWN(
+            "/enrolments/bulk",
+            {"action": "verify", "enrolment_ids": [p.proposal.pk, p.enrolment.pk]},
+        ),
+        OWN("/enrolments/bulk", {"action": "activate", "enrolment_ids": [p.enrolment.pk]}),
+    ],
     ("GET", "/enrolments/{enrolment_id}"): lambda p: [T(f"/enrolments/{p.enrolment.pk}")],
     ("POST", "/enrolments/{enrolment_id}/verify"): lambda p: [
-        T(f"/enrolments/{p.proposal.pk}/verify")],
+        T(f"/enrolments/{p.proposal.pk}/verify")
+    ],
     ("POST", "/enrolments/{enrolment_id}/reject"): lambda p: [
-        T(f"/enrolments/{p.proposal.pk}/reject", {"reason": "x"})],
+        T(f"/enrolments/{p.proposal.pk}/reject", {"reason": "x"})
+    ],
     ("POST", "/enrolments/{enrolment_id}/register"): lambda p: [
-        T(f"/enrolments/{p.proposal.pk}/register", {"kpj_number": "12345678901",
-                                                    "registration_date": "2026-11-02"})],
+        T(
+            f"/enrolments/{p.proposal.pk}/register",
+            {"kpj_number": "12345678901", "registration_date": "2026-11-02"},
+        )
+    ],
     ("POST", "/enrolments/{enrolment_id}/activate"): lambda p: [
-        T(f"/enrolments/{p.enrolment.pk}/activate")],
+        T(f"/enrolments/{p.enrolment.pk}/activate")
+    ],
     ("POST", "/enrolments/{enrolment_id}/end"): lambda p: [
-        T(f"/enrolments/{p.enrolment.pk}/end", {"reason": "pindah"})],
+        T(f"/enrolments/{p.enrolment.pk}/end", {"reason": "pindah"})
+    ],
     ("GET", "/enrolments/{enrolment_id}/coverage"): lambda p: [
-        T(f"/enrolments/{p.enrolment.pk}/coverage")],
+        T(f"/enrolments/{p.enrolment.pk}/coverage")
+    ],
     ("POST", "/imports"): lambda p: [
-        Req("/imports", files={"file": ("pekerja.csv", WORKERS_HEADER.encode()),
-                               "programme": p.programme.code}),
+        Req(
+            "/imports",
+            files={"file": ("pekerja.csv", WORKERS_HEADER.encode()), "programme": p.programme.code},
+        ),
         # A file naming Paser's worker by NIK, without a programme: the caller's own job, whose
         # report must not tell who holds that NIK.
-        Req("/imports", target=False, echo=frozenset({p.worker.nik}), files={
-            "file": ("desa.csv", (WORKERS_HEADER + f"{p.worker.nik},,Nama Lain,L,,17/08/1985,"
-                                  "64.09.01.2020,,nelayan,,\n").encode())})],
+        Req(
+            "/imports",
+            target=False,
+            echo=frozenset({p.worker.nik}),
+            files={
+                "file": (
+                    "desa.csv",
+                    (
+                        WORKERS_HEADER + f"{p.worker.nik},,Nama Lain,L,,17/08/1985,"
+                        "64.09.01.2020,,nelayan,,\n"
+                    ).encode(),
+                )
+            },
+        ),
+    ],
     ("GET", "/imports"): lambda p: [OWN("/imports")],
     ("GET", "/imports/{job_id}"): lambda p: [T(f"/imports/{p.job.pk}")],
     ("GET", "/imports/{job_id}/errors"): lambda p: [T(f"/imports/{p.job.pk}/errors")],
     ("GET", "/bpjs/registrations/{code}"): lambda p: [
         T(f"/bpjs/registrations/{p.programme.code}"),
-        T(f"/bpjs/registrations/{p.programme.code}?format=csv")],
+        T(f"/bpjs/registrations/{p.programme.code}?format=csv"),
+    ],
     ("POST", "/bpjs/answers"): lambda p: [
-        Req("/bpjs/answers", files={"file": ("jawaban.csv", ANSWER_HEADER.encode()),
-                                    "programme": p.programme.code}),
-        Req("/bpjs/answers", target=False, echo=frozenset({p.proposed.nik}), files={
-            "file": ("jawaban.csv", (ANSWER_HEADER + f"{p.proposed.nik},{PASER_KPJ},"
-                                     "2026-11-18,AKTIF\n").encode())})],
+        Req(
+            "/bpjs/answers",
+            files={"file": ("jawaban.csv", ANSWER_HEADER.encode()), "programme": p.programme.code},
+        ),
+        Req(
+            "/bpjs/answers",
+            target=False,
+            echo=frozenset({p.proposed.nik}),
+            files={
+                "file": (
+                    "jawaban.csv",
+                    (ANSWER_HEADER + f"{p.proposed.nik},{PASER_KPJ},2026-11-18,AKTIF\n").encode(),
+                )
+            },
+        ),
+    ],
     ("GET", "/bills"): lambda p: [OWN("/bills"), T(f"/bills?programme={p.programme.code}")],
     ("GET", "/bills/{bill_id}"): lambda p: [T(f"/bills/{p.bill.pk}")],
-    ("GET", "/payments"): lambda p: [OWN("/payments"),
-                                     T(f"/payments?programme={p.programme.code}")],
-    ("POST", "/payments"): lambda p: [T("/payments", {
-        "programme": p.programme.code, "paid_on": "2026-11-12", "amount": 16800,
-        "reference": "SP2D-X", "first_month": "2026-11-01"})],
+    ("GET", "/payments"): lambda p: [
+        OWN("/payments"),
+        T(f"/payments?programme={p.programme.code}"),
+    ],
+    ("POST", "/payments"): lambda p: [
+        T(
+            "/payments",
+            {
+                "programme": p.programme.code,
+                "paid_on": "2026-11-12",
+                "amount": 16800,
+                "reference": "SP2D-X",
+                "first_month": "2026-11-01",
+            },
+        )
+    ],
     ("GET", "/payments/{payment_id}"): lambda p: [T(f"/payments/{p.payment.pk}")],
-    ("GET", "/indicators"): lambda p: [OWN("/indicators"), T(f"/indicators?region={PASER}"),
-                                       T(f"/indicators?region={DESA_A}"),
-                                       T("/indicators?region=")],
-    ("GET", "/indicators/villages"): lambda p: [OWN("/indicators/villages"),
-                                                T(f"/indicators/villages?region={PASER}")],
-    ("GET", "/claims"): lambda p: [OWN("/claims"), OWN(f"/claims?programme={p.programme.code}"),
-                                   OWN(f"/claims?village={DESA_A}")],
+    ("GET", "/indicators"): lambda p: [
+        OWN("/indicators"),
+        T(f"/indicators?region={PASER}"),
+        T(f"/indicators?region={DESA_A}"),
+        T("/indicators?region="),
+    ],
+    ("GET", "/indicators/villages"): lambda p: [
+        OWN("/indicators/villages"),
+        T(f"/indicators/villages?region={PASER}"),
+    ],
+    ("GET", "/claims"): lambda p: [
+        OWN("/claims"),
+        OWN(f"/claims?programme={p.programme.code}"),
+        OWN(f"/claims?village={DESA_A}"),
+    ],
     ("GET", "/claims/{claim_id}"): lambda p: [T(f"/claims/{p.claim.pk}")],
-    ("POST", "/claims/calculate"): lambda p: [OWN("/claims/calculate", {
-        "claim_type": "jkm", "income": 2_000_000, "member_since": "2026-01-10",
-        "event": "2026-08-03", "reported": "2026-08-20"})],
-    ("POST", "/claims"): lambda p: [T("/claims", {
-        "worker_id": p.worker.pk, "claim_type": "jkk_medical", "event_date": "2026-10-02",
-        "claimant_name": "Penerima Lain", "claimant_relationship": "peserta",
-        "claimant_nik": p.worker.nik, "bank_name": "Bank X", "bank_account": "1234567890"})],
+    ("POST", "/claims/calculate"): lambda p: [
+        OWN(
+            "/claims/calculate",
+            {
+                "claim_type": "jkm",
+                "income": 2_000_000,
+                "member_since": "2026-01-10",
+                "event": "2026-08-03",
+                "reported": "2026-08-20",
+            },
+        )
+    ],
+    ("POST", "/claims"): lambda p: [
+        T(
+            "/claims",
+            {
+                "worker_id": p.worker.pk,
+                "claim_type": "jkk_medical",
+                "event_date": "2026-10-02",
+                "claimant_name": "Penerima Lain",
+                "claimant_relationship": "peserta",
+                "claimant_nik": p.worker.nik,
+                "bank_name": "Bank X",
+                "bank_account": "1234567890",
+            },
+        )
+    ],
     ("POST", "/claims/{claim_id}/documents"): lambda p: [
-        Req(f"/claims/{p.claim.pk}/documents", files={"file": ("ktp.pdf", b"%PDF-1.4\n%%EOF\n"),
-                                                       "kind": "kpj_card"})],
+        Req(
+            f"/claims/{p.claim.pk}/documents",
+            files={"file": ("ktp.pdf", b"%PDF-1.4\n%%EOF\n"), "kind": "kpj_card"},
+        )
+    ],
     ("POST", "/claims/{claim_id}/documents-complete"): lambda p: [
-        T(f"/claims/{p.claim.pk}/documents-complete")],
+        T(f"/claims/{p.claim.pk}/documents-complete")
+    ],
     ("POST", "/claims/{claim_id}/submit"): lambda p: [T(f"/claims/{p.claim.pk}/submit", {})],
     ("POST", "/claims/{claim_id}/pay"): lambda p: [
-        T(f"/claims/{p.claim.pk}/pay", {"amount": 42_000_000, "paid_date": "2026-11-19"})],
+        T(f"/claims/{p.claim.pk}/pay", {"amount": 42_000_000, "paid_date": "2026-11-19"})
+    ],
     ("POST", "/claims/{claim_id}/reject"): lambda p: [
-        T(f"/claims/{p.claim.pk}/reject", {"reason": "x"})],
+        T(f"/claims/{p.claim.pk}/reject", {"reason": "x"})
+    ],
     ("POST", "/claims/{claim_id}/recheck"): lambda p: [T(f"/claims/{p.claim.pk}/recheck")],
 }
 
 
 def operations() -> set[tuple[str, str]]:
     paths = api.get_openapi_schema()["paths"]
-    return {(method.upper(), path.removeprefix(V1)) for path, ops in paths.items()
-            for method in ops}
+    return {
+        (method.upper(), path.removeprefix(V1)) for path, ops in paths.items() for method in ops
+    }
 
 
 def markers(p: Any) -> set[str]:
-    return {*PASER_NAMES, PASER_KPJ, PASER_SP2D, PASER_FILE, PASER_HEIR, "DPA-RAHASIA-PASER",
-            p.worker.nik, p.proposed.nik, p.claim.claimant_nik, p.programme.code}
+    return {
+        *PASER_NAMES,
+        PASER_KPJ,
+        PASER_SP2D,
+        PASER_FILE,
+        PASER_HEIR,
+        "DPA-RAHASIA-PASER",
+        p.worker.nik,
+        p.proposed.nik,
+        p.claim.claimant_nik,
+        p.programme.code,
+    }
 
 
 def send(client: Client, method: str, req: Req):
@@ -186,8 +309,9 @@ def send(client: Client, method: str, req: Req):
                 data[name] = value
         return client.post(url, data)
     if req.json is not None:
-        return getattr(client, method.lower())(url, json.dumps(req.json),
-                                               content_type="application/json")
+        return getattr(client, method.lower())(
+            url, json.dumps(req.json), content_type="application/json"
+        )
     return getattr(client, method.lower())(url)
 
 
@@ -200,8 +324,9 @@ def test_the_matrix_covers_every_operation():
 
 
 @pytest.mark.parametrize("role", ["admin", "operator", "bpjs", "leader", "auditor"])
-def test_a_user_of_another_region_never_gets_paser_data(paser, outsiders, role, settings,
-                                                        django_capture_on_commit_callbacks):
+def test_a_user_of_another_region_never_gets_paser_data(
+    paser, outsiders, role, settings, django_capture_on_commit_callbacks
+):
     settings.TASKS = IMMEDIATE  # uploads run at once: their reports are checked too
     settings.API_RATE_LIMIT = 0
     user = getattr(outsiders, role)
@@ -219,10 +344,8 @@ def test_a_user_of_another_region_never_gets_paser_data(paser, outsiders, role, 
             if r.status_code == 202 and r.has_header("Location"):
                 bodies.append(client.get(r["Location"]).content.decode())
             leaked = {m for m in secret - req.echo if any(m in b for b in bodies)}
-            if r.status_code >= 500 or leaked or (
-                    req.target and r.status_code not in (403, 404)):
-                failures.append((method, req.path, r.status_code, sorted(leaked),
-                                 bodies[0][:200]))
+            if r.status_code >= 500 or leaked or (req.target and r.status_code not in (403, 404)):
+                failures.append((method, req.path, r.status_code, sorted(leaked), bodies[0][:200]))
     assert not failures, "\n".join(map(repr, failures))
     assert {e.pk: e.status for e in Enrolment.objects.filter(pk__in=before)} == before
     assert BudgetLine.objects.count() == budget_lines

@@ -51,8 +51,9 @@ def test_a_revoked_token_is_401_and_the_revocation_is_audited(users):
     row, token = api_token_create(user=users.admin, name="dasbor")
     api_token_revoke(token=row, by=users.admin)
     assert bearer(token).get("/api/v1/programmes").status_code == 401
-    assert AuditEvent.objects.filter(action="revoke", object_id=str(row.pk),
-                                     actor=users.admin).exists()
+    assert AuditEvent.objects.filter(
+        action="revoke", object_id=str(row.pk), actor=users.admin
+    ).exists()
     api_token_revoke(token=row, by=users.admin)  # twice changes nothing
     assert AuditEvent.objects.filter(action="revoke", object_id=str(row.pk)).count() == 1
 
@@ -70,8 +71,7 @@ def test_a_read_only_token_reads_but_may_not_write(users, make_worker):
     client = bearer(token)
     assert client.get(f"/api/v1/workers/{worker.pk}").status_code == 200
     for method, url in [("patch", f"/api/v1/workers/{worker.pk}"), ("post", "/api/v1/workers")]:
-        response = getattr(client, method)(url, {"name": "Diubah"},
-                                           content_type="application/json")
+        response = getattr(client, method)(url, {"name": "Diubah"}, content_type="application/json")
         assert response.status_code == 403, method
         assert response.json()["code"] == "token_read_only"
         assert "hanya untuk membaca" in response.json()["message"]
@@ -82,8 +82,9 @@ def test_a_read_only_token_reads_but_may_not_write(users, make_worker):
 def test_a_full_token_may_write(users, make_worker):
     worker = make_worker(by=users.operator)
     _row, token = api_token_create(user=users.operator, name="sinkron")
-    response = bearer(token).patch(f"/api/v1/workers/{worker.pk}", {"name": "Nama Baru"},
-                                   content_type="application/json")
+    response = bearer(token).patch(
+        f"/api/v1/workers/{worker.pk}", {"name": "Nama Baru"}, content_type="application/json"
+    )
     assert response.status_code == 200, response.content
 
 
@@ -123,8 +124,17 @@ def test_only_the_owner_or_a_system_administrator_revokes(users, django_user_mod
 
 def test_the_command_takes_days_and_read_only(users):
     out = io.StringIO()
-    call_command("api_token", "admin_paser", "--name", "laporan", "--days", "7", "--read-only",
-                 stdout=out, stderr=io.StringIO())
+    call_command(
+        "api_token",
+        "admin_paser",
+        "--name",
+        "laporan",
+        "--days",
+        "7",
+        "--read-only",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
     token = out.getvalue().strip()
     row = ApiToken.objects.get(digest=token_digest(token))
     assert row.read_only and row.name == "laporan"
@@ -151,8 +161,9 @@ def test_the_page_lists_only_the_users_own_tokens(page, users):
 
 
 def test_a_token_created_on_the_page_is_shown_once_and_works(page, users):
-    response = page.post(reverse("api_tokens"), {"name": "sinkron SIPP", "days": "30",
-                                                 "read_only": "on"})
+    response = page.post(
+        reverse("api_tokens"), {"name": "sinkron SIPP", "days": "30", "read_only": "on"}
+    )
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     row = ApiToken.objects.get(user=users.operator)

@@ -21,9 +21,14 @@ TABLE = AuditEvent._meta.db_table
 
 @pytest.fixture
 def event(users):
-    return audit_event(actor=users.admin, action="verify", obj=Region.objects.get(code=DESA_A),
-                       region_code=DESA_A, summary="Budi: Diusulkan → Terverifikasi",
-                       changes={"status": ["proposed", "verified"]})
+    return audit_event(
+        actor=users.admin,
+        action="verify",
+        obj=Region.objects.get(code=DESA_A),
+        region_code=DESA_A,
+        summary="Budi: Diusulkan → Terverifikasi",
+        changes={"status": ["proposed", "verified"]},
+    )
 
 
 def refused(write) -> None:
@@ -35,8 +40,11 @@ def refused(write) -> None:
 def unchanged(event: AuditEvent, users) -> None:
     stored = AuditEvent.objects.get(pk=event.pk)
     assert (stored.actor_id, stored.action, stored.summary, stored.changes) == (
-        users.admin.pk, "verify", "Budi: Diusulkan → Terverifikasi",
-        {"status": ["proposed", "verified"]})
+        users.admin.pk,
+        "verify",
+        "Budi: Diusulkan → Terverifikasi",
+        {"status": ["proposed", "verified"]},
+    )
 
 
 def test_saving_a_changed_event_through_the_orm_is_refused(users, event):

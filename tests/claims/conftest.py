@@ -19,7 +19,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 def benefit_rules(request):
     """The data migration's rules (a transactional test flushes them: seed again)."""
     uses_db = request.node.get_closest_marker("django_db") is not None or bool(
-        {"db", "transactional_db", "live_server"} & set(request.fixturenames))
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    )
     if not uses_db:
         yield
         return
@@ -29,7 +30,8 @@ def benefit_rules(request):
 
     if not BenefitRule.objects.exists():
         importlib.import_module("lindung.claims.migrations.0002_seed_benefit_rules").seed(
-            apps, None)
+            apps, None
+        )
     yield
 
 
@@ -48,10 +50,14 @@ def pay(users):
         for month in months:
             bill = bill_generate(by=users.admin, programme=programme, month=month)
             if bill.total:
-                payment_record(by=users.admin, programme=programme,
-                               paid_on=min(month.replace(day=12), dt.date(2026, 11, 20)),
-                               amount=bill.total, reference=f"SP2D-{month:%Y%m}-{programme.pk}",
-                               first_month=month)
+                payment_record(
+                    by=users.admin,
+                    programme=programme,
+                    paid_on=min(month.replace(day=12), dt.date(2026, 11, 20)),
+                    amount=bill.total,
+                    reference=f"SP2D-{month:%Y%m}-{programme.pk}",
+                    first_month=month,
+                )
 
     return run
 
@@ -70,8 +76,12 @@ def insured(programme, make_worker, activate, pay):  # noqa: F811
     return worker, enrolment
 
 
-HEIR = {"claimant_name": "Siti Aminah", "claimant_relationship": "pasangan",
-        "bank_name": "Bank Kaltimtara", "bank_account": "0012-3456-789"}
+HEIR = {
+    "claimant_name": "Siti Aminah",
+    "claimant_relationship": "pasangan",
+    "bank_name": "Bank Kaltimtara",
+    "bank_account": "0012-3456-789",
+}
 
 
 @pytest.fixture

@@ -17,8 +17,9 @@ def logout(page):
 
 
 @pytest.mark.browser
-def test_death_reported_documented_submitted_and_paid(live_server, transactional_db, users,
-                                                      insured, heir, browser_login, programme):
+def test_death_reported_documented_submitted_and_paid(
+    live_server, transactional_db, users, insured, heir, browser_login, programme
+):
     from lindung.claims.models import Claim
     from lindung.claims.rules import CHECKLISTS
 
@@ -47,8 +48,9 @@ def test_death_reported_documented_submitted_and_paid(live_server, transactional
     page.goto(f"{live_server.url}/klaim/{claim.pk}/")
     for kind in CHECKLISTS["jkm"]:
         page.select_option("#id_kind", kind)
-        page.set_input_files("#id_file", {"name": f"{kind}.pdf", "mimeType": "application/pdf",
-                                          "buffer": PDF})
+        page.set_input_files(
+            "#id_file", {"name": f"{kind}.pdf", "mimeType": "application/pdf", "buffer": PDF}
+        )
         page.click("#document-form button[type=submit]")
         page.wait_for_selector(".flash-success")
     page.click("#complete-button")
@@ -73,5 +75,4 @@ def test_death_reported_documented_submitted_and_paid(live_server, transactional
 
     page = browser_login("admin_paser")
     page.goto(f"{live_server.url}/iuran/program/{programme.code}/")
-    assert "Rp42.000.000 manfaat bagi 1 keluarga" in page.inner_text(
-        f"#value-{programme.code}")
+    assert "Rp42.000.000 manfaat bagi 1 keluarga" in page.inner_text(f"#value-{programme.code}")

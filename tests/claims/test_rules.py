@@ -17,13 +17,28 @@ R_DAYS = {**R, "jkm_waiting_days": 90}
 D = dt.date
 
 
-def facts(claim_type=rules.JKM, *, income=1_000_000, member_since=dt.date(2026, 1, 10),
-          event=dt.date(2026, 8, 3), reported=dt.date(2026, 8, 20), unpaid=(),
-          **extra) -> Facts:
-    coverage = rules.coverage_from_unpaid(member_since=member_since, upto=event, unpaid=unpaid,
-                                          on=reported)
-    return Facts(claim_type=claim_type, income=income, member_since=member_since, event=event,
-                 reported=reported, coverage=coverage, **extra)
+def facts(
+    claim_type=rules.JKM,
+    *,
+    income=1_000_000,
+    member_since=dt.date(2026, 1, 10),
+    event=dt.date(2026, 8, 3),
+    reported=dt.date(2026, 8, 20),
+    unpaid=(),
+    **extra,
+) -> Facts:
+    coverage = rules.coverage_from_unpaid(
+        member_since=member_since, upto=event, unpaid=unpaid, on=reported
+    )
+    return Facts(
+        claim_type=claim_type,
+        income=income,
+        member_since=member_since,
+        event=event,
+        reported=reported,
+        coverage=coverage,
+        **extra,
+    )
 
 
 def amounts(outcome):
@@ -78,14 +93,23 @@ def test_medical_care_pays_the_recorded_cost_without_ceiling():
 
 
 def test_scholarship_per_level_and_year():
-    out = evaluate(facts(rules.SCHOLARSHIP, cause=rules.JKK_DEATH,
-                         children=(Child("SD", 10), Child("SMA", 16))), R)
+    out = evaluate(
+        facts(
+            rules.SCHOLARSHIP, cause=rules.JKK_DEATH, children=(Child("SD", 10), Child("SMA", 16))
+        ),
+        R,
+    )
     assert amounts(out) == [1_500_000, 3_000_000]
-    tk_pt = evaluate(facts(rules.SCHOLARSHIP, cause=rules.JKK_DISABILITY,
-                           children=(Child("TK", 5), Child("PT", 19))), R)
+    tk_pt = evaluate(
+        facts(
+            rules.SCHOLARSHIP,
+            cause=rules.JKK_DISABILITY,
+            children=(Child("TK", 5), Child("PT", 19)),
+        ),
+        R,
+    )
     assert amounts(tk_pt) == [1_500_000, 12_000_000]
-    smp = evaluate(facts(rules.SCHOLARSHIP, cause=rules.JKK_DEATH, children=(Child("SMP", 13),)),
-                   R)
+    smp = evaluate(facts(rules.SCHOLARSHIP, cause=rules.JKK_DEATH, children=(Child("SMP", 13),)), R)
     assert smp.total == 2_000_000
 
 
@@ -95,8 +119,9 @@ def test_scholarship_per_level_and_year():
 def test_unpaid_event_month_is_not_covered_and_says_which_month():
     out = evaluate(facts(unpaid=[D(2026, 8, 1)]), R)
     assert (out.eligible, out.code, out.total) == (False, "event_not_covered", 0)
-    assert out.explanation.startswith("Iuran Agustus 2026 belum dibayar: peristiwa ini tidak "
-                                      "dijamin")
+    assert out.explanation.startswith(
+        "Iuran Agustus 2026 belum dibayar: peristiwa ini tidak dijamin"
+    )
 
 
 def test_event_month_not_yet_due_but_unpaid_is_not_covered():
@@ -133,33 +158,48 @@ def test_event_before_registration_is_not_covered():
 # --- JKM waiting period -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("days", "code", "total"), [
-    (89, "waiting_period", 10_000_000),
-    (90, "covered", 42_000_000),
-    (91, "covered", 42_000_000),
-])
+@pytest.mark.parametrize(
+    ("days", "code", "total"),
+    [
+        (89, "waiting_period", 10_000_000),
+        (90, "covered", 42_000_000),
+        (91, "covered", 42_000_000),
+    ],
+)
 def test_jkm_waiting_period_read_in_days(days, code, total):
     since = D(2026, 3, 15)
-    out = evaluate(facts(member_since=since, event=since + dt.timedelta(days=days),
-                         reported=D(2026, 7, 1)), R_DAYS)
+    out = evaluate(
+        facts(member_since=since, event=since + dt.timedelta(days=days), reported=D(2026, 7, 1)),
+        R_DAYS,
+    )
     assert (out.eligible, out.code, out.total) == (True, code, total)
     if code == "waiting_period":
         assert [i.item for i in out.breakdown] == ["Biaya pemakaman"]
 
 
-@pytest.mark.parametrize(("event", "code"), [
-    (D(2026, 6, 13), "waiting_period"),  # day 90 since registration, still inside 3 months
-    (D(2026, 6, 14), "waiting_period"),
-    (D(2026, 6, 15), "covered"),  # 3 calendar months after 15 March
-])
+@pytest.mark.parametrize(
+    ("event", "code"),
+    [
+        (D(2026, 6, 13), "waiting_period"),  # day 90 since registration, still inside 3 months
+        (D(2026, 6, 14), "waiting_period"),
+        (D(2026, 6, 15), "covered"),  # 3 calendar months after 15 March
+    ],
+)
 def test_jkm_waiting_period_read_in_calendar_months_by_default(event, code):
     out = evaluate(facts(member_since=D(2026, 3, 15), event=event, reported=D(2026, 7, 1)), R)
     assert out.code == code
 
 
 def test_waiting_period_does_not_apply_to_work_accidents():
-    out = evaluate(facts(rules.JKK_DEATH, member_since=D(2026, 3, 15), event=D(2026, 3, 20),
-                         reported=D(2026, 4, 1)), R)
+    out = evaluate(
+        facts(
+            rules.JKK_DEATH,
+            member_since=D(2026, 3, 15),
+            event=D(2026, 3, 20),
+            reported=D(2026, 4, 1),
+        ),
+        R,
+    )
     assert (out.code, out.total) == ("covered", 70_000_000)
 
 
@@ -176,14 +216,23 @@ def test_jkk_claim_reported_on_the_fifth_anniversary_is_in_time_the_day_after_ex
 
 
 def test_expiry_does_not_apply_to_jkm():
-    out = evaluate(facts(rules.JKM, member_since=D(2021, 1, 4), event=D(2021, 6, 10),
-                         reported=D(2026, 11, 1)), R)
+    out = evaluate(
+        facts(rules.JKM, member_since=D(2021, 1, 4), event=D(2021, 6, 10), reported=D(2026, 11, 1)),
+        R,
+    )
     assert out.code == "covered"
 
 
 def test_expiry_follows_the_dated_rule():
-    out = evaluate(facts(rules.JKK_MEDICAL, member_since=D(2023, 1, 4), event=D(2023, 6, 10),
-                         reported=D(2025, 6, 11)), {**R, "jkk_expiry_years": 2})
+    out = evaluate(
+        facts(
+            rules.JKK_MEDICAL,
+            member_since=D(2023, 1, 4),
+            event=D(2023, 6, 10),
+            reported=D(2025, 6, 11),
+        ),
+        {**R, "jkk_expiry_years": 2},
+    )
     assert out.code == "expired"
 
 
@@ -191,58 +240,103 @@ def test_expiry_follows_the_dated_rule():
 
 
 def test_two_children_pass_three_are_too_many():
-    two = evaluate(facts(rules.SCHOLARSHIP, cause=rules.JKK_DEATH,
-                         children=(Child("SD", 8), Child("SD", 10))), R)
+    two = evaluate(
+        facts(rules.SCHOLARSHIP, cause=rules.JKK_DEATH, children=(Child("SD", 8), Child("SD", 10))),
+        R,
+    )
     assert (two.code, two.total) == ("covered", 3_000_000)
-    three = evaluate(facts(rules.SCHOLARSHIP, cause=rules.JKK_DEATH,
-                           children=(Child("SD", 8), Child("SD", 10), Child("SMP", 13))), R)
+    three = evaluate(
+        facts(
+            rules.SCHOLARSHIP,
+            cause=rules.JKK_DEATH,
+            children=(Child("SD", 8), Child("SD", 10), Child("SMP", 13)),
+        ),
+        R,
+    )
     assert (three.eligible, three.code, three.total) == (False, "too_many_children", 0)
 
 
 def test_child_aged_22_is_paid_23_is_too_old():
-    young = evaluate(facts(rules.SCHOLARSHIP, cause=rules.JKK_DEATH,
-                           children=(Child("PT", 22),)), R)
+    young = evaluate(
+        facts(rules.SCHOLARSHIP, cause=rules.JKK_DEATH, children=(Child("PT", 22),)), R
+    )
     assert (young.code, young.total) == ("covered", 12_000_000)
-    old = evaluate(facts(rules.SCHOLARSHIP, cause=rules.JKK_DEATH, children=(Child("PT", 23),)),
-                   R)
+    old = evaluate(facts(rules.SCHOLARSHIP, cause=rules.JKK_DEATH, children=(Child("PT", 23),)), R)
     assert (old.eligible, old.code) == (False, "child_too_old")
 
 
 def test_one_child_too_old_leaves_the_other_paid_and_explained():
-    out = evaluate(facts(rules.SCHOLARSHIP, cause=rules.JKK_DEATH,
-                         children=(Child("PT", 23, name="Sari"), Child("SMA", 17, name="Budi"))),
-                   R)
+    out = evaluate(
+        facts(
+            rules.SCHOLARSHIP,
+            cause=rules.JKK_DEATH,
+            children=(Child("PT", 23, name="Sari"), Child("SMA", 17, name="Budi")),
+        ),
+        R,
+    )
     assert (out.code, out.total) == ("covered", 3_000_000)
     assert "Sari berusia 23 tahun" in out.explanation
 
 
 @pytest.mark.parametrize(("years", "code"), [(2, "scholarship_min_years"), (3, "covered")])
 def test_scholarship_after_jkm_needs_three_years_of_contributions(years, code):
-    out = evaluate(facts(rules.SCHOLARSHIP, cause=rules.JKM, children=(Child("SD", 9),),
-                         contribution_months=years * 12), R)
+    out = evaluate(
+        facts(
+            rules.SCHOLARSHIP,
+            cause=rules.JKM,
+            children=(Child("SD", 9),),
+            contribution_months=years * 12,
+        ),
+        R,
+    )
     assert out.code == code
 
 
 def test_scholarship_after_jkm_counts_35_paid_months_as_too_few():
-    out = evaluate(facts(rules.SCHOLARSHIP, cause=rules.JKM, member_since=D(2023, 9, 10),
-                         event=D(2026, 7, 31), reported=D(2026, 8, 20),
-                         children=(Child("SD", 9),)), R)
+    out = evaluate(
+        facts(
+            rules.SCHOLARSHIP,
+            cause=rules.JKM,
+            member_since=D(2023, 9, 10),
+            event=D(2026, 7, 31),
+            reported=D(2026, 8, 20),
+            children=(Child("SD", 9),),
+        ),
+        R,
+    )
     assert out.code == "scholarship_min_years"  # September 2023 – July 2026: 35 months
-    out = evaluate(facts(rules.SCHOLARSHIP, cause=rules.JKM, member_since=D(2023, 9, 10),
-                         event=D(2026, 8, 3), reported=D(2026, 8, 20),
-                         children=(Child("SD", 9),)), R)
+    out = evaluate(
+        facts(
+            rules.SCHOLARSHIP,
+            cause=rules.JKM,
+            member_since=D(2023, 9, 10),
+            event=D(2026, 8, 3),
+            reported=D(2026, 8, 20),
+            children=(Child("SD", 9),),
+        ),
+        R,
+    )
     assert out.code == "covered"  # 36 months
 
 
 def test_scholarship_after_work_death_needs_no_minimum_period():
-    out = evaluate(facts(rules.SCHOLARSHIP, cause=rules.JKK_DEATH, children=(Child("SD", 9),),
-                         contribution_months=1), R)
+    out = evaluate(
+        facts(
+            rules.SCHOLARSHIP,
+            cause=rules.JKK_DEATH,
+            children=(Child("SD", 9),),
+            contribution_months=1,
+        ),
+        R,
+    )
     assert out.code == "covered"
 
 
 def test_scholarship_level_paid_for_its_years_only():
-    out = evaluate(facts(rules.SCHOLARSHIP, cause=rules.JKK_DEATH,
-                         children=(Child("SMP", 15, years_paid=3),)), R)
+    out = evaluate(
+        facts(rules.SCHOLARSHIP, cause=rules.JKK_DEATH, children=(Child("SMP", 15, years_paid=3),)),
+        R,
+    )
     assert out.code == "level_years_used"
 
 
@@ -269,4 +363,9 @@ def test_add_years_keeps_29_february_as_28():
 
 def test_missing_documents_in_checklist_order():
     assert rules.missing_documents(rules.JKM, ["kk", "kpj_card"]) == [
-        "ktp_member", "ktp_heir", "death_certificate", "heir_statement", "bank_book_heir"]
+        "ktp_member",
+        "ktp_heir",
+        "death_certificate",
+        "heir_statement",
+        "bank_book_heir",
+    ]

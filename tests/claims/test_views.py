@@ -40,15 +40,18 @@ def test_register_filters(client, users, claim):
     assert claim.number in c.get(reverse("claims:list"), {"jenis": "jkm"}).text
     assert claim.number not in c.get(reverse("claims:list"), {"jenis": "jkk_death"}).text
     assert claim.number not in c.get(reverse("claims:list"), {"status": "dibayar"}).text
-    assert claim.number in c.get(reverse("claims:list"), {"kecamatan": "64.01.01",
-                                                          "pekerjaan": "nelayan"}).text
+    assert (
+        claim.number
+        in c.get(reverse("claims:list"), {"kecamatan": "64.01.01", "pekerjaan": "nelayan"}).text
+    )
     assert claim.number not in c.get(reverse("claims:list"), {"dari": "2026-09-01"}).text
 
 
 @pytest.mark.parametrize("who", ["operator_b", "admin_ppu"])
 def test_another_regions_claim_and_documents_are_not_found_by_url(client, users, claim, who):
-    doc = services.claim_document_add(by=users.operator, claim=claim, kind="kk", content=PDF,
-                                      filename="kk.pdf")
+    doc = services.claim_document_add(
+        by=users.operator, claim=claim, kind="kk", content=PDF, filename="kk.pdf"
+    )
     c = login(client, getattr(users, who))
     assert c.get(reverse("claims:detail", args=[claim.pk])).status_code == 404
     assert c.get(reverse("claims:document", args=[claim.pk, doc.pk])).status_code == 404
@@ -59,14 +62,24 @@ def test_another_regions_claim_and_documents_are_not_found_by_url(client, users,
 def test_operator_reports_from_the_form(client, users, insured, heir):
     worker, _e = insured
     c = login(client, users.operator)
-    assert c.get(reverse("claims:worker_search"), {"q": "Ahmad"}).text.count(
-        reverse("claims:report", args=[worker.pk])) == 1
-    response = c.post(reverse("claims:report", args=[worker.pk]), {
-        "claim_type": "jkk_death", "event_date": "2026-07-01", "reported_date": "03/07/2026",
-        "description": "Perahu terbalik saat melaut", **heir})
+    assert (
+        c.get(reverse("claims:worker_search"), {"q": "Ahmad"}).text.count(
+            reverse("claims:report", args=[worker.pk])
+        )
+        == 1
+    )
+    response = c.post(
+        reverse("claims:report", args=[worker.pk]),
+        {
+            "claim_type": "jkk_death",
+            "event_date": "2026-07-01",
+            "reported_date": "03/07/2026",
+            "description": "Perahu terbalik saat melaut",
+            **heir,
+        },
+    )
     claim = Claim.objects.get()
-    assert response.status_code == 302 and response.url == reverse("claims:detail",
-                                                                   args=[claim.pk])
+    assert response.status_code == 302 and response.url == reverse("claims:detail", args=[claim.pk])
     assert claim.reported_date == dt.date(2026, 7, 3) and claim.calculated_amount == 70_000_000
     page = c.get(response.url)
     assert "Santunan kematian: 48 × penghasilan Rp1.000.000" in page.text
@@ -75,8 +88,10 @@ def test_operator_reports_from_the_form(client, users, insured, heir):
 
 def test_report_form_puts_service_errors_on_fields(client, users, insured, heir):
     worker, _e = insured
-    response = login(client, users.operator).post(reverse("claims:report", args=[worker.pk]), {
-        "claim_type": "jkm", "event_date": "2026-08-03", **heir, "claimant_nik": "12345"})
+    response = login(client, users.operator).post(
+        reverse("claims:report", args=[worker.pk]),
+        {"claim_type": "jkm", "event_date": "2026-08-03", **heir, "claimant_nik": "12345"},
+    )
     assert response.status_code == 422
     assert "NIK penerima: NIK harus tepat 16 digit" in response.text
     assert not Claim.objects.exists()
@@ -84,15 +99,24 @@ def test_report_form_puts_service_errors_on_fields(client, users, insured, heir)
 
 def test_report_form_refused_to_read_only_roles(client, users, insured):
     worker, _e = insured
-    assert login(client, users.leader).get(
-        reverse("claims:report", args=[worker.pk])).status_code == 403
+    assert (
+        login(client, users.leader).get(reverse("claims:report", args=[worker.pk])).status_code
+        == 403
+    )
 
 
 def test_upload_checks_content_not_name(client, users, claim):
     c = login(client, users.operator)
     url = reverse("claims:document_upload", args=[claim.pk])
-    bad = c.post(url, {"kind": "kk", "file": SimpleUploadedFile(
-        "kk.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")})
+    bad = c.post(
+        url,
+        {
+            "kind": "kk",
+            "file": SimpleUploadedFile(
+                "kk.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
+            ),
+        },
+    )
     assert bad.status_code == 422 and "bukan PDF, JPEG atau PNG" in bad.text
     empty = c.post(url, {"kind": "kk", "file": SimpleUploadedFile("kk.pdf", b"")})
     assert empty.status_code == 422 and "Berkas kosong" in empty.text
@@ -105,13 +129,15 @@ def test_oversize_upload_refused_before_reading(client, users, claim, settings):
     settings.CLAIM_DOCUMENT_MAX_MB = 1
     response = login(client, users.operator).post(
         reverse("claims:document_upload", args=[claim.pk]),
-        {"kind": "kk", "file": SimpleUploadedFile("kk.pdf", PDF + b"0" * (1024 * 1024 + 1))})
+        {"kind": "kk", "file": SimpleUploadedFile("kk.pdf", PDF + b"0" * (1024 * 1024 + 1))},
+    )
     assert response.status_code == 422 and "batas 1 MB per dokumen" in response.text
 
 
 def test_document_served_in_scope_sandboxed_and_logged(client, users, claim):
-    doc = services.claim_document_add(by=users.operator, claim=claim, kind="kk", content=PDF,
-                                      filename="kk.pdf")
+    doc = services.claim_document_add(
+        by=users.operator, claim=claim, kind="kk", content=PDF, filename="kk.pdf"
+    )
     url = reverse("claims:document", args=[claim.pk, doc.pk])
     response = login(client, users.bpjs).get(url)
     assert response.status_code == 200
@@ -121,30 +147,47 @@ def test_document_served_in_scope_sandboxed_and_logged(client, users, claim):
     assert "sandbox" in response["Content-Security-Policy"]
     assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
     event = AuditEvent.objects.get(action="claim_document_view")
-    assert (event.actor, event.object_id, event.changes["document"]) == (users.bpjs,
-                                                                         str(claim.pk), doc.pk)
+    assert (event.actor, event.object_id, event.changes["document"]) == (
+        users.bpjs,
+        str(claim.pk),
+        doc.pk,
+    )
     assert login(client, users.leader).get(url).status_code == 403  # pimpinan: no documents
 
 
 def test_workflow_through_the_pages_each_role_its_step(client, users, claim):
     upload_all(users.admin, claim)
-    assert login(client, users.bpjs).post(
-        reverse("claims:complete", args=[claim.pk])).status_code == 403
+    assert (
+        login(client, users.bpjs).post(reverse("claims:complete", args=[claim.pk])).status_code
+        == 403
+    )
     c = login(client, users.admin)
     assert c.post(reverse("claims:complete", args=[claim.pk])).status_code == 302
-    assert c.post(reverse("claims:submit", args=[claim.pk]),
-                  {"bpjs_reference": "TT-01"}).status_code == 302
-    assert c.post(reverse("claims:pay", args=[claim.pk]),
-                  {"amount": "42.000.000", "paid_date": "2026-11-19"}).status_code == 403
+    assert (
+        c.post(reverse("claims:submit", args=[claim.pk]), {"bpjs_reference": "TT-01"}).status_code
+        == 302
+    )
+    assert (
+        c.post(
+            reverse("claims:pay", args=[claim.pk]),
+            {"amount": "42.000.000", "paid_date": "2026-11-19"},
+        ).status_code
+        == 403
+    )
     c = login(client, users.bpjs)
     bad = c.post(reverse("claims:pay", args=[claim.pk]), {"amount": "0", "paid_date": ""})
     assert bad.status_code == 422
-    done = c.post(reverse("claims:pay", args=[claim.pk]),
-                  {"amount": "Rp 41.000.000", "paid_date": "2026-11-19"})
+    done = c.post(
+        reverse("claims:pay", args=[claim.pk]),
+        {"amount": "Rp 41.000.000", "paid_date": "2026-11-19"},
+    )
     assert done.status_code == 302
     claim.refresh_from_db()
-    assert (claim.status, claim.paid_amount, claim.bpjs_reference) == ("dibayar", 41_000_000,
-                                                                       "TT-01")
+    assert (claim.status, claim.paid_amount, claim.bpjs_reference) == (
+        "dibayar",
+        41_000_000,
+        "TT-01",
+    )
     page = c.get(reverse("claims:detail", args=[claim.pk]))
     assert "Rp41.000.000" in page.text and "Rp1.000.000 kurang dari yang dihitung" in page.text
 
@@ -156,7 +199,7 @@ def test_step_refused_by_status_shows_the_message(client, users, claim):
 
 def test_export_xlsx_is_formula_safe_and_audited(client, users, insured, heir):
     worker, _e = insured
-    report(users.operator, worker, {**heir, "claimant_name": "=HYPERLINK(\"x\")"})
+    report(users.operator, worker, {**heir, "claimant_name": '=HYPERLINK("x")'})
     worker.name = "=cmd|' /C calc'!A0"
     worker.save()
     response = login(client, users.admin).get(reverse("claims:export"), {"jenis": "jkm"})
@@ -182,8 +225,9 @@ def test_programme_page_and_value_page_show_value_for_budget(client, users, clai
     upload_all(users.admin, claim)
     services.claim_documents_complete(by=users.admin, claim=claim)
     services.claim_submit(by=users.admin, claim=claim)
-    services.claim_pay(by=users.bpjs, claim=claim, amount=42_000_000,
-                       paid_date=dt.date(2026, 11, 2))
+    services.claim_pay(
+        by=users.bpjs, claim=claim, amount=42_000_000, paid_date=dt.date(2026, 11, 2)
+    )
     sentence = "Rp168.000 iuran dibayar → Rp42.000.000 manfaat bagi 1 keluarga"
     c = login(client, users.admin)
     page = c.get(reverse("contributions:programme", args=[programme.code]))

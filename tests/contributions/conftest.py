@@ -23,14 +23,24 @@ def activate(users):
 
     counter = {"kpj": 0}
 
-    def run(programme, worker, *, by=None, proposed_on: dt.date = dt.date(2026, 1, 5),
-            registered_on: dt.date = dt.date(2026, 1, 10)):
+    def run(
+        programme,
+        worker,
+        *,
+        by=None,
+        proposed_on: dt.date = dt.date(2026, 1, 5),
+        registered_on: dt.date = dt.date(2026, 1, 10),
+    ):
         admin = by or users.admin
         counter["kpj"] += 1
         e = enrolment_propose(programme=programme, worker=worker, by=admin, on=proposed_on)
         e = enrolment_verify(enrolment=e, by=admin)
-        e = enrolment_register(enrolment=e, by=admin, kpj_number=f"{counter['kpj']:011d}",
-                               registration_date=registered_on)
+        e = enrolment_register(
+            enrolment=e,
+            by=admin,
+            kpj_number=f"{counter['kpj']:011d}",
+            registration_date=registered_on,
+        )
         return enrolment_activate(enrolment=e, by=admin)
 
     return run
@@ -48,10 +58,17 @@ def ppu_programme(users):
     from lindung.registry.models import Occupation
 
     return programme_create(
-        by=users.admin_ppu, code="PPU-2026", name="Pekerja rentan PPU 2026",
-        region=users.admin_ppu.region, fiscal_year=2026, period_start=JAN,
-        period_end=dt.date(2026, 12, 31), age_min=18, age_max=65,
-        occupations=list(Occupation.objects.all()), quota=15_000,
+        by=users.admin_ppu,
+        code="PPU-2026",
+        name="Pekerja rentan PPU 2026",
+        region=users.admin_ppu.region,
+        fiscal_year=2026,
+        period_start=JAN,
+        period_end=dt.date(2026, 12, 31),
+        age_min=18,
+        age_max=65,
+        occupations=list(Occupation.objects.all()),
+        quota=15_000,
     )
 
 

@@ -11,8 +11,9 @@ from tests.browser import IMMEDIATE_TASKS
 
 @pytest.mark.browser
 @override_settings(TASKS=IMMEDIATE_TASKS)
-def test_admin_bills_pays_and_sees_arrears(live_server, transactional_db, users, programme,
-                                           active, browser_login):
+def test_admin_bills_pays_and_sees_arrears(
+    live_server, transactional_db, users, programme, active, browser_login
+):
     from lindung.contributions.models import Bill, Payment
 
     page = browser_login("admin_paser")

@@ -26,10 +26,15 @@ def hostile_bill(users, programme, active):
     `-cmd` with a hostile reason: a negative amount."""
     Worker.objects.filter(pk=active[0].worker_id).update(name="-cmd")
     bill = bill_generate(by=users.admin, programme=programme, month=JAN)
-    payment_record(by=users.admin, programme=programme, paid_on=dt.date(2026, 1, 12),
-                   amount=50_400, reference='=HYPERLINK("http://x","a")', first_month=JAN)
-    bill_adjust(by=users.admin, bill=bill, amount=-16_800, reason="@SUM(A1)",
-                enrolment=active[0])
+    payment_record(
+        by=users.admin,
+        programme=programme,
+        paid_on=dt.date(2026, 1, 12),
+        amount=50_400,
+        reference='=HYPERLINK("http://x","a")',
+        first_month=JAN,
+    )
+    bill_adjust(by=users.admin, bill=bill, amount=-16_800, reason="@SUM(A1)", enrolment=active[0])
     return bill
 
 
@@ -46,10 +51,19 @@ def test_statement_xlsx_holds_no_formula_and_is_audited(client, users, hostile_b
     st = selectors.statement(user=users.admin, bill=hostile_bill)
     assert reports.statement_rows(st) == 3  # one kecamatan, one payment, one adjustment
     assert (event.actor, event.object_type, event.object_id, event.region_code) == (
-        users.admin, "bill", str(hostile_bill.pk), PASER)
-    assert event.changes == {"kind": "bill_statement", "format": "xlsx", "rows": 3,
-                             "programme": "PASER-2026", "month": "2026-01",
-                             "funder": str(st.funder_label)}
+        users.admin,
+        "bill",
+        str(hostile_bill.pk),
+        PASER,
+    )
+    assert event.changes == {
+        "kind": "bill_statement",
+        "format": "xlsx",
+        "rows": 3,
+        "programme": "PASER-2026",
+        "month": "2026-01",
+        "funder": str(st.funder_label),
+    }
 
 
 def test_statement_pdf_download_by_a_reader_is_audited(client, users, hostile_bill):
@@ -58,8 +72,7 @@ def test_statement_pdf_download_by_a_reader_is_audited(client, users, hostile_bi
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert "no-store" in response["Cache-Control"]
     [event] = AuditEvent.objects.filter(action="export")
-    assert (event.actor, event.changes["format"], event.changes["rows"]) == (
-        users.leader, "pdf", 3)
+    assert (event.actor, event.changes["format"], event.changes["rows"]) == (users.leader, "pdf", 3)
 
 
 def test_statement_pdf_takes_markup_in_data_as_text(users, programme, hostile_bill):
@@ -73,5 +86,6 @@ def test_every_download_counts_once(client, users, hostile_bill):
     client.force_login(users.admin)
     for fmt in ("xlsx", "pdf", "xlsx"):
         client.get(reverse("contributions:statement", args=[hostile_bill.pk, fmt]))
-    assert [e.changes["format"] for e in AuditEvent.objects.filter(action="export")
-            .order_by("pk")] == ["xlsx", "pdf", "xlsx"]
+    assert [
+        e.changes["format"] for e in AuditEvent.objects.filter(action="export").order_by("pk")
+    ] == ["xlsx", "pdf", "xlsx"]

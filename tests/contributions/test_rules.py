@@ -4,8 +4,9 @@ from decimal import Decimal
 from lindung.contributions import rules
 from lindung.contributions.rules import Coverage, Rate
 
-JKK = Rate("jkk", dt.date(2015, 7, 1), percent=Decimal("1.00"), amount_min=10_000,
-           amount_max=207_000)
+JKK = Rate(
+    "jkk", dt.date(2015, 7, 1), percent=Decimal("1.00"), amount_min=10_000, amount_max=207_000
+)
 JKM = Rate("jkm", dt.date(2015, 7, 1), flat_amount=6_800)
 JHT = Rate("jht", dt.date(2015, 7, 1), percent=Decimal("2.00"), amount_min=20_000)
 
@@ -85,10 +86,16 @@ def test_last_due_month():
 
 def test_forecast_with_ppu_figures_full_year():
     f = rules.budget_forecast(
-        budget=3_024_000_000, billed=0,
+        budget=3_024_000_000,
+        billed=0,
         future_costs=[(dt.date(2025, m, 1), 15_000 * 16_800) for m in range(1, 13)],
-        premium=16_800, current_month=dt.date(2025, 1, 1), fiscal_year_end=dt.date(2025, 12, 31),
-        programme_months=12, active=15_000, target=15_000, monthly_cost=252_000_000,
+        premium=16_800,
+        current_month=dt.date(2025, 1, 1),
+        fiscal_year_end=dt.date(2025, 12, 31),
+        programme_months=12,
+        active=15_000,
+        target=15_000,
+        monthly_cost=252_000_000,
     )
     assert f.committed == 3_024_000_000
     assert f.available == 0 and f.runs_out is None and f.covered_until == dt.date(2025, 12, 1)
@@ -100,10 +107,16 @@ def test_forecast_with_ppu_figures_full_year():
 def test_forecast_names_the_month_the_budget_runs_out():
     # PPU enrols 20.000 workers on a budget for 15.000: money lasts 9 months.
     f = rules.budget_forecast(
-        budget=3_024_000_000, billed=0,
+        budget=3_024_000_000,
+        billed=0,
         future_costs=[(dt.date(2025, m, 1), 20_000 * 16_800) for m in range(1, 13)],
-        premium=16_800, current_month=dt.date(2025, 1, 1), fiscal_year_end=dt.date(2025, 12, 31),
-        programme_months=12, active=20_000, target=20_000, monthly_cost=336_000_000,
+        premium=16_800,
+        current_month=dt.date(2025, 1, 1),
+        fiscal_year_end=dt.date(2025, 12, 31),
+        programme_months=12,
+        active=20_000,
+        target=20_000,
+        monthly_cost=336_000_000,
     )
     assert f.runs_out == dt.date(2025, 10, 1)
     assert f.covered_until == dt.date(2025, 9, 1)
@@ -113,10 +126,16 @@ def test_forecast_names_the_month_the_budget_runs_out():
 def test_forecast_extra_workers_and_cost_of_target():
     # 10.000 active from July; 6 months left; target 15.000.
     f = rules.budget_forecast(
-        budget=3_024_000_000, billed=1_008_000_000,
+        budget=3_024_000_000,
+        billed=1_008_000_000,
         future_costs=[(dt.date(2025, m, 1), 10_000 * 16_800) for m in range(7, 13)],
-        premium=16_800, current_month=dt.date(2025, 7, 1), fiscal_year_end=dt.date(2025, 12, 31),
-        programme_months=12, active=10_000, target=15_000, monthly_cost=168_000_000,
+        premium=16_800,
+        current_month=dt.date(2025, 7, 1),
+        fiscal_year_end=dt.date(2025, 12, 31),
+        programme_months=12,
+        active=10_000,
+        target=15_000,
+        monthly_cost=168_000_000,
     )
     assert f.available == 3_024_000_000 - 1_008_000_000 - 1_008_000_000
     assert f.extra_workers == 1_008_000_000 // (16_800 * 6) == 10_000

@@ -40,32 +40,55 @@ def root(db, regions, django_user_model) -> Client:
 @pytest.fixture
 def records(users, programme, make_worker):
     """An active enrolment of PASER-2026 and the payment (and so the bill) of its January."""
-    e = enrolment_propose(programme=programme, worker=make_worker(), by=users.admin,
-                          on=dt.date(2026, 1, 5))
+    e = enrolment_propose(
+        programme=programme, worker=make_worker(), by=users.admin, on=dt.date(2026, 1, 5)
+    )
     e = enrolment_verify(enrolment=e, by=users.admin)
-    e = enrolment_register(enrolment=e, by=users.admin, kpj_number="12345678901",
-                           registration_date=dt.date(2026, 1, 10))
+    e = enrolment_register(
+        enrolment=e,
+        by=users.admin,
+        kpj_number="12345678901",
+        registration_date=dt.date(2026, 1, 10),
+    )
     e = enrolment_activate(enrolment=e, by=users.admin)
-    payment = payment_record(by=users.admin, programme=programme, paid_on=dt.date(2026, 1, 14),
-                             amount=16_800, reference="SP2D-001", first_month=JAN)
-    return {"worker": e.worker, "enrolment": e, "bill": Bill.objects.get(programme=programme),
-            "payment": payment}
+    payment = payment_record(
+        by=users.admin,
+        programme=programme,
+        paid_on=dt.date(2026, 1, 14),
+        amount=16_800,
+        reference="SP2D-001",
+        first_month=JAN,
+    )
+    return {
+        "worker": e.worker,
+        "enrolment": e,
+        "bill": Bill.objects.get(programme=programme),
+        "payment": payment,
+    }
 
 
 def url(obj, view: str) -> str:
-    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_{view}",
-                   args=[obj.pk] if view != "add" else [])
+    return reverse(
+        f"admin:{obj._meta.app_label}_{obj._meta.model_name}_{view}",
+        args=[obj.pk] if view != "add" else [],
+    )
 
 
 def snapshot(obj) -> dict:
-    return {f.attname: getattr(type(obj).objects.get(pk=obj.pk), f.attname)
-            for f in obj._meta.concrete_fields}
+    return {
+        f.attname: getattr(type(obj).objects.get(pk=obj.pk), f.attname)
+        for f in obj._meta.concrete_fields
+    }
 
 
 HOSTILE_POSTS = {
     "worker": {"nik": "9999999999999999", "name": "Ditulis ulang", "status": "nonaktif"},
-    "enrolment": {"status": "berakhir", "kpj_number": "99999999999", "programme": "1",
-                  "period_start": "2025-01-01"},
+    "enrolment": {
+        "status": "berakhir",
+        "kpj_number": "99999999999",
+        "programme": "1",
+        "period_start": "2025-01-01",
+    },
     "bill": {"total": "1", "paid_amount": "0", "paid_at": ""},
     "payment": {"amount": "1", "reference": "palsu"},
 }
@@ -90,8 +113,9 @@ def test_records_cannot_be_added_or_deleted_in_the_admin(root, records, kind):
     assert root.post(url(obj, "add"), HOSTILE_POSTS[kind]).status_code == 403
     assert root.post(url(obj, "delete"), {"post": "yes"}).status_code == 403
     changelist = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_changelist")
-    response = root.post(changelist, {"action": "delete_selected", "_selected_action": [obj.pk],
-                                      "post": "yes"})
+    response = root.post(
+        changelist, {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"}
+    )
     assert response.status_code in (200, 302)  # Django: "no action selected"
     assert type(obj).objects.filter(pk=obj.pk).exists()
 
@@ -99,20 +123,35 @@ def test_records_cannot_be_added_or_deleted_in_the_admin(root, records, kind):
 # Lindung's models the system administrator edits in the admin: the rules (dated data), the
 # programmes' settings (through programme_update), the regions and the users. Every other
 # Lindung model registered there must be read-only.
-EDITABLE = {"core.parameter", "registry.occupation", "contributions.benefitpackage",
-            "contributions.ratecomponent", "contributions.programmepackage",
-            "claims.benefitrule", "programs.programme", "regions.region", "accounts.user",
-            "reports.letterhead", "reports.paritranacriterion"}
+EDITABLE = {
+    "core.parameter",
+    "registry.occupation",
+    "contributions.benefitpackage",
+    "contributions.ratecomponent",
+    "contributions.programmepackage",
+    "claims.benefitrule",
+    "programs.programme",
+    "regions.region",
+    "accounts.user",
+    "reports.letterhead",
+    "reports.paritranacriterion",
+}
 
 
 def test_every_other_lindung_model_in_the_admin_is_read_only(rf, django_user_model):
     request = rf.get("/")
     request.user = django_user_model.objects.create_superuser("root", "", "akar-rahasia-123")
-    registered = {model._meta.label_lower: model_admin
-                  for model, model_admin in admin.site._registry.items()
-                  if model._meta.app_config.name.startswith("lindung.")}
-    assert {"registry.worker", "programs.enrolment", "contributions.bill",
-            "contributions.payment"} <= registered.keys()
+    registered = {
+        model._meta.label_lower: model_admin
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_config.name.startswith("lindung.")
+    }
+    assert {
+        "registry.worker",
+        "programs.enrolment",
+        "contributions.bill",
+        "contributions.payment",
+    } <= registered.keys()
     assert AuditEvent._meta.label_lower not in registered  # the trail is read in the app
     for label, model_admin in registered.items():
         if label in EDITABLE:
@@ -121,17 +160,26 @@ def test_every_other_lindung_model_in_the_admin_is_read_only(rf, django_user_mod
         assert not model_admin.has_delete_permission(request), label
         if model_admin.has_change_permission(request):  # then no field may be editable
             opts = model_admin.model._meta
-            fields = {f.name for f in [*opts.fields, *opts.many_to_many]
-                      if f.editable and not f.primary_key}
+            fields = {
+                f.name
+                for f in [*opts.fields, *opts.many_to_many]
+                if f.editable and not f.primary_key
+            }
             assert fields <= set(model_admin.get_readonly_fields(request)), label
 
 
 def test_rules_stay_editable_by_the_system_administrator(root, regions):
     parameter = Parameter.objects.filter(key="kpj_digits").first()
     assert parameter is not None
-    response = root.post(url(parameter, "change"), {
-        "key": parameter.key, "value": "12", "valid_from": "2027-01-01",
-        "source": "Surat BPJS 2026"})
+    response = root.post(
+        url(parameter, "change"),
+        {
+            "key": parameter.key,
+            "value": "12",
+            "valid_from": "2027-01-01",
+            "source": "Surat BPJS 2026",
+        },
+    )
     assert response.status_code == 302
     parameter.refresh_from_db()
     assert (parameter.value, parameter.valid_from) == ("12", dt.date(2027, 1, 1))

@@ -78,10 +78,13 @@ def test_restore_refuses_a_backup_of_the_other_database_kind(dirs):
     other = "postgresql" if connection.vendor == "sqlite" else "sqlite"
     archive = dirs / "lain.tar"
     with tarfile.open(archive, "w") as tar:
-        for name, data in (("manifest.json", json.dumps({"format": 1, "vendor": other,
-                                                          "created_at": "2026-11-01"})),
-                           ("database.pgdump" if other == "postgresql" else "database.sqlite3",
-                            "x")):
+        for name, data in (
+            (
+                "manifest.json",
+                json.dumps({"format": 1, "vendor": other, "created_at": "2026-11-01"}),
+            ),
+            ("database.pgdump" if other == "postgresql" else "database.sqlite3", "x"),
+        ):
             info = tarfile.TarInfo(name)
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data.encode()))

@@ -8,15 +8,26 @@ import pytest
 
 from tests.conftest import DESA_A
 
-PAGES = ["/", "/pekerja/", "/pekerja/baru/", "/program/", "/program/PASER-2026/", "/impor/",
-         "/iuran/", "/audit/", "/monitoring/", "/api/docs", "/admin/",
-         "/admin/registry/worker/"]
+PAGES = [
+    "/",
+    "/pekerja/",
+    "/pekerja/baru/",
+    "/program/",
+    "/program/PASER-2026/",
+    "/impor/",
+    "/iuran/",
+    "/audit/",
+    "/monitoring/",
+    "/api/docs",
+    "/admin/",
+    "/admin/registry/worker/",
+]
 
 
 @pytest.mark.browser
-def test_no_page_breaks_the_content_security_policy(live_server, transactional_db, users,
-                                                    programme, make_worker, browser_login,
-                                                    django_user_model):
+def test_no_page_breaks_the_content_security_policy(
+    live_server, transactional_db, users, programme, make_worker, browser_login, django_user_model
+):
     from lindung.programs.services import enrolment_propose
 
     enrolment_propose(programme=programme, worker=make_worker(village=DESA_A), by=users.admin)
@@ -24,8 +35,14 @@ def test_no_page_breaks_the_content_security_policy(live_server, transactional_d
     users.admin.save()
     page = browser_login("admin_paser")
     violations: list[str] = []
-    page.on("console", lambda m: violations.append(f"{page.url}: {m.text}")
-            if "Content Security Policy" in m.text or "Refused to" in m.text else None)
+    page.on(
+        "console",
+        lambda m: (
+            violations.append(f"{page.url}: {m.text}")
+            if "Content Security Policy" in m.text or "Refused to" in m.text
+            else None
+        ),
+    )
     for path in PAGES:
         response = page.goto(f"{live_server.url}{path}")
         assert response.status < 400, (path, response.status)

@@ -34,7 +34,8 @@ def test_demo_data_is_realistic_and_idempotent(regions):
         programme = Programme.objects.get(code=code)
         # Every status but the waiting list (the demo quotas have room).
         assert set(programme.enrolments.values_list("status", flat=True)) == set(
-            Enrolment.Status.values) - {Enrolment.Status.WAITING}
+            Enrolment.Status.values
+        ) - {Enrolment.Status.WAITING}
         assert programme.quota - programme_quota_used(programme=programme) >= 1000
     ppu = Programme.objects.get(code="PPU-2026")
     assert sum(b.amount for b in ppu.budget_lines.all()) == 3_024_000_000
@@ -65,39 +66,51 @@ def test_demo_data_is_realistic_and_idempotent(regions):
 
 def test_demo_follows_the_calendar_into_the_next_year(regions):
     demo_load(paser_workers=300, ppu_workers=60)
-    before_2026 = {b.pk: (b.total, b.paid_at) for b in Bill.objects.filter(
-        programme__fiscal_year=2026)}
+    before_2026 = {
+        b.pk: (b.total, b.paid_at) for b in Bill.objects.filter(programme__fiscal_year=2026)
+    }
 
     with time_machine.travel(dt.datetime(2027, 3, 10, 10, 0, tzinfo=dt.UTC), tick=False):
         summary = demo_load(paser_workers=300, ppu_workers=60)
         paser = Programme.objects.get(code="PASER-2027")
         assert Programme.objects.filter(code="PPU-2027").exists()
         assert (paser.fiscal_year, paser.period_start, paser.quota) == (
-            2027, dt.date(2027, 1, 1), 8000)
+            2027,
+            dt.date(2027, 1, 1),
+            8000,
+        )
         assert sorted(paser.budget_lines.values_list("kind", flat=True)) == [
-            "apbd_murni", "apbd_perubahan"]
+            "apbd_murni",
+            "apbd_perubahan",
+        ]
         assert summary.workers == 0 and summary.enrolments > 0  # the same people, a new year
         # Bills for January and February 2027, none paid yet: arrears are visible.
         bills = list(Bill.objects.filter(programme=paser).order_by("month"))
         assert [b.month for b in bills] == [dt.date(2027, 1, 1), dt.date(2027, 2, 1)]
         assert all(b.paid_at is None for b in bills)
         admin = User.objects.get(username="admin.paser")
-        coverage = coverage_summary(user=admin, programme=paser, month=dt.date(2027, 2, 1),
-                                    on=dt.date(2027, 3, 10))
+        coverage = coverage_summary(
+            user=admin, programme=paser, month=dt.date(2027, 2, 1), on=dt.date(2027, 3, 10)
+        )
         assert coverage.counts[Coverage.ARREARS] > 0
 
     # 2026 untouched.
-    assert {b.pk: (b.total, b.paid_at) for b in Bill.objects.filter(
-        programme__fiscal_year=2026)} == before_2026
+    assert {
+        b.pk: (b.total, b.paid_at) for b in Bill.objects.filter(programme__fiscal_year=2026)
+    } == before_2026
 
 
-@pytest.mark.parametrize(("on", "billed", "paid_through"), [
-    (dt.date(2027, 1, 20), dt.date(2027, 1, 1), None),
-    (dt.date(2027, 4, 2), dt.date(2027, 3, 1), dt.date(2027, 1, 1)),
-    (dt.date(2027, 12, 31), dt.date(2027, 11, 1), dt.date(2027, 9, 1)),
-])
-def test_demo_calendar_bills_to_last_month_and_pays_until_three_months_ago(on, billed,
-                                                                           paid_through):
+@pytest.mark.parametrize(
+    ("on", "billed", "paid_through"),
+    [
+        (dt.date(2027, 1, 20), dt.date(2027, 1, 1), None),
+        (dt.date(2027, 4, 2), dt.date(2027, 3, 1), dt.date(2027, 1, 1)),
+        (dt.date(2027, 12, 31), dt.date(2027, 11, 1), dt.date(2027, 9, 1)),
+    ],
+)
+def test_demo_calendar_bills_to_last_month_and_pays_until_three_months_ago(
+    on, billed, paid_through
+):
     cal = DemoCalendar(on)
     assert (cal.last_billed_month, cal.paid_through) == (billed, paid_through)
     assert cal.day(9, 15) <= on

@@ -17,8 +17,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def small_demo(monkeypatch, regions):
     """The real demo, with fewer workers."""
-    monkeypatch.setattr("lindung.core.management.commands.demo_data.demo_load",
-                        functools.partial(demo_load, paser_workers=60, ppu_workers=12))
+    monkeypatch.setattr(
+        "lindung.core.management.commands.demo_data.demo_load",
+        functools.partial(demo_load, paser_workers=60, ppu_workers=12),
+    )
 
 
 def test_an_empty_database_gets_the_demo_and_a_second_run_is_fine(small_demo, capsys):

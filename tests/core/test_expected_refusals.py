@@ -40,7 +40,14 @@ def test_other_errors_keep_their_traceback():
     except RuntimeError:
         import sys
 
-        record = logging.LogRecord("django.request", logging.ERROR, __file__, 1,
-                                   "Internal Server Error", (), sys.exc_info())
+        record = logging.LogRecord(
+            "django.request",
+            logging.ERROR,
+            __file__,
+            1,
+            "Internal Server Error",
+            (),
+            sys.exc_info(),
+        )
     record.status_code = 500
     assert ExpectedRefusalFilter().filter(record) and record.exc_info is not None

@@ -23,8 +23,9 @@ def test_formula_like_text_gets_a_single_quote_in_csv(text):
     assert exports.neutralise(text) == "'" + text
 
 
-@pytest.mark.parametrize("text", ["Siti Rahayu", "RT 01 / RW 02", "081234567890", " =1",
-                                  "a=b", "'already quoted", ""])
+@pytest.mark.parametrize(
+    "text", ["Siti Rahayu", "RT 01 / RW 02", "081234567890", " =1", "a=b", "'already quoted", ""]
+)
 def test_ordinary_text_is_left_alone(text):
     assert not exports.is_formula_like(text)
     assert exports.neutralise(text) == text
@@ -39,7 +40,10 @@ def test_xlsx_writes_hostile_text_as_quoted_strings_and_numbers_as_numbers():
     ws.append([exports.Styled("=1+1", number_format="@"), Decimal("-16800")])
     export = book.file()
     assert (export.rows, export.extension, export.content_type) == (
-        len(HOSTILE) + 1, "xlsx", exports.XLSX)
+        len(HOSTILE) + 1,
+        "xlsx",
+        exports.XLSX,
+    )
 
     values = xlsx_values(export.content)  # asserts no formula, quotePrefix on each
     texts = [v for _s, coord, v in values if coord.startswith("A")]
@@ -52,8 +56,9 @@ def test_xlsx_writes_hostile_text_as_quoted_strings_and_numbers_as_numbers():
     assert ws["A2"].quotePrefix and not ws["A1"].quotePrefix
     assert ws.freeze_panes == "A2" and ws.column_dimensions["A"].width == 30
     # What another program reads back (the importer uses calamine): the same text.
-    rows = CalamineWorkbook.from_filelike(io.BytesIO(export.content)).get_sheet_by_index(
-        0).to_python()
+    rows = (
+        CalamineWorkbook.from_filelike(io.BytesIO(export.content)).get_sheet_by_index(0).to_python()
+    )
     assert [r[0] for r in rows[1:]] == [*expected, "=1+1"]
 
 
@@ -85,15 +90,16 @@ def test_empty_styled_cells_carry_their_format():
 
 
 def test_csv_quotes_every_text_field_and_prefixes_formulas():
-    export = exports.csv_file(["NAMA", "JUMLAH", "TANGGAL"],
-                              [[text, -i, dt.date(2026, 1, 31)] for i, text in enumerate(HOSTILE)]
-                              + [['Nama "kutip"; titik-koma', Decimal("-16800.5"), None]])
+    export = exports.csv_file(
+        ["NAMA", "JUMLAH", "TANGGAL"],
+        [[text, -i, dt.date(2026, 1, 31)] for i, text in enumerate(HOSTILE)]
+        + [['Nama "kutip"; titik-koma', Decimal("-16800.5"), None]],
+    )
     assert (export.rows, export.extension) == (len(HOSTILE) + 1, "csv")
     assert export.content.startswith(b"\xef\xbb\xbf")
     rows = csv_fields(export.content)  # asserts: nothing starts like a formula, text quoted
     assert rows[0] == ["NAMA", "JUMLAH", "TANGGAL"]
-    assert [r[0] for r in rows[1:-1]] == [
-        t if t.startswith("#") else "'" + t for t in HOSTILE]
+    assert [r[0] for r in rows[1:-1]] == [t if t.startswith("#") else "'" + t for t in HOSTILE]
     assert [r[1] for r in rows[1:-1]] == [str(-i) for i in range(len(HOSTILE))]
     assert rows[-1] == ['Nama "kutip"; titik-koma', "-16800.5", ""]
     text = export.content.decode("utf-8-sig")
@@ -113,15 +119,20 @@ def test_download_is_an_attachment_never_cached():
 def test_core_exports_imports_no_domain_app():
     tree = ast.parse(Path(exports.__file__).read_text())
     modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | {
-        a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert not {m for m in modules if m and m.startswith("lindung.")
-                and not m.startswith("lindung.core")}
+        a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
+    }
+    assert not {
+        m for m in modules if m and m.startswith("lindung.") and not m.startswith("lindung.core")
+    }
 
 
 def test_every_spreadsheet_of_the_app_is_written_by_core_exports():
     """openpyxl's Workbook, csv.writer and reportlab's Paragraph with data appear nowhere
     else: a new export must go through the one writer."""
     src = Path(exports.__file__).parents[1]
-    writers = [p.relative_to(src).as_posix() for p in src.rglob("*.py")
-               if any(s in p.read_text() for s in ("Workbook(", "csv.writer", "DictWriter"))]
+    writers = [
+        p.relative_to(src).as_posix()
+        for p in src.rglob("*.py")
+        if any(s in p.read_text() for s in ("Workbook(", "csv.writer", "DictWriter"))
+    ]
     assert writers == ["core/exports.py"]

@@ -32,13 +32,36 @@ HUGE = str(2**63)
 # the admin's page, ordering, search and a lookup; GET filter forms are covered by sending every
 # form field too (`_hostile_form`).
 GET_INT_PARAMS = ["page", "limit", "offset", "tahun", "p", "id__exact"]
-GET_TEXT_PARAMS = ["q", "jenis", "program", "keputusan", "bulan", "belum", "status", "district",
-                   "village", "occupation", "programme", "wilayah", "format", "next", "o"]
+GET_TEXT_PARAMS = [
+    "q",
+    "jenis",
+    "program",
+    "keputusan",
+    "bulan",
+    "belum",
+    "status",
+    "district",
+    "village",
+    "occupation",
+    "programme",
+    "wilayah",
+    "format",
+    "next",
+    "o",
+]
 # Each round sets every integer parameter to one hostile integer and every other parameter to
 # one impossible month or date, so a page meets all of them in three requests.
 GET_ROUNDS = [(HUGE, "9999-12"), ("-1", "9999-12-31"), ("9" * 40, "2026-13")]
-INT_PARAMS = {"pk", "worker_id", "enrolment_id", "object_id", "content_type_id", "token_id",
-              "worker_pk", "doc_pk"}
+INT_PARAMS = {
+    "pk",
+    "worker_id",
+    "enrolment_id",
+    "object_id",
+    "content_type_id",
+    "token_id",
+    "worker_pk",
+    "doc_pk",
+}
 SKIP_POST = re.compile(r"logout|keluar")  # would end the session the walk runs in
 HOSTILE = [NUL, HUGE, "-1", "9" * 40, "9999-12", "2026-13", "0000-01", "9999-12-31"]
 
@@ -59,6 +82,7 @@ def _patterns() -> list[str]:
 def _paths(pattern: str, *, ints: dict[str, str], text: str) -> str | None:
     """A concrete path for a route or regex pattern: int parameters from `ints` (or the first
     of its values), the others `text`; the first alternative of a regex group."""
+
     def value(name: str) -> str:
         return ints.get(name, ints["*"]) if name in INT_PARAMS else text
 
@@ -98,20 +122,38 @@ def world(users, programme, make_worker, django_user_model):
     )
 
     worker = make_worker(village=DESA_A)
-    e = enrolment_propose(programme=programme, worker=worker, by=users.admin,
-                          on=dt.date(2026, 1, 5))
+    e = enrolment_propose(
+        programme=programme, worker=worker, by=users.admin, on=dt.date(2026, 1, 5)
+    )
     e = enrolment_verify(enrolment=e, by=users.admin)
-    e = enrolment_register(enrolment=e, by=users.admin, kpj_number="00000000001",
-                           registration_date=dt.date(2026, 1, 10))
+    e = enrolment_register(
+        enrolment=e,
+        by=users.admin,
+        kpj_number="00000000001",
+        registration_date=dt.date(2026, 1, 10),
+    )
     e = enrolment_activate(enrolment=e, by=users.admin)
     bill = bill_generate(by=users.admin, programme=programme, month=dt.date(2026, 2, 1))
     job = import_job_create(by=users.admin, filename="pekerja.csv", content=b"NIK\n")
     root = django_user_model.objects.create_superuser("root", "root@example.id", "rahasia-123x")
-    roles = {"operator": users.operator, "admin": users.admin, "province": users.province,
-             "bpjs": users.bpjs, "leader": users.leader, "auditor": users.auditor, "root": root}
-    pks = {"pekerja/": worker.pk, "api/workers": worker.pk, "kepesertaan/": e.pk,
-           "api/enrolments": e.pk, "iuran/tagihan": bill.pk, "tagihan/": bill.pk,
-           "impor/": job.pk}
+    roles = {
+        "operator": users.operator,
+        "admin": users.admin,
+        "province": users.province,
+        "bpjs": users.bpjs,
+        "leader": users.leader,
+        "auditor": users.auditor,
+        "root": root,
+    }
+    pks = {
+        "pekerja/": worker.pk,
+        "api/workers": worker.pk,
+        "kepesertaan/": e.pk,
+        "api/enrolments": e.pk,
+        "iuran/tagihan": bill.pk,
+        "tagihan/": bill.pk,
+        "impor/": job.pk,
+    }
     return roles, pks, programme.code
 
 
@@ -141,8 +183,9 @@ def _form_fields() -> dict[str, type[forms.Field]]:
     return fields
 
 
-def _hostile_form(fields: dict[str, type[forms.Field]], round_: int, *,
-                  long_text: int = 5000) -> dict[str, str]:
+def _hostile_form(
+    fields: dict[str, type[forms.Field]], round_: int, *, long_text: int = 5000
+) -> dict[str, str]:
     """Every field of every form with a hostile value of its kind: integers beyond 64 bits or
     below zero, months and dates beyond what Python or the database can hold."""
     from lindung.core.forms import MonthField
@@ -169,9 +212,14 @@ def _schema_fields() -> set[str]:
 
     from lindung.api import schemas
 
-    return {name for obj in vars(schemas).values()
-            if isinstance(obj, type) and issubclass(obj, Schema) and obj.__name__.endswith(
-                ("In", "Patch")) for name in obj.model_fields}
+    return {
+        name
+        for obj in vars(schemas).values()
+        if isinstance(obj, type)
+        and issubclass(obj, Schema)
+        and obj.__name__.endswith(("In", "Patch"))
+        for name in obj.model_fields
+    }
 
 
 def _failed(status: int | str, *, nul: bool = False) -> bool:
@@ -195,9 +243,11 @@ def test_every_get_with_hostile_parameters_as_every_role_is_never_a_500(world):
             # Every role walks its own code paths with one round; one role takes them all.
             for round_ in range(3) if role == "admin" else range(1):
                 number, text = GET_ROUNDS[round_]
-                params = {**_hostile_form(fields, round_, long_text=300),
-                          **dict.fromkeys(GET_INT_PARAMS, number),
-                          **dict.fromkeys(GET_TEXT_PARAMS, text)}
+                params = {
+                    **_hostile_form(fields, round_, long_text=300),
+                    **dict.fromkeys(GET_INT_PARAMS, number),
+                    **dict.fromkeys(GET_TEXT_PARAMS, text),
+                }
                 status = _request(client, "get", path, data=params)
                 answered[status] += 1
                 if _failed(status):
@@ -221,8 +271,9 @@ def test_every_post_with_hostile_form_fields_is_never_a_500(world):
     roles, pks, code = world
     fields = _form_fields()
     assert {"nik", "amount", "month", "paid_on", "bulan", "birth_date"} <= set(fields)
-    patterns = [p for p in _patterns() if not p.startswith(("admin/", "api/"))
-                and not SKIP_POST.search(p)]  # the API takes JSON: the next test
+    patterns = [
+        p for p in _patterns() if not p.startswith(("admin/", "api/")) and not SKIP_POST.search(p)
+    ]  # the API takes JSON: the next test
     failures = []
     for role in ("operator", "root"):
         client = Client()
@@ -247,8 +298,11 @@ def test_every_api_write_with_hostile_json_answers_its_error_body(world):
     fields = sorted(_schema_fields())
     assert {"nik", "worker_id", "registration_date", "declared_income"} <= set(fields)
     bodies = [{f: v for f in fields} for v in HOSTILE]
-    bodies += [{f: 2**63 for f in fields}, {f: -(2**63) - 1 for f in fields},
-               {f: 10**40 for f in fields}]
+    bodies += [
+        {f: 2**63 for f in fields},
+        {f: -(2**63) - 1 for f in fields},
+        {f: 10**40 for f in fields},
+    ]
     patterns = [p for p in _patterns() if p.startswith("api/") and "docs" not in p]
     failures = []
     for role in ("operator", "admin"):
@@ -262,8 +316,9 @@ def test_every_api_write_with_hostile_json_answers_its_error_body(world):
                 for method in ("post", "patch"):
                     try:
                         with transaction.atomic():
-                            r = getattr(client, method)(path, data=json.dumps(body),
-                                                        content_type="application/json")
+                            r = getattr(client, method)(
+                                path, data=json.dumps(body), content_type="application/json"
+                            )
                     except Exception as e:  # noqa: BLE001
                         failures.append((role, method, path, body["nik"], repr(e)[:150]))
                         continue
@@ -321,8 +376,9 @@ def test_nul_in_an_api_query_answers_the_api_error_body(client, users):
 
 def test_nul_escaped_inside_a_json_body_is_named_by_its_field(client, users):
     client.force_login(users.admin)
-    r = client.post("/api/enrolments/1/reject", data='{"reason": "x\\u0000y"}',
-                    content_type="application/json")
+    r = client.post(
+        "/api/enrolments/1/reject", data='{"reason": "x\\u0000y"}', content_type="application/json"
+    )
     assert r.status_code == 400
     assert r.json()["field"] == "reason"
 
@@ -330,8 +386,11 @@ def test_nul_escaped_inside_a_json_body_is_named_by_its_field(client, users):
 def test_escaped_backslash_u0000_is_text_not_a_nul(client, users):
     """`\\\\u0000` in JSON is a backslash followed by 'u0000': ordinary text."""
     client.force_login(users.admin)
-    r = client.post("/api/enrolments/999999/reject", data='{"reason": "x\\\\u0000"}',
-                    content_type="application/json")
+    r = client.post(
+        "/api/enrolments/999999/reject",
+        data='{"reason": "x\\\\u0000"}',
+        content_type="application/json",
+    )
     assert r.status_code == 404
 
 
@@ -339,20 +398,25 @@ def test_escaped_backslash_u0000_is_text_not_a_nul(client, users):
 
 
 @pytest.mark.parametrize("month", ["9999-12", "2026-13", "0000-01", "1899-12", "2101-01"])
-def test_impossible_month_on_the_coverage_page_is_a_400_naming_the_range(client, users,
-                                                                          programme, month):
+def test_impossible_month_on_the_coverage_page_is_a_400_naming_the_range(
+    client, users, programme, month
+):
     client.force_login(users.admin)
     r = client.get(f"/iuran/program/{programme.code}/status/", {"bulan": month})
     assert r.status_code == 400
     text = r.content.decode()
-    assert ("Bulan harus antara Januari 1900 dan Desember 2100" in text
-            or "Tulis bulan sebagai TTTT-BB" in text)
+    assert (
+        "Bulan harus antara Januari 1900 dan Desember 2100" in text
+        or "Tulis bulan sebagai TTTT-BB" in text
+    )
 
 
 def test_a_possible_month_on_the_coverage_page_is_fine(client, users, programme):
     client.force_login(users.admin)
-    assert client.get(f"/iuran/program/{programme.code}/status/",
-                      {"bulan": "2026-03"}).status_code == 200
+    assert (
+        client.get(f"/iuran/program/{programme.code}/status/", {"bulan": "2026-03"}).status_code
+        == 200
+    )
 
 
 @pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01", "1899-12-31", "2101-01-01"])
@@ -397,7 +461,8 @@ def test_a_value_the_database_cannot_hold_is_a_400_page_not_a_500(rf, users):
     request.user = users.admin
     middleware = HostileInputMiddleware(lambda r: None)
     response = middleware.process_exception(
-        request, OverflowError("Python int too large to convert to SQLite INTEGER"))
+        request, OverflowError("Python int too large to convert to SQLite INTEGER")
+    )
     assert response.status_code == 400
     assert "nilai page di luar batas" in response.content.decode()
     assert middleware.process_exception(request, ValueError("a bug")) is None
@@ -410,9 +475,12 @@ def test_a_value_the_database_cannot_hold_is_a_400_error_body_in_the_api(rf):
 
     request = rf.get("/api/workers", {"offset": HUGE})
     response = HostileInputMiddleware(lambda r: None).process_exception(
-        request, DataError("bigint out of range"))
+        request, DataError("bigint out of range")
+    )
     assert response.status_code == 400
     assert json.loads(response.content) == {
-        "code": "out_of_range", "field": "offset",
+        "code": "out_of_range",
+        "field": "offset",
         "message": "Permintaan ditolak: nilai offset di luar batas yang dapat disimpan (angka "
-                   "terlalu besar atau isian terlalu panjang)."}
+        "terlalu besar atau isian terlalu panjang).",
+    }

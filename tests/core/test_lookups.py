@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_in_array_finds_the_same_rows_as_in_for_a_long_list():
-    villages = list(Region.objects.filter(level=Region.Level.VILLAGE)
-                    .values_list("code", flat=True))
+    villages = list(
+        Region.objects.filter(level=Region.Level.VILLAGE).values_list("code", flat=True)
+    )
     assert len(villages) > SQLITE_BATCH  # Kalimantan Timur has over a thousand
     wanted = villages[::2] + ["99.99.99.9999"]  # a code that matches nothing
     found = set()

@@ -20,20 +20,32 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "lindung" / "templates
 
 def _run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
     """`lindung ...` in a fresh process: settings read the environment when imported."""
-    base = {k: v for k, v in os.environ.items()
-            if not k.startswith(("SECURE_", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
-                                 "DJANGO_ALLOW_ASYNC_UNSAFE"))}  # the last one: tests only
-    return subprocess.run([sys.executable, "-m", "lindung.cli", *args], capture_output=True,
-                          text=True, timeout=120,
-                          env={**base, "LINDUNG_DATA_DIR": str(tmp_path), **env})
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(
+            ("SECURE_", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        )
+    }  # the last one: tests only
+    return subprocess.run(
+        [sys.executable, "-m", "lindung.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**base, "LINDUNG_DATA_DIR": str(tmp_path), **env},
+    )
 
 
 PRODUCTION = {"DEBUG": "0", "SECURE_COOKIES": "1", "ALLOWED_HOSTS": "lindung.paserkab.go.id"}
 
 
 def test_check_deploy_is_clean_under_production_settings(tmp_path):
-    result = _run(["check", "--deploy", "--fail-level", "WARNING"], tmp_path,
-                  SECRET_KEY=secrets.token_urlsafe(50), **PRODUCTION)
+    result = _run(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        tmp_path,
+        SECRET_KEY=secrets.token_urlsafe(50),
+        **PRODUCTION,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
     assert "0 silenced" in result.stdout or "1 silenced" in result.stdout
@@ -41,23 +53,31 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
 
 def test_check_deploy_still_warns_over_plain_http(tmp_path):
     """The check above would catch a regression: without HTTPS the warnings are there."""
-    result = _run(["check", "--deploy"], tmp_path, SECRET_KEY=secrets.token_urlsafe(50),
-                  DEBUG="0")
+    result = _run(["check", "--deploy"], tmp_path, SECRET_KEY=secrets.token_urlsafe(50), DEBUG="0")
     for code in ("W004", "W008", "W012", "W016"):
         assert f"security.{code}" in result.stderr + result.stdout
 
 
 def test_https_settings_follow_the_environment(tmp_path):
-    code = ("from django.conf import settings as s; print(s.SECURE_HSTS_SECONDS, "
-            "s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD, s.SECURE_SSL_REDIRECT, "
-            "s.SECURE_PROXY_SSL_HEADER, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)")
+    code = (
+        "from django.conf import settings as s; print(s.SECURE_HSTS_SECONDS, "
+        "s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD, s.SECURE_SSL_REDIRECT, "
+        "s.SECURE_PROXY_SSL_HEADER, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
+    )
     result = _run(["shell", "--no-imports", "-c", code], tmp_path, **PRODUCTION)
     assert result.stdout.split("\n")[0] == "31536000 True False True None True True"
-    result = _run(["shell", "--no-imports", "-c", code], tmp_path, **PRODUCTION,
-                  SECURE_HSTS_SECONDS="3600", SECURE_SSL_REDIRECT="0",
-                  SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto", SECURE_HSTS_PRELOAD="1")
+    result = _run(
+        ["shell", "--no-imports", "-c", code],
+        tmp_path,
+        **PRODUCTION,
+        SECURE_HSTS_SECONDS="3600",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto",
+        SECURE_HSTS_PRELOAD="1",
+    )
     assert result.stdout.split("\n")[0] == (
-        "3600 True True False ('HTTP_X_FORWARDED_PROTO', 'https') True True")
+        "3600 True True False ('HTTP_X_FORWARDED_PROTO', 'https') True True"
+    )
 
 
 def test_every_page_has_a_content_security_policy_without_inline_script(client, users):
@@ -81,8 +101,9 @@ def test_permissions_and_referrer_policy(client):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-@pytest.mark.parametrize("path", ["/", "/pekerja/", "/program/", "/api/workers",
-                                  "/impor/templat.xlsx"])
+@pytest.mark.parametrize(
+    "path", ["/", "/pekerja/", "/program/", "/api/workers", "/impor/templat.xlsx"]
+)
 def test_signed_in_answers_are_never_stored(client, users, path):
     client.force_login(users.admin)
     response = client.get(path)
@@ -120,7 +141,10 @@ def test_templates_hold_no_inline_script_or_event_handler():
     offenders = []
     for path in TEMPLATES.rglob("*.html"):
         text = path.read_text()
-        for m in re.finditer(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>"
-                             r"|\son[a-z]+\s*=|javascript:", text):
+        for m in re.finditer(
+            r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>"
+            r"|\son[a-z]+\s*=|javascript:",
+            text,
+        ):
             offenders.append(f"{path.relative_to(TEMPLATES)}: {m.group(0).strip()}")
     assert not offenders

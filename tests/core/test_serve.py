@@ -21,8 +21,14 @@ DIE = [sys.executable, "-c", "import os; os.abort()"]  # as calamine did on a ho
 def test_a_dying_worker_is_restarted_and_the_web_server_keeps_running():
     deaths: list[str] = []
     ids = iter(f"w{i}" for i in range(100))
-    supervisor = Supervisor(SLEEP, lambda: (DIE, next(ids)), poll=0.02, first_delay=0.01,
-                            on_worker_death=deaths.append, say=lambda _text: None)
+    supervisor = Supervisor(
+        SLEEP,
+        lambda: (DIE, next(ids)),
+        poll=0.02,
+        first_delay=0.01,
+        on_worker_death=deaths.append,
+        say=lambda _text: None,
+    )
     thread = threading.Thread(target=supervisor.run)
     thread.start()
     try:
@@ -39,8 +45,12 @@ def test_a_dying_worker_is_restarted_and_the_web_server_keeps_running():
 
 
 def test_the_web_server_ending_ends_the_supervisor():
-    supervisor = Supervisor([sys.executable, "-c", "raise SystemExit(3)"],
-                            lambda: (SLEEP, "w"), poll=0.02, say=lambda _text: None)
+    supervisor = Supervisor(
+        [sys.executable, "-c", "raise SystemExit(3)"],
+        lambda: (SLEEP, "w"),
+        poll=0.02,
+        say=lambda _text: None,
+    )
     assert supervisor.run() == 3
     assert supervisor.worker is not None and supervisor.worker.poll() is not None
 
@@ -48,12 +58,18 @@ def test_the_web_server_ending_ends_the_supervisor():
 @pytest.mark.django_db
 def test_tasks_held_by_a_dead_worker_are_marked_failed():
     # Rows as the database backend writes them when a task is enqueued.
-    held = DBTaskResult.objects.create(args_kwargs={"args": [1], "kwargs": {}},
-                                       task_path="lindung.imports.tasks.run_import_job",
-                                       backend_name="default", run_after=_now())
-    other = DBTaskResult.objects.create(args_kwargs={"args": [2], "kwargs": {}},
-                                        task_path="lindung.imports.tasks.run_import_job",
-                                        backend_name="default", run_after=_now())
+    held = DBTaskResult.objects.create(
+        args_kwargs={"args": [1], "kwargs": {}},
+        task_path="lindung.imports.tasks.run_import_job",
+        backend_name="default",
+        run_after=_now(),
+    )
+    other = DBTaskResult.objects.create(
+        args_kwargs={"args": [2], "kwargs": {}},
+        task_path="lindung.imports.tasks.run_import_job",
+        backend_name="default",
+        run_after=_now(),
+    )
     held.claim("serve-1-dead")
     other.claim("serve-1-alive")
     assert fail_tasks_of("serve-1-dead") == 1

@@ -32,43 +32,52 @@ PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%%|\{[a-z_]+\}")
 
 
 def test_extractor_reads_python_calls_as_makemessages_does():
-    source = '''
+    source = """
 from django.utils.translation import gettext as _, ngettext, pgettext_lazy
 a = _("Satu " "kalimat")
 b = ngettext("%(n)s pekerja", "%(n)s pekerja", n)
 c = pgettext_lazy("bulan", "Mei")
 d = _(variable)
 e = other("bukan pesan")
-'''
-    found = {(m.context, m.msgid, m.plural) for m in
-             untranslated.messages_in_python(source, "x.py")}
-    assert found == {(None, "Satu kalimat", None),
-                     (None, "%(n)s pekerja", "%(n)s pekerja"), ("bulan", "Mei", None)}
+"""
+    found = {
+        (m.context, m.msgid, m.plural) for m in untranslated.messages_in_python(source, "x.py")
+    }
+    assert found == {
+        (None, "Satu kalimat", None),
+        (None, "%(n)s pekerja", "%(n)s pekerja"),
+        ("bulan", "Mei", None),
+    }
 
 
 def test_extractor_reads_templates_as_makemessages_does():
-    source = '''{% load i18n %}<p title="{% translate 'Judul' %}">{% translate "Halo (dunia)" %}</p>
+    source = """{% load i18n %}<p title="{% translate 'Judul' %}">{% translate "Halo (dunia)" %}</p>
 {% blocktranslate with n=count|angka %}Ada {{ n }} pekerja, 100% aman{% endblocktranslate %}
 {% blocktranslate trimmed count n=k %}
   {{ n }} usulan
 {% plural %}
   {{ n }} usulan
 {% endblocktranslate %}
-{{ x|default:_("(sistem)") }}'''
+{{ x|default:_("(sistem)") }}"""
     found = {(m.msgid, m.plural) for m in untranslated.messages_in_template(source, "t.html")}
-    assert found == {("Judul", None), ("Halo (dunia)", None),
-                     ("Ada %(n)s pekerja, 100%% aman", None),
-                     ("%(n)s usulan", "%(n)s usulan"), ("(sistem)", None)}
+    assert found == {
+        ("Judul", None),
+        ("Halo (dunia)", None),
+        ("Ada %(n)s pekerja, 100%% aman", None),
+        ("%(n)s usulan", "%(n)s usulan"),
+        ("(sistem)", None),
+    }
 
 
 def test_stub_is_a_valid_po_with_empty_translations(tmp_path):
-    messages = [untranslated.Message('Kata "kutip"', None, None, "src/lindung/a.py", 3),
-                untranslated.Message("%(n)s baris", "%(n)s baris", None, "src/lindung/b.py", 4)]
+    messages = [
+        untranslated.Message('Kata "kutip"', None, None, "src/lindung/a.py", 3),
+        untranslated.Message("%(n)s baris", "%(n)s baris", None, "src/lindung/b.py", 4),
+    ]
     path = tmp_path / "stub.po"
     path.write_text(untranslated.po_stub(messages), encoding="utf-8")
     entries = polib.pofile(str(path))
-    assert [(e.msgid, e.msgstr) for e in entries] == [('Kata "kutip"', ""),
-                                                       ("%(n)s baris", "")]
+    assert [(e.msgid, e.msgstr) for e in entries] == [('Kata "kutip"', ""), ("%(n)s baris", "")]
     assert entries[1].msgid_plural == "%(n)s baris"
 
 
@@ -81,7 +90,8 @@ def test_every_ui_string_of_the_source_has_an_english_translation():
         f"{len(missing)} strings lack an English translation: run "
         "`.venv/bin/python scripts/untranslated.py --po-stub`, fill in the msgstr and append "
         "them to src/lindung/locale/en/LC_MESSAGES/django.po. First ones: "
-        + "; ".join(f"{m.path}:{m.line} {m.msgid!r}" for m in missing[:10]))
+        + "; ".join(f"{m.path}:{m.line} {m.msgid!r}" for m in missing[:10])
+    )
 
 
 def test_po_holds_each_message_once_with_its_placeholders():
@@ -95,8 +105,7 @@ def test_po_holds_each_message_once_with_its_placeholders():
         if entry.obsolete:
             continue
         wanted = set(PLACEHOLDER.findall(entry.msgid))
-        translations = (entry.msgstr_plural.values() if entry.msgid_plural
-                        else [entry.msgstr])
+        translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
         for text in translations:
             # A singular English form may say "1" in words instead of %(n)s; never invent one.
             got = set(PLACEHOLDER.findall(text))
@@ -154,15 +163,24 @@ def world(users, programme, make_worker):
     workers = [make_worker(by=users.operator) for _ in range(4)]
     active = enrolment_propose(programme=programme, worker=workers[0], by=users.operator, on=feb)
     active = enrolment_verify(enrolment=active, by=users.admin)
-    active = enrolment_register(enrolment=active, by=users.bpjs, kpj_number="12345678901",
-                                registration_date=dt.date(2026, 2, 20))
+    active = enrolment_register(
+        enrolment=active,
+        by=users.bpjs,
+        kpj_number="12345678901",
+        registration_date=dt.date(2026, 2, 20),
+    )
     enrolment_activate(enrolment=active, by=users.bpjs)
     enrolment_propose(programme=programme, worker=workers[1], by=users.operator, on=feb)
-    rejected = enrolment_propose(programme=programme, worker=workers[2], by=users.operator,
-                                 on=feb)
+    rejected = enrolment_propose(programme=programme, worker=workers[2], by=users.operator, on=feb)
     enrolment_reject(enrolment=rejected, by=users.admin, reason="NIK tidak sesuai")
-    payment_record(by=users.admin, programme=programme, paid_on=dt.date(2026, 3, 12),
-                   amount=16_800, reference="SP2D-MAR", first_month=dt.date(2026, 3, 1))
+    payment_record(
+        by=users.admin,
+        programme=programme,
+        paid_on=dt.date(2026, 3, 12),
+        amount=16_800,
+        reference="SP2D-MAR",
+        first_month=dt.date(2026, 3, 1),
+    )
     bill = bill_generate(by=users.admin, programme=programme, month=dt.date(2026, 10, 1))
     from lindung.core import clock
 
@@ -175,18 +193,22 @@ def _pages(client, world) -> list[str]:
     menu = home.split('class="nav-main"', 1)[1].split("</ul>", 1)[0]
     urls = set(re.findall(r'href="([^"]+)"', menu))
     code = world["programme"].code
-    urls |= {reverse("home"), reverse("notifications:inbox"), reverse("password_change"),
-             reverse("api_tokens"), reverse("registry:detail", args=[world["worker"].pk]),
-             reverse("programs:detail", args=[code]),
-             reverse("contributions:programme", args=[code]),
-             reverse("contributions:coverage", args=[code]),
-             reverse("contributions:bill", args=[world["bill"].pk])}
+    urls |= {
+        reverse("home"),
+        reverse("notifications:inbox"),
+        reverse("password_change"),
+        reverse("api_tokens"),
+        reverse("registry:detail", args=[world["worker"].pk]),
+        reverse("programs:detail", args=[code]),
+        reverse("contributions:programme", args=[code]),
+        reverse("contributions:coverage", args=[code]),
+        reverse("contributions:bill", args=[world["bill"].pk]),
+    }
     return sorted(urls)
 
 
 @pytest.mark.parametrize("role", ["operator", "admin", "province", "bpjs", "leader", "auditor"])
-def test_main_pages_of_every_role_in_english_show_no_indonesian_label(client, users, world,
-                                                                       role):
+def test_main_pages_of_every_role_in_english_show_no_indonesian_label(client, users, world, role):
     phrases = _indonesian_phrases()
     assert len(phrases) > 500  # the source's phrases were found
     client.force_login(getattr(users, role))
@@ -194,9 +216,11 @@ def test_main_pages_of_every_role_in_english_show_no_indonesian_label(client, us
     # The audit trail's summaries are records written in the language of their time: data.
     from lindung.audit.models import AuditEvent
 
-    summaries = sorted({" ".join(s.split()) for s in
-                        AuditEvent.objects.values_list("summary", flat=True)}, key=len,
-                       reverse=True)
+    summaries = sorted(
+        {" ".join(s.split()) for s in AuditEvent.objects.values_list("summary", flat=True)},
+        key=len,
+        reverse=True,
+    )
     leftovers, seen = {}, 0
     for url in _pages(client, world):
         response = client.get(url)
@@ -208,7 +232,8 @@ def test_main_pages_of_every_role_in_english_show_no_indonesian_label(client, us
             text = text.replace(summary, " ")
         found = [p for p in phrases if p in text]
         if found:  # each with its surroundings, to find it in the template
-            leftovers[url] = [text[max(text.find(p) - 60, 0):text.find(p) + len(p) + 20]
-                              for p in found[:5]]
+            leftovers[url] = [
+                text[max(text.find(p) - 60, 0) : text.find(p) + len(p) + 20] for p in found[:5]
+            ]
     assert seen >= 6
     assert leftovers == {}

@@ -13,8 +13,9 @@ PAGES_PER_ROLE = 25
 
 
 @pytest.mark.browser
-def test_no_page_of_any_role_is_wider_than_a_phone(live_server, transactional_db, regions, client,
-                                                   browser_page):
+def test_no_page_of_any_role_is_wider_than_a_phone(
+    live_server, transactional_db, regions, client, browser_page
+):
     from lindung.accounts.models import User
     from lindung.core.demo import DEMO_PASSWORD, USERS, demo_load
 
@@ -27,8 +28,9 @@ def test_no_page_of_any_role_is_wider_than_a_phone(live_server, transactional_db
             continue  # the system administrator works in the Django admin, on a desk
         client.force_login(User.objects.get(username=username))
         # HTML pages only (the test client saw their content type), not downloads.
-        urls = [url for url, (status, _src) in crawl(client, html_only=True).items()
-                if status == 200][:PAGES_PER_ROLE]
+        urls = [
+            url for url, (status, _src) in crawl(client, html_only=True).items() if status == 200
+        ][:PAGES_PER_ROLE]
         client.logout()
         page.context.clear_cookies()
         page.goto(f"{live_server.url}/masuk/")

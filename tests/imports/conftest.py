@@ -11,24 +11,81 @@ import pytest
 
 from tests.conftest import DESA_A, nik_for
 
-HEADER = ["NIK", "NO_KK", "NAMA", "JENIS_KELAMIN", "TEMPAT_LAHIR", "TANGGAL_LAHIR", "KODE_DESA",
-          "ALAMAT", "PEKERJAAN", "NO_HP", "PENGHASILAN"]
+HEADER = [
+    "NIK",
+    "NO_KK",
+    "NAMA",
+    "JENIS_KELAMIN",
+    "TEMPAT_LAHIR",
+    "TANGGAL_LAHIR",
+    "KODE_DESA",
+    "ALAMAT",
+    "PEKERJAAN",
+    "NO_HP",
+    "PENGHASILAN",
+]
 
 
-FIRST = ["Ahmad", "Siti", "Budi", "Rahmat", "Nur", "Yusuf", "Dewi", "Hasan", "Fatimah", "Joko",
-         "Sri", "Agus", "Rina", "Imam", "Lestari", "Bambang", "Wati", "Iwan", "Ratna", "Darman"]
-LAST = ["Saputra", "Hidayat", "Rahayu", "Kurniawan", "Wijaya", "Pratama", "Lubis", "Nasution",
-        "Siregar", "Halim", "Gunawan", "Susanto", "Hakim", "Permana", "Setiawan", "Maulana",
-        "Syahputra", "Anwar", "Harahap", "Tanjung"]
+FIRST = [
+    "Ahmad",
+    "Siti",
+    "Budi",
+    "Rahmat",
+    "Nur",
+    "Yusuf",
+    "Dewi",
+    "Hasan",
+    "Fatimah",
+    "Joko",
+    "Sri",
+    "Agus",
+    "Rina",
+    "Imam",
+    "Lestari",
+    "Bambang",
+    "Wati",
+    "Iwan",
+    "Ratna",
+    "Darman",
+]
+LAST = [
+    "Saputra",
+    "Hidayat",
+    "Rahayu",
+    "Kurniawan",
+    "Wijaya",
+    "Pratama",
+    "Lubis",
+    "Nasution",
+    "Siregar",
+    "Halim",
+    "Gunawan",
+    "Susanto",
+    "Hakim",
+    "Permana",
+    "Setiawan",
+    "Maulana",
+    "Syahputra",
+    "Anwar",
+    "Harahap",
+    "Tanjung",
+]
 
 
 def distinct_name(serial: int) -> str:
     return f"{FIRST[serial % 20]} {LAST[(serial // 20 + serial * 7) % 20]} {chr(65 + serial % 26)}"
 
 
-def person(serial: int, *, birth: dt.date = dt.date(1985, 8, 17), sex: str = "L",
-           name: str | None = None, village: str = DESA_A, occupation: str = "nelayan",
-           **over: object) -> dict[str, object]:
+def person(
+    serial: int,
+    *,
+    birth: dt.date = dt.date(1985, 8, 17),
+    sex: str = "L",
+    name: str | None = None,
+    village: str = DESA_A,
+    occupation: str = "nelayan",
+    **over: object,
+) -> dict[str, object]:
     row: dict[str, object] = {
         "NIK": nik_for(birth=birth, sex=sex, serial=serial),
         "NO_KK": f"640101{serial:010d}",
@@ -61,8 +118,13 @@ def xlsx_bytes(rows: list[dict[str, object]], header: list[str] = HEADER) -> byt
     return buf.getvalue()
 
 
-def csv_bytes(rows: list[dict[str, object]], header: list[str] = HEADER, *,
-              delimiter: str = ",", bom: bool = False) -> bytes:
+def csv_bytes(
+    rows: list[dict[str, object]],
+    header: list[str] = HEADER,
+    *,
+    delimiter: str = ",",
+    bom: bool = False,
+) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=delimiter)
     w.writerow(header)

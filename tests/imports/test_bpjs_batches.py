@@ -33,6 +33,7 @@ def verify(users):
         for e in Enrolment.objects.filter(status=Enrolment.Status.PROPOSED):
             enrolment_verify(enrolment=e, by=users.admin)
         return list(Enrolment.objects.select_related("worker").order_by("worker__nik"))
+
     return run
 
 
@@ -44,13 +45,22 @@ def five(programme, run_import, verify) -> list[Enrolment]:
 
 def answer(rows: list[tuple[Enrolment, str, str, str]]) -> bytes:
     today = clock.today().strftime("%d/%m/%Y")
-    return csv_bytes([{"NIK": e.worker.nik, "NO_KPJ": kpj, "TANGGAL_TERDAFTAR": today,
-                       "STATUS": status, "ALASAN": reason} for e, kpj, status, reason in rows],
-                     header=ANSWER)
+    return csv_bytes(
+        [
+            {
+                "NIK": e.worker.nik,
+                "NO_KPJ": kpj,
+                "TANGGAL_TERDAFTAR": today,
+                "STATUS": status,
+                "ALASAN": reason,
+            }
+            for e, kpj, status, reason in rows
+        ],
+        header=ANSWER,
+    )
 
 
-def test_a_second_export_takes_only_what_was_not_sent(users, programme, run_import, verify,
-                                                      five):
+def test_a_second_export_takes_only_what_was_not_sent(users, programme, run_import, verify, five):
     first = bpjs.bpjs_batch_create(by=users.bpjs, programme=programme, fmt="csv")
     assert (first.number, first.rows, first.fmt, first.created_by) == (1, 5, "csv", users.bpjs)
     assert timezone.localtime(first.created_at).date() == clock.today()
@@ -67,16 +77,26 @@ def test_a_second_export_takes_only_what_was_not_sent(users, programme, run_impo
     sent = set(BpjsBatchEntry.objects.filter(batch=first).values_list("enrolment_id", flat=True))
     assert not sent & set(second.entries.values_list("enrolment_id", flat=True))
     # The file of a batch holds its enrolments only, numbered in the batch.
-    rows = CalamineWorkbook.from_filelike(io.BytesIO(bpjs.batch_export(
-        by=users.bpjs, batch=second, fmt="xlsx").content)).get_sheet_by_index(0).to_python()
+    rows = (
+        CalamineWorkbook.from_filelike(
+            io.BytesIO(bpjs.batch_export(by=users.bpjs, batch=second, fmt="xlsx").content)
+        )
+        .get_sheet_by_index(0)
+        .to_python()
+    )
     assert [r[0] for r in rows[1:]] == [1, 2] and len(rows) == 3
 
 
 def test_the_answer_is_matched_to_its_batch_and_refusals_go_out_again(users, programme, five):
     e1, e2, e3, _e4, _e5 = five
     batch = bpjs.bpjs_batch_create(by=users.bpjs, programme=programme)
-    content = answer([(e1, "11111111111", "TERDAFTAR", ""), (e2, "22222222222", "AKTIF", ""),
-                      (e3, "", "DITOLAK", "NIK tidak sesuai Dukcapil")])
+    content = answer(
+        [
+            (e1, "11111111111", "TERDAFTAR", ""),
+            (e2, "22222222222", "AKTIF", ""),
+            (e3, "", "DITOLAK", "NIK tidak sesuai Dukcapil"),
+        ]
+    )
     report = bpjs.bpjs_answer_import(by=users.bpjs, content=content, filename="jawaban.csv")
     assert (report.registered, report.activated) == (2, 1)
     assert [e.code for e in report.errors] == ["bpjs_refused"]
@@ -98,26 +118,31 @@ def test_the_answer_is_matched_to_its_batch_and_refusals_go_out_again(users, pro
 
 def test_a_dry_run_of_the_answer_records_nothing_on_the_batch(users, programme, five):
     batch = bpjs.bpjs_batch_create(by=users.bpjs, programme=programme)
-    bpjs.bpjs_answer_import(by=users.bpjs, content=answer([(five[0], "11111111111",
-                                                            "TERDAFTAR", "")]),
-                            filename="a.csv", dry_run=True)
+    bpjs.bpjs_answer_import(
+        by=users.bpjs,
+        content=answer([(five[0], "11111111111", "TERDAFTAR", "")]),
+        filename="a.csv",
+        dry_run=True,
+    )
     assert bpjs.bpjs_batch_get(user=users.bpjs, pk=batch.pk).waiting == 5
 
 
 def test_the_batch_named_in_the_answer_is_checked(users, programme, run_import, verify, five):
     first = bpjs.bpjs_batch_create(by=users.bpjs, programme=programme)
     run_import(xlsx_bytes([person(9)]), programme=programme)
-    newest = [e for e in verify() if e.pk not in set(first.entries.values_list(
-        "enrolment_id", flat=True))]
+    newest = [
+        e for e in verify() if e.pk not in set(first.entries.values_list("enrolment_id", flat=True))
+    ]
     bpjs.bpjs_batch_create(by=users.bpjs, programme=programme)
-    content = answer([(five[0], "11111111111", "TERDAFTAR", ""),
-                      (newest[0], "22222222222", "TERDAFTAR", "")])
-    report = bpjs.bpjs_answer_import(by=users.bpjs, content=content,
-                                     filename="jawaban PASER-2026-batch-002.csv")
+    content = answer(
+        [(five[0], "11111111111", "TERDAFTAR", ""), (newest[0], "22222222222", "TERDAFTAR", "")]
+    )
+    report = bpjs.bpjs_answer_import(
+        by=users.bpjs, content=content, filename="jawaban PASER-2026-batch-002.csv"
+    )
     assert report.registered == 2  # recorded all the same, on the batch that sent each
     [warning] = report.warnings
-    assert warning.code == "batch_other" and "batch 1 PASER-2026, bukan batch 2" in \
-        warning.message
+    assert warning.code == "batch_other" and "batch 1 PASER-2026, bukan batch 2" in warning.message
 
 
 def test_the_batch_number_is_read_from_the_file_or_the_sheet_name(users, programme, five):
@@ -134,11 +159,14 @@ def test_every_download_of_a_batch_is_audited(client, users, programme, five):
     client.post(reverse("imports:bpjs_batch_create", args=[programme.code]), {"format": "xlsx"})
     batch = BpjsBatch.objects.get()
     for fmt in ("xlsx", "xlsx", "csv"):
-        assert client.get(reverse("imports:bpjs_batch_download", args=[batch.pk, fmt])
-                          ).status_code == 200
+        assert (
+            client.get(reverse("imports:bpjs_batch_download", args=[batch.pk, fmt])).status_code
+            == 200
+        )
     events = AuditEvent.objects.filter(action="export").order_by("pk")
-    assert [(e.actor, e.changes["format"], e.changes["batch"], e.changes["rows"])
-            for e in events] == [(users.bpjs, "xlsx", 1, 5)] * 2 + [(users.bpjs, "csv", 1, 5)]
+    assert [
+        (e.actor, e.changes["format"], e.changes["batch"], e.changes["rows"]) for e in events
+    ] == [(users.bpjs, "xlsx", 1, 5)] * 2 + [(users.bpjs, "csv", 1, 5)]
     page = client.get(reverse("imports:bpjs") + f"?baru={batch.pk}").content.decode()
     assert 'id="batch-list"' in page and "batch 1" in page and "Dibuat" in page
     assert 'id="unsent-PASER-2026">0<' in page
@@ -147,27 +175,36 @@ def test_every_download_of_a_batch_is_audited(client, users, programme, five):
 def test_batches_are_scoped(client, users, programme, five):
     batch = bpjs.bpjs_batch_create(by=users.bpjs, programme=programme)
     client.force_login(users.admin_ppu)
-    assert client.get(reverse("imports:bpjs_batch_download", args=[batch.pk, "csv"])
-                      ).status_code == 404
+    assert (
+        client.get(reverse("imports:bpjs_batch_download", args=[batch.pk, "csv"])).status_code
+        == 404
+    )
     assert client.get(reverse("imports:bpjs_batch_refused", args=[batch.pk])).status_code == 404
     assert "batch 1" not in client.get(reverse("imports:bpjs")).content.decode()
     client.force_login(users.admin)
-    assert client.get(reverse("imports:bpjs_batch_download", args=[batch.pk, "csv"])
-                      ).status_code == 200
+    assert (
+        client.get(reverse("imports:bpjs_batch_download", args=[batch.pk, "csv"])).status_code
+        == 200
+    )
 
 
-def test_refused_workers_come_back_as_a_correction_workbook(client, users, programme, five,
-                                                            run_import):
+def test_refused_workers_come_back_as_a_correction_workbook(
+    client, users, programme, five, run_import
+):
     e1, e2 = five[:2]
     batch = bpjs.bpjs_batch_create(by=users.bpjs, programme=programme)
-    bpjs.bpjs_answer_import(by=users.bpjs, filename="a.csv", content=answer([
-        (e1, "", "DITOLAK", "nama tidak sesuai KTP"), (e2, "22222222222", "TERDAFTAR", "")]))
+    bpjs.bpjs_answer_import(
+        by=users.bpjs,
+        filename="a.csv",
+        content=answer(
+            [(e1, "", "DITOLAK", "nama tidak sesuai KTP"), (e2, "22222222222", "TERDAFTAR", "")]
+        ),
+    )
     client.force_login(users.admin)
     response = client.get(reverse("imports:bpjs_batch_refused", args=[batch.pk]))
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames[0] == "Perbaiki" and {"Petunjuk", "Referensi"} <= set(
-        book.sheetnames)
+    assert book.sheetnames[0] == "Perbaiki" and {"Petunjuk", "Referensi"} <= set(book.sheetnames)
     ws = book["Perbaiki"]
     assert [c.value for c in ws[1]] == [*HEADER, "PESAN_KESALAHAN"]
     assert ws["A2"].value == e1.worker.nik and ws["A2"].number_format == "@"
@@ -188,12 +225,16 @@ def test_refused_workers_come_back_as_a_correction_workbook(client, users, progr
 
 
 def test_answer_job_page_names_its_batch_and_offers_the_correction_workbook(
-        client, users, programme, five):
+    client, users, programme, five
+):
     e1, e2 = five[:2]
     batch = bpjs.bpjs_batch_create(by=users.bpjs, programme=programme)
-    job = import_job_create(by=users.bpjs, filename="jawaban.csv", kind=ImportJob.Kind.BPJS_ANSWER,
-                            content=answer([(e1, "11111111111", "TERDAFTAR", ""),
-                                            (e2, "123", "TERDAFTAR", "")]))
+    job = import_job_create(
+        by=users.bpjs,
+        filename="jawaban.csv",
+        kind=ImportJob.Kind.BPJS_ANSWER,
+        content=answer([(e1, "11111111111", "TERDAFTAR", ""), (e2, "123", "TERDAFTAR", "")]),
+    )
     import_job_run(job_id=job.pk)
     client.force_login(users.bpjs)
     page = client.get(reverse("imports:job", args=[job.pk])).content.decode()
@@ -207,7 +248,10 @@ def test_answer_job_page_names_its_batch_and_offers_the_correction_workbook(
 
     import_job_error_file_build(job=ImportJob.objects.get(pk=job.pk))
     response = client.get(errors_url)
-    rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(
-        0).to_python()
+    rows = (
+        CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
     assert rows[0] == [*ANSWER, "PESAN_KESALAHAN"]
     assert rows[1][0] == e2.worker.nik and "[kpj_format]" in rows[1][-1]

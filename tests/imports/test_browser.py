@@ -85,9 +85,16 @@ def db_worker(gate: Gate, shared: BaseDatabaseWrapper | None) -> Iterator[None]:
     thread's own writes: on one shared connection their transactions would interleave."""
     from django_tasks_db.management.commands.db_worker import Worker
 
-    worker = Worker(queue_names=["default"], interval=0.1, batch=False, backend_name="default",
-                    startup_delay=False, max_tasks=None, worker_id="browser-journey",
-                    excluded_queue_names=[])
+    worker = Worker(
+        queue_names=["default"],
+        interval=0.1,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="browser-journey",
+        excluded_queue_names=[],
+    )
     failures: list[BaseException] = []
 
     def run() -> None:
@@ -119,8 +126,7 @@ def db_worker(gate: Gate, shared: BaseDatabaseWrapper | None) -> Iterator[None]:
 def upload(page, url: str, name: str, content: bytes) -> None:
     """Upload with no worker running: the job page shows the queued job's progress bar."""
     page.goto(f"{url}/impor/")
-    page.set_input_files("#id_file", files=[{"name": name, "mimeType": XLSX,
-                                             "buffer": content}])
+    page.set_input_files("#id_file", files=[{"name": name, "mimeType": XLSX, "buffer": content}])
     page.select_option("#id_programme", "PASER-2026")
     page.click("#upload-form button[type=submit]")
     expect(page.locator("#job-progress")).to_contain_text("Menunggu")
@@ -130,10 +136,15 @@ def upload(page, url: str, name: str, content: bytes) -> None:
 
 @pytest.mark.browser
 @override_settings(TASKS=DB_TASKS)
-def test_admin_imports_fixes_errors_and_exports_for_bpjs(live_server, transactional_db,
-                                                          one_sqlite_connection, users,
-                                                          programme, browser_login,
-                                                          monkeypatch):
+def test_admin_imports_fixes_errors_and_exports_for_bpjs(
+    live_server,
+    transactional_db,
+    one_sqlite_connection,
+    users,
+    programme,
+    browser_login,
+    monkeypatch,
+):
     from lindung.imports.models import ImportJob
     from lindung.programs.models import Enrolment
     from lindung.programs.services import enrolment_verify
@@ -174,8 +185,11 @@ def test_admin_imports_fixes_errors_and_exports_for_bpjs(live_server, transactio
 
     with page.expect_download() as info:
         page.click("#error-workbook")
-    fixed = CalamineWorkbook.from_filelike(io.BytesIO(Path(info.value.path()).read_bytes())) \
-        .get_sheet_by_index(0).to_python()
+    fixed = (
+        CalamineWorkbook.from_filelike(io.BytesIO(Path(info.value.path()).read_bytes()))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
     assert [r[0] for r in fixed[1:]] == [rows[1]["NIK"], rows[2]["NIK"]]
     fixed_rows = [person(2), person(3)]
     upload(page, live_server.url, "desa-samurangau-perbaiki.xlsx", xlsx_bytes(fixed_rows))
@@ -195,7 +209,11 @@ def test_admin_imports_fixes_errors_and_exports_for_bpjs(live_server, transactio
     assert "semua sudah dikirim" in page.inner_text("#bpjs-export")
     with page.expect_download() as info:
         page.click("#batch-list >> text=XLSX")
-    exported = CalamineWorkbook.from_filelike(io.BytesIO(Path(info.value.path()).read_bytes())) \
-        .get_sheet_by_index(0).to_python()
+    exported = (
+        CalamineWorkbook.from_filelike(io.BytesIO(Path(info.value.path()).read_bytes()))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
     assert sorted(r[1] for r in exported[1:]) == sorted(
-        [rows[0]["NIK"], rows[1]["NIK"], rows[2]["NIK"]])
+        [rows[0]["NIK"], rows[1]["NIK"], rows[2]["NIK"]]
+    )

@@ -23,15 +23,31 @@ def run(capsys, *args):
 def test_json_output_shape_and_exit_0_with_rejected_rows(tmp_path, capsys, users, programme):
     path = tmp_path / "pekerja.xlsx"
     path.write_bytes(xlsx_bytes([person(1), person(2, JENIS_KELAMIN="X")]))
-    code, out = run(capsys, str(path), "--programme", "PASER-2026", "--json", "--user",
-                    "admin_paser")
+    code, out = run(
+        capsys, str(path), "--programme", "PASER-2026", "--json", "--user", "admin_paser"
+    )
     data = json.loads(out.out)
     assert code == 0
-    assert list(data) == ["rows", "accepted", "rejected", "created", "updated", "unchanged",
-                          "enrolled", "errors", "warnings"]
+    assert list(data) == [
+        "rows",
+        "accepted",
+        "rejected",
+        "created",
+        "updated",
+        "unchanged",
+        "enrolled",
+        "errors",
+        "warnings",
+    ]
     assert (data["rows"], data["accepted"], data["rejected"], data["enrolled"]) == (2, 1, 1, 1)
-    assert data["errors"] == [{"row": 3, "column": "JENIS_KELAMIN", "code": "sex_invalid",
-                               "message": data["errors"][0]["message"]}]
+    assert data["errors"] == [
+        {
+            "row": 3,
+            "column": "JENIS_KELAMIN",
+            "code": "sex_invalid",
+            "message": data["errors"][0]["message"],
+        }
+    ]
 
 
 def test_dry_run_prints_the_same_and_writes_nothing(tmp_path, capsys, users, programme):
@@ -53,8 +69,9 @@ def test_refused_file_exits_2_with_a_message(tmp_path, capsys, users):
     assert Worker.objects.count() == 0
 
 
-@pytest.mark.parametrize("args", [["tidak-ada.xlsx"], ["{f}", "--programme", "TIDAK-ADA"],
-                                  ["{f}", "--user", "siapa"]])
+@pytest.mark.parametrize(
+    "args", [["tidak-ada.xlsx"], ["{f}", "--programme", "TIDAK-ADA"], ["{f}", "--user", "siapa"]]
+)
 def test_missing_file_programme_or_user_exit_2(tmp_path, capsys, users, args):
     path = tmp_path / "pekerja.csv"
     path.write_bytes(b"NIK,NAMA\n")

@@ -36,7 +36,8 @@ def hostile_verified(users, programme, run_import):
         enrolment_verify(enrolment=e, by=users.admin)
     for worker, name in zip(Worker.objects.order_by("nik"), NAMES, strict=True):
         Worker.objects.filter(pk=worker.pk).update(
-            name=name, birth_place="@SUM(A1)", address='=HYPERLINK("http://x","a")')
+            name=name, birth_place="@SUM(A1)", address='=HYPERLINK("http://x","a")'
+        )
     return Enrolment.objects.count()
 
 
@@ -46,36 +47,51 @@ def _exports() -> list[AuditEvent]:
 
 def _batch_file(client, programme, fmt: str):
     """Export the programme's next batch from the BPJS page, then download its file."""
-    created = client.post(reverse("imports:bpjs_batch_create", args=[programme.code]),
-                          {"format": fmt})
+    created = client.post(
+        reverse("imports:bpjs_batch_create", args=[programme.code]), {"format": fmt}
+    )
     assert created.status_code == 302
     batch = BpjsBatch.objects.latest("pk")
     return client.get(reverse("imports:bpjs_batch_download", args=[batch.pk, fmt]))
 
 
-def test_registration_xlsx_holds_no_formula_and_is_audited(client, users, programme,
-                                                           hostile_verified):
+def test_registration_xlsx_holds_no_formula_and_is_audited(
+    client, users, programme, hostile_verified
+):
     client.force_login(users.bpjs)
     response = _batch_file(client, programme, "xlsx")
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     values = xlsx_values(response.content)  # cell by cell: no formula, hostile text quoted
     column = {c: i for i, c in enumerate(bpjs.REGISTRATION_COLUMNS)}
-    rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(
-        0).to_python()
+    rows = (
+        CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
     assert sorted(r[column["NAMA"]] for r in rows[1:]) == sorted(NAMES)
     assert {r[column["ALAMAT"]] for r in rows[1:]} == {'=HYPERLINK("http://x","a")'}
     assert sum(1 for *_k, v in values if isinstance(v, str) and v[:1] in "=+-@\t") == 15
 
     [event] = _exports()
     assert (event.actor, event.object_type, event.object_id, event.region_code) == (
-        users.bpjs, "programme", str(programme.pk), PASER)
-    assert event.changes == {"kind": "bpjs_registration", "format": "xlsx", "rows": 5,
-                             "programme": "PASER-2026", "batch": 1}
+        users.bpjs,
+        "programme",
+        str(programme.pk),
+        PASER,
+    )
+    assert event.changes == {
+        "kind": "bpjs_registration",
+        "format": "xlsx",
+        "rows": 5,
+        "programme": "PASER-2026",
+        "batch": 1,
+    }
     assert "PASER-2026 batch 1" in event.summary and "5 baris" in event.summary
 
 
-def test_registration_csv_quotes_hostile_fields_and_is_audited(client, users, programme,
-                                                               hostile_verified):
+def test_registration_csv_quotes_hostile_fields_and_is_audited(
+    client, users, programme, hostile_verified
+):
     client.force_login(users.bpjs)
     response = _batch_file(client, programme, "csv")
     assert response["Content-Type"].startswith("text/csv")
@@ -90,14 +106,16 @@ def test_registration_csv_quotes_hostile_fields_and_is_audited(client, users, pr
 
 def test_nothing_to_send_makes_no_batch_and_no_file(client, users, programme):
     client.force_login(users.admin)
-    response = client.post(reverse("imports:bpjs_batch_create", args=[programme.code]),
-                           {"format": "csv"}, follow=True)
+    response = client.post(
+        reverse("imports:bpjs_batch_create", args=[programme.code]), {"format": "csv"}, follow=True
+    )
     assert "belum dikirim ke BPJS" in response.content.decode()
     assert not BpjsBatch.objects.exists() and not _exports()
 
 
 def test_registration_region_is_the_part_of_the_programme_the_user_sees(
-        users, province_programme, make_user):
+    users, province_programme, make_user
+):
     assert bpjs.registration_region(by=users.province, programme=province_programme) == "64"
     assert bpjs.registration_region(by=users.bpjs, programme=province_programme) == PASER
     branch = make_user("bpjs_two", "petugas_bpjs", PASER)
@@ -109,8 +127,10 @@ def test_registration_region_is_the_part_of_the_programme_the_user_sees(
 def test_error_workbook_keeps_hostile_cells_as_text_and_is_audited(client, users):
     """A CSV upload (a spreadsheet upload would carry formulas, not text) whose rejected rows
     hold hostile text: the error workbook gives it back unchanged, as text."""
-    rows = [person(i, NAMA=name, ALAMAT="=cmd|' /C calc'!A0", JENIS_KELAMIN="X")
-            for i, name in enumerate(NAMES, 1)]
+    rows = [
+        person(i, NAMA=name, ALAMAT="=cmd|' /C calc'!A0", JENIS_KELAMIN="X")
+        for i, name in enumerate(NAMES, 1)
+    ]
     rows.append(person(9, NAMA="-2+3", TEMPAT_LAHIR="+62", KODE_DESA="64.01.99.9999"))
     rows.append(person(10))  # accepted: not in the workbook
     job = import_job_create(by=users.admin, filename="desa.csv", content=csv_bytes(rows))
@@ -119,8 +139,11 @@ def test_error_workbook_keeps_hostile_cells_as_text_and_is_audited(client, users
     response = client.get(reverse("imports:job_errors", args=[job.pk]))
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     xlsx_values(response.content)
-    sheet = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(
-        0).to_python()
+    sheet = (
+        CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
     assert sheet[0] == [*HEADER, "PESAN_KESALAHAN"]
     names = [r[HEADER.index("NAMA")] for r in sheet[1:]]
     # Names as the village typed them (the importer trims the tab of "\t=1" on reading).
@@ -129,7 +152,11 @@ def test_error_workbook_keeps_hostile_cells_as_text_and_is_audited(client, users
 
     [event] = _exports()
     assert (event.actor, event.object_type, event.object_id, event.region_code) == (
-        users.admin, "importjob", str(job.pk), job.region_code)
+        users.admin,
+        "importjob",
+        str(job.pk),
+        job.region_code,
+    )
     assert event.changes == {"kind": "import_errors", "format": "xlsx", "rows": 6}
 
 
@@ -138,5 +165,6 @@ def test_template_reference_data_is_formula_safe(client, users, programme):
     client.force_login(users.operator)
     response = client.get(reverse("imports:template") + "?program=PASER-2026")
     values = xlsx_values(response.content)
-    assert any(sheet == "Referensi" and v == '=HYPERLINK("http://x","a")'
-               for sheet, _c, v in values)
+    assert any(
+        sheet == "Referensi" and v == '=HYPERLINK("http://x","a")' for sheet, _c, v in values
+    )

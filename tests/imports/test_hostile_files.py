@@ -55,8 +55,12 @@ IDS = [h.name for h in CORPUS]
 
 @pytest.fixture
 def immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
-                                  "QUEUES": ["default"]}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
+    }
 
 
 @pytest.mark.parametrize("hostile", CORPUS, ids=IDS)
@@ -87,7 +91,8 @@ def test_cli_exits_2_with_the_message(hostile, users, settings, tmp_path, capsys
 
 @pytest.mark.parametrize("hostile", CORPUS, ids=IDS)
 def test_upload_page_refuses_the_job_and_the_site_still_answers(
-        hostile, users, settings, client, immediate_tasks, django_capture_on_commit_callbacks):
+    hostile, users, settings, client, immediate_tasks, django_capture_on_commit_callbacks
+):
     limits, _code = case(hostile)
     settings.UPLOAD_LIMITS = limits
     client.force_login(users.admin)
@@ -123,8 +128,9 @@ def test_the_limits_come_from_settings(settings):
 
 def test_a_reader_that_dies_refuses_the_file_and_this_process_carries_on(users, monkeypatch):
     """The last line of defence: whatever gets past the checks can only end the child."""
-    monkeypatch.setattr(uploads, "_reader_command",
-                        lambda limits: [sys.executable, "-c", "import os; os.abort()"])
+    monkeypatch.setattr(
+        uploads, "_reader_command", lambda limits: [sys.executable, "-c", "import os; os.abort()"]
+    )
     with pytest.raises(FileRefused) as e:
         workers_import(by=users.admin, content=xlsx_bytes([person(1)]), filename="a.xlsx")
     assert e.value.code == "parse_failed" and "2.048 MB" in e.value.message
@@ -139,8 +145,7 @@ def test_the_reader_runs_under_its_memory_limit(users, settings):
 
 def test_the_task_worker_survives_a_hostile_job_and_runs_the_next(users):
     bad = import_job_create(by=users.admin, filename="sudut.xlsx", content=content("corner_cell"))
-    good = import_job_create(by=users.admin, filename="baik.xlsx",
-                             content=xlsx_bytes([person(1)]))
+    good = import_job_create(by=users.admin, filename="baik.xlsx", content=xlsx_bytes([person(1)]))
     run_import_job.call(bad.pk)
     run_import_job.call(good.pk)
     bad.refresh_from_db()
@@ -155,27 +160,43 @@ def test_nul_in_a_cell_never_reaches_the_database(users):
     names = ["NIK", "NAMA", "JENIS_KELAMIN", "TANGGAL_LAHIR", "KODE_DESA", "PEKERJAAN"]
     values = [row["NIK"], "Siti_x0000_Aminah", "P", "17/08/1985", row["KODE_DESA"], "nelayan"]
     values[0] = row["NIK"][:6] + "57" + row["NIK"][8:]  # a woman's NIK: day + 40
-    content = xlsx([header_row(names), b'<row r="2">' + b"".join(
-        cell(f"{chr(65 + i)}2", v) for i, v in enumerate(values)) + b"</row>"])
+    content = xlsx(
+        [
+            header_row(names),
+            b'<row r="2">'
+            + b"".join(cell(f"{chr(65 + i)}2", v) for i, v in enumerate(values))
+            + b"</row>",
+        ]
+    )
     report = workers_import(by=users.admin, content=content, filename="nul.xlsx")
     assert report.accepted == 1, report.errors
     assert Worker.objects.get().name == "SitiAminah"
 
 
 def test_data_starting_right_of_column_a_keeps_its_positions(users):
-    content = xlsx([b'<row r="3">' + cell("C3", "NIK") + cell("D3", "NAMA") + b"</row>",
-                    b'<row r="4">' + cell("C4", "x") + b"</row>"])
+    content = xlsx(
+        [
+            b'<row r="3">' + cell("C3", "NIK") + cell("D3", "NAMA") + b"</row>",
+            b'<row r="4">' + cell("C4", "x") + b"</row>",
+        ]
+    )
     rows = list(uploads.read_rows(content, "a.xlsx"))
-    assert rows == [(1, [""] * 4), (2, [""] * 4), (3, ["", "", "NIK", "NAMA"]),
-                    (4, ["", "", "x", ""])]
+    assert rows == [
+        (1, [""] * 4),
+        (2, [""] * 4),
+        (3, ["", "", "NIK", "NAMA"]),
+        (4, ["", "", "x", ""]),
+    ]
 
 
 def test_a_sheet_just_inside_the_limits_passes(settings):
     """No false refusal at the edge: exactly max_rows rows and max_columns columns, with
     max_cells covering them (the checks bound unexamined references from below the limits)."""
     settings.UPLOAD_LIMITS = {"max_rows": 2000, "max_columns": 30, "max_cells": 60_000}
-    rows = [b'<row r="%d">' % r + b"".join(cell(f"{c}{r}", "v") for c in ("A", "AD")) + b"</row>"
-            for r in range(2, 2001)]
+    rows = [
+        b'<row r="%d">' % r + b"".join(cell(f"{c}{r}", "v") for c in ("A", "AD")) + b"</row>"
+        for r in range(2, 2001)
+    ]
     assert uploads.inspect(xlsx([header_row(), *rows]), "tepat.xlsx") == "xlsx"
     rows.append(b'<row r="2001">' + cell("A2001", "v") + b"</row>")
     with pytest.raises(FileRefused) as e:

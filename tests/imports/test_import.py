@@ -22,21 +22,41 @@ def codes(report):
 
 
 def state():
-    return (Worker.objects.count(), Enrolment.objects.count(), EnrolmentMonth.objects.count(),
-            AuditEvent.objects.count(), DuplicatePair.objects.count())
+    return (
+        Worker.objects.count(),
+        Enrolment.objects.count(),
+        EnrolmentMonth.objects.count(),
+        AuditEvent.objects.count(),
+        DuplicatePair.objects.count(),
+    )
 
 
 def test_valid_rows_create_workers_and_propose_them(run_import, programme):
     report = run_import(xlsx_bytes([person(1), person(2, sex="P")]), programme=programme)
-    assert report.counts() == {"rows": 2, "accepted": 2, "rejected": 0, "created": 2,
-                               "updated": 0, "unchanged": 0, "enrolled": 2}
+    assert report.counts() == {
+        "rows": 2,
+        "accepted": 2,
+        "rejected": 0,
+        "created": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "enrolled": 2,
+    }
     w = Worker.objects.get(nik=nik_for(serial=2, sex="P"))
     assert (w.sex, w.birth_date, w.village_id, w.kk_number, w.phone, w.declared_income) == (
-        "P", dt.date(1985, 8, 17), DESA_A, "6401010000000002", "081234567890", 1_000_000)
-    assert Enrolment.objects.filter(worker=w, programme=programme,
-                                    status=Enrolment.Status.PROPOSED).exists()
-    assert AuditEvent.objects.filter(object_type="worker", object_id=str(w.pk),
-                                     action="import_create").exists()
+        "P",
+        dt.date(1985, 8, 17),
+        DESA_A,
+        "6401010000000002",
+        "081234567890",
+        1_000_000,
+    )
+    assert Enrolment.objects.filter(
+        worker=w, programme=programme, status=Enrolment.Status.PROPOSED
+    ).exists()
+    assert AuditEvent.objects.filter(
+        object_type="worker", object_id=str(w.pk), action="import_create"
+    ).exists()
 
 
 def test_without_programme_only_the_registry_is_maintained(run_import):
@@ -45,20 +65,23 @@ def test_without_programme_only_the_registry_is_maintained(run_import):
     assert not Enrolment.objects.exists()
 
 
-@pytest.mark.parametrize("change, column, code", [
-    ({"NAMA": ""}, "NAMA", "missing_value"),
-    ({"NIK": "640101170885001"}, "NIK", "nik_format"),
-    ({"NIK": "9901011708850001"}, "NIK", "nik_region"),
-    ({"NIK": "6401013213850001"}, "NIK", "nik_date"),
-    ({"JENIS_KELAMIN": "P"}, "NIK", "nik_mismatch"),
-    ({"TANGGAL_LAHIR": "18/08/1985"}, "NIK", "nik_mismatch"),
-    ({"TANGGAL_LAHIR": "31/02/1985"}, "TANGGAL_LAHIR", "date_invalid"),
-    ({"JENIS_KELAMIN": "X"}, "JENIS_KELAMIN", "sex_invalid"),
-    ({"KODE_DESA": "64.01.99.9999"}, "KODE_DESA", "village_unknown"),
-    ({"PEKERJAAN": "astronot"}, "PEKERJAAN", "occupation_not_eligible"),
-    ({"NO_HP": "12345"}, "NO_HP", "phone_invalid"),
-    ({"NO_KK": "12"}, "NO_KK", "kk_format"),
-])
+@pytest.mark.parametrize(
+    "change, column, code",
+    [
+        ({"NAMA": ""}, "NAMA", "missing_value"),
+        ({"NIK": "640101170885001"}, "NIK", "nik_format"),
+        ({"NIK": "9901011708850001"}, "NIK", "nik_region"),
+        ({"NIK": "6401013213850001"}, "NIK", "nik_date"),
+        ({"JENIS_KELAMIN": "P"}, "NIK", "nik_mismatch"),
+        ({"TANGGAL_LAHIR": "18/08/1985"}, "NIK", "nik_mismatch"),
+        ({"TANGGAL_LAHIR": "31/02/1985"}, "TANGGAL_LAHIR", "date_invalid"),
+        ({"JENIS_KELAMIN": "X"}, "JENIS_KELAMIN", "sex_invalid"),
+        ({"KODE_DESA": "64.01.99.9999"}, "KODE_DESA", "village_unknown"),
+        ({"PEKERJAAN": "astronot"}, "PEKERJAAN", "occupation_not_eligible"),
+        ({"NO_HP": "12345"}, "NO_HP", "phone_invalid"),
+        ({"NO_KK": "12"}, "NO_KK", "kk_format"),
+    ],
+)
 def test_each_row_error_has_its_code_and_names_the_column(run_import, change, column, code):
     report = run_import(xlsx_bytes([person(1, **change), person(2)]))
     assert (2, column, code) in codes(report)
@@ -69,8 +92,9 @@ def test_each_row_error_has_its_code_and_names_the_column(run_import, change, co
 
 
 def test_nik_in_a_number_cell_is_refused_not_guessed(run_import):
-    report = run_import(xlsx_bytes([person(1, NIK=6401011708850001.0),
-                                    person(2, NO_KK=6401010000000002.0)]))
+    report = run_import(
+        xlsx_bytes([person(1, NIK=6401011708850001.0), person(2, NO_KK=6401010000000002.0)])
+    )
     assert codes(report) == [(2, "NIK", "nik_number_cell"), (3, "NO_KK", "nik_number_cell")]
     assert "15 digit" in report.errors[0].message
 
@@ -82,8 +106,7 @@ def test_scientific_text_nik_in_csv_is_nik_number_cell(run_import):
 
 def test_a_row_may_carry_several_errors(run_import):
     report = run_import(xlsx_bytes([person(1, NAMA="", JENIS_KELAMIN="?", KODE_DESA="x")]))
-    assert {c for _r, _c, c in codes(report)} == {"missing_value", "sex_invalid",
-                                                  "village_unknown"}
+    assert {c for _r, _c, c in codes(report)} == {"missing_value", "sex_invalid", "village_unknown"}
     assert report.rejected == 1
 
 
@@ -95,26 +118,34 @@ def test_duplicate_nik_in_file(run_import):
 
 def test_programme_rules_refuse_rows(run_import, programme):
     kid = dt.date(2015, 1, 2)
-    report = run_import(xlsx_bytes([
-        person(1, birth=kid, NIK=nik_for(birth=kid, serial=1)),
-        person(2, occupation="ojek"),
-        person(3),
-    ]), programme=programme)
-    assert codes(report) == [(2, "TANGGAL_LAHIR", "age_out_of_range"),
-                             (3, "PEKERJAAN", "occupation_not_eligible")]
+    report = run_import(
+        xlsx_bytes(
+            [
+                person(1, birth=kid, NIK=nik_for(birth=kid, serial=1)),
+                person(2, occupation="ojek"),
+                person(3),
+            ]
+        ),
+        programme=programme,
+    )
+    assert codes(report) == [
+        (2, "TANGGAL_LAHIR", "age_out_of_range"),
+        (3, "PEKERJAAN", "occupation_not_eligible"),
+    ]
     assert (report.created, report.enrolled) == (1, 1)
     assert Worker.objects.count() == 1  # a rejected row writes nothing, not even its worker
 
 
-def test_village_outside_the_programme_region(run_import, users, province_programme,
-                                              programme):
-    report = run_import(xlsx_bytes([person(1, village=DESA_PPU)]), by=users.province,
-                        programme=programme)
+def test_village_outside_the_programme_region(run_import, users, province_programme, programme):
+    report = run_import(
+        xlsx_bytes([person(1, village=DESA_PPU)]), by=users.province, programme=programme
+    )
     assert codes(report) == [(2, "KODE_DESA", "village_out_of_scope")]
 
 
-def test_already_enrolled_in_another_programme(run_import, users, make_worker, programme,
-                                               province_programme):
+def test_already_enrolled_in_another_programme(
+    run_import, users, make_worker, programme, province_programme
+):
     worker = make_worker()
     enrolment_propose(programme=province_programme, worker=worker, by=users.province)
     row = person(99, NIK=worker.nik, NAMA=worker.name)
@@ -133,27 +164,37 @@ def test_quota_exceeded(run_import, users, programme):
 def test_possible_duplicate_is_a_warning_and_queued(run_import, make_worker, programme):
     existing = make_worker(name="Siti Aminah Lubis", sex="P", village=DESA_A)
     row = person(7, sex="P", village=DESA_B, NAMA="Siti Aminah Lubiss")
-    report = run_import(xlsx_bytes([row, person(8, NAMA="Siti Aminah Lubis", sex="P",
-                                                village=DESA_OTHER_KEC)]), programme=programme)
+    report = run_import(
+        xlsx_bytes([row, person(8, NAMA="Siti Aminah Lubis", sex="P", village=DESA_OTHER_KEC)]),
+        programme=programme,
+    )
     assert report.errors == []
     assert [(w.row, w.code) for w in report.warnings] == [(2, "possible_duplicate")]
     assert existing.nik in report.warnings[0].message
     assert report.accepted == 2
     pair = DuplicatePair.objects.get()
     assert {pair.worker_a_id, pair.worker_b_id} == {
-        existing.pk, Worker.objects.get(nik=row["NIK"]).pk}
+        existing.pk,
+        Worker.objects.get(nik=row["NIK"]).pk,
+    }
 
 
 def test_possible_duplicate_within_the_file(run_import):
-    report = run_import(xlsx_bytes([person(1, NAMA="Ahmad Yani"), person(2, NAMA="Achmad Yani"),
-                                    person(3, NAMA="Budi Santoso")]))
+    report = run_import(
+        xlsx_bytes(
+            [
+                person(1, NAMA="Ahmad Yani"),
+                person(2, NAMA="Achmad Yani"),
+                person(3, NAMA="Budi Santoso"),
+            ]
+        )
+    )
     assert [(w.row, w.code) for w in report.warnings] == [(3, "possible_duplicate")]
     assert "baris 2" in report.warnings[0].message
     assert DuplicatePair.objects.count() == 1
 
 
-@pytest.mark.parametrize("delimiter, bom", [(",", False), (";", False), (";", True),
-                                            (",", True)])
+@pytest.mark.parametrize("delimiter, bom", [(",", False), (";", False), (";", True), (",", True)])
 def test_csv_with_comma_or_semicolon_and_optional_bom(run_import, delimiter, bom):
     content = csv_bytes([person(1), person(2)], delimiter=delimiter, bom=bom)
     report = run_import(content, filename="pekerja.csv")
@@ -161,8 +202,19 @@ def test_csv_with_comma_or_semicolon_and_optional_bom(run_import, delimiter, bom
 
 
 def test_header_aliases_in_a_real_file(run_import):
-    header = ["NIK", "No. KK", "Nama Lengkap", "L/P", "Tempat Lahir", "Tgl Lahir", "Kode Desa",
-              "Alamat", "Pekerjaan", "No HP", "Penghasilan"]
+    header = [
+        "NIK",
+        "No. KK",
+        "Nama Lengkap",
+        "L/P",
+        "Tempat Lahir",
+        "Tgl Lahir",
+        "Kode Desa",
+        "Alamat",
+        "Pekerjaan",
+        "No HP",
+        "Penghasilan",
+    ]
     rows = [dict(zip(header, person(1).values(), strict=True))]
     report = run_import(xlsx_bytes(rows, header=header))
     assert (report.created, report.errors) == (1, [])
@@ -178,8 +230,9 @@ def test_village_by_name_and_kecamatan(run_import):
     assert Worker.objects.get().village_id == DESA_B
 
 
-@pytest.mark.parametrize("birth", [dt.date(1985, 8, 17), 31276, "17/08/1985", "17-08-1985",
-                                   "1985-08-17"])
+@pytest.mark.parametrize(
+    "birth", [dt.date(1985, 8, 17), 31276, "17/08/1985", "17-08-1985", "1985-08-17"]
+)
 def test_date_forms_in_a_file(run_import, birth):
     report = run_import(xlsx_bytes([person(1, TANGGAL_LAHIR=birth)]))
     assert report.errors == []
@@ -197,8 +250,15 @@ def test_reimport_changes_nothing(run_import, programme):
     before = state()
     again = run_import(content, programme=programme)
     assert state() == before
-    assert again.counts() == {"rows": 3, "accepted": 2, "rejected": 1, "created": 0,
-                              "updated": 0, "unchanged": 2, "enrolled": 0}
+    assert again.counts() == {
+        "rows": 3,
+        "accepted": 2,
+        "rejected": 1,
+        "created": 0,
+        "updated": 0,
+        "unchanged": 2,
+        "enrolled": 0,
+    }
     assert first.created == 2
 
 
@@ -212,8 +272,7 @@ def test_changed_row_updates_the_worker_and_keeps_blank_optional_fields(run_impo
 
 def test_dry_run_writes_nothing_and_reports_the_same(run_import, make_worker, programme):
     make_worker(name="Siti Aminah", sex="P")
-    rows = [person(1), person(2, NAMA=""), person(3, sex="P", NAMA="Siti Aminahh",
-                                                    village=DESA_B)]
+    rows = [person(1), person(2, NAMA=""), person(3, sex="P", NAMA="Siti Aminahh", village=DESA_B)]
     before = state()
     dry = run_import(xlsx_bytes(rows), programme=programme, dry_run=True)
     assert state() == before
@@ -237,11 +296,14 @@ def test_failure_midway_leaves_the_database_as_before(run_import, programme, mon
     assert state() == before  # ... and rolled back with everything else
 
 
-@pytest.mark.parametrize("content, filename, code", [
-    (b"\x00\x01garbage\x02", "x.bin", "file_type"),
-    (b"PK\x03\x04broken zip", "x.xlsx", "file_unreadable"),
-    (b"", "x.csv", "file_empty"),
-])
+@pytest.mark.parametrize(
+    "content, filename, code",
+    [
+        (b"\x00\x01garbage\x02", "x.bin", "file_type"),
+        (b"PK\x03\x04broken zip", "x.xlsx", "file_unreadable"),
+        (b"", "x.csv", "file_empty"),
+    ],
+)
 def test_unreadable_files_are_refused_whole(run_import, content, filename, code):
     with pytest.raises(FileRefused) as e:
         run_import(content, filename=filename)
@@ -260,14 +322,23 @@ def test_missing_required_column_refuses_the_file(run_import):
 
 def test_operator_desa_imports_only_into_their_village(run_import, users, make_worker):
     other = make_worker(village=DESA_B, name="Warga Busui", nik=nik_for(serial=77))
-    report = run_import(xlsx_bytes([
-        person(1, village=DESA_A), person(2, village=DESA_B),
-        person(3, NIK=other.nik, NAMA="Warga Busui", village=DESA_A),
-    ]), by=users.operator)
-    assert codes(report) == [(3, "KODE_DESA", "village_out_of_scope"),
-                             (4, "NIK", "village_out_of_scope")]
+    report = run_import(
+        xlsx_bytes(
+            [
+                person(1, village=DESA_A),
+                person(2, village=DESA_B),
+                person(3, NIK=other.nik, NAMA="Warga Busui", village=DESA_A),
+            ]
+        ),
+        by=users.operator,
+    )
+    assert codes(report) == [
+        (3, "KODE_DESA", "village_out_of_scope"),
+        (4, "NIK", "village_out_of_scope"),
+    ]
     assert list(Worker.objects.filter(village_id=DESA_A).values_list("nik", flat=True)) == [
-        nik_for(serial=1)]
+        nik_for(serial=1)
+    ]
     other.refresh_from_db()
     assert other.village_id == DESA_B
 

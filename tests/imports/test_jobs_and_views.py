@@ -15,8 +15,12 @@ from tests.imports.conftest import HEADER, person, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
-IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
-                         "QUEUES": ["default"]}}
+IMMEDIATE = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 
 @pytest.fixture
@@ -30,18 +34,27 @@ def upload(client, content, name="pekerja.xlsx", **data):
     return client.post(reverse("imports:upload"), {"file": f, **data})
 
 
-def test_upload_runs_the_job_and_shows_the_result(client, users, programme, immediate_tasks,
-                                                  django_capture_on_commit_callbacks):
+def test_upload_runs_the_job_and_shows_the_result(
+    client, users, programme, immediate_tasks, django_capture_on_commit_callbacks
+):
     client.force_login(users.admin)
     with django_capture_on_commit_callbacks(execute=True):
-        response = upload(client, xlsx_bytes([person(1), person(2, NAMA="")]),
-                          programme="PASER-2026")
+        response = upload(
+            client, xlsx_bytes([person(1), person(2, NAMA="")]), programme="PASER-2026"
+        )
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response.url == reverse("imports:job", args=[job.pk])
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE
-    assert job.result == {"rows": 2, "accepted": 1, "rejected": 1, "created": 1, "updated": 0,
-                          "unchanged": 0, "enrolled": 1}
+    assert job.result == {
+        "rows": 2,
+        "accepted": 1,
+        "rejected": 1,
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "enrolled": 1,
+    }
     assert (job.rows_done, job.rows_total) == (2, 2) and job.rows_per_second > 0
     page = client.get(response.url).content.decode()
     assert "missing_value" in page and "Kolom NAMA" in page
@@ -50,9 +63,16 @@ def test_upload_runs_the_job_and_shows_the_result(client, users, programme, imme
 
 def test_progress_fragment_while_running_and_redirect_when_done(client, users):
     client.force_login(users.admin)
-    job = ImportJob.objects.create(created_by=users.admin, region_code="64.01",
-                                   filename="a.xlsx", content=b"", status="berjalan",
-                                   rows_total=200, rows_done=50, rows_per_second=1234.5)
+    job = ImportJob.objects.create(
+        created_by=users.admin,
+        region_code="64.01",
+        filename="a.xlsx",
+        content=b"",
+        status="berjalan",
+        rows_total=200,
+        rows_done=50,
+        rows_per_second=1234.5,
+    )
     url = reverse("imports:job_progress", args=[job.pk])
     fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     # Time left in words, not rows per second: 150 rows at 1,234.5 a second.
@@ -73,13 +93,15 @@ def test_progress_fragment_while_running_and_redirect_when_done(client, users):
 def test_error_workbook_holds_the_rejected_rows_and_their_messages(client, users):
     client.force_login(users.admin)
     good, bad = person(1), person(2, JENIS_KELAMIN="X", KODE_DESA="64.01.99.9999")
-    job = import_job_create(by=users.admin, filename="desa.xlsx",
-                            content=xlsx_bytes([good, bad]))
+    job = import_job_create(by=users.admin, filename="desa.xlsx", content=xlsx_bytes([good, bad]))
     import_job_run(job_id=job.pk)
     response = client.get(reverse("imports:job_errors", args=[job.pk]))
     assert response["Content-Disposition"].endswith('desa-perbaiki.xlsx"')
-    rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(
-        0).to_python()
+    rows = (
+        CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
     assert rows[0] == [*HEADER, "PESAN_KESALAHAN"]
     assert len(rows) == 2 and rows[1][0] == bad["NIK"]
     assert "[sex_invalid]" in rows[1][-1] and "[village_unknown]" in rows[1][-1]
@@ -108,8 +130,9 @@ def test_template_has_text_nik_cells_and_the_reference_sheet(client, users, prog
 
 
 def test_jobs_are_scoped(client, users):
-    job = import_job_create(by=users.admin_ppu, filename="ppu.xlsx",
-                            content=xlsx_bytes([person(1, village=DESA_PPU)]))
+    job = import_job_create(
+        by=users.admin_ppu, filename="ppu.xlsx", content=xlsx_bytes([person(1, village=DESA_PPU)])
+    )
     client.force_login(users.admin)
     assert client.get(reverse("imports:job", args=[job.pk])).status_code == 404
     client.force_login(users.province)

@@ -30,10 +30,16 @@ def job_at(users):
     def make(when: dt.datetime, status: str = ImportJob.Status.DONE) -> ImportJob:
         with time_machine.travel(when, tick=False):
             return ImportJob.objects.create(
-                created_by=users.operator, region_code=users.operator.region_id,
-                filename=f"pekerja-{when:%m%d%H}.csv", content=CONTENT, status=status,
-                result={"rows": 1, "accepted": 0, "rejected": 1}, errors=ERRORS,
-                warnings=ERRORS)
+                created_by=users.operator,
+                region_code=users.operator.region_id,
+                filename=f"pekerja-{when:%m%d%H}.csv",
+                content=CONTENT,
+                status=status,
+                result={"rows": 1, "accepted": 0, "rejected": 1},
+                errors=ERRORS,
+                warnings=ERRORS,
+            )
+
     return make
 
 
@@ -57,7 +63,10 @@ def test_files_older_than_the_retention_are_deleted_and_newer_kept(job_at):
     assert bytes(recent.content) == CONTENT and recent.errors == ERRORS
     # The record stays: who, when, which file, the counts.
     assert (old.filename, old.result["rejected"], old.created_by_id) == (
-        "pekerja-080112.csv", 1, old.created_by_id)
+        "pekerja-080112.csv",
+        1,
+        old.created_by_id,
+    )
 
 
 def test_each_purged_file_is_one_audit_event(job_at, users):
@@ -66,7 +75,11 @@ def test_each_purged_file_is_one_audit_event(job_at, users):
     uploads_purge(on=TODAY, days=30)
     event = AuditEvent.objects.get(action="purge")
     assert (event.object_type, event.object_id, event.region_code, event.actor) == (
-        "importjob", str(old.pk), users.operator.region_id, None)
+        "importjob",
+        str(old.pk),
+        users.operator.region_id,
+        None,
+    )
     assert "pekerja-010512.csv" in event.summary and "30 hari" in event.summary
     assert event.changes == {"days": 30}
 
@@ -95,8 +108,7 @@ def test_dry_run_deletes_nothing(job_at):
 
 def test_retention_is_a_dated_parameter_90_days_by_default(job_at):
     assert upload_retention_days(on=TODAY) == 90
-    Parameter.objects.create(key="retensi_berkas_hari", value="30",
-                             valid_from=dt.date(2026, 1, 1))
+    Parameter.objects.create(key="retensi_berkas_hari", value="30", valid_from=dt.date(2026, 1, 1))
     assert upload_retention_days(on=TODAY) == 30
     mid = job_at(at(2026, 9, 15))  # 66 days old: kept by 90, purged by 30
     assert uploads_purge(on=TODAY) == 1

@@ -33,8 +33,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def immediate_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
-                                  "QUEUES": ["default"]}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
+    }
 
 
 def dead_process() -> str:
@@ -45,8 +49,14 @@ def dead_process() -> str:
 
 
 def running_job(user, **fields) -> ImportJob:
-    return ImportJob.objects.create(created_by=user, region_code="64.01", filename="a.xlsx",
-                                    content=b"x", status=ImportJob.Status.RUNNING, **fields)
+    return ImportJob.objects.create(
+        created_by=user,
+        region_code="64.01",
+        filename="a.xlsx",
+        content=b"x",
+        status=ImportJob.Status.RUNNING,
+        **fields,
+    )
 
 
 # --- reclaiming jobs whose worker died -----------------------------------------------------
@@ -63,8 +73,9 @@ def test_a_job_whose_worker_process_died_is_marked_failed(users):
 def test_a_live_job_is_left_alone_and_a_silent_one_on_another_machine_is_reclaimed(users):
     alive = running_job(users.admin, worker=liveness.this_process(), heartbeat_at=clock.now())
     elsewhere = running_job(users.admin, worker="server-b:4242:99", heartbeat_at=clock.now())
-    silent = running_job(users.admin, worker="server-b:4243:99",
-                         heartbeat_at=clock.now() - dt.timedelta(minutes=16))
+    silent = running_job(
+        users.admin, worker="server-b:4243:99", heartbeat_at=clock.now() - dt.timedelta(minutes=16)
+    )
     assert import_jobs_reclaim() == 1
     statuses = dict(ImportJob.objects.values_list("pk", "status"))
     assert statuses == {alive.pk: "berjalan", elsewhere.pk: "berjalan", silent.pk: "gagal"}
@@ -98,8 +109,12 @@ def test_the_same_file_imported_while_it_runs_is_refused_with_a_message(users):
         with pytest.raises(ImportInProgress) as e:
             workers_import(by=users.admin, content=content, filename="desa.xlsx")
         # A dry run writes nothing and needs no lock.
-        assert workers_import(by=users.admin, content=content, filename="desa.xlsx",
-                              dry_run=True).accepted == 1
+        assert (
+            workers_import(
+                by=users.admin, content=content, filename="desa.xlsx", dry_run=True
+            ).accepted
+            == 1
+        )
     assert "sedang diimpor (impor #7 desa.xlsx (admin_paser), mulai 10." in e.value.message
     assert Worker.objects.count() == 0
     assert workers_import(by=users.admin, content=content, filename="desa.xlsx").created == 1
@@ -108,9 +123,13 @@ def test_the_same_file_imported_while_it_runs_is_refused_with_a_message(users):
 
 def test_the_lock_of_a_dead_process_is_taken_over(users):
     content = xlsx_bytes([person(1)])
-    ImportLock.objects.create(content_sha256=__import__("hashlib").sha256(content).hexdigest(),
-                              holder=dead_process(), label="CLI", started_at=clock.now(),
-                              heartbeat_at=clock.now())
+    ImportLock.objects.create(
+        content_sha256=__import__("hashlib").sha256(content).hexdigest(),
+        holder=dead_process(),
+        label="CLI",
+        started_at=clock.now(),
+        heartbeat_at=clock.now(),
+    )
     assert workers_import(by=users.admin, content=content, filename="a.xlsx").created == 1
 
 
@@ -143,12 +162,15 @@ def test_a_nik_saved_by_another_import_meanwhile_is_a_clear_conflict(users, monk
     from lindung.registry import services as registry_services
 
     real = registry_services._records
-    monkeypatch.setattr(registry_services, "_records",  # checked "before" the other import
-                        lambda niks=(), ids=(): real(niks=[n for n in niks if n != other_nik],
-                                                     ids=ids))
+    monkeypatch.setattr(
+        registry_services,
+        "_records",  # checked "before" the other import
+        lambda niks=(), ids=(): real(niks=[n for n in niks if n != other_nik], ids=ids),
+    )
     with pytest.raises(ImportConflict) as e:
-        workers_import(by=users.admin, content=xlsx_bytes([person(2), person(1)]),
-                       filename="a.xlsx")
+        workers_import(
+            by=users.admin, content=xlsx_bytes([person(2), person(1)]), filename="a.xlsx"
+        )
     assert "Impor lain menyimpan NIK yang sama" in e.value.message
     assert Worker.objects.count() == 1
 
@@ -172,13 +194,17 @@ def test_errors_are_capped_on_the_job_and_all_listed_in_the_workbook(client, use
     assert "2 kesalahan lainnya ada di berkas perbaikan" in page
     response = client.get(reverse("imports:job_errors", args=[job.pk]))
     assert response.status_code == 200
-    rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(
-        0).to_python()
+    rows = (
+        CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
     assert len(rows) == 6 and all("[sex_invalid]" in r[-1] for r in rows[1:])
 
 
-def test_an_old_job_without_workbook_gets_it_built_by_the_worker(client, users, immediate_tasks,
-                                                                django_capture_on_commit_callbacks):
+def test_an_old_job_without_workbook_gets_it_built_by_the_worker(
+    client, users, immediate_tasks, django_capture_on_commit_callbacks
+):
     job = import_job_create(by=users.admin, filename="desa.xlsx", content=bad_rows(2))
     import_job_run(job_id=job.pk)
     ImportJob.objects.filter(pk=job.pk).update(error_file=None, error_file_status="")
@@ -188,8 +214,7 @@ def test_an_old_job_without_workbook_gets_it_built_by_the_worker(client, users, 
     assert waiting.status_code == 202
     assert "sedang disusun di latar belakang" in waiting.content.decode()
     ready = client.get(reverse("imports:job_errors", args=[job.pk]))
-    assert ready.status_code == 200 and ready["Content-Disposition"].endswith(
-        'desa-perbaiki.xlsx"')
+    assert ready.status_code == 200 and ready["Content-Disposition"].endswith('desa-perbaiki.xlsx"')
 
 
 def test_a_workbook_that_cannot_be_built_says_so(client, users):

@@ -40,15 +40,15 @@ def test_template_has_text_cells_drop_downs_and_instructions(client, users, prog
     }
     ref = book["Referensi"]
     assert ref["A2"].value == DESA_A and ref["A2"].number_format == "@"
-    steps = " ".join(str(c.value) for row in book["Petunjuk"].iter_rows() for c in row
-                     if c.value)
+    steps = " ".join(str(c.value) for row in book["Petunjuk"].iter_rows() for c in row if c.value)
     assert "berformat Teks" in steps and "daftar pilihan" in steps and "NO_HP" in steps
 
 
 def test_error_workbook_keeps_text_cells_and_offers_drop_downs(client, users, programme):
     rows = [person(1, JENIS_KELAMIN="X"), person(2, KODE_DESA="64.01.99.9999"), person(3)]
-    job = import_job_create(by=users.admin, filename="desa.xlsx", content=xlsx_bytes(rows),
-                            programme=programme)
+    job = import_job_create(
+        by=users.admin, filename="desa.xlsx", content=xlsx_bytes(rows), programme=programme
+    )
     import_job_run(job_id=job.pk)
     client.force_login(users.admin)
     content = client.get(reverse("imports:job_errors", args=[job.pk])).content
@@ -65,8 +65,9 @@ def test_error_workbook_keeps_text_cells_and_offers_drop_downs(client, users, pr
     assert drop_downs["G2:G103"].endswith(f"$A${villages + 1}") and villages > 1
     assert "I2:I103" in drop_downs
     # Uploaded again as it is, it is read like any file: the same rows are refused.
-    again = import_job_create(by=users.admin, filename="desa-perbaiki.xlsx", content=content,
-                              programme=programme)
+    again = import_job_create(
+        by=users.admin, filename="desa-perbaiki.xlsx", content=content, programme=programme
+    )
     import_job_run(job_id=again.pk)
     again.refresh_from_db()
     assert (again.status, again.result["rejected"], again.result["rows"]) == ("selesai", 2, 2)
@@ -96,13 +97,15 @@ def test_result_page_groups_errors_in_words(client, users, programme, monkeypatc
     rows = [person(i, JENIS_KELAMIN="X") for i in range(1, 6)]
     rows.append(person(6, KODE_DESA="64.01.99.9999"))
     rows.append(person(7))
-    job = import_job_create(by=users.admin, filename="desa.xlsx", content=xlsx_bytes(rows),
-                            programme=programme)
+    job = import_job_create(
+        by=users.admin, filename="desa.xlsx", content=xlsx_bytes(rows), programme=programme
+    )
     import_job_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.error_groups == [
         {"code": "sex_invalid", "rows": 5, "first_rows": [2, 3, 4, 5, 6]},
-        {"code": "village_unknown", "rows": 1, "first_rows": [7]}]
+        {"code": "village_unknown", "rows": 1, "first_rows": [7]},
+    ]
     client.force_login(users.admin)
     page = client.get(reverse("imports:job", args=[job.pk])).content.decode()
     # Counted over every error, though the job keeps three.

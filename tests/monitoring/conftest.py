@@ -21,8 +21,15 @@ def activate(users):
 
     counter = {"kpj": 0}
 
-    def run(programme, worker, *, by=None, proposed_on=dt.date(2026, 1, 5),
-            registered_on=dt.date(2026, 1, 10), stop_at: str = "active"):
+    def run(
+        programme,
+        worker,
+        *,
+        by=None,
+        proposed_on=dt.date(2026, 1, 5),
+        registered_on=dt.date(2026, 1, 10),
+        stop_at: str = "active",
+    ):
         admin = by or users.admin
         counter["kpj"] += 1
         e = enrolment_propose(programme=programme, worker=worker, by=admin, on=proposed_on)
@@ -31,8 +38,12 @@ def activate(users):
         e = enrolment_verify(enrolment=e, by=admin)
         if stop_at == "verified":
             return e
-        e = enrolment_register(enrolment=e, by=admin, kpj_number=f"{counter['kpj']:011d}",
-                               registration_date=registered_on)
+        e = enrolment_register(
+            enrolment=e,
+            by=admin,
+            kpj_number=f"{counter['kpj']:011d}",
+            registration_date=registered_on,
+        )
         return enrolment_activate(enrolment=e, by=admin)
 
     return run
@@ -44,10 +55,17 @@ def ppu_programme(users):
     from lindung.registry.models import Occupation
 
     return programme_create(
-        by=users.admin_ppu, code="PPU-2026", name="Pekerja rentan PPU 2026",
-        region=users.admin_ppu.region, fiscal_year=2026, period_start=dt.date(2026, 1, 1),
-        period_end=dt.date(2026, 12, 31), age_min=18, age_max=65,
-        occupations=list(Occupation.objects.all()), quota=15_000,
+        by=users.admin_ppu,
+        code="PPU-2026",
+        name="Pekerja rentan PPU 2026",
+        region=users.admin_ppu.region,
+        fiscal_year=2026,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+        age_min=18,
+        age_max=65,
+        occupations=list(Occupation.objects.all()),
+        quota=15_000,
     )
 
 
@@ -82,25 +100,72 @@ def monev(users, programme, ppu_programme, make_worker, activate, regions):
 
     region = regions.get
     nelayan, petani = Occupation.objects.get(code="nelayan"), Occupation.objects.get(code="petani")
-    denominator_set(by=users.admin, village=region(code=DESA_A), year=2026,
-                    estimated_workers=100, source="bps")
-    denominator_set(by=users.admin, village=region(code=DESA_B), year=2026,
-                    estimated_workers=30, source="survei_desa", occupation=nelayan)
-    denominator_set(by=users.admin, village=region(code=DESA_B), year=2026,
-                    estimated_workers=20, source="survei_desa", occupation=petani)
-    denominator_set(by=users.admin, village=region(code=DESA_OTHER_KEC), year=2026,
-                    estimated_workers=40, source="dtks")
-    denominator_set(by=users.admin, village=region(code=DESA_OTHER_KEC), year=2026,
-                    estimated_workers=10, source="dtks", occupation=nelayan)
-    denominator_set(by=users.admin, village=region(code=DESA_A), year=2025,
-                    estimated_workers=999, source="bps")
-    target_set(by=users.admin, region=region(code="64.01"), year=2026, participants=10,
-               villages_implementing=30)
-    event_create(by=users.admin, region=region(code=DESA_OTHER_KEC), date=dt.date(2026, 5, 2),
-                 kind="sosialisasi", organiser="disnaker", attendees_male=12,
-                 attendees_female=8)
+    denominator_set(
+        by=users.admin, village=region(code=DESA_A), year=2026, estimated_workers=100, source="bps"
+    )
+    denominator_set(
+        by=users.admin,
+        village=region(code=DESA_B),
+        year=2026,
+        estimated_workers=30,
+        source="survei_desa",
+        occupation=nelayan,
+    )
+    denominator_set(
+        by=users.admin,
+        village=region(code=DESA_B),
+        year=2026,
+        estimated_workers=20,
+        source="survei_desa",
+        occupation=petani,
+    )
+    denominator_set(
+        by=users.admin,
+        village=region(code=DESA_OTHER_KEC),
+        year=2026,
+        estimated_workers=40,
+        source="dtks",
+    )
+    denominator_set(
+        by=users.admin,
+        village=region(code=DESA_OTHER_KEC),
+        year=2026,
+        estimated_workers=10,
+        source="dtks",
+        occupation=nelayan,
+    )
+    denominator_set(
+        by=users.admin, village=region(code=DESA_A), year=2025, estimated_workers=999, source="bps"
+    )
+    target_set(
+        by=users.admin,
+        region=region(code="64.01"),
+        year=2026,
+        participants=10,
+        villages_implementing=30,
+    )
+    event_create(
+        by=users.admin,
+        region=region(code=DESA_OTHER_KEC),
+        date=dt.date(2026, 5, 2),
+        kind="sosialisasi",
+        organiser="disnaker",
+        attendees_male=12,
+        attendees_female=8,
+    )
     # A monitoring meeting reaches nobody; a kecamatan meeting does not move its villages.
-    event_create(by=users.admin, region=region(code="64.01.03"), date=dt.date(2026, 5, 3),
-                 kind="sosialisasi", organiser="bpjs", attendees_male=30)
-    event_create(by=users.admin, region=region(code="64.01.04.2002"),
-                 date=dt.date(2026, 5, 4), kind="rapat_monev", organiser="bpjs")
+    event_create(
+        by=users.admin,
+        region=region(code="64.01.03"),
+        date=dt.date(2026, 5, 3),
+        kind="sosialisasi",
+        organiser="bpjs",
+        attendees_male=30,
+    )
+    event_create(
+        by=users.admin,
+        region=region(code="64.01.04.2002"),
+        date=dt.date(2026, 5, 4),
+        kind="rapat_monev",
+        organiser="bpjs",
+    )

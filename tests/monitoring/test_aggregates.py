@@ -39,8 +39,7 @@ def assert_same(user, *, periods=None, codes=CODES) -> None:
     from lindung.core import clock
 
     today = clock.today()
-    periods = periods or [(None, None),
-                          (dt.date(today.year, 6, 1), dt.date(today.year, 6, 30))]
+    periods = periods or [(None, None), (dt.date(today.year, 6, 1), dt.date(today.year, 6, 30))]
     for code in codes:
         for start, end in periods:
             kw = {"user": user, "code": code, "start": start, "on": end, "with_trend": True}
@@ -48,10 +47,14 @@ def assert_same(user, *, periods=None, codes=CODES) -> None:
             raw = indicators.region_report(**kw, raw=True)
             assert _report_dict(kept) == _report_dict(raw), (code, start, end)
     for code in (PASER,):
-        kept = [f.as_dict() | {"last": f.last_event}
-                for f in indicators.village_rollout(user=user, code=code)]
-        raw = [f.as_dict() | {"last": f.last_event}
-               for f in indicators.village_rollout(user=user, code=code, raw=True)]
+        kept = [
+            f.as_dict() | {"last": f.last_event}
+            for f in indicators.village_rollout(user=user, code=code)
+        ]
+        raw = [
+            f.as_dict() | {"last": f.last_event}
+            for f in indicators.village_rollout(user=user, code=code, raw=True)
+        ]
         assert kept == raw, code
 
 
@@ -65,8 +68,9 @@ def test_maintained_path_is_taken_and_holds_rows(users, monev, national):
     assert aggregates.refresh() == aggregates.RefreshResult()
 
 
-def test_every_lifecycle_step_updates_the_village(users, programme, make_worker, activate,
-                                                 national):
+def test_every_lifecycle_step_updates_the_village(
+    users, programme, make_worker, activate, national
+):
     from lindung.programs.services import enrolment_end, enrolment_reject
 
     assert_same(national)
@@ -86,8 +90,9 @@ def test_every_lifecycle_step_updates_the_village(users, programme, make_worker,
     assert result == aggregates.RefreshResult()
 
 
-def test_worker_moving_village_updates_both(users, programme, make_worker, activate, regions,
-                                            national):
+def test_worker_moving_village_updates_both(
+    users, programme, make_worker, activate, regions, national
+):
     from lindung.registry.services import worker_update
 
     w = make_worker(village=DESA_A)
@@ -103,8 +108,7 @@ def test_import_with_proposals_and_moves(users, programme, make_worker, national
 
     assert_same(national)
     rows = [person(100 + i, village=DESA_A if i % 2 else DESA_B) for i in range(6)]
-    workers_import(by=users.admin, content=csv_bytes(rows), filename="a.csv",
-                   programme=programme)
+    workers_import(by=users.admin, content=csv_bytes(rows), filename="a.csv", programme=programme)
     assert_same(national)
     # The same people, one of them now living in another kecamatan (the event names only
     # the new village: the importer's region is recomputed).
@@ -119,13 +123,21 @@ def test_bills_payments_and_lapse(users, programme, make_worker, activate, natio
     for village in (DESA_A, DESA_B, DESA_OTHER_KEC):
         activate(programme, make_worker(village=village), registered_on=dt.date(2026, 1, 10))
     admin = users.admin
-    bills = {m: bill_generate(by=admin, programme=programme, month=dt.date(2026, m, 1))
-             for m in range(1, 11)}
+    bills = {
+        m: bill_generate(by=admin, programme=programme, month=dt.date(2026, m, 1))
+        for m in range(1, 11)
+    }
     # Billed, nothing paid: everyone has lapsed on 20 November.
     assert_same(national)
     assert indicators.region_report(user=admin, code=PASER).root.active == 0
-    payment_record(by=admin, programme=programme, paid_on=dt.date(2026, 10, 14),
-                   amount=bills[9].total, reference="SP2D/1", first_month=dt.date(2026, 9, 1))
+    payment_record(
+        by=admin,
+        programme=programme,
+        paid_on=dt.date(2026, 10, 14),
+        amount=bills[9].total,
+        reference="SP2D/1",
+        first_month=dt.date(2026, 9, 1),
+    )
     assert_same(national)
     assert indicators.region_report(user=admin, code=PASER).root.active == 3
     lapses_apply(by=admin, programme=programme)
@@ -152,15 +164,22 @@ def test_new_day_and_new_month(users, monev, programme, make_worker, activate, n
     assert_same(national)
     e = activate(programme, make_worker(village=DESA_B), registered_on=dt.date(2026, 11, 20))
     enrolment_end(enrolment=e, by=users.admin, reason="pindah", end_date=dt.date(2026, 11, 25))
-    for day in (dt.datetime(2026, 11, 26, 9), dt.datetime(2026, 12, 2, 9),
-                dt.datetime(2027, 1, 3, 9)):
+    for day in (
+        dt.datetime(2026, 11, 26, 9),
+        dt.datetime(2026, 12, 2, 9),
+        dt.datetime(2027, 1, 3, 9),
+    ):
         with time_machine.travel(day.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))):
             result = aggregates.refresh()
             assert result.rolled_days
-            assert_same(national, periods=[(None, None),
-                                                  (dt.date(2026, 1, 1), dt.date(2026, 12, 31)),
-                                                  (dt.date(2026, 11, 1),
-                                                   dt.date(2026, 11, 30))])
+            assert_same(
+                national,
+                periods=[
+                    (None, None),
+                    (dt.date(2026, 1, 1), dt.date(2026, 12, 31)),
+                    (dt.date(2026, 11, 1), dt.date(2026, 11, 30)),
+                ],
+            )
 
 
 def test_missed_event_is_found_in_a_hole(users, programme, make_worker, activate, national):
@@ -190,18 +209,19 @@ def test_rebuild_after_writes_outside_the_services(users, monev, national):
 
 
 def test_periods_outside_the_rows_are_answered_raw(users, monev, national):
-    before = indicators.region_report(user=national, code=PASER,
-                                      on=dt.date(2025, 12, 31), start=dt.date(2025, 1, 1))
+    before = indicators.region_report(
+        user=national, code=PASER, on=dt.date(2025, 12, 31), start=dt.date(2025, 1, 1)
+    )
     assert before.root.active == 0
     odd = indicators.region_report(user=national, code=PASER, on=dt.date(2026, 8, 17))
-    raw = indicators.region_report(user=national, code=PASER, on=dt.date(2026, 8, 17),
-                                   raw=True)
+    raw = indicators.region_report(user=national, code=PASER, on=dt.date(2026, 8, 17), raw=True)
     assert odd.as_dict() == raw.as_dict()
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_random_sequences_of_operations(users, programme, province_programme, ppu_programme,
-                                        make_worker, activate, seed, national):
+def test_random_sequences_of_operations(
+    users, programme, province_programme, ppu_programme, make_worker, activate, seed, national
+):
     """A property test: random operations in random villages; after each, maintained = raw."""
     from lindung.contributions.services import bill_generate, payment_record
     from lindung.programs.models import Enrolment
@@ -222,32 +242,44 @@ def test_random_sequences_of_operations(users, programme, province_programme, pp
         op = rng.choice(ops)
         open_ = list(Enrolment.objects.filter(status__in=["diusulkan", "aktif"]))
         if op == "worker" or not workers:
-            workers.append(make_worker(village=rng.choice(villages), sex=rng.choice("LP"),
-                                       occupation=rng.choice(["nelayan", "petani"])))
+            workers.append(
+                make_worker(
+                    village=rng.choice(villages),
+                    sex=rng.choice("LP"),
+                    occupation=rng.choice(["nelayan", "petani"]),
+                )
+            )
         elif op in ("propose", "activate"):
             free = [w for w in workers if not w.enrolments.exists()]
             if free:
                 w = rng.choice(free)
                 w.refresh_from_db()
-                activate(programmes[w.village_id], w,
-                         registered_on=dt.date(2026, rng.randint(1, 11), rng.randint(1, 20)),
-                         stop_at="active" if op == "activate" else "proposed")
+                activate(
+                    programmes[w.village_id],
+                    w,
+                    registered_on=dt.date(2026, rng.randint(1, 11), rng.randint(1, 20)),
+                    stop_at="active" if op == "activate" else "proposed",
+                )
         elif op == "verify" and (p := [e for e in open_ if e.status == "diusulkan"]):
             enrolment_verify(enrolment=rng.choice(p), by=users.admin)
         elif op == "reject" and (p := [e for e in open_ if e.status == "diusulkan"]):
             enrolment_reject(enrolment=rng.choice(p), by=users.admin, reason="uji")
         elif op == "end" and (a := [e for e in open_ if e.status == "aktif"]):
             e = rng.choice(a)
-            enrolment_end(enrolment=e, by=users.admin, reason="pindah",
-                          end_date=max(e.registration_date,
-                                       dt.date(2026, rng.randint(1, 11), 15)))
+            enrolment_end(
+                enrolment=e,
+                by=users.admin,
+                reason="pindah",
+                end_date=max(e.registration_date, dt.date(2026, rng.randint(1, 11), 15)),
+            )
         elif op == "move":
             w = rng.choice(workers)
             w.refresh_from_db()
             from lindung.regions.models import Region
 
-            worker_update(worker=w, by=users.admin,
-                          village=Region.objects.get(code=rng.choice(villages)))
+            worker_update(
+                worker=w, by=users.admin, village=Region.objects.get(code=rng.choice(villages))
+            )
         elif op == "bill" and len(billed) < 10:
             month = dt.date(2026, len(billed) + 1, 1)
             bill_generate(by=users.admin, programme=programme, month=month)
@@ -257,9 +289,14 @@ def test_random_sequences_of_operations(users, programme, province_programme, pp
 
             bill = Bill.objects.filter(programme=programme, paid_at__isnull=True).first()
             if bill is not None and bill.total > 0:
-                payment_record(by=users.admin, programme=programme,
-                               paid_on=dt.date(2026, 11, rng.randint(1, 19)), amount=bill.total,
-                               reference=f"SP2D/{bill.pk}", first_month=bill.month)
+                payment_record(
+                    by=users.admin,
+                    programme=programme,
+                    paid_on=dt.date(2026, 11, rng.randint(1, 19)),
+                    amount=bill.total,
+                    reference=f"SP2D/{bill.pk}",
+                    first_month=bill.month,
+                )
         assert_same(national, codes=(PASER, DESA_A, DESA_OTHER_KEC))
 
 

@@ -10,8 +10,9 @@ from tests.conftest import DESA_A, DESA_OTHER_KEC, PASER
 
 
 @pytest.mark.browser
-def test_leader_drills_down_to_a_village_and_downloads(live_server, transactional_db, users,
-                                                       monev, browser_login):
+def test_leader_drills_down_to_a_village_and_downloads(
+    live_server, transactional_db, users, monev, browser_login
+):
     page = browser_login("bupati")
     page.goto(f"{live_server.url}/monitoring/")
     page.wait_for_url(f"**/monitoring/wilayah/{PASER}/")
@@ -29,8 +30,9 @@ def test_leader_drills_down_to_a_village_and_downloads(live_server, transactiona
 
 
 @pytest.mark.browser
-def test_operator_records_a_sosialisasi_and_the_village_moves(live_server, transactional_db,
-                                                               users, browser_login, regions):
+def test_operator_records_a_sosialisasi_and_the_village_moves(
+    live_server, transactional_db, users, browser_login, regions
+):
     from lindung.monitoring import indicators
 
     def stage() -> str:
@@ -52,8 +54,9 @@ def test_operator_records_a_sosialisasi_and_the_village_moves(live_server, trans
 
 
 @pytest.mark.browser
-def test_admin_imports_denominators_and_sees_coverage(live_server, transactional_db, users,
-                                                      monev, browser_login, tmp_path):
+def test_admin_imports_denominators_and_sees_coverage(
+    live_server, transactional_db, users, monev, browser_login, tmp_path
+):
     from lindung.monitoring.models import Denominator
 
     Denominator.objects.all().delete()
@@ -61,10 +64,12 @@ def test_admin_imports_denominators_and_sees_coverage(live_server, transactional
     page.goto(f"{live_server.url}/monitoring/wilayah/64.01.01/")
     assert "25,0 %" not in page.inner_text("#children >> tr:has-text('Samurangau')")
     page.goto(f"{live_server.url}/monitoring/penyebut/impor/")
-    content = (f"KODE_DESA,PEKERJAAN,JUMLAH,SUMBER\n{DESA_A},,8,bps\n"
-               f"{DESA_OTHER_KEC},,50,bps\n").encode()
-    page.set_input_files("#id_file", {"name": "penyebut.csv", "mimeType": "text/csv",
-                                      "buffer": content})
+    content = (
+        f"KODE_DESA,PEKERJAAN,JUMLAH,SUMBER\n{DESA_A},,8,bps\n{DESA_OTHER_KEC},,50,bps\n"
+    ).encode()
+    page.set_input_files(
+        "#id_file", {"name": "penyebut.csv", "mimeType": "text/csv", "buffer": content}
+    )
     page.fill("#id_year", "2026")
     page.click("main form button:has-text('Impor')")
     page.wait_for_selector("#import-report")

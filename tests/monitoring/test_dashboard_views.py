@@ -33,15 +33,24 @@ def test_root_redirects_to_the_users_region(client, users):
     assert response.url == reverse("monitoring:region", args=[DESA_A])
 
 
-@pytest.mark.parametrize(("who", "code"), [("admin", PPU), ("admin", "64.09.01"),
-                                          ("admin_ppu", PASER), ("operator", DESA_B),
-                                          ("operator", "64.01.01"), ("leader", "64")])
+@pytest.mark.parametrize(
+    ("who", "code"),
+    [
+        ("admin", PPU),
+        ("admin", "64.09.01"),
+        ("admin_ppu", PASER),
+        ("operator", DESA_B),
+        ("operator", "64.01.01"),
+        ("leader", "64"),
+    ],
+)
 def test_drilling_outside_the_scope_is_forbidden(client, users, monev, who, code):
     client.force_login(getattr(users, who))
     assert client.get(reverse("monitoring:region", args=[code])).status_code == 403
     assert client.get(reverse("monitoring:rollout", args=[code])).status_code == 403
-    assert client.get(reverse("monitoring:region", args=[code]),
-                      {"format": "xlsx"}).status_code == 403
+    assert (
+        client.get(reverse("monitoring:region", args=[code]), {"format": "xlsx"}).status_code == 403
+    )
 
 
 def test_national_page_is_for_national_users_only(client, users, monev):
@@ -71,12 +80,14 @@ def test_province_rollup_lists_every_regency(client, users, monev):
 
 def test_rollout_filter_shows_the_gap(client, users, monev):
     client.force_login(users.admin)
-    response = client.get(reverse("monitoring:rollout", args=["64.01.01"]),
-                          {"status": "belum_dijangkau"})
+    response = client.get(
+        reverse("monitoring:rollout", args=["64.01.01"]), {"status": "belum_dijangkau"}
+    )
     codes = [f.code for f, _d in response.context["rows"]]
     assert len(codes) == 7 and DESA_A not in codes and DESA_B not in codes
-    response = client.get(reverse("monitoring:rollout", args=["64.01.01"]),
-                          {"status": "melaksanakan"})
+    response = client.get(
+        reverse("monitoring:rollout", args=["64.01.01"]), {"status": "melaksanakan"}
+    )
     assert [f.code for f, _d in response.context["rows"]] == [DESA_A, DESA_B]
 
 
@@ -84,8 +95,9 @@ def test_xlsx_download_is_the_table_on_screen(client, users, monev):
     client.force_login(users.admin)
     response = client.get(reverse("monitoring:region", args=[PASER]), {"format": "xlsx"})
     assert response.status_code == 200
-    assert response["Cache-Control"].startswith("max-age=0") or "no-store" in \
-        response["Cache-Control"]
+    assert (
+        response["Cache-Control"].startswith("max-age=0") or "no-store" in response["Cache-Control"]
+    )
     ws = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
     header = rows[3]

@@ -25,7 +25,10 @@ def test_demo_monitoring_is_idempotent_and_realistic(users, make_worker):
     assert report.root.denominator == 32_268 + 15_000
     paser = {c.code: c for c in report.children}[PASER]
     assert (paser.denominator, paser.target_participants, paser.target_villages) == (
-        32_268, 32_268, 144)
+        32_268,
+        32_268,
+        144,
+    )
     assert paser.villages_socialised == 2 + EXTRA_REACHED
     assert OutreachEvent.objects.filter(region_id__in=[DESA_A, DESA_B]).count() == 2
     assert Denominator.objects.filter(year=2026, estimated_workers__lte=0).count() == 0

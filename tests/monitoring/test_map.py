@@ -24,23 +24,32 @@ def geojson(codes: list[str], *, extra: list[dict] | None = None) -> bytes:
     for i, code in enumerate(codes):
         x, y = 116.0 + i * 0.1, -1.9
         ring = [[x, y], [x + 0.1, y], [x + 0.1, y + 0.1], [x, y + 0.1], [x, y]]
-        features.append({"type": "Feature", "properties": {"kode": code, "nama": code},
-                         "geometry": {"type": "Polygon", "coordinates": [ring]}})
-    return json.dumps({"type": "FeatureCollection",
-                       "features": features + (extra or [])}).encode()
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"kode": code, "nama": code},
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        )
+    return json.dumps({"type": "FeatureCollection", "features": features + (extra or [])}).encode()
 
 
 @pytest.fixture
 def districts(regions):
-    return list(Region.objects.filter(parent_id=PASER).order_by("code")
-                .values_list("code", flat=True))
+    return list(
+        Region.objects.filter(parent_id=PASER).order_by("code").values_list("code", flat=True)
+    )
 
 
 def test_libraries_are_served_from_npm(client, users):
     client.force_login(users.leader)
-    for path in ("/static/vendor/chartjs/chart.umd.min.js", "/static/vendor/leaflet/leaflet.js",
-                 "/static/vendor/leaflet/leaflet.css", "/static/monitoring/charts.js",
-                 "/static/monitoring/map.js"):
+    for path in (
+        "/static/vendor/chartjs/chart.umd.min.js",
+        "/static/vendor/leaflet/leaflet.js",
+        "/static/vendor/leaflet/leaflet.css",
+        "/static/monitoring/charts.js",
+        "/static/monitoring/map.js",
+    ):
         assert client.get(path).status_code == 200, path
 
 
@@ -58,19 +67,36 @@ def test_region_page_has_charts_with_their_data_and_no_inline_script(client, use
 
 def test_import_boundaries_command_and_map(client, users, monev, districts, tmp_path):
     path = tmp_path / "paser.geojson"
-    path.write_bytes(geojson(districts, extra=[
-        {"type": "Feature", "properties": {}, "geometry": None},
-        {"type": "Feature", "properties": {"kode": "99.99"},
-         "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}},
-        {"type": "Feature", "properties": {"kode": districts[0]},
-         "geometry": {"type": "Point", "coordinates": [0, 0]}}]))
+    path.write_bytes(
+        geojson(
+            districts,
+            extra=[
+                {"type": "Feature", "properties": {}, "geometry": None},
+                {
+                    "type": "Feature",
+                    "properties": {"kode": "99.99"},
+                    "geometry": {
+                        "type": "Polygon",
+                        "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]],
+                    },
+                },
+                {
+                    "type": "Feature",
+                    "properties": {"kode": districts[0]},
+                    "geometry": {"type": "Point", "coordinates": [0, 0]},
+                },
+            ],
+        )
+    )
     out = __import__("io").StringIO()
-    call_command("import_boundaries", str(path), json=True, user=users.admin.username,
-                 stdout=out)
+    call_command("import_boundaries", str(path), json=True, user=users.admin.username, stdout=out)
     report = json.loads(out.getvalue())
     assert report["imported"] == len(districts)
-    assert {e["code"] for e in report["errors"]} == {"code_missing", "region_unknown",
-                                                      "geometry_invalid"}
+    assert {e["code"] for e in report["errors"]} == {
+        "code_missing",
+        "region_unknown",
+        "geometry_invalid",
+    }
     assert Boundary.objects.count() == len(districts)
     client.force_login(users.leader)
     html = client.get(reverse("monitoring:region", args=[PASER])).content.decode()

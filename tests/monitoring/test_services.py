@@ -21,10 +21,8 @@ pytestmark = pytest.mark.django_db
 
 def test_admin_sets_and_replaces_a_denominator(users, regions):
     village = regions.get(code=DESA_A)
-    denominator_set(by=users.admin, village=village, year=2026, estimated_workers=10,
-                    source="bps")
-    denominator_set(by=users.admin, village=village, year=2026, estimated_workers=12,
-                    source="dtks")
+    denominator_set(by=users.admin, village=village, year=2026, estimated_workers=10, source="bps")
+    denominator_set(by=users.admin, village=village, year=2026, estimated_workers=12, source="dtks")
     (row,) = Denominator.objects.all()
     assert (row.estimated_workers, row.source) == (12, "dtks")
 
@@ -32,32 +30,47 @@ def test_admin_sets_and_replaces_a_denominator(users, regions):
 @pytest.mark.parametrize("who", ["operator", "leader", "bpjs", "auditor", "admin_ppu"])
 def test_others_may_not_set_paser_denominators(users, regions, who):
     with pytest.raises(ScopeDenied):
-        denominator_set(by=getattr(users, who), village=regions.get(code=DESA_A), year=2026,
-                        estimated_workers=10, source="bps")
+        denominator_set(
+            by=getattr(users, who),
+            village=regions.get(code=DESA_A),
+            year=2026,
+            estimated_workers=10,
+            source="bps",
+        )
 
 
 def test_denominator_needs_a_village(users, regions):
     with pytest.raises(ValidationFailed) as e:
-        denominator_set(by=users.admin, village=regions.get(code="64.01.01"), year=2026,
-                        estimated_workers=10, source="bps")
+        denominator_set(
+            by=users.admin,
+            village=regions.get(code="64.01.01"),
+            year=2026,
+            estimated_workers=10,
+            source="bps",
+        )
     assert e.value.code == "village_level"
 
 
 def test_target_upsert_and_scope(users, regions):
     target_set(by=users.admin, region=regions.get(code=PASER), year=2026, participants=100)
-    target_set(by=users.admin, region=regions.get(code=PASER), year=2026, participants=200,
-               coverage_pct=Decimal("100"))
+    target_set(
+        by=users.admin,
+        region=regions.get(code=PASER),
+        year=2026,
+        participants=200,
+        coverage_pct=Decimal("100"),
+    )
     assert Target.objects.get().participants == 200
     with pytest.raises(ScopeDenied):
         target_set(by=users.admin, region=regions.get(code="64"), year=2026, participants=1)
-    target_set(by=users.province, region=regions.get(code="64"), year=2026,
-               participants=100_000)
+    target_set(by=users.province, region=regions.get(code="64"), year=2026, participants=100_000)
     with pytest.raises(ValidationFailed) as e:
         target_set(by=users.admin, region=regions.get(code=PASER), year=2026)
     assert e.value.code == "missing_value"
     with pytest.raises(ValidationFailed):
-        target_set(by=users.admin, region=regions.get(code=PASER), year=2026,
-                   coverage_pct=Decimal("120"))
+        target_set(
+            by=users.admin, region=regions.get(code=PASER), year=2026, coverage_pct=Decimal("120")
+        )
 
 
 CSV = (
@@ -69,23 +82,23 @@ CSV = (
 
 
 def test_import_then_reimport_changes_nothing(users, regions):
-    report = denominators_import(by=users.admin, content=CSV.encode(), filename="d.csv",
-                                 year=2026)
+    report = denominators_import(by=users.admin, content=CSV.encode(), filename="d.csv", year=2026)
     assert (report.created, report.updated, report.unchanged, report.errors) == (3, 0, 0, [])
     assert Denominator.objects.get(village_id=DESA_B).estimated_workers == 1250
-    again = denominators_import(by=users.admin, content=CSV.encode(), filename="d.csv",
-                                year=2026)
+    again = denominators_import(by=users.admin, content=CSV.encode(), filename="d.csv", year=2026)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
     changed = CSV.replace(";420;", ";421;")
-    third = denominators_import(by=users.admin, content=changed.encode(), filename="d.csv",
-                                year=2026)
+    third = denominators_import(
+        by=users.admin, content=changed.encode(), filename="d.csv", year=2026
+    )
     assert (third.created, third.updated, third.unchanged) == (0, 1, 2)
     assert Denominator.objects.count() == 3
 
 
 def test_dry_run_writes_nothing(users, regions):
-    report = denominators_import(by=users.admin, content=CSV.encode(), filename="d.csv",
-                                 year=2026, dry_run=True)
+    report = denominators_import(
+        by=users.admin, content=CSV.encode(), filename="d.csv", year=2026, dry_run=True
+    )
     assert report.created == 3 and Denominator.objects.count() == 0
 
 
@@ -102,12 +115,19 @@ def test_each_bad_row_has_a_code_and_writes_nothing(users, regions):
         f"{DESA_A};;7;BPS\n"
         "64.01.01;;7;BPS\n"
     )
-    report = denominators_import(by=users.admin, content=content.encode(), filename="d.csv",
-                                 year=2026)
+    report = denominators_import(
+        by=users.admin, content=content.encode(), filename="d.csv", year=2026
+    )
     assert [(e.row, e.code) for e in report.errors] == [
-        (3, "village_unknown"), (4, "village_out_of_scope"), (5, "occupation_unknown"),
-        (6, "number_invalid"), (7, "missing_value"), (8, "source_invalid"),
-        (9, "duplicate_in_file"), (10, "village_unknown")]
+        (3, "village_unknown"),
+        (4, "village_out_of_scope"),
+        (5, "occupation_unknown"),
+        (6, "number_invalid"),
+        (7, "missing_value"),
+        (8, "source_invalid"),
+        (9, "duplicate_in_file"),
+        (10, "village_unknown"),
+    ]
     assert report.created == 1
     assert list(Denominator.objects.values_list("village_id", flat=True)) == [DESA_A]
     assert report.as_dict()["rejected"] == 8
@@ -120,8 +140,7 @@ def test_xlsx_file_with_a_missing_column_is_refused(users, regions):
     buf = io.BytesIO()
     wb.save(buf)
     with pytest.raises(FileRefused) as e:
-        denominators_import(by=users.admin, content=buf.getvalue(), filename="d.xlsx",
-                            year=2026)
+        denominators_import(by=users.admin, content=buf.getvalue(), filename="d.xlsx", year=2026)
     assert e.value.code == "column_missing" and "JUMLAH" in e.value.message
 
 
@@ -131,16 +150,25 @@ def test_xlsx_numbers_are_read(users, regions):
     wb.active.append([DESA_A, 300, "BPS"])
     buf = io.BytesIO()
     wb.save(buf)
-    report = denominators_import(by=users.admin, content=buf.getvalue(), filename="d.xlsx",
-                                 year=2026)
+    report = denominators_import(
+        by=users.admin, content=buf.getvalue(), filename="d.xlsx", year=2026
+    )
     assert report.created == 1 and Denominator.objects.get().estimated_workers == 300
 
 
 def test_command_json_and_dry_run(users, regions, tmp_path, capsys):
     path = tmp_path / "d.csv"
     path.write_text(CSV)
-    call_command("import_denominators", str(path), "--year", "2026", "--dry-run", "--json",
-                 "--user", "admin_paser")
+    call_command(
+        "import_denominators",
+        str(path),
+        "--year",
+        "2026",
+        "--dry-run",
+        "--json",
+        "--user",
+        "admin_paser",
+    )
     out = json.loads(capsys.readouterr().out)
     assert (out["created"], out["dry_run"], out["rejected"]) == (3, True, 0)
     assert Denominator.objects.count() == 0
@@ -153,8 +181,9 @@ def test_command_refuses_an_unreadable_file(users, regions, tmp_path, capsys):
     path = tmp_path / "d.csv"
     path.write_text("NAMA;X\na;b\n")
     with pytest.raises(SystemExit) as e:
-        call_command("import_denominators", str(path), "--year", "2026", "--json",
-                     "--user", "admin_paser")
+        call_command(
+            "import_denominators", str(path), "--year", "2026", "--json", "--user", "admin_paser"
+        )
     assert e.value.code == 2
     assert json.loads(capsys.readouterr().out)["refused"]["code"] == "column_missing"
 
@@ -164,8 +193,9 @@ def test_indicators_command_json(users, monev, capsys):
     out = json.loads(capsys.readouterr().out)
     assert (out["region"], out["active"], out["coverage_pct"]) == (PASER, 3, 1.6)
     assert len(out["children"]) == 10 and out["by_sex"] == {"L": 1, "P": 2}
-    call_command("indicators", "--region", PASER, "--month", "2026-03", "--json",
-                 "--user", "admin_paser")
+    call_command(
+        "indicators", "--region", PASER, "--month", "2026-03", "--json", "--user", "admin_paser"
+    )
     out = json.loads(capsys.readouterr().out)
     assert out["period"] == {"start": "2026-03-01", "end": "2026-03-31"}
 

@@ -42,8 +42,9 @@ def notes(user) -> list[Notification]:
 # --- rejected proposals -----------------------------------------------------------------------
 
 
-def test_rejection_reaches_the_village_operators_with_the_reason(users, programme, make_worker,
-                                                                 later):
+def test_rejection_reaches_the_village_operators_with_the_reason(
+    users, programme, make_worker, later
+):
     worker = make_worker(by=users.operator, name="Siti Rahmah")
     e = enrolment_propose(programme=programme, worker=worker, by=users.operator, on=FEB)
     enrolment_reject(enrolment=e, by=users.admin, reason="Bekerja sebagai ASN")
@@ -59,7 +60,8 @@ def test_rejection_reaches_the_village_operators_with_the_reason(users, programm
 
 
 def test_rejection_of_a_proposal_the_admin_made_reaches_the_village_not_the_rejecter(
-        users, programme, make_worker, later, make_user):
+    users, programme, make_worker, later, make_user
+):
     colleague = make_user("admin_paser_2", "admin_kabupaten", "64.01")
     e = enrolment_propose(programme=programme, worker=make_worker(), by=colleague, on=FEB)
     enrolment_reject(enrolment=e, by=users.admin, reason="Usia di luar batas")
@@ -69,10 +71,12 @@ def test_rejection_of_a_proposal_the_admin_made_reaches_the_village_not_the_reje
     assert notes(users.admin) == []
 
 
-def test_each_event_notifies_once_however_often_the_notifier_runs(users, programme,
-                                                                  make_worker, later):
-    e = enrolment_propose(programme=programme, worker=make_worker(by=users.operator),
-                          by=users.operator, on=FEB)
+def test_each_event_notifies_once_however_often_the_notifier_runs(
+    users, programme, make_worker, later
+):
+    e = enrolment_propose(
+        programme=programme, worker=make_worker(by=users.operator), by=users.operator, on=FEB
+    )
     enrolment_reject(enrolment=e, by=users.admin, reason="Data ganda")
     notifications_from_audit(now=later())
     again = notifications_from_audit(now=later())
@@ -84,8 +88,9 @@ def test_each_event_notifies_once_however_often_the_notifier_runs(users, program
 
 
 def test_events_not_yet_settled_wait_for_the_next_run(users, programme, make_worker, later):
-    e = enrolment_propose(programme=programme, worker=make_worker(by=users.operator),
-                          by=users.operator, on=FEB)
+    e = enrolment_propose(
+        programme=programme, worker=make_worker(by=users.operator), by=users.operator, on=FEB
+    )
     enrolment_reject(enrolment=e, by=users.admin, reason="Data ganda")
     assert notifications_from_audit(now=clock.now()).rejected == 0  # written just now
     assert notifications_from_audit(now=later()).rejected == 1  # not skipped by the watermark
@@ -93,11 +98,13 @@ def test_events_not_yet_settled_wait_for_the_next_run(users, programme, make_wor
 
 def test_the_first_run_reads_only_the_last_week(users, programme, make_worker, later):
     with time_machine.travel(clock.now() - dt.timedelta(days=10)):
-        old = enrolment_propose(programme=programme, worker=make_worker(by=users.operator),
-                                by=users.operator, on=FEB)
+        old = enrolment_propose(
+            programme=programme, worker=make_worker(by=users.operator), by=users.operator, on=FEB
+        )
         enrolment_reject(enrolment=old, by=users.admin, reason="Lama")
-    new = enrolment_propose(programme=programme, worker=make_worker(by=users.operator),
-                            by=users.operator, on=FEB)
+    new = enrolment_propose(
+        programme=programme, worker=make_worker(by=users.operator), by=users.operator, on=FEB
+    )
     enrolment_reject(enrolment=new, by=users.admin, reason="Baru")
     notifications_from_audit(now=later())
     assert [n.body for n in notes(users.operator)] == ["Alasan: Baru"]
@@ -107,7 +114,8 @@ def test_the_first_run_reads_only_the_last_week(users, programme, make_worker, l
 
 
 def test_new_proposals_make_one_counting_notification_for_the_sponsor_admins(
-        users, programme, make_worker, later):
+    users, programme, make_worker, later
+):
     workers = [make_worker(by=users.operator) for _ in range(5)]
     for w in workers[:2]:
         enrolment_propose(programme=programme, worker=w, by=users.operator, on=FEB)
@@ -131,7 +139,8 @@ def test_new_proposals_make_one_counting_notification_for_the_sponsor_admins(
 
 
 def test_proposals_already_decided_or_made_by_the_admin_are_not_announced_to_it(
-        users, programme, make_worker, later, make_user):
+    users, programme, make_worker, later, make_user
+):
     colleague = make_user("admin_paser_2", "admin_kabupaten", "64.01")
     e = enrolment_propose(programme=programme, worker=make_worker(), by=users.operator, on=FEB)
     enrolment_verify(enrolment=e, by=users.admin)  # verified before the notifier ran
@@ -143,9 +152,9 @@ def test_proposals_already_decided_or_made_by_the_admin_are_not_announced_to_it(
 
 
 def test_province_programme_proposals_go_to_the_province_admin(
-        users, province_programme, make_worker, later):
-    enrolment_propose(programme=province_programme, worker=make_worker(), by=users.operator,
-                      on=FEB)
+    users, province_programme, make_worker, later
+):
+    enrolment_propose(programme=province_programme, worker=make_worker(), by=users.operator, on=FEB)
     notifications_from_audit(now=later())
     [note] = notes(users.province)
     assert note.params == {"count": 1, "programme": "KALTIM-2026", "day": "2026-11-20"}
@@ -192,14 +201,26 @@ def test_unpaid_bill_is_announced_before_and_after_its_due_date(users, programme
 
 
 def test_paid_bills_are_not_announced(users, programme, active):
-    payment_record(by=users.admin, programme=programme, paid_on=dt.date(2026, 11, 3),
-                   amount=50_400, reference="SP2D-NOV", first_month=NOV)
+    payment_record(
+        by=users.admin,
+        programme=programme,
+        paid_on=dt.date(2026, 11, 3),
+        amount=50_400,
+        reference="SP2D-NOV",
+        first_month=NOV,
+    )
     assert notifications_due(on=dt.date(2026, 11, 16)).bills == 0
 
 
 def test_lapse_warning_names_the_workers_and_the_date(users, programme, active):
-    payment_record(by=users.admin, programme=programme, paid_on=dt.date(2026, 1, 12),
-                   amount=50_400, reference="SP2D-JAN", first_month=JAN)
+    payment_record(
+        by=users.admin,
+        programme=programme,
+        paid_on=dt.date(2026, 1, 12),
+        amount=50_400,
+        reference="SP2D-JAN",
+        first_month=JAN,
+    )
     # February to May unpaid: on 16 May the three memberships end.
     result = notifications_due(on=dt.date(2026, 5, 1))
     assert result.lapses == 1
@@ -211,8 +232,14 @@ def test_lapse_warning_names_the_workers_and_the_date(users, programme, active):
 
 
 def test_lapse_further_than_a_month_ahead_is_not_announced_yet(users, programme, active):
-    payment_record(by=users.admin, programme=programme, paid_on=dt.date(2026, 1, 12),
-                   amount=50_400, reference="SP2D-JAN", first_month=JAN)
+    payment_record(
+        by=users.admin,
+        programme=programme,
+        paid_on=dt.date(2026, 1, 12),
+        amount=50_400,
+        reference="SP2D-JAN",
+        first_month=JAN,
+    )
     assert notifications_due(on=dt.date(2026, 3, 1)).lapses == 0
 
 
@@ -249,8 +276,9 @@ def test_mark_all_read_only_touches_the_user_own(users, programme, make_worker, 
 
 
 def test_operator_of_another_village_hears_nothing(users, programme, make_worker, later):
-    e = enrolment_propose(programme=programme, worker=make_worker(village=DESA_B),
-                          by=users.operator_b, on=FEB)
+    e = enrolment_propose(
+        programme=programme, worker=make_worker(village=DESA_B), by=users.operator_b, on=FEB
+    )
     enrolment_reject(enrolment=e, by=users.admin, reason="x")
     notifications_from_audit(now=later())
     assert notes(users.operator) == []

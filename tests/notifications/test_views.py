@@ -111,8 +111,9 @@ def test_inbox_in_english(client, users, rejected):
     assert "Reason: Bekerja sebagai ASN" in page
 
 
-@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
-                                      "QUEUES": ["default"]}})
+@override_settings(
+    TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+)
 def test_pages_keep_one_refresh_queued(client, users):
     from django_tasks_db.models import DBTaskResult
 
@@ -128,8 +129,9 @@ def test_pages_keep_one_refresh_queued(client, users):
     assert queued.get().run_after <= clock.now()
 
 
-@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend",
-                                      "QUEUES": ["default"]}})
+@override_settings(
+    TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+)
 def test_the_refresh_queues_its_next_run(users, programme, make_worker):
     from django_tasks_db.models import DBTaskResult
 

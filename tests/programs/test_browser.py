@@ -15,10 +15,14 @@ def test_admin_verifies_and_rejects_proposals_in_place(
     from lindung.programs.models import Enrolment
     from lindung.programs.services import enrolment_propose
 
-    kept = enrolment_propose(programme=programme, by=users.operator,
-                             worker=make_worker(name="Budi Santoso"))
-    refused = enrolment_propose(programme=programme, by=users.admin,
-                                worker=make_worker(name="Rina Wati", village=DESA_B, sex="P"))
+    kept = enrolment_propose(
+        programme=programme, by=users.operator, worker=make_worker(name="Budi Santoso")
+    )
+    refused = enrolment_propose(
+        programme=programme,
+        by=users.admin,
+        worker=make_worker(name="Rina Wati", village=DESA_B, sex="P"),
+    )
 
     page = browser_login("admin_paser")
     page.goto(f"{live_server.url}/program/{programme.code}/")

@@ -31,8 +31,9 @@ def full(users, programme, make_worker):
     """PASER-2026 with a quota of 2, both places taken, and three workers on the list."""
     programme_set_quota(by=users.admin, programme=programme, quota=2)
     workers = [make_worker(by=users.operator) for _ in range(5)]
-    result = enrolments_propose(programme=programme, workers=workers, by=users.operator,
-                                on=FEB, waitlist=True)
+    result = enrolments_propose(
+        programme=programme, workers=workers, by=users.operator, on=FEB, waitlist=True
+    )
     return result, workers
 
 
@@ -45,7 +46,12 @@ def test_proposals_beyond_the_quota_wait_in_order_holding_nothing(users, program
     assert not EnrolmentMonth.objects.filter(enrolment__in=waiting).exists()
     assert list(waiting_positions(enrolments=waiting).values()) == [1, 2, 3]
     assert quota_state(programme=programme) == {
-        "quota": 2, "used": 2, "unverified": 2, "waiting": 3, "room": 0}
+        "quota": 2,
+        "used": 2,
+        "unverified": 2,
+        "waiting": 3,
+        "room": 0,
+    }
 
 
 def test_without_the_waiting_list_the_overflow_is_refused(users, programme, make_worker):
@@ -58,8 +64,9 @@ def test_without_the_waiting_list_the_overflow_is_refused(users, programme, make
 def test_a_waiting_worker_is_not_proposed_twice(users, programme, full):
     _result, workers = full
     with pytest.raises(ValidationFailed) as exc:
-        enrolment_propose(programme=programme, worker=workers[3], by=users.operator, on=FEB,
-                          waitlist=True)
+        enrolment_propose(
+            programme=programme, worker=workers[3], by=users.operator, on=FEB, waitlist=True
+        )
     assert exc.value.errors[0].code == "already_waiting"
 
 
@@ -68,15 +75,20 @@ def test_freed_places_go_to_the_next_in_line_checked_again(users, programme, ful
     first_waiting = workers[2]
     # The first in line changed occupation meanwhile (to one PASER-2026 does not fund):
     # skipped, the place goes to the second. (A death would end the waiting proposal.)
-    worker_update(worker=first_waiting, by=users.admin,
-                  occupation=Occupation.objects.get(code="ojek"))
+    worker_update(
+        worker=first_waiting, by=users.admin, occupation=Occupation.objects.get(code="ojek")
+    )
     enrolment_reject(enrolment=result.created[0], by=users.admin, reason="ASN")
-    promoted = enrolments_promote_waiting(programme=programme, by=users.admin,
-                                          on=dt.date(2026, 3, 5))
+    promoted = enrolments_promote_waiting(
+        programme=programme, by=users.admin, on=dt.date(2026, 3, 5)
+    )
     assert len(promoted.promoted) == 1
     e = Enrolment.objects.get(pk=promoted.promoted[0])
     assert (e.worker_id, e.status, e.period_start) == (
-        workers[3].pk, Enrolment.Status.PROPOSED, dt.date(2026, 3, 1))
+        workers[3].pk,
+        Enrolment.Status.PROPOSED,
+        dt.date(2026, 3, 1),
+    )
     assert EnrolmentMonth.objects.filter(enrolment=e).count() == 10  # March to December
     skipped = Enrolment.objects.get(worker=first_waiting, programme=programme)
     assert skipped.status == Enrolment.Status.WAITING
@@ -84,8 +96,7 @@ def test_freed_places_go_to_the_next_in_line_checked_again(users, programme, ful
     assert quota_state(programme=programme)["room"] == 0
     # Raising the quota offers the rest.
     programme_set_quota(by=users.admin, programme=programme, quota=5)
-    again = enrolments_promote_waiting(programme=programme, by=users.admin,
-                                       on=dt.date(2026, 3, 5))
+    again = enrolments_promote_waiting(programme=programme, by=users.admin, on=dt.date(2026, 3, 5))
     assert [Enrolment.objects.get(pk=pk).worker_id for pk in again.promoted] == [workers[4].pk]
 
 
@@ -101,12 +112,14 @@ def test_worker_page_tells_the_village_its_place(client, users, programme, make_
     programme_set_quota(by=users.admin, programme=programme, quota=0)
     worker = make_worker(by=users.operator)
     client.force_login(users.operator)
-    response = client.post(reverse("registry:propose", args=[worker.pk]),
-                           {"programme": programme.code}, follow=True)
+    response = client.post(
+        reverse("registry:propose", args=[worker.pk]), {"programme": programme.code}, follow=True
+    )
     page = response.content.decode()
     assert "masuk daftar tunggu, urutan ke-1" in page
-    assert "urutan ke-1" in client.get(reverse("registry:detail", args=[worker.pk])
-                                       ).content.decode()
+    assert (
+        "urutan ke-1" in client.get(reverse("registry:detail", args=[worker.pk])).content.decode()
+    )
 
 
 def test_programme_page_shows_held_quota_and_offers_places(client, users, programme, full):

@@ -14,12 +14,19 @@ pytestmark = pytest.mark.django_db
 def test_all_of_indonesia_loads_once_with_the_checked_figures_and_its_edition(regions):
     regions_load()  # the session database holds Kalimantan Timur; this adds the rest
     by_level = dict(Region.objects.values_list("level").annotate(n=Count("code")))
-    assert by_level == {Region.Level.PROVINCE: 38, Region.Level.REGENCY: 514,
-                        Region.Level.DISTRICT: 7_285, Region.Level.VILLAGE: 83_762}
+    assert by_level == {
+        Region.Level.PROVINCE: 38,
+        Region.Level.REGENCY: 514,
+        Region.Level.DISTRICT: 7_285,
+        Region.Level.VILLAGE: 83_762,
+    }
 
     def kinds(prefix: str) -> dict[str, int]:
-        return dict(Region.objects.filter(code__startswith=prefix + ".", level=4)
-                    .values_list("kind").annotate(n=Count("code")))
+        return dict(
+            Region.objects.filter(code__startswith=prefix + ".", level=4)
+            .values_list("kind")
+            .annotate(n=Count("code"))
+        )
 
     paser = Region.objects.get(code="64.01")
     assert (paser.name, paser.kind, paser.parent_id) == ("Kabupaten Paser", "kabupaten", "64")
@@ -27,7 +34,11 @@ def test_all_of_indonesia_loads_once_with_the_checked_figures_and_its_edition(re
     assert kinds("64.01") == {"desa": 139, "kelurahan": 5}
     ppu = Region.objects.get(code="64.09")
     assert sorted(ppu.children.values_list("name", flat=True)) == [
-        "Babulu", "Penajam", "Sepaku", "Waru"]
+        "Babulu",
+        "Penajam",
+        "Sepaku",
+        "Waru",
+    ]
     assert kinds("64.09") == {"desa": 30, "kelurahan": 24}
     kaltim = Region.objects.filter(parent_id="64")
     assert (kaltim.filter(kind="kabupaten").count(), kaltim.filter(kind="kota").count()) == (7, 3)

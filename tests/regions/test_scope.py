@@ -44,8 +44,9 @@ def test_prefix_covers_itself_and_everything_inside(code):
     assert PASER_SCOPE.covers(code)
 
 
-@pytest.mark.parametrize("code", ["64", "64.09", "64.010", "64.0101", "64.010.01", "64.02.01",
-                                  "6401", "64.1", "", None])
+@pytest.mark.parametrize(
+    "code", ["64", "64.09", "64.010", "64.0101", "64.010.01", "64.02.01", "6401", "64.1", "", None]
+)
 def test_prefix_does_not_cover_lookalikes_siblings_or_parents(code):
     assert not PASER_SCOPE.covers(code)
 
@@ -88,14 +89,21 @@ def test_require_raises_scope_denied_outside():
 
 
 def scoped_models():
-    return sorted((m for m in apps.get_models() if getattr(m, "scope_field", None)),
-                  key=lambda m: m._meta.label)
+    return sorted(
+        (m for m in apps.get_models() if getattr(m, "scope_field", None)),
+        key=lambda m: m._meta.label,
+    )
 
 
 def test_the_foundation_models_declare_their_scope_field():
     labels = {m._meta.label for m in scoped_models()}
-    assert {"registry.Worker", "programs.Programme", "programs.BudgetLine",
-            "programs.Enrolment", "audit.AuditEvent"} <= labels
+    assert {
+        "registry.Worker",
+        "programs.Programme",
+        "programs.BudgetLine",
+        "programs.Enrolment",
+        "audit.AuditEvent",
+    } <= labels
 
 
 @pytest.mark.django_db
@@ -116,21 +124,27 @@ def test_scope_queryset_refuses_an_unscoped_model():
 
 @pytest.mark.django_db
 def test_prefix_matches_whole_segments_in_the_database():
-    for code in [PASER, "64.01.04.2002", "64.010", "64.0101.01", "64.09", "64", "6401",
-                 "64.01.04"]:
+    for code in [PASER, "64.01.04.2002", "64.010", "64.0101.01", "64.09", "64", "6401", "64.01.04"]:
         AuditEvent.objects.create(action="x", object_type="t", object_id=code, region_code=code)
-    got = set(scope_queryset(AuditEvent.objects.all(), PASER_SCOPE)
-              .values_list("region_code", flat=True))
+    got = set(
+        scope_queryset(AuditEvent.objects.all(), PASER_SCOPE).values_list("region_code", flat=True)
+    )
     assert got == {PASER, "64.01.04.2002", "64.01.04"}
-    got = set(scope_queryset(AuditEvent.objects.all(), RegionScope(("64.01.04.2002", "64.09")))
-              .values_list("region_code", flat=True))
+    got = set(
+        scope_queryset(
+            AuditEvent.objects.all(), RegionScope(("64.01.04.2002", "64.09"))
+        ).values_list("region_code", flat=True)
+    )
     assert got == {"64.01.04.2002", "64.09"}
 
 
 @pytest.mark.django_db
 def test_region_selectors_keep_to_the_scope(regions):
-    assert set(regions_in_scope(scope=PASER_SCOPE, level=Region.Level.DISTRICT)
-               .values_list("parent_id", flat=True)) == {PASER}
+    assert set(
+        regions_in_scope(scope=PASER_SCOPE, level=Region.Level.DISTRICT).values_list(
+            "parent_id", flat=True
+        )
+    ) == {PASER}
     villages = villages_in_scope(scope=RegionScope(("64.01.01",)))
     assert DESA_A in {v.code for v in villages}
     assert all(v.code.startswith("64.01.01.") for v in villages)
@@ -143,13 +157,34 @@ def test_region_selectors_keep_to_the_scope(regions):
 def world(users, programme, province_programme, make_worker):
     """A worker in DESA_A, DESA_B, another kecamatan of Paser and in PPU, each proposed."""
     ppu = programme_create(
-        by=users.admin_ppu, code="PPU-2026", name="PPU 2026", region=users.admin_ppu.region,
-        fiscal_year=2026, period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31),
-        age_min=18, age_max=65, occupations=Occupation.objects.all(), quota=10)
-    budget_line_add(by=users.admin, programme=programme, kind="apbd_murni", amount=10,
-                    date=dt.date(2026, 1, 2), document_ref="DPA Paser")
-    budget_line_add(by=users.admin_ppu, programme=ppu, kind="apbd_murni", amount=10,
-                    date=dt.date(2026, 1, 2), document_ref="DPA PPU")
+        by=users.admin_ppu,
+        code="PPU-2026",
+        name="PPU 2026",
+        region=users.admin_ppu.region,
+        fiscal_year=2026,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+        age_min=18,
+        age_max=65,
+        occupations=Occupation.objects.all(),
+        quota=10,
+    )
+    budget_line_add(
+        by=users.admin,
+        programme=programme,
+        kind="apbd_murni",
+        amount=10,
+        date=dt.date(2026, 1, 2),
+        document_ref="DPA Paser",
+    )
+    budget_line_add(
+        by=users.admin_ppu,
+        programme=ppu,
+        kind="apbd_murni",
+        amount=10,
+        date=dt.date(2026, 1, 2),
+        document_ref="DPA PPU",
+    )
     w = {
         "a": make_worker(by=users.operator, village=DESA_A),
         "b": make_worker(by=users.operator_b, village=DESA_B),
@@ -158,8 +193,9 @@ def world(users, programme, province_programme, make_worker):
     }
     e = {
         "a": enrolment_propose(programme=programme, worker=w["a"], by=users.operator, on=FEB),
-        "b": enrolment_propose(programme=province_programme, worker=w["b"],
-                               by=users.operator_b, on=FEB),
+        "b": enrolment_propose(
+            programme=province_programme, worker=w["b"], by=users.operator_b, on=FEB
+        ),
         "kec": enrolment_propose(programme=programme, worker=w["kec"], by=users.admin, on=FEB),
         "ppu": enrolment_propose(programme=ppu, worker=w["ppu"], by=users.admin_ppu, on=FEB),
     }
@@ -172,11 +208,19 @@ def keys(objs, qs):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role,expected", [
-    ("operator", {"a"}), ("operator_b", {"b"}), ("admin", {"a", "b", "kec"}),
-    ("admin_ppu", {"ppu"}), ("province", {"a", "b", "kec", "ppu"}),
-    ("bpjs", {"a", "b", "kec"}), ("leader", {"a", "b", "kec"}), ("auditor", {"a", "b", "kec"}),
-])
+@pytest.mark.parametrize(
+    "role,expected",
+    [
+        ("operator", {"a"}),
+        ("operator_b", {"b"}),
+        ("admin", {"a", "b", "kec"}),
+        ("admin_ppu", {"ppu"}),
+        ("province", {"a", "b", "kec", "ppu"}),
+        ("bpjs", {"a", "b", "kec"}),
+        ("leader", {"a", "b", "kec"}),
+        ("auditor", {"a", "b", "kec"}),
+    ],
+)
 def test_workers_and_enrolments_are_seen_only_inside_the_region(users, world, role, expected):
     user = getattr(users, role)
     assert keys(world["workers"], workers_for(user=user)) == expected
@@ -201,17 +245,23 @@ def test_guessed_ids_outside_the_region_do_not_exist(users, world):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role,expected", [
-    ("operator", {"PASER-2026", "KALTIM-2026"}), ("admin", {"PASER-2026", "KALTIM-2026"}),
-    ("admin_ppu", {"PPU-2026", "KALTIM-2026"}),
-    ("province", {"PASER-2026", "KALTIM-2026", "PPU-2026"}),
-])
+@pytest.mark.parametrize(
+    "role,expected",
+    [
+        ("operator", {"PASER-2026", "KALTIM-2026"}),
+        ("admin", {"PASER-2026", "KALTIM-2026"}),
+        ("admin_ppu", {"PPU-2026", "KALTIM-2026"}),
+        ("province", {"PASER-2026", "KALTIM-2026", "PPU-2026"}),
+    ],
+)
 def test_programmes_of_the_region_and_above_are_visible(users, world, role, expected):
     user = getattr(users, role)
     assert set(programme_selectors.programmes_for(user=user).values_list("code", flat=True)) == (
-        expected)
+        expected
+    )
     assert set(programme_selectors.programme_list(user=user).values_list("code", flat=True)) == (
-        expected)
+        expected
+    )
 
 
 @pytest.mark.django_db
@@ -224,8 +274,9 @@ def test_programme_of_another_regency_cannot_be_fetched(users, world):
 
 @pytest.mark.django_db
 def test_budget_lines_are_scoped_to_the_sponsor(users, world):
-    docs = set(scope_queryset(BudgetLine.objects.all(), PASER_SCOPE)
-               .values_list("document_ref", flat=True))
+    docs = set(
+        scope_queryset(BudgetLine.objects.all(), PASER_SCOPE).values_list("document_ref", flat=True)
+    )
     assert docs == {"DPA Paser"}
 
 
@@ -234,8 +285,7 @@ def test_audit_trail_is_read_inside_the_region_by_auditors_and_admins(users, wor
     regions = set(audit_events_for(user=users.auditor).values_list("region_code", flat=True))
     assert regions and all(r.startswith("64.01") for r in regions)
     assert not any(r.startswith(PPU) for r in regions)
-    ppu_regions = set(audit_events_for(user=users.admin_ppu).values_list("region_code",
-                                                                         flat=True))
+    ppu_regions = set(audit_events_for(user=users.admin_ppu).values_list("region_code", flat=True))
     assert ppu_regions and all(r.startswith(PPU) for r in ppu_regions)
     for role in ["operator", "leader", "bpjs"]:
         with pytest.raises(ScopeDenied):
@@ -272,15 +322,25 @@ def test_admin_of_paser_cannot_touch_ppu(users, world):
         lambda: enrolment_verify(enrolment=e, by=users.admin),
         lambda: enrolment_reject(enrolment=e, by=users.admin, reason="x"),
         lambda: programme_set_quota(by=users.admin, programme=ppu, quota=5),
-        lambda: budget_line_add(by=users.admin, programme=ppu, kind="lainnya", amount=1,
-                                date=dt.date(2026, 1, 2), document_ref="x"),
+        lambda: budget_line_add(
+            by=users.admin,
+            programme=ppu,
+            kind="lainnya",
+            amount=1,
+            date=dt.date(2026, 1, 2),
+            document_ref="x",
+        ),
     ]
     for call in calls:
         with pytest.raises(ScopeDenied):
             call()
     e = enrolment_verify(enrolment=e, by=users.admin_ppu)
-    e = enrolment_register(enrolment=e, by=users.admin_ppu, kpj_number="12345678901",
-                           registration_date=dt.date(2026, 2, 20))
+    e = enrolment_register(
+        enrolment=e,
+        by=users.admin_ppu,
+        kpj_number="12345678901",
+        registration_date=dt.date(2026, 2, 20),
+    )
     with pytest.raises(ScopeDenied):
         enrolment_activate(enrolment=e, by=users.admin)
     with pytest.raises(ScopeDenied):

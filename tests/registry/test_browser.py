@@ -7,8 +7,9 @@ import pytest
 
 
 @pytest.mark.browser
-def test_auditor_reveals_a_full_nik_on_a_phone(live_server, transactional_db, users,
-                                               make_worker, browser_login):
+def test_auditor_reveals_a_full_nik_on_a_phone(
+    live_server, transactional_db, users, make_worker, browser_login
+):
     from lindung.audit.models import AuditEvent
     from lindung.core.formatting import mask_identity
 

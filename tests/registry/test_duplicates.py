@@ -19,37 +19,55 @@ BIRTH = dt.date(1985, 8, 17)
 
 
 def candidate(key, name, village=DESA_A, birth=BIRTH, serial=None, worker_id=None):
-    return duplicates.Candidate(key=key, nik=nik_for(birth=birth, serial=serial or key),
-                                name=name, birth_date=birth, village_code=village,
-                                worker_id=worker_id)
+    return duplicates.Candidate(
+        key=key,
+        nik=nik_for(birth=birth, serial=serial or key),
+        name=name,
+        birth_date=birth,
+        village_code=village,
+        worker_id=worker_id,
+    )
 
 
 def test_similar_names_in_the_same_block_are_matched(db):
-    matches = duplicates.find_possible_duplicates([
-        candidate(1, "Muhammad Rizki"), candidate(2, "Muhamad Rizky", village=DESA_B),
-        candidate(3, "Rizki Muhammad"),  # word order does not matter
-        candidate(4, "Budi Santoso"),
-    ], threshold=85)
+    matches = duplicates.find_possible_duplicates(
+        [
+            candidate(1, "Muhammad Rizki"),
+            candidate(2, "Muhamad Rizky", village=DESA_B),
+            candidate(3, "Rizki Muhammad"),  # word order does not matter
+            candidate(4, "Budi Santoso"),
+        ],
+        threshold=85,
+    )
     assert {(m.left, m.right) for m in matches} == {(2, 1), (3, 1), (3, 2)}
 
 
 def test_other_kecamatan_or_birth_date_are_different_blocks(db):
-    matches = duplicates.find_possible_duplicates([
-        candidate(1, "Siti Aminah"), candidate(2, "Siti Aminah", village=DESA_OTHER_KEC),
-        candidate(3, "Siti Aminah", birth=dt.date(1985, 8, 18)),
-    ], threshold=85)
+    matches = duplicates.find_possible_duplicates(
+        [
+            candidate(1, "Siti Aminah"),
+            candidate(2, "Siti Aminah", village=DESA_OTHER_KEC),
+            candidate(3, "Siti Aminah", birth=dt.date(1985, 8, 18)),
+        ],
+        threshold=85,
+    )
     assert matches == []
 
 
 def test_same_nik_is_never_a_possible_duplicate(db):
-    assert duplicates.find_possible_duplicates(
-        [candidate(1, "Siti"), candidate(2, "Siti", serial=1)], threshold=85) == []
+    assert (
+        duplicates.find_possible_duplicates(
+            [candidate(1, "Siti"), candidate(2, "Siti", serial=1)], threshold=85
+        )
+        == []
+    )
 
 
 def test_registry_workers_of_every_regency_are_searched(users, make_worker):
     w = make_worker(by=users.admin, name="Yohanes Pardede", village=DESA_B)
-    matches = duplicates.find_possible_duplicates([candidate(1, "Yohanis Pardede", serial=50)],
-                                                  threshold=85)
+    matches = duplicates.find_possible_duplicates(
+        [candidate(1, "Yohanis Pardede", serial=50)], threshold=85
+    )
     assert [(m.left, m.right_worker_id) for m in matches] == [(1, w.pk)]
 
 
@@ -63,17 +81,26 @@ def pair(users, make_worker):
 
 def test_pairs_are_stored_once_in_id_order(pair):
     assert pair.worker_a_id < pair.worker_b_id
-    assert duplicates.duplicate_pairs_record(
-        pairs=[(pair.worker_a_id, pair.worker_b_id, 96)]) == 0
+    assert duplicates.duplicate_pairs_record(pairs=[(pair.worker_a_id, pair.worker_b_id, 96)]) == 0
     assert DuplicatePair.objects.count() == 1
 
 
 def test_different_people_are_never_flagged_again(users, pair):
     duplicates.duplicate_pair_decide(pair=pair, by=users.admin, same_person=False)
     a, b = pair.worker_a, pair.worker_b
-    again = duplicates.find_possible_duplicates([duplicates.Candidate(
-        key=1, nik=b.nik, name=b.name, birth_date=b.birth_date, village_code=b.village_id,
-        worker_id=b.pk)], threshold=85)
+    again = duplicates.find_possible_duplicates(
+        [
+            duplicates.Candidate(
+                key=1,
+                nik=b.nik,
+                name=b.name,
+                birth_date=b.birth_date,
+                village_code=b.village_id,
+                worker_id=b.pk,
+            )
+        ],
+        threshold=85,
+    )
     assert again == []
     pair.refresh_from_db()
     assert (pair.decision, pair.decided_by) == ("berbeda", users.admin)
@@ -92,8 +119,9 @@ def test_same_person_merges_keeping_history(users, programme, pair):
     merge = AuditEvent.objects.get(action="merge", object_id=str(a.pk))
     assert merge.changes["merged"]["nik"] == b.nik
     assert AuditEvent.objects.filter(action="merged_into", object_id=str(b.pk)).exists()
-    assert AuditEvent.objects.filter(object_type="worker", object_id=str(b.pk),
-                                     action="create").exists()
+    assert AuditEvent.objects.filter(
+        object_type="worker", object_id=str(b.pk), action="create"
+    ).exists()
 
 
 def test_merge_closes_the_surplus_enrolment_in_the_same_step(users, programme, pair):
@@ -111,8 +139,9 @@ def test_merge_closes_the_surplus_enrolment_in_the_same_step(users, programme, p
     assert kept.status == Enrolment.Status.VERIFIED and kept.worker_id == pair.worker_a_id
     assert not EnrolmentMonth.objects.filter(enrolment=surplus).exists()
     assert EnrolmentMonth.objects.filter(enrolment=kept, worker=pair.worker_a).count() == 2
-    closed = AuditEvent.objects.get(object_type="enrolment", object_id=str(surplus.pk),
-                                    action="reject")
+    closed = AuditEvent.objects.get(
+        object_type="enrolment", object_id=str(surplus.pk), action="reject"
+    )
     assert closed.changes["kept_enrolment"] == kept.pk
     merge = AuditEvent.objects.get(action="merge", object_id=str(pair.worker_a_id))
     assert merge.changes["enrolments_closed"] == [surplus.pk]
@@ -125,8 +154,11 @@ def test_merge_of_two_registrations_at_bpjs_ends_the_surplus_today(users, progra
     for w, kpj in ((pair.worker_a, "12345678901"), (pair.worker_b, "12345678902")):
         e = enrolment_propose(programme=programme, worker=w, by=users.admin)
         enrolment_verify(enrolment=e, by=users.admin)
-        enrolments.append(enrolment_register(enrolment=e, by=users.bpjs, kpj_number=kpj,
-                                             registration_date=dt.date(2026, 11, 2)))
+        enrolments.append(
+            enrolment_register(
+                enrolment=e, by=users.bpjs, kpj_number=kpj, registration_date=dt.date(2026, 11, 2)
+            )
+        )
     duplicates.duplicate_pair_decide(pair=pair, by=users.admin, same_person=True)
     a, b = (Enrolment.objects.get(pk=e.pk) for e in enrolments)
     assert a.status == Enrolment.Status.REGISTERED  # a tie: the surviving record's is kept
@@ -147,12 +179,15 @@ def test_review_queue_page_and_decision(client, users, pair):
     # Lists mask the NIK (registry.privacy), for the deciding admin too.
     assert mask_identity(pair.worker_a.nik) in page and mask_identity(pair.worker_b.nik) in page
     assert pair.worker_a.nik not in page and pair.worker_b.nik not in page
-    response = client.post(reverse("imports:duplicate_decide", args=[pair.pk]),
-                           {"keputusan": "simpan_b"})
+    response = client.post(
+        reverse("imports:duplicate_decide", args=[pair.pk]), {"keputusan": "simpan_b"}
+    )
     assert response.status_code == 302
     pair.refresh_from_db()
     assert pair.decision == "sama"
     assert Worker.objects.get(pk=pair.worker_a_id).status == Worker.Status.INACTIVE
     client.force_login(users.admin_ppu)
-    assert pair.worker_a.nik not in client.get(reverse("imports:duplicates") +
-                                                "?keputusan=sama").content.decode()
+    assert (
+        pair.worker_a.nik
+        not in client.get(reverse("imports:duplicates") + "?keputusan=sama").content.decode()
+    )

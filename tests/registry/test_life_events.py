@@ -34,27 +34,36 @@ def participant(users, programme, make_worker):
     worker = make_worker(by=users.operator, name="Budi Santoso")
     e = enrolment_propose(programme=programme, worker=worker, by=users.operator)
     enrolment_verify(enrolment=e, by=users.admin)
-    enrolment_register(enrolment=e, by=users.bpjs, kpj_number="12345678901",
-                       registration_date=dt.date(2026, 9, 1))
+    enrolment_register(
+        enrolment=e, by=users.bpjs, kpj_number="12345678901", registration_date=dt.date(2026, 9, 1)
+    )
     e = enrolment_activate(enrolment=e, by=users.bpjs)
     # Proposed on 20 November: it holds November and December.
-    assert sorted(EnrolmentMonth.objects.filter(enrolment=e).values_list("month", flat=True)) \
-        == [dt.date(2026, 11, 1), dt.date(2026, 12, 1)]
+    assert sorted(EnrolmentMonth.objects.filter(enrolment=e).values_list("month", flat=True)) == [
+        dt.date(2026, 11, 1),
+        dt.date(2026, 12, 1),
+    ]
     return worker, e
 
 
 def test_death_ends_the_enrolment_on_the_date_of_death_and_releases_later_months(
-        users, participant):
+    users, participant
+):
     worker, e = participant
-    worker_update(worker=worker, by=users.operator, status="meninggal",
-                  status_date=dt.date(2026, 11, 5))
+    worker_update(
+        worker=worker, by=users.operator, status="meninggal", status_date=dt.date(2026, 11, 5)
+    )
     e.refresh_from_db()
     assert (e.status, e.end_reason, e.end_date) == (
-        Enrolment.Status.ENDED, Enrolment.EndReason.DECEASED, dt.date(2026, 11, 5))
+        Enrolment.Status.ENDED,
+        Enrolment.EndReason.DECEASED,
+        dt.date(2026, 11, 5),
+    )
     # Billing stops from the next month: November (the month of death) is kept, December is
     # released for good.
-    assert list(EnrolmentMonth.objects.filter(enrolment=e).values_list("month", flat=True)) \
-        == [dt.date(2026, 11, 1)]
+    assert list(EnrolmentMonth.objects.filter(enrolment=e).values_list("month", flat=True)) == [
+        dt.date(2026, 11, 1)
+    ]
     end = AuditEvent.objects.get(object_type="enrolment", object_id=str(e.pk), action="end")
     assert end.changes["end_reason"] == "meninggal"
     assert end.actor == users.operator
@@ -70,23 +79,30 @@ def test_death_without_a_date_ends_today(users, participant):
 
 def test_a_death_known_to_bpjs_is_put_on_the_list_to_report(users, participant):
     worker, e = participant
-    worker_update(worker=worker, by=users.operator, status="meninggal",
-                  status_date=dt.date(2026, 11, 5))
+    worker_update(
+        worker=worker, by=users.operator, status="meninggal", status_date=dt.date(2026, 11, 5)
+    )
     notice = BpjsNotice.objects.get()
     assert (notice.kind, notice.enrolment_id, notice.kpj_number, notice.event_date) == (
-        "meninggal", e.pk, "12345678901", dt.date(2026, 11, 5))
+        "meninggal",
+        e.pk,
+        "12345678901",
+        dt.date(2026, 11, 5),
+    )
     assert AuditEvent.objects.filter(action="bpjs_notice", object_id=str(worker.pk)).exists()
 
 
 def test_the_death_of_someone_only_proposed_ends_the_proposal_and_tells_no_one(
-        users, programme, make_worker):
+    users, programme, make_worker
+):
     worker = make_worker(by=users.operator)
     e = enrolment_propose(programme=programme, worker=worker, by=users.operator)
     worker_update(worker=worker, by=users.operator, status="meninggal")
     e.refresh_from_db()
     assert (e.status, e.end_reason) == (Enrolment.Status.ENDED, "meninggal")
-    assert list(EnrolmentMonth.objects.filter(enrolment=e).values_list("month", flat=True)) \
-        == [dt.date(2026, 11, 1)]  # December is free again
+    assert list(EnrolmentMonth.objects.filter(enrolment=e).values_list("month", flat=True)) == [
+        dt.date(2026, 11, 1)
+    ]  # December is free again
     assert not BpjsNotice.objects.exists()
 
 
@@ -96,8 +112,9 @@ def test_billing_stops_from_the_month_after_the_death(users, participant, progra
     worker, e = participant
     before = bill_generate(by=users.admin, programme=programme, month=dt.date(2026, 11, 1))
     assert before.lines.filter(enrolment=e).exists()
-    worker_update(worker=worker, by=users.operator, status="meninggal",
-                  status_date=dt.date(2026, 10, 30))
+    worker_update(
+        worker=worker, by=users.operator, status="meninggal", status_date=dt.date(2026, 10, 30)
+    )
     after = bill_generate(by=users.admin, programme=programme, month=dt.date(2026, 11, 1))
     assert not after.lines.filter(enrolment=e).exists()
 
@@ -132,8 +149,11 @@ def test_moving_out_of_the_programmes_regency_ends_it(users, participant):
     worker, e = participant
     worker_update(worker=worker, by=users.province, village=Region.objects.get(code=DESA_PPU))
     e.refresh_from_db()
-    assert (e.status, e.end_reason, e.end_date) == (Enrolment.Status.ENDED, "pindah",
-                                                    dt.date(2026, 11, 20))
+    assert (e.status, e.end_reason, e.end_date) == (
+        Enrolment.Status.ENDED,
+        "pindah",
+        dt.date(2026, 11, 20),
+    )
     assert BpjsNotice.objects.get().kind == "pindah"
 
 
@@ -148,8 +168,9 @@ def test_a_deceased_worker_cannot_be_proposed(users, programme, make_worker):
 def test_a_date_of_death_in_the_future_is_refused(users, make_worker):
     worker = make_worker(by=users.operator)
     with pytest.raises(ValidationFailed) as e:
-        worker_update(worker=worker, by=users.operator, status="meninggal",
-                      status_date=dt.date(2026, 12, 1))
+        worker_update(
+            worker=worker, by=users.operator, status="meninggal", status_date=dt.date(2026, 12, 1)
+        )
     assert (e.value.code, e.value.field) == ("date_invalid", "status_date")
 
 
@@ -175,11 +196,14 @@ def test_the_dinas_corrects_it_with_a_reason_and_bpjs_is_told(users, participant
     with pytest.raises(ValidationFailed) as refused:
         worker_update(worker=worker, by=users.admin, nik=_corrected_nik(worker))
     assert refused.value.code == "correction_reason_missing"
-    worker_update(worker=worker, by=users.admin, nik=_corrected_nik(worker),
-                  correction_reason="Salah ketik digit terakhir, sesuai KTP")
+    worker_update(
+        worker=worker,
+        by=users.admin,
+        nik=_corrected_nik(worker),
+        correction_reason="Salah ketik digit terakhir, sesuai KTP",
+    )
     notice = BpjsNotice.objects.get()
-    assert (notice.kind, notice.enrolment_id, notice.kpj_number) == ("koreksi", e.pk,
-                                                                      "12345678901")
+    assert (notice.kind, notice.enrolment_id, notice.kpj_number) == ("koreksi", e.pk, "12345678901")
     assert notice.details == {"nik": [old, _corrected_nik(worker)]}
     event = AuditEvent.objects.get(action="update", object_id=str(worker.pk))
     assert event.changes["nik"] == [old, _corrected_nik(worker)]
@@ -188,8 +212,9 @@ def test_the_dinas_corrects_it_with_a_reason_and_bpjs_is_told(users, participant
     assert e.status == Enrolment.Status.ACTIVE  # cover goes on while BPJS re-verifies
 
 
-def test_the_nik_of_someone_not_yet_at_bpjs_is_the_villages_to_correct(users, programme,
-                                                                        make_worker):
+def test_the_nik_of_someone_not_yet_at_bpjs_is_the_villages_to_correct(
+    users, programme, make_worker
+):
     worker = make_worker(by=users.operator)
     enrolment_propose(programme=programme, worker=worker, by=users.operator)
     worker_update(worker=worker, by=users.operator, nik=_corrected_nik(worker))
@@ -211,8 +236,10 @@ def test_the_bpjs_officer_sees_the_list_and_marks_a_notice_reported(users, parti
     assert response.status_code == 302
     notice.refresh_from_db()
     assert notice.reported_by == users.bpjs and notice.reported_at is not None
-    assert 'id="bpjs-notice-table"' not in client.get(
-        reverse("registry:bpjs_notices")).content.decode()
+    assert (
+        'id="bpjs-notice-table"'
+        not in client.get(reverse("registry:bpjs_notices")).content.decode()
+    )
 
 
 def test_the_operator_has_no_bpjs_list(users):

@@ -44,7 +44,8 @@ def test_every_nik_inside_a_sentence_is_masked():
     text = "Data Ani (NIK 6401015708850002) digabung; KK 6401010101260003, kode 123456789012345678"
     assert mask_identities_in(text) == (
         "Data Ani (NIK 6401 01•• •••• 0002) digabung; KK 6401 01•• •••• 0003, "
-        "kode 123456789012345678")
+        "kode 123456789012345678"
+    )
 
 
 # --- pages -------------------------------------------------------------------------------------
@@ -76,8 +77,7 @@ def test_search_by_nik_prefix_still_finds_the_masked_row(client, users, worker):
 
 
 @pytest.mark.parametrize("role", ["leader", "auditor", "admin", "bpjs", "province"])
-def test_detail_page_masks_nik_kk_phone_and_history_for_other_roles(client, users, worker,
-                                                                     role):
+def test_detail_page_masks_nik_kk_phone_and_history_for_other_roles(client, users, worker, role):
     html = page(client, getattr(users, role), reverse("registry:detail", args=[worker.pk]))
     # The page's audit history holds the 'create' event with every field: masked too.
     for secret in (worker.nik, KK, PHONE):
@@ -115,7 +115,11 @@ def test_reveal_writes_exactly_one_audit_event_then_shows_the_numbers(client, us
     assert "no-store" in response["Cache-Control"]
     event = AuditEvent.objects.get(action="reveal")
     assert (event.actor, event.object_type, event.object_id, event.region_code) == (
-        users.auditor, "worker", str(worker.pk), DESA_A)
+        users.auditor,
+        "worker",
+        str(worker.pk),
+        DESA_A,
+    )
     assert "Siti Aminah" in event.summary
     assert event.at is not None
     # The next visit is masked again (and is no new reveal).
@@ -152,16 +156,17 @@ BIRTH = dt.date(1985, 8, 17)
 
 @pytest.fixture
 def cross_village_pair(users, make_worker):
-    own = make_worker(by=users.operator, name="Siti Aminah", sex="P", village=DESA_A,
-                      birth=BIRTH)
-    other = make_worker(by=users.operator_b, name="Siti Aminahh Binti Other", sex="P",
-                        village=DESA_B, birth=BIRTH)
+    own = make_worker(by=users.operator, name="Siti Aminah", sex="P", village=DESA_A, birth=BIRTH)
+    other = make_worker(
+        by=users.operator_b, name="Siti Aminahh Binti Other", sex="P", village=DESA_B, birth=BIRTH
+    )
     duplicates.duplicate_pairs_record(pairs=[(own.pk, other.pk, 90)], source="uji")
     return own, other
 
 
-def test_duplicate_queue_never_shows_an_operator_another_villages_person(client, users,
-                                                                        cross_village_pair):
+def test_duplicate_queue_never_shows_an_operator_another_villages_person(
+    client, users, cross_village_pair
+):
     own, other = cross_village_pair
     html = page(client, users.operator, reverse("imports:duplicates"))
     assert "Siti Aminah" in html  # the operator's own worker
@@ -186,8 +191,9 @@ def test_duplicate_queue_shows_the_admin_both_sides_masked(client, users, cross_
 
 def test_different_people_decision_names_no_other_villages_person(users, cross_village_pair):
     own, other = cross_village_pair
-    duplicates.duplicate_pair_decide(pair=DuplicatePair.objects.get(), by=users.admin,
-                                     same_person=False)
+    duplicates.duplicate_pair_decide(
+        pair=DuplicatePair.objects.get(), by=users.admin, same_person=False
+    )
     event = AuditEvent.objects.get(action="not_duplicate", object_id=str(own.pk))
     assert other.name not in event.summary and other.nik not in str(event.changes)
     assert event.changes == {"other_worker": other.pk}

@@ -28,16 +28,19 @@ def code_of(raw) -> str:
 # --- normalisation ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("raw", [
-    "6401011708850001",
-    " 6401011708850001 ",
-    "6401 0117 0885 0001",
-    "64.01.01.170885.0001",
-    "64-01-01-170885-0001",
-    "'6401011708850001",
-    "’6401011708850001",
-    "\t64 01 01 17 08 85 00 01\n",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "6401011708850001",
+        " 6401011708850001 ",
+        "6401 0117 0885 0001",
+        "64.01.01.170885.0001",
+        "64-01-01-170885-0001",
+        "'6401011708850001",
+        "’6401011708850001",
+        "\t64 01 01 17 08 85 00 01\n",
+    ],
+)
 def test_normalise_strips_spaces_dots_dashes_and_leading_apostrophe(raw):
     assert rules.normalise_number(raw) == MALE_NIK
     assert parse(raw).nik == MALE_NIK
@@ -100,19 +103,22 @@ def test_custom_province_list_is_respected():
 # --- nik_date ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("ddmmyy", [
-    "000185",  # day 0
-    "320185",  # day 32
-    "400185",  # day 40: neither a man's nor a woman's day
-    "720185",  # day 72 = woman's 32
-    "171385",  # month 13
-    "170085",  # month 0
-    "310485",  # 31 April
-    "310285",  # 31 February
-    "300285",  # 30 February
-    "290285",  # 29 February in a common year
-    "690285",  # woman, 29 February in a common year
-])
+@pytest.mark.parametrize(
+    "ddmmyy",
+    [
+        "000185",  # day 0
+        "320185",  # day 32
+        "400185",  # day 40: neither a man's nor a woman's day
+        "720185",  # day 72 = woman's 32
+        "171385",  # month 13
+        "170085",  # month 0
+        "310485",  # 31 April
+        "310285",  # 31 February
+        "300285",  # 30 February
+        "290285",  # 29 February in a common year
+        "690285",  # woman, 29 February in a common year
+    ],
+)
 def test_nik_whose_date_part_is_not_a_real_date_is_nik_date(ddmmyy):
     assert code_of(f"640101{ddmmyy}0001") == "nik_date"
 
@@ -136,8 +142,9 @@ def test_female_nik_adds_40_to_day():
     assert info.birth_date == dt.date(1985, 8, 17)
 
 
-@pytest.mark.parametrize("ddmm,expected", [("4101", dt.date(1990, 1, 1)),
-                                           ("7112", dt.date(1990, 12, 31))])
+@pytest.mark.parametrize(
+    "ddmm,expected", [("4101", dt.date(1990, 1, 1)), ("7112", dt.date(1990, 12, 31))]
+)
 def test_female_nik_day_range_is_41_to_71(ddmm, expected):
     info = parse(f"640101{ddmm}900001")
     assert (info.sex, info.birth_date) == ("P", expected)
@@ -179,8 +186,9 @@ def test_female_nik_declared_as_man_is_nik_mismatch():
     assert exc.value.code == "nik_mismatch"
 
 
-@pytest.mark.parametrize("declared", [dt.date(1985, 8, 18), dt.date(1985, 9, 17),
-                                      dt.date(1986, 8, 17)])
+@pytest.mark.parametrize(
+    "declared", [dt.date(1985, 8, 18), dt.date(1985, 9, 17), dt.date(1986, 8, 17)]
+)
 def test_nik_whose_date_disagrees_with_declared_birth_date_is_nik_mismatch(declared):
     with pytest.raises(NikInvalid) as exc:
         rules.check_nik_matches(parse(MALE_NIK), sex="L", birth_date=declared)
@@ -205,16 +213,19 @@ def test_missing_declared_values_are_not_a_mismatch():
 # --- nik_number_cell ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("raw", [
-    6.40101e15,
-    6401011708850001.0,
-    "6.40101E+15",
-    "6.40101e+15",
-    "6,40101E+15",
-    "6.40101E15",
-    "6401011708850001.0",
-    "640101170885001.00",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        6.40101e15,
+        6401011708850001.0,
+        "6.40101E+15",
+        "6.40101e+15",
+        "6,40101E+15",
+        "6.40101E15",
+        "6401011708850001.0",
+        "640101170885001.00",
+    ],
+)
 def test_nik_stored_as_a_number_cell_is_refused_not_guessed(raw):
     assert rules.looks_like_float(raw)
     assert code_of(raw) == "nik_number_cell"
@@ -282,12 +293,15 @@ def test_kpj_length_follows_the_digits_given():
 # --- age and names -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("on,age", [
-    (dt.date(2026, 8, 16), 40),
-    (dt.date(2026, 8, 17), 41),
-    (dt.date(2026, 12, 31), 41),
-    (dt.date(1985, 8, 17), 0),
-])
+@pytest.mark.parametrize(
+    "on,age",
+    [
+        (dt.date(2026, 8, 16), 40),
+        (dt.date(2026, 8, 17), 41),
+        (dt.date(2026, 12, 31), 41),
+        (dt.date(1985, 8, 17), 0),
+    ],
+)
 def test_age_counts_completed_years_and_turns_on_the_birthday(on, age):
     assert rules.age_on(dt.date(1985, 8, 17), on) == age
 
@@ -304,10 +318,13 @@ def test_normalise_name_collapses_spaces_and_keeps_capitalisation():
     assert rules.normalise_name(None) == ""
 
 
-@pytest.mark.parametrize(("region", "birth", "sex", "serial", "nik"), [
-    ("64.01.01.2009", dt.date(1985, 8, 17), "L", 1, "6401011708850001"),
-    ("640101", dt.date(1990, 8, 17), "P", 12, "6401015708900012"),
-])
+@pytest.mark.parametrize(
+    ("region", "birth", "sex", "serial", "nik"),
+    [
+        ("64.01.01.2009", dt.date(1985, 8, 17), "L", 1, "6401011708850001"),
+        ("640101", dt.date(1990, 8, 17), "P", 12, "6401015708900012"),
+    ],
+)
 def test_nik_compose_is_the_inverse_of_parse_nik(region, birth, sex, serial, nik):
     assert rules.nik_compose(region, birth, sex, serial) == nik
     info = rules.parse_nik(nik, today=dt.date(2026, 11, 25))

@@ -21,10 +21,15 @@ pytestmark = pytest.mark.django_db
 def data(**over):
     base = dict(
         nik=nik_for(birth=dt.date(1990, 5, 4), sex="P", serial=7),
-        kk_number="6401010101100001", name="  Siti   Aminah ", sex="P",
-        birth_place="Tanah Grogot", birth_date=dt.date(1990, 5, 4),
-        village=Region.objects.get(code=DESA_A), address="RT 02  Jl. Sungai",
-        phone="+6281234567890", occupation=Occupation.objects.get(code="petani"),
+        kk_number="6401010101100001",
+        name="  Siti   Aminah ",
+        sex="P",
+        birth_place="Tanah Grogot",
+        birth_date=dt.date(1990, 5, 4),
+        village=Region.objects.get(code=DESA_A),
+        address="RT 02  Jl. Sungai",
+        phone="+6281234567890",
+        occupation=Occupation.objects.get(code="petani"),
     )
     base.update(over)
     return base
@@ -46,33 +51,51 @@ def test_operator_registers_worker_of_own_village_with_normalised_fields(users):
 
 def test_declared_income_defaults_to_the_dated_parameter(users):
     assert worker_create(by=users.operator, **data()).declared_income == 1_000_000
-    Parameter.objects.create(key="penghasilan_bawaan", value="1500000",
-                             valid_from=dt.date(2026, 1, 1))
-    w = worker_create(by=users.operator, **data(nik=nik_for(serial=2), sex="L",
-                                                birth_date=dt.date(1985, 8, 17)))
+    Parameter.objects.create(
+        key="penghasilan_bawaan", value="1500000", valid_from=dt.date(2026, 1, 1)
+    )
+    w = worker_create(
+        by=users.operator, **data(nik=nik_for(serial=2), sex="L", birth_date=dt.date(1985, 8, 17))
+    )
     assert w.declared_income == 1_500_000
 
 
 def test_every_field_problem_is_reported_with_its_field(users):
     with pytest.raises(ValidationFailed) as exc:
-        worker_create(by=users.operator, **data(
-            name="  ", sex="X", phone="12345", kk_number="123", village=None, occupation=None,
-            declared_income=0))
+        worker_create(
+            by=users.operator,
+            **data(
+                name="  ",
+                sex="X",
+                phone="12345",
+                kk_number="123",
+                village=None,
+                occupation=None,
+                declared_income=0,
+            ),
+        )
     assert field_codes(exc.value) == {
-        "name": "missing_value", "sex": "sex_invalid", "phone": "phone_invalid",
-        "kk_number": "kk_format", "village": "missing_value", "occupation": "missing_value",
+        "name": "missing_value",
+        "sex": "sex_invalid",
+        "phone": "phone_invalid",
+        "kk_number": "kk_format",
+        "village": "missing_value",
+        "occupation": "missing_value",
         "declared_income": "income_invalid",
     }
     assert Worker.objects.count() == 0
 
 
-@pytest.mark.parametrize("nik,code", [
-    ("12345", "nik_format"),
-    ("9901014405900007", "nik_region"),
-    ("6401013213900007", "nik_date"),
-    ("6401010405900007", "nik_mismatch"),  # male day for a woman
-    ("6.40101E+15", "nik_number_cell"),
-])
+@pytest.mark.parametrize(
+    "nik,code",
+    [
+        ("12345", "nik_format"),
+        ("9901014405900007", "nik_region"),
+        ("6401013213900007", "nik_date"),
+        ("6401010405900007", "nik_mismatch"),  # male day for a woman
+        ("6.40101E+15", "nik_number_cell"),
+    ],
+)
 def test_invalid_nik_is_a_field_error_on_nik(users, nik, code):
     with pytest.raises(ValidationFailed) as exc:
         worker_create(by=users.operator, **data(nik=nik))
@@ -115,16 +138,25 @@ def test_non_numeric_income_is_a_field_error(users):
 def test_second_worker_with_the_same_nik_is_refused_whoever_registers_it(users):
     worker_create(by=users.operator, **data())
     with pytest.raises(ValidationFailed) as exc:
-        worker_create(by=users.admin_ppu, **data(village=Region.objects.get(code=DESA_PPU),
-                                                 nik="6401-0144-0590-0007"))
+        worker_create(
+            by=users.admin_ppu,
+            **data(village=Region.objects.get(code=DESA_PPU), nik="6401-0144-0590-0007"),
+        )
     assert field_codes(exc.value) == {"nik": "nik_duplicate"}
     assert Worker.objects.count() == 1
 
 
 def test_database_refuses_a_second_row_with_the_same_nik(make_worker):
     w = make_worker()
-    clone = Worker(nik=w.nik, name="Kembar", sex="L", birth_date=w.birth_date,
-                   village_id=DESA_B, occupation=w.occupation, declared_income=1)
+    clone = Worker(
+        nik=w.nik,
+        name="Kembar",
+        sex="L",
+        birth_date=w.birth_date,
+        village_id=DESA_B,
+        occupation=w.occupation,
+        declared_income=1,
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         clone.save()
 

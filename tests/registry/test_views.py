@@ -161,8 +161,9 @@ def test_live_search_returns_only_the_table(client, users, make_worker):
 
 def test_choosing_a_kecamatan_narrows_the_desa_list_in_place(client, users):
     client.force_login(users.admin)
-    response = client.get(reverse("registry:list"), {"kecamatan": "64.01.02"},
-                          HTTP_HX_REQUEST="true")
+    response = client.get(
+        reverse("registry:list"), {"kecamatan": "64.01.02"}, HTTP_HX_REQUEST="true"
+    )
     desa = [code for code, _label in response.context["form"].fields["desa"].choices if code]
     assert desa and all(code.startswith("64.01.02.") for code in desa)
     html = response.content.decode()

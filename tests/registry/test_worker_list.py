@@ -27,8 +27,9 @@ def three(users, programme, make_worker):
     active, proposed, idle = (make_worker(name=n) for n in ("Aktif A", "Usul B", "Belum C"))
     e = enrolment_propose(programme=programme, worker=active, by=users.admin)
     e = enrolment_verify(enrolment=e, by=users.admin)
-    e = enrolment_register(enrolment=e, by=users.admin, kpj_number="12345678901",
-                           registration_date=e.period_start)
+    e = enrolment_register(
+        enrolment=e, by=users.admin, kpj_number="12345678901", registration_date=e.period_start
+    )
     enrolment_activate(enrolment=e, by=users.admin)
     enrolment_propose(programme=programme, worker=proposed, by=users.admin)
     return active, proposed, idle
@@ -61,7 +62,10 @@ def test_admin_exports_the_filtered_list_whole_and_it_is_audited(client, users, 
     assert rows[1][0] == active.nik and rows[1][12] == "12345678901"
     event = AuditEvent.objects.get(action="export")
     assert (event.actor, event.changes["rows"], event.changes["kind"]) == (
-        users.admin, 1, "worker_list")
+        users.admin,
+        1,
+        "worker_list",
+    )
 
 
 def test_read_only_roles_export_masked_numbers(client, users, three):

@@ -7,8 +7,12 @@ import pytest
 
 from tests.monitoring.conftest import activate, monev, ppu_programme  # noqa: F401
 
-IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
-                         "QUEUES": ["default"]}}
+IMMEDIATE = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 
 @pytest.fixture
@@ -27,7 +31,8 @@ def criteria(db):
 
     if not ParitranaCriterion.objects.exists():
         importlib.import_module("lindung.reports.migrations.0002_seed_paritrana_criteria").seed(
-            apps, None)
+            apps, None
+        )
     return ParitranaCriterion.objects
 
 

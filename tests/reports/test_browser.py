@@ -19,7 +19,8 @@ __all__ = ["one_sqlite_connection"]  # a fixture, used by name
 @pytest.mark.browser
 @override_settings(TASKS=DB_TASKS)
 def test_pimpinan_generates_and_downloads_the_quarter_report(
-        live_server, transactional_db, one_sqlite_connection, users, monev, browser_login):
+    live_server, transactional_db, one_sqlite_connection, users, monev, browser_login
+):
     from lindung.reports.models import ReportRun
 
     page = browser_login("bupati")

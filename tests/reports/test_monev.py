@@ -32,38 +32,53 @@ def _sheet(content: bytes, name: str) -> list[tuple]:
 def test_report_numbers_are_the_indicators(users, monev):
     period = rules.parse_period("2026-Q3")
     d = selectors.monev_data(user=users.admin, code=PASER, period=period)
-    expected = indicators.region_report(user=users.admin, code=PASER, on=dt.date(2026, 9, 30),
-                                        start=dt.date(2026, 7, 1))
+    expected = indicators.region_report(
+        user=users.admin, code=PASER, on=dt.date(2026, 9, 30), start=dt.date(2026, 7, 1)
+    )
     assert d.report.root.as_dict() == expected.root.as_dict()
     assert [c.as_dict() for c in d.report.children] == [c.as_dict() for c in expected.children]
     assert d.report.by_occupation == expected.by_occupation
-    previous = indicators.region_report(user=users.admin, code=PASER, on=dt.date(2026, 6, 30),
-                                        start=dt.date(2026, 4, 1))
+    previous = indicators.region_report(
+        user=users.admin, code=PASER, on=dt.date(2026, 6, 30), start=dt.date(2026, 4, 1)
+    )
     assert d.previous_report.root.as_dict() == previous.root.as_dict()
     # The village table is each kecamatan's village figures, for the same period.
-    kec = indicators.region_report(user=users.admin, code="64.01.01", on=dt.date(2026, 9, 30),
-                                   start=dt.date(2026, 7, 1))
+    kec = indicators.region_report(
+        user=users.admin, code="64.01.01", on=dt.date(2026, 9, 30), start=dt.date(2026, 7, 1)
+    )
     rows = {v.figures.code: v.figures.as_dict() for v in d.villages}
     assert len(rows) == 144
     for child in kec.children:
         assert rows[child.code] == child.as_dict()
-    assert d.trend == indicators.region_report(
-        user=users.admin, code=PASER, on=dt.date(2026, 9, 30), start=dt.date(2025, 10, 1),
-        with_trend=True).trend
-    assert d.trend == indicators.trend(code=PASER, start=dt.date(2025, 10, 1),
-                                       end=dt.date(2026, 9, 30))  # the raw reference too
+    assert (
+        d.trend
+        == indicators.region_report(
+            user=users.admin,
+            code=PASER,
+            on=dt.date(2026, 9, 30),
+            start=dt.date(2025, 10, 1),
+            with_trend=True,
+        ).trend
+    )
+    assert d.trend == indicators.trend(
+        code=PASER, start=dt.date(2025, 10, 1), end=dt.date(2026, 9, 30)
+    )  # the raw reference too
 
 
 def test_quarter_sentences_from_the_data(users, monev):
     # Q1 2026 against Q4 2025: four participants registered in January/March, nobody before;
     # Samurangau and Busui started implementing (Keladen was socialised only).
     d = selectors.monev_data(user=users.admin, code=PASER, period=rules.parse_period("2026-Q1"))
-    assert d.sentences[0] == ("Peserta aktif naik 4 dari triwulan lalu menjadi 4 (triwulan lalu "
-                              "belum ada peserta aktif).")
-    assert d.sentences[1] == ("Selama Triwulan I 2026: 4 peserta baru terdaftar di BPJS, 0 "
-                              "kepesertaan berakhir.")
-    assert d.sentences[2] == ("2 desa baru melaksanakan: Busui dan Samurangau. Kini 2 dari 144 "
-                              "desa/kelurahan melaksanakan.")
+    assert d.sentences[0] == (
+        "Peserta aktif naik 4 dari triwulan lalu menjadi 4 (triwulan lalu belum ada peserta aktif)."
+    )
+    assert d.sentences[1] == (
+        "Selama Triwulan I 2026: 4 peserta baru terdaftar di BPJS, 0 kepesertaan berakhir."
+    )
+    assert d.sentences[2] == (
+        "2 desa baru melaksanakan: Busui dan Samurangau. Kini 2 dari 144 "
+        "desa/kelurahan melaksanakan."
+    )
 
 
 def test_pdf_holds_the_figures_on_several_pages(users, monev):
@@ -116,13 +131,31 @@ def test_budget_and_payments_per_funding_line(users, monev, programme):
     from lindung.contributions.services import payment_record
     from lindung.programs.services import budget_line_add
 
-    budget_line_add(by=users.admin, programme=programme, kind="apbd_murni", amount=1_000_000,
-                    date=dt.date(2026, 1, 2), document_ref="DPA 1/2026")
-    budget_line_add(by=users.admin, programme=programme, kind="apbd_perubahan", amount=500_000,
-                    date=dt.date(2026, 10, 1), document_ref="DPA-P 1/2026")
-    payment_record(by=users.admin, programme=programme, paid_on=dt.date(2026, 8, 10),
-                   amount=100_800, reference="SP2D-0001", first_month=dt.date(2026, 7, 1),
-                   months_covered=3)
+    budget_line_add(
+        by=users.admin,
+        programme=programme,
+        kind="apbd_murni",
+        amount=1_000_000,
+        date=dt.date(2026, 1, 2),
+        document_ref="DPA 1/2026",
+    )
+    budget_line_add(
+        by=users.admin,
+        programme=programme,
+        kind="apbd_perubahan",
+        amount=500_000,
+        date=dt.date(2026, 10, 1),
+        document_ref="DPA-P 1/2026",
+    )
+    payment_record(
+        by=users.admin,
+        programme=programme,
+        paid_on=dt.date(2026, 8, 10),
+        amount=100_800,
+        reference="SP2D-0001",
+        first_month=dt.date(2026, 7, 1),
+        months_covered=3,
+    )
     d = selectors.monev_data(user=users.admin, code=PASER, period=rules.parse_period("2026-Q3"))
     (row,) = d.budget
     # The revised budget of October is not in the third quarter's budget.
@@ -136,8 +169,7 @@ def test_budget_and_payments_per_funding_line(users, monev, programme):
     assert programme_row[3] == 1_000_000 and programme_row[5] == 100_800
     assert programme_row[8] == pytest.approx(10.1)
     # The village operator reads no money: no budget table, no contributions sentence.
-    o = selectors.monev_data(user=users.operator, code=DESA_A,
-                             period=rules.parse_period("2026-Q3"))
+    o = selectors.monev_data(user=users.operator, code=DESA_A, period=rules.parse_period("2026-Q3"))
     assert o.budget == [] and not o.money_shown
     assert not any(s.startswith("Iuran") for s in o.sentences)
     assert "Anggaran" not in load_workbook(io.BytesIO(render.monev_xlsx(o).content)).sheetnames
@@ -148,20 +180,39 @@ def test_xlsx_is_formula_safe(users, monev, programme):
     from lindung.registry.models import Occupation
 
     hostile = programme_create(
-        by=users.admin, code="PASER-HOSTILE", name='=HYPERLINK("http://x","a")',
-        region=users.admin.region, fiscal_year=2026, period_start=dt.date(2026, 1, 1),
-        period_end=dt.date(2026, 12, 31), age_min=15, age_max=64,
-        occupations=list(Occupation.objects.all()[:1]), quota=10)
-    budget_line_add(by=users.admin, programme=hostile, kind="lainnya", amount=5_000,
-                    date=dt.date(2026, 2, 1), document_ref="+cmd|' /C calc'!A0")
+        by=users.admin,
+        code="PASER-HOSTILE",
+        name='=HYPERLINK("http://x","a")',
+        region=users.admin.region,
+        fiscal_year=2026,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+        age_min=15,
+        age_max=64,
+        occupations=list(Occupation.objects.all()[:1]),
+        quota=10,
+    )
+    budget_line_add(
+        by=users.admin,
+        programme=hostile,
+        kind="lainnya",
+        amount=5_000,
+        date=dt.date(2026, 2, 1),
+        document_ref="+cmd|' /C calc'!A0",
+    )
     d = selectors.monev_data(user=users.admin, code=PASER, period=rules.parse_period("2026-Q3"))
     wb = load_workbook(io.BytesIO(render.monev_xlsx(d).content))
-    cells = {c.value: c for row in wb["Anggaran"].iter_rows() for c in row
-             if isinstance(c.value, str)}
+    cells = {
+        c.value: c for row in wb["Anggaran"].iter_rows() for c in row if isinstance(c.value, str)
+    }
     for text in ('=HYPERLINK("http://x","a")', "+cmd|' /C calc'!A0"):
         assert cells[text].data_type == "s" and cells[text].quotePrefix
-    amounts = [c.value for row in wb["Anggaran"].iter_rows() for c in row
-               if c.column == 4 and isinstance(c.value, int)]
+    amounts = [
+        c.value
+        for row in wb["Anggaran"].iter_rows()
+        for c in row
+        if c.column == 4 and isinstance(c.value, int)
+    ]
     assert 5_000 in amounts
 
 
@@ -184,7 +235,6 @@ def test_province_report_lists_regencies_not_villages(users, monev):
 
 def test_scope_and_future_periods(users, monev):
     with pytest.raises(ScopeDenied):
-        selectors.monev_data(user=users.admin_ppu, code=PASER,
-                             period=rules.parse_period("2026-Q3"))
+        selectors.monev_data(user=users.admin_ppu, code=PASER, period=rules.parse_period("2026-Q3"))
     with pytest.raises(rules.PeriodInvalid):
         selectors.monev_data(user=users.admin, code=PASER, period=rules.parse_period("2027-Q1"))

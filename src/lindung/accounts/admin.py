@@ -25,8 +25,10 @@ AUDITED = ["role", "region", "is_active", "is_staff", "is_superuser"]
 
 def user_has_history(user: User) -> bool:
     """Whether `user` appears in the audit trail or in the admin's own log."""
-    return (AuditEvent.objects.filter(actor=user).exists()
-            or LogEntry.objects.filter(user=user).exists())
+    return (
+        AuditEvent.objects.filter(actor=user).exists()
+        or LogEntry.objects.filter(user=user).exists()
+    )
 
 
 @admin.register(User)
@@ -39,9 +41,9 @@ class UserAdmin(BaseUserAdmin):
     raw_id_fields = ["region", "extra_regions"]
     actions = ["deactivate"]
 
-    def get_actions(self, request: HttpRequest,
-                    action_location: ActionLocation = ActionLocation.CHANGE_LIST
-                    ) -> dict[str, Any]:
+    def get_actions(
+        self, request: HttpRequest, action_location: ActionLocation = ActionLocation.CHANGE_LIST
+    ) -> dict[str, Any]:
         # No bulk delete: deactivate instead.
         actions = super().get_actions(request, action_location=action_location)
         actions.pop("delete_selected", None)
@@ -59,26 +61,39 @@ class UserAdmin(BaseUserAdmin):
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         before = {f: form.initial.get(f) for f in AUDITED} if change else {}
         super().save_model(request, obj, form, change)
-        changes = changes_between(before, {f: getattr(obj, f"{f}_id" if f == "region" else f)
-                                           for f in AUDITED})
+        changes = changes_between(
+            before, {f: getattr(obj, f"{f}_id" if f == "region" else f) for f in AUDITED}
+        )
         if changes:
-            audit_event(actor=request.user, action="update" if change else "create", obj=obj,
-                        region_code=obj.region_id or "",
-                        summary=_("Pengguna %(username)s diubah oleh administrator sistem")
-                        % {"username": obj.username}, changes=changes)
+            audit_event(
+                actor=request.user,
+                action="update" if change else "create",
+                obj=obj,
+                region_code=obj.region_id or "",
+                summary=_("Pengguna %(username)s diubah oleh administrator sistem")
+                % {"username": obj.username},
+                changes=changes,
+            )
 
-    @admin.action(description=gettext_lazy("Nonaktifkan pengguna terpilih"),
-                  permissions=["change"])
+    @admin.action(description=gettext_lazy("Nonaktifkan pengguna terpilih"), permissions=["change"])
     def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         users = list(queryset.filter(is_active=True).exclude(pk=request.user.pk))
         for user in users:
             user.is_active = False
             user.save(update_fields=["is_active"])
-            audit_event(actor=request.user, action="update", obj=user,
-                        region_code=user.region_id or "",
-                        summary=_("Pengguna %(username)s dinonaktifkan")
-                        % {"username": user.username},
-                        changes={"is_active": [True, False]})
-        self.message_user(request, ngettext("%(count)d pengguna dinonaktifkan.",
-                                            "%(count)d pengguna dinonaktifkan.", len(users))
-                          % {"count": len(users)}, messages.SUCCESS)
+            audit_event(
+                actor=request.user,
+                action="update",
+                obj=user,
+                region_code=user.region_id or "",
+                summary=_("Pengguna %(username)s dinonaktifkan") % {"username": user.username},
+                changes={"is_active": [True, False]},
+            )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d pengguna dinonaktifkan.", "%(count)d pengguna dinonaktifkan.", len(users)
+            )
+            % {"count": len(users)},
+            messages.SUCCESS,
+        )

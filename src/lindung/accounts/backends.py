@@ -22,8 +22,13 @@ class LoginThrottleBackend(AxesStandaloneBackend):
     shell, a management command, the test client's `login()`), not from someone guessing
     passwords over the web: axes would raise for it, so it passes on to the next backend."""
 
-    def authenticate(self, request: HttpRequest | None, username: str | None = None,
-                     password: str | None = None, **kwargs: Any) -> None:
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)

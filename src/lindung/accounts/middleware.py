@@ -53,12 +53,14 @@ class SessionLifetimeMiddleware:
         seen_at = session.get(SEEN_AT)
         idle = settings.SESSION_IDLE_TIMEOUT
         if seen_at is not None and now - seen_at > idle.total_seconds():
-            message = _("Sesi Anda berakhir karena tidak ada aktivitas selama %(minutes)d menit. "
-                        "Silakan masuk lagi.") % {"minutes": idle.total_seconds() // 60}
+            message = _(
+                "Sesi Anda berakhir karena tidak ada aktivitas selama %(minutes)d menit. "
+                "Silakan masuk lagi."
+            ) % {"minutes": idle.total_seconds() // 60}
         elif now - logged_in_at > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds():
-            message = _("Sesi Anda berakhir karena sudah %(hours)d jam sejak masuk. Silakan "
-                        "masuk lagi.") % {
-                "hours": settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds() // 3600}
+            message = _(
+                "Sesi Anda berakhir karena sudah %(hours)d jam sejak masuk. Silakan masuk lagi."
+            ) % {"hours": settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds() // 3600}
         else:
             if seen_at is None or now - seen_at >= REFRESH_EVERY:
                 session[SEEN_AT] = now  # saved with a new expiry at the end of the request

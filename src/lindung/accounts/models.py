@@ -22,11 +22,18 @@ class User(AbstractUser):
 
     role = models.CharField(_("peran"), max_length=20, choices=Role.choices, blank=True)
     region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="users", verbose_name=_("wilayah"),
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("wilayah"),
     )
     extra_regions = models.ManyToManyField(
-        "regions.Region", blank=True, related_name="+", verbose_name=_("wilayah tambahan"),
+        "regions.Region",
+        blank=True,
+        related_name="+",
+        verbose_name=_("wilayah tambahan"),
         help_text=_("Untuk kantor cabang BPJS yang melayani beberapa kabupaten/kota."),
     )
 

@@ -43,20 +43,36 @@ class Action(StrEnum):
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
-    Role.OPERATOR_DESA: frozenset({Action.WORKER_EDIT, Action.ENROLMENT_PROPOSE,
-                                   Action.PERSONAL_DATA_FULL}),
-    Role.ADMIN_KABUPATEN: frozenset({
-        Action.WORKER_EDIT, Action.ENROLMENT_PROPOSE, Action.ENROLMENT_VERIFY,
-        Action.ENROLMENT_REGISTER, Action.ENROLMENT_END, Action.PROGRAMME_MANAGE,
-        Action.AUDIT_READ, Action.PERSONAL_DATA_REVEAL,
-    }),
-    Role.ADMIN_PROVINSI: frozenset({
-        Action.WORKER_EDIT, Action.ENROLMENT_PROPOSE, Action.ENROLMENT_VERIFY,
-        Action.ENROLMENT_REGISTER, Action.ENROLMENT_END, Action.PROGRAMME_MANAGE,
-        Action.AUDIT_READ, Action.PERSONAL_DATA_REVEAL,
-    }),
-    Role.PETUGAS_BPJS: frozenset({Action.ENROLMENT_REGISTER, Action.ENROLMENT_END,
-                                  Action.PERSONAL_DATA_REVEAL}),
+    Role.OPERATOR_DESA: frozenset(
+        {Action.WORKER_EDIT, Action.ENROLMENT_PROPOSE, Action.PERSONAL_DATA_FULL}
+    ),
+    Role.ADMIN_KABUPATEN: frozenset(
+        {
+            Action.WORKER_EDIT,
+            Action.ENROLMENT_PROPOSE,
+            Action.ENROLMENT_VERIFY,
+            Action.ENROLMENT_REGISTER,
+            Action.ENROLMENT_END,
+            Action.PROGRAMME_MANAGE,
+            Action.AUDIT_READ,
+            Action.PERSONAL_DATA_REVEAL,
+        }
+    ),
+    Role.ADMIN_PROVINSI: frozenset(
+        {
+            Action.WORKER_EDIT,
+            Action.ENROLMENT_PROPOSE,
+            Action.ENROLMENT_VERIFY,
+            Action.ENROLMENT_REGISTER,
+            Action.ENROLMENT_END,
+            Action.PROGRAMME_MANAGE,
+            Action.AUDIT_READ,
+            Action.PERSONAL_DATA_REVEAL,
+        }
+    ),
+    Role.PETUGAS_BPJS: frozenset(
+        {Action.ENROLMENT_REGISTER, Action.ENROLMENT_END, Action.PERSONAL_DATA_REVEAL}
+    ),
     Role.PIMPINAN: frozenset(),
     Role.AUDITOR: frozenset({Action.AUDIT_READ, Action.PERSONAL_DATA_REVEAL}),
 }
@@ -70,8 +86,13 @@ _CLAIM_ACTIONS: dict[str, set[Action]] = {
 }
 for _role, _actions in _CLAIM_ACTIONS.items():
     ROLE_ACTIONS[_role] = ROLE_ACTIONS[_role] | _actions
-for _role in (Role.ADMIN_KABUPATEN, Role.ADMIN_PROVINSI, Role.PETUGAS_BPJS, Role.PIMPINAN,
-              Role.AUDITOR):
+for _role in (
+    Role.ADMIN_KABUPATEN,
+    Role.ADMIN_PROVINSI,
+    Role.PETUGAS_BPJS,
+    Role.PIMPINAN,
+    Role.AUDITOR,
+):
     ROLE_ACTIONS[_role] = ROLE_ACTIONS[_role] | {Action.CONTRIBUTIONS_READ}
 
 # Lazy: the labels are read in the language of the request, not of the import.
@@ -125,8 +146,7 @@ def can_manage_programme(user: User, programme: Any) -> bool:
     and the sponsoring region one of the user's own (`speaks_for_sponsor`). A kabupaten admin
     sees the province's programme but does not manage it; the province admin reads a
     kabupaten's programme but does not manage it either."""
-    return (can(user, Action.PROGRAMME_MANAGE)
-            and speaks_for_sponsor(user, programme.region_id))
+    return can(user, Action.PROGRAMME_MANAGE) and speaks_for_sponsor(user, programme.region_id)
 
 
 def authorize_programme_manage(user: User, programme_region: str) -> None:
@@ -136,8 +156,12 @@ def authorize_programme_manage(user: User, programme_region: str) -> None:
     if not speaks_for_sponsor(user, programme_region):
         sponsor = Region.objects.filter(code=programme_region).first()
         raise ScopeDenied(
-            _("Program ini dikelola oleh %(sponsor)s; Anda dapat membacanya tetapi tidak "
-              "mengelolanya.") % {"sponsor": sponsor.label if sponsor else programme_region})
+            _(
+                "Program ini dikelola oleh %(sponsor)s; Anda dapat membacanya tetapi tidak "
+                "mengelolanya."
+            )
+            % {"sponsor": sponsor.label if sponsor else programme_region}
+        )
 
 
 def authorize(user: User, action: Action, region_code: str | None) -> None:
@@ -184,8 +208,9 @@ def speaks_for_sponsor(user: User, programme_region: str) -> bool:
     return scope.is_national or programme_region in scope.prefixes
 
 
-def authorize_programme(user: User, action: Action, *, programme_region: str,
-                        programme_code: str) -> None:
+def authorize_programme(
+    user: User, action: Action, *, programme_region: str, programme_code: str
+) -> None:
     """Raise ScopeDenied unless `user` may take the enrolment step `action` for the programme
     `programme_code` sponsored by `programme_region` (`may_act_for_programme`)."""
     if not can(user, action):
@@ -193,22 +218,31 @@ def authorize_programme(user: User, action: Action, *, programme_region: str,
     if may_act_for_programme(user, action, programme_region):
         return
     if action == Action.ENROLMENT_PROPOSE:
-        raise ScopeDenied(_("Program %(code)s bukan program wilayah Anda.")
-                          % {"code": programme_code})
+        raise ScopeDenied(
+            _("Program %(code)s bukan program wilayah Anda.") % {"code": programme_code}
+        )
     sponsor = Region.objects.filter(code=programme_region).first()
     raise ScopeDenied(
-        _("Anda tidak berwenang %(action)s pada program %(code)s: program ini diselenggarakan "
-          "oleh %(sponsor)s.")
-        % {"action": ACTION_LABELS[action], "code": programme_code,
-           "sponsor": sponsor.label if sponsor else programme_region})
+        _(
+            "Anda tidak berwenang %(action)s pada program %(code)s: program ini diselenggarakan "
+            "oleh %(sponsor)s."
+        )
+        % {
+            "action": ACTION_LABELS[action],
+            "code": programme_code,
+            "sponsor": sponsor.label if sponsor else programme_region,
+        }
+    )
 
 
-def authorize_enrolment(user: User, action: Action, *, worker_region: str,
-                        programme_region: str, programme_code: str) -> None:
+def authorize_enrolment(
+    user: User, action: Action, *, worker_region: str, programme_region: str, programme_code: str
+) -> None:
     """The one check of every enrolment step (propose, verify, reject, register, activate,
     end; one by one, in bulk, from a file or the API): the role may take the step, the worker
     lives inside the user's scope, and the user may act for the programme. Raises
     ScopeDenied."""
     authorize(user, action, worker_region)
-    authorize_programme(user, action, programme_region=programme_region,
-                        programme_code=programme_code)
+    authorize_programme(
+        user, action, programme_region=programme_region, programme_code=programme_code
+    )

@@ -19,10 +19,16 @@ def user_password_change(*, user: User, new_password: str) -> User:
     try:
         validate_password(new_password, user)
     except ValidationError as e:
-        raise ValidationFailed([DomainError(m, code="password_invalid", field="new_password1")
-                                for m in e.messages]) from e
+        raise ValidationFailed(
+            [DomainError(m, code="password_invalid", field="new_password1") for m in e.messages]
+        ) from e
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    audit_event(actor=user, action="password_change", obj=user, region_code=user.region_id or "",
-                summary="Kata sandi diubah oleh penggunanya")
+    audit_event(
+        actor=user,
+        action="password_change",
+        obj=user,
+        region_code=user.region_id or "",
+        summary="Kata sandi diubah oleh penggunanya",
+    )
     return user

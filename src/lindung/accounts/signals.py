@@ -26,19 +26,29 @@ def _address(request: HttpRequest | None) -> str:
 def audit_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     if request is None or "REMOTE_ADDR" not in request.META:
         return  # a login from code (shell, test client), not a sign-in over HTTP
-    audit_event(actor=user, action="login", obj=user, region_code=user.region_id or "",
-                summary=_("%(user)s masuk") % {"user": user.username},
-                changes={"ip": _address(request)})
+    audit_event(
+        actor=user,
+        action="login",
+        obj=user,
+        region_code=user.region_id or "",
+        summary=_("%(user)s masuk") % {"user": user.username},
+        changes={"ip": _address(request)},
+    )
 
 
 @receiver(user_login_failed, dispatch_uid="lindung_audit_login_failed")
-def audit_login_failed(sender: Any, credentials: dict[str, Any],
-                       request: HttpRequest | None = None, **kwargs: Any) -> None:
+def audit_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     if request is None or "REMOTE_ADDR" not in request.META:
         return  # a check from code, not an attempt over HTTP
     username = str(credentials.get("username") or "")[:150]
     user = User.objects.filter(username=username).first()
-    audit_event(actor=None, action="login_failed", obj=user or User(pk=0),
-                region_code=(user.region_id or "") if user else "",
-                summary=_("Gagal masuk sebagai %(user)s") % {"user": username or "-"},
-                changes={"username": username, "ip": _address(request)})
+    audit_event(
+        actor=None,
+        action="login_failed",
+        obj=user or User(pk=0),
+        region_code=(user.region_id or "") if user else "",
+        summary=_("Gagal masuk sebagai %(user)s") % {"user": username or "-"},
+        changes={"username": username, "ip": _address(request)},
+    )

@@ -21,8 +21,9 @@ def client_ip(request: HttpRequest) -> str | None:
     X-Forwarded-For. Entries further left were written by the client and can be forged."""
     proxies = settings.TRUSTED_PROXY_COUNT
     if proxies > 0:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-                     if a.strip()]
+        forwarded = [
+            a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()
+        ]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR")
@@ -33,7 +34,11 @@ def lockout_minutes_left(*, username: str, ip_address: str | None) -> int:
     from axes.models import AccessAttempt  # axes' models load with the app registry
 
     cool_off: dt.timedelta = settings.AXES_COOLOFF_TIME
-    last = (AccessAttempt.objects.filter(username=username, ip_address=ip_address)
-            .order_by("-attempt_time").values_list("attempt_time", flat=True).first())
+    last = (
+        AccessAttempt.objects.filter(username=username, ip_address=ip_address)
+        .order_by("-attempt_time")
+        .values_list("attempt_time", flat=True)
+        .first()
+    )
     left = (last + cool_off - clock.now()) if last else cool_off
     return max(1, math.ceil(left.total_seconds() / 60))

@@ -32,8 +32,10 @@ class UsernameInPasswordValidator:
             return
         if name in _letters_and_digits(password):
             raise ValidationError(
-                _("Kata sandi tidak boleh memuat nama pengguna (%(username)s). Pilih kata sandi "
-                  "yang tidak bisa ditebak dari nama pengguna."),
+                _(
+                    "Kata sandi tidak boleh memuat nama pengguna (%(username)s). Pilih kata sandi "
+                    "yang tidak bisa ditebak dari nama pengguna."
+                ),
                 code="password_contains_username",
                 params={"username": username},
             )

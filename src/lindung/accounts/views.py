@@ -37,19 +37,30 @@ def set_language(request: HttpRequest) -> HttpResponse:
     return django_set_language(request)
 
 
-def login_locked_out(request: HttpRequest, original_response: HttpResponse | None = None,
-                     credentials: dict[str, Any] | None = None) -> HttpResponse:
+def login_locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
     """The login page again, saying the user name is locked and for how long (429). Called by
     django-axes (settings.AXES_LOCKOUT_CALLABLE) instead of the login view's answer."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
-    minutes = lockout_minutes_left(username=username,
-                                   ip_address=getattr(request, "axes_ip_address", None))
+    minutes = lockout_minutes_left(
+        username=username, ip_address=getattr(request, "axes_ip_address", None)
+    )
     form = AuthenticationForm(request, initial={"username": username})
-    return render(request, "accounts/login.html", {
-        "form": form, "username": username, "locked_minutes": minutes,
-        "next": request.POST.get("next", ""),
-        "failure_limit": settings.AXES_FAILURE_LIMIT,
-    }, status=429)
+    return render(
+        request,
+        "accounts/login.html",
+        {
+            "form": form,
+            "username": username,
+            "locked_minutes": minutes,
+            "next": request.POST.get("next", ""),
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+        },
+        status=429,
+    )
 
 
 @sensitive_post_parameters()
@@ -58,8 +69,9 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = user_password_change(user=request.user,
-                                        new_password=form.cleaned_data["new_password1"])
+            user = user_password_change(
+                user=request.user, new_password=form.cleaned_data["new_password1"]
+            )
         except DomainError as e:
             add_domain_errors(form, e)
         else:
@@ -77,23 +89,36 @@ def api_tokens_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             new_row, new_token = api_token_create(
-                user=request.user, name=form.cleaned_data["name"],
-                days=form.cleaned_data["days"], read_only=form.cleaned_data["read_only"])
+                user=request.user,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
+                read_only=form.cleaned_data["read_only"],
+            )
         except DomainError as e:
             add_domain_errors(form, e)
         else:
             form = ApiTokenForm()
     now = clock.now()
     tokens = [(t, t.status(now)) for t in api_tokens_of(request.user)]
-    return render(request, "accounts/api_tokens.html", {
-        "form": form, "tokens": tokens, "new_token": new_token, "new_row": new_row,
-    })
+    return render(
+        request,
+        "accounts/api_tokens.html",
+        {
+            "form": form,
+            "tokens": tokens,
+            "new_token": new_token,
+            "new_row": new_row,
+        },
+    )
 
 
 @require_POST
 def api_token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(api_tokens_of(request.user).select_related("user"), pk=token_id)
     api_token_revoke(token=token, by=request.user)
-    messages.success(request, _("Token API %(name)s sudah dicabut; token itu tidak dapat "
-                                "dipakai lagi.") % {"name": token.name})
+    messages.success(
+        request,
+        _("Token API %(name)s sudah dicabut; token itu tidak dapat dipakai lagi.")
+        % {"name": token.name},
+    )
     return redirect("api_tokens")

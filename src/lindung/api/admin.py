@@ -15,8 +15,16 @@ from lindung.api.services import api_token_revoke
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "user", "prefix", "read_only", "created_at", "expires_at",
-                    "last_used_at", "revoked_at"]
+    list_display = [
+        "name",
+        "user",
+        "prefix",
+        "read_only",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
     list_filter = ["read_only", ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "user__username", "prefix"]
     list_select_related = ["user"]
@@ -34,13 +42,19 @@ class ApiTokenAdmin(admin.ModelAdmin):
     @admin.action(description=_("Cabut token API terpilih"), permissions=["view"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         if not request.user.is_superuser:
-            self.message_user(request, _("Hanya administrator sistem yang dapat mencabut token "
-                                         "API pengguna lain."), messages.ERROR)
+            self.message_user(
+                request,
+                _("Hanya administrator sistem yang dapat mencabut token API pengguna lain."),
+                messages.ERROR,
+            )
             return
         count = 0
         for token in queryset.select_related("user").filter(revoked_at__isnull=True):
             api_token_revoke(token=token, by=request.user)
             count += 1
-        self.message_user(request, ngettext("%(count)d token API dicabut.",
-                                            "%(count)d token API dicabut.", count)
-                          % {"count": count}, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d token API dicabut.", "%(count)d token API dicabut.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )

@@ -33,7 +33,8 @@ api = NinjaAPI(
         "data dibatasi wilayah kewenangan pengguna. Autentikasi: token API "
         "(`Authorization: Bearer <token>`, tanpa CSRF) atau sesi peramban (dengan header "
         "X-CSRFToken untuk perubahan). Setiap kesalahan berbentuk "
-        '`{"code", "message", "field", "errors"}`; panduan lengkap: docs/api.md.'),
+        '`{"code", "message", "field", "errors"}`; panduan lengkap: docs/api.md.'
+    ),
     # The token first: a request carrying one is never judged by a session cookie (and its
     # CSRF check) it may also carry.
     auth=[ApiTokenAuth(), SessionAuth()],

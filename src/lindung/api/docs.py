@@ -39,13 +39,24 @@ PAGE = Template("""<!DOCTYPE html>
 
 class LocalSwagger(DocsBase):
     def render_page(self, request: HttpRequest, api: Any, **kwargs: Any) -> HttpResponse:
-        settings = {"url": self.get_openapi_url(api, kwargs), "layout": "BaseLayout",
-                    "deepLinking": True}
+        settings = {
+            "url": self.get_openapi_url(api, kwargs),
+            "layout": "BaseLayout",
+            "deepLinking": True,
+        }
         assets = reverse(f"{api.urls_namespace}:docs-asset", args=["x"])[:-1]
-        return HttpResponse(PAGE.render(Context({
-            "title": api.title, "assets": assets, "csrf_token": get_token(request),
-            "settings": json.dumps(settings).replace("</", "<\\/"),
-        })))
+        return HttpResponse(
+            PAGE.render(
+                Context(
+                    {
+                        "title": api.title,
+                        "assets": assets,
+                        "csrf_token": get_token(request),
+                        "settings": json.dumps(settings).replace("</", "<\\/"),
+                    }
+                )
+            )
+        )
 
 
 def docs_asset(request: HttpRequest, name: str) -> FileResponse:

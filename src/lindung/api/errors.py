@@ -42,16 +42,34 @@ from lindung.core.middleware import out_of_range_field, out_of_range_message
 logger = logging.getLogger("lindung.api")
 
 # The request is well formed and passes the rules, but the data already stored says no.
-CONFLICT = frozenset({
-    "transition_invalid", "transition_refused", "already_enrolled", "already_waiting",
-    "already_decided", "quota_exceeded", "nik_duplicate", "kpj_taken", "programme_code_taken",
-    "reference_taken", "bill_locked", "bill_not_locked", "import_in_progress",
-    "import_conflict", "merge_conflict", "quota_below_used", "period_cuts_enrolments",
-})
+CONFLICT = frozenset(
+    {
+        "transition_invalid",
+        "transition_refused",
+        "already_enrolled",
+        "already_waiting",
+        "already_decided",
+        "quota_exceeded",
+        "nik_duplicate",
+        "kpj_taken",
+        "programme_code_taken",
+        "reference_taken",
+        "bill_locked",
+        "bill_not_locked",
+        "import_in_progress",
+        "import_conflict",
+        "merge_conflict",
+        "quota_below_used",
+        "period_cuts_enrolments",
+    }
+)
 STATUS = {
     "out_of_range": 400,
     "unauthenticated": 401,
-    "scope_denied": 403, "token_read_only": 403, "token_not_yours": 403, "csrf_failed": 403,
+    "scope_denied": 403,
+    "token_read_only": 403,
+    "token_not_yours": 403,
+    "csrf_failed": 403,
     "not_found": 404,
     "method_not_allowed": 405,
     "rate_limited": 429,
@@ -75,18 +93,30 @@ class RateLimited(Exception):
         self.limit = limit
 
 
-def body(code: str, message: str, field: str | None = None,
-         errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    return {"code": code, "message": str(message), "field": field,
-            "errors": errors if errors is not None else []}
+def body(
+    code: str, message: str, field: str | None = None, errors: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    return {
+        "code": code,
+        "message": str(message),
+        "field": field,
+        "errors": errors if errors is not None else [],
+    }
 
 
-def json_error(code: str, message: str, field: str | None = None,
-               errors: list[dict[str, Any]] | None = None,
-               status: int | None = None) -> JsonResponse:
+def json_error(
+    code: str,
+    message: str,
+    field: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    status: int | None = None,
+) -> JsonResponse:
     """The error body as a plain Django response (outside ninja: unknown URLs, 405, 500)."""
-    return JsonResponse(body(code, message, field, errors), status=status or status_for(code),
-                        json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        body(code, message, field, errors),
+        status=status or status_for(code),
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 def not_found_message() -> str:
@@ -95,29 +125,38 @@ def not_found_message() -> str:
 
 def _field(loc: object) -> str | None:
     """('body', 'payload', 'birth_date') -> 'birth_date'."""
-    parts = [str(p) for p in (loc or ()) if p not in ("body", "payload", "query", "filters",
-                                                      "form", "file", "path")]
+    parts = [
+        str(p)
+        for p in (loc or ())
+        if p not in ("body", "payload", "query", "filters", "form", "file", "path")
+    ]
     return ".".join(parts) or None
 
 
 def install(api: NinjaAPI) -> None:
     """Register the handlers that turn every exception under the API into the error body."""
 
-    def respond(request: HttpRequest, code: str, message: str, field: str | None = None,
-                errors: list[dict[str, Any]] | None = None) -> HttpResponse:
-        return api.create_response(request, body(code, message, field, errors),
-                                   status=status_for(code))
+    def respond(
+        request: HttpRequest,
+        code: str,
+        message: str,
+        field: str | None = None,
+        errors: list[dict[str, Any]] | None = None,
+    ) -> HttpResponse:
+        return api.create_response(
+            request, body(code, message, field, errors), status=status_for(code)
+        )
 
     @api.exception_handler(ScopeDenied)
     def _scope_denied(request: HttpRequest, exc: ScopeDenied) -> HttpResponse:
         # Every refusal of role or region is a 403 whatever its code.
-        return api.create_response(request, body(exc.code, exc.message, exc.field,
-                                                 [exc.as_dict()]), status=403)
+        return api.create_response(
+            request, body(exc.code, exc.message, exc.field, [exc.as_dict()]), status=403
+        )
 
     @api.exception_handler(ValidationFailed)
     def _validation_failed(request: HttpRequest, exc: ValidationFailed) -> HttpResponse:
-        return respond(request, exc.code, exc.message, exc.field,
-                       [e.as_dict() for e in exc.errors])
+        return respond(request, exc.code, exc.message, exc.field, [e.as_dict() for e in exc.errors])
 
     @api.exception_handler(DomainError)
     def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
@@ -131,33 +170,59 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return respond(request, "unauthenticated",
-                       _("Masuk terlebih dahulu atau kirim token API yang sah "
-                         "(Authorization: Bearer <token>)."))
+        return respond(
+            request,
+            "unauthenticated",
+            _(
+                "Masuk terlebih dahulu atau kirim token API yang sah "
+                "(Authorization: Bearer <token>)."
+            ),
+        )
 
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if exc.status_code == 403:  # ninja's session authentication: the CSRF check failed
-            return respond(request, "csrf_failed", _(
-                "Pemeriksaan CSRF gagal. Peramban: kirim header X-CSRFToken berisi cookie "
-                "csrftoken. Skrip dan sistem lain: pakai token API (Authorization: Bearer), "
-                "yang tidak memerlukan CSRF."))
-        code = {401: "unauthenticated", 404: "not_found", 405: "method_not_allowed",
-                429: "rate_limited"}.get(exc.status_code, "invalid_input")
+            return respond(
+                request,
+                "csrf_failed",
+                _(
+                    "Pemeriksaan CSRF gagal. Peramban: kirim header X-CSRFToken berisi cookie "
+                    "csrftoken. Skrip dan sistem lain: pakai token API (Authorization: Bearer), "
+                    "yang tidak memerlukan CSRF."
+                ),
+            )
+        code = {
+            401: "unauthenticated",
+            404: "not_found",
+            405: "method_not_allowed",
+            429: "rate_limited",
+        }.get(exc.status_code, "invalid_input")
         return respond(request, code, exc.message)
 
     @api.exception_handler(RateLimited)
     def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
-        response = respond(request, "rate_limited", _(
-            "Terlalu banyak permintaan dengan token ini (batas %(limit)s per menit). Coba lagi "
-            "setelah %(wait)s detik.") % {"limit": exc.limit, "wait": exc.wait})
+        response = respond(
+            request,
+            "rate_limited",
+            _(
+                "Terlalu banyak permintaan dengan token ini (batas %(limit)s per menit). Coba lagi "
+                "setelah %(wait)s detik."
+            )
+            % {"limit": exc.limit, "wait": exc.wait},
+        )
         response["Retry-After"] = str(exc.wait)
         return response
 
     @api.exception_handler(NinjaValidationError)
     def _invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-        errors = [{"code": str(e.get("type", "invalid_input")), "message": str(e.get("msg", "")),
-                   "field": _field(e.get("loc"))} for e in exc.errors]
+        errors = [
+            {
+                "code": str(e.get("type", "invalid_input")),
+                "message": str(e.get("msg", "")),
+                "field": _field(e.get("loc")),
+            }
+            for e in exc.errors
+        ]
         first = errors[0] if errors else {"message": _("Data tidak sah."), "field": None}
         return respond(request, "invalid_input", first["message"], first["field"], errors)
 
@@ -166,8 +231,9 @@ def install(api: NinjaAPI) -> None:
     def _out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
         # A value the database cannot hold that no schema caught: the caller's input, a 400
         # (logged, so the missing check gets added), never a 500.
-        logger.warning("Value out of range in API %s %s", request.method, request.path,
-                       exc_info=exc)
+        logger.warning(
+            "Value out of range in API %s %s", request.method, request.path, exc_info=exc
+        )
         field = out_of_range_field(request)
         return respond(request, "out_of_range", out_of_range_message(field), field)
 
@@ -175,5 +241,8 @@ def install(api: NinjaAPI) -> None:
     def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         # Logged with its traceback like Django's own 500; the caller gets the error body.
         logger.error("Server error in API %s %s", request.method, request.path, exc_info=exc)
-        return respond(request, "server_error", _(
-            "Terjadi kesalahan pada server. Coba lagi, dan hubungi admin bila terulang."))
+        return respond(
+            request,
+            "server_error",
+            _("Terjadi kesalahan pada server. Coba lagi, dan hubungi admin bila terulang."),
+        )

@@ -18,14 +18,20 @@ class ApiToken(models.Model):
     requests only when `read_only`. Only a SHA-256 digest is stored (api.security); the token
     itself is shown once, when created. It stops working at `expires_at` or when revoked."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="api_tokens", verbose_name=_("pengguna"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("pengguna"),
+    )
     name = models.CharField(_("nama"), max_length=100, help_text=_("Mis. sinkronisasi SIPP"))
     digest = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(_("awalan"), max_length=8, editable=False)
     read_only = models.BooleanField(
-        _("hanya baca"), default=False,
-        help_text=_("Token hanya boleh membaca data (permintaan GET), tidak mengubahnya."))
+        _("hanya baca"),
+        default=False,
+        help_text=_("Token hanya boleh membaca data (permintaan GET), tidak mengubahnya."),
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     expires_at = models.DateTimeField(_("berlaku sampai"))
     last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
@@ -63,8 +69,9 @@ class ApiRateWindow(models.Model):
     count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["token", "window"],
-                                               name="api_rate_one_row_per_window")]
+        constraints = [
+            models.UniqueConstraint(fields=["token", "window"], name="api_rate_one_row_per_window")
+        ]
 
     def __str__(self) -> str:
         return f"{self.token_id} {self.window:%H:%M}: {self.count}"

@@ -28,15 +28,22 @@ class LimitedPagination(LimitOffsetPagination):
         @classmethod
         def _limit_in_range(cls, value: int) -> int:
             if not 1 <= value <= MAX_LIMIT:
-                raise PydanticCustomError("limit_out_of_range", _(
-                    "limit harus antara 1 dan %(max)s data per halaman. Ambil halaman "
-                    "berikutnya dengan offset.") % {"max": MAX_LIMIT})
+                raise PydanticCustomError(
+                    "limit_out_of_range",
+                    _(
+                        "limit harus antara 1 dan %(max)s data per halaman. Ambil halaman "
+                        "berikutnya dengan offset."
+                    )
+                    % {"max": MAX_LIMIT},
+                )
             return value
 
         @field_validator("offset")
         @classmethod
         def _offset_in_range(cls, value: int) -> int:
             if not 0 <= value <= MAX_OFFSET:
-                raise PydanticCustomError("offset_out_of_range", _(
-                    "offset harus antara 0 dan %(max)s.") % {"max": thousands(MAX_OFFSET)})
+                raise PydanticCustomError(
+                    "offset_out_of_range",
+                    _("offset harus antara 0 dan %(max)s.") % {"max": thousands(MAX_OFFSET)},
+                )
             return value

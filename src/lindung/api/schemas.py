@@ -30,8 +30,9 @@ class Error(Schema):
     code: str = Field(..., description="Kode stabil; menentukan status HTTP (docs/api.md)")
     message: str = Field(..., description="Kalimat bahasa Indonesia untuk pengguna")
     field: str | None = Field(None, description="Isian yang dimaksud, bila ada")
-    errors: list[ErrorItem] = Field(default_factory=list,
-                                    description="Setiap masalah yang ditemukan")
+    errors: list[ErrorItem] = Field(
+        default_factory=list, description="Setiap masalah yang ditemukan"
+    )
 
 
 class WorkerOut(Schema):
@@ -147,8 +148,9 @@ class RegisterIn(Schema):
 
 
 class EndIn(Schema):
-    reason: str = Field(..., description="meninggal, pindah, anggaran_habis, menunggak, "
-                                         "penerima_upah")
+    reason: str = Field(
+        ..., description="meninggal, pindah, anggaran_habis, menunggak, penerima_upah"
+    )
     end_date: dt.date | None = None
 
 

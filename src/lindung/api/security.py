@@ -69,15 +69,23 @@ def rate_check(token: ApiToken, now: dt.datetime) -> None:
 class ApiTokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         now = clock.now()
-        row = (ApiToken.objects.usable(now).select_related("user")
-               .filter(digest=token_digest(token)).first())
+        row = (
+            ApiToken.objects.usable(now)
+            .select_related("user")
+            .filter(digest=token_digest(token))
+            .first()
+        )
         if row is None or not row.user.is_active:
             return None  # 401: unknown, expired and revoked tokens look the same
         rate_check(row, now)
         if row.read_only and request.method not in READ_METHODS:
             raise ScopeDenied(
-                _("Token API ini hanya untuk membaca data (GET). Buat token tanpa pilihan "
-                  "'hanya baca' untuk mengubah data."), code="token_read_only")
+                _(
+                    "Token API ini hanya untuk membaca data (GET). Buat token tanpa pilihan "
+                    "'hanya baca' untuk mengubah data."
+                ),
+                code="token_read_only",
+            )
         if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.api_token = row  # type: ignore[attr-defined]

@@ -12,4 +12,3 @@ def api_tokens_of(user: User) -> QuerySet[ApiToken]:
     """The tokens of `user`, newest first (revoked and expired ones too: the list is their
     history)."""
     return ApiToken.objects.filter(user=user)
-

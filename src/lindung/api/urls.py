@@ -34,9 +34,11 @@ def json_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             return json_error("not_found", not_found_message())
         if response.status_code == 405 and "json" not in response.get("Content-Type", ""):
             allowed = response.get("Allow", "")
-            response = json_error("method_not_allowed", _(
-                "Metode %(method)s tidak tersedia di alamat ini; yang tersedia: %(allowed)s.")
-                % {"method": request.method, "allowed": allowed or "-"})
+            response = json_error(
+                "method_not_allowed",
+                _("Metode %(method)s tidak tersedia di alamat ini; yang tersedia: %(allowed)s.")
+                % {"method": request.method, "allowed": allowed or "-"},
+            )
             response["Allow"] = allowed
         return response
 
@@ -59,11 +61,13 @@ def _prepare(patterns: list) -> list:
 
 ninja_patterns, _ninja_app, _ninja_namespace = api.urls
 app_name = "api"
-urlpatterns = _prepare([
-    path("docs/assets/<str:name>", docs_asset, name="docs-asset"),
-    *ninja_patterns,
-    re_path(r"^(?P<rest>.*)$", unknown, name="unknown"),
-])
+urlpatterns = _prepare(
+    [
+        path("docs/assets/<str:name>", docs_asset, name="docs-asset"),
+        *ninja_patterns,
+        re_path(r"^(?P<rest>.*)$", unknown, name="unknown"),
+    ]
+)
 # The same views at /api/ (lindung/urls.py), under their own instance namespace so that
 # reversing "api:…" names /api/v1/.
 legacy = (urlpatterns, app_name)

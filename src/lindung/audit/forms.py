@@ -14,10 +14,18 @@ from lindung.core.forms import date_field
 
 
 class AuditFilterForm(forms.Form):
-    q = forms.CharField(label=_("Cari ringkasan"), required=False, max_length=100,
-                        widget=forms.TextInput(attrs={
-                            "type": "search", "autocomplete": "off",
-                            "placeholder": _("mis. nama pekerja atau kode program")}))
+    q = forms.CharField(
+        label=_("Cari ringkasan"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "autocomplete": "off",
+                "placeholder": _("mis. nama pekerja atau kode program"),
+            }
+        ),
+    )
     jenis = forms.ChoiceField(label=_("Jenis data"), required=False)
     pengguna = forms.ChoiceField(label=_("Oleh"), required=False)
     dari = date_field(_("Dari tanggal"), required=False)
@@ -25,14 +33,16 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["jenis"].choices = [("", _("Semua jenis data")),
-                                        *sorted(((k, str(v)) for k, v in OBJECT_TYPES.items()),
-                                                key=lambda kv: kv[1])]
+        self.fields["jenis"].choices = [
+            ("", _("Semua jenis data")),
+            *sorted(((k, str(v)) for k, v in OBJECT_TYPES.items()), key=lambda kv: kv[1]),
+        ]
         # The users of the region (and above it, who act on it: the province, the branch).
         scope = scope_of(user)
         people = User.objects.filter(scope.q_touching("region_id")).order_by("username")
         self.fields["pengguna"].choices = [("", _("Semua pengguna"))] + [
-            (str(u.pk), f"{u.get_full_name() or u.username} ({u.username})") for u in people]
+            (str(u.pk), f"{u.get_full_name() or u.username} ({u.username})") for u in people
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -46,11 +56,14 @@ class AuditFilterForm(forms.Form):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         actor = data.get("pengguna")
-        return {"q": (data.get("q") or "").strip(), "object_type": data.get("jenis") or "",
-                "actor_id": int(actor) if actor else None,
-                "date_from": data.get("dari"), "date_to": data.get("sampai")}
+        return {
+            "q": (data.get("q") or "").strip(),
+            "object_type": data.get("jenis") or "",
+            "actor_id": int(actor) if actor else None,
+            "date_from": data.get("dari"),
+            "date_to": data.get("sampai"),
+        }
 
     @property
     def active(self) -> bool:
         return any(v for v in self.filters().values())
-

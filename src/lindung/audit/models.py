@@ -18,8 +18,14 @@ class AuditEvent(models.Model):
     # who acted (users are deactivated, not deleted), so history keeps its actors; SET_NULL
     # would rewrite it, and the append-only trigger would refuse that UPDATE anyway.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("pelaku"), db_index=False, db_constraint=False,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pelaku"),
+        db_index=False,
+        db_constraint=False,
     )
     action = models.CharField(_("tindakan"), max_length=40)
     object_type = models.CharField(_("jenis data"), max_length=40)
@@ -35,8 +41,11 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["object_type", "object_id"]),
             # One index for the scope filter (code prefix) and equality, not Django's pair.
-            models.Index(fields=["region_code"], name="audit_region_prefix",
-                         opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["region_code"],
+                name="audit_region_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
         ]
 
     def __str__(self) -> str:

@@ -34,7 +34,12 @@ def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, 
 
 
 def audit_event(
-    *, actor: Any, action: str, obj: models.Model, region_code: str, summary: str = "",
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    region_code: str,
+    summary: str = "",
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
     return AuditEvent.objects.create(
@@ -44,8 +49,10 @@ def audit_event(
         object_id=str(obj.pk),
         region_code=region_code,
         summary=summary[:250],
-        changes={k: _plain(v) if not isinstance(v, list) else [_plain(x) for x in v]
-                 for k, v in (changes or {}).items()},
+        changes={
+            k: _plain(v) if not isinstance(v, list) else [_plain(x) for x in v]
+            for k, v in (changes or {}).items()
+        },
     )
 
 
@@ -58,27 +65,45 @@ AuditRow = tuple[str, str, str, str, str, str]
 """(action, object_type, object_id, region_code, summary, changes as JSON text)."""
 
 
-def audit_rows_insert(rows: Iterable[AuditRow], *, actor: Any,
-                      at: dt.datetime | None = None) -> int:
+def audit_rows_insert(
+    rows: Iterable[AuditRow], *, actor: Any, at: dt.datetime | None = None
+) -> int:
     """Set-based audit for the bulk paths (imports, proposals, BPJS answers): plain rows
     written by one COPY / executemany (`core.bulk`), one actor and time for all. Returns how
     many were written."""
     when = db_datetime(at or clock.now())
     actor_id = getattr(actor, "pk", None) or None
-    return insert_rows(AuditEvent, ["at", "actor", "action", "object_type", "object_id",
-                                    "region_code", "summary", "changes"], (
-        (when, actor_id, action, object_type, object_id, region, summary[:250], changes)
-        for action, object_type, object_id, region, summary, changes in rows))
+    return insert_rows(
+        AuditEvent,
+        ["at", "actor", "action", "object_type", "object_id", "region_code", "summary", "changes"],
+        (
+            (when, actor_id, action, object_type, object_id, region, summary[:250], changes)
+            for action, object_type, object_id, region, summary, changes in rows
+        ),
+    )
 
 
-def audit_export(*, actor: Any, obj: models.Model, region_code: str, what: str, kind: str,
-                 fmt: str, rows: int, details: dict[str, Any] | None = None) -> AuditEvent:
+def audit_export(
+    *,
+    actor: Any,
+    obj: models.Model,
+    region_code: str,
+    what: str,
+    kind: str,
+    fmt: str,
+    rows: int,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
     """A file with personal or financial data leaving the system (an export, the download of
     a generated file): who (`actor`), when, what (`kind`, `fmt`, the record it was taken
     from and `what` in words) and how many data rows. Written before the file is served, so a
     failed write serves nothing."""
     return audit_event(
-        actor=actor, action="export", obj=obj, region_code=region_code,
+        actor=actor,
+        action="export",
+        obj=obj,
+        region_code=region_code,
         summary=_("Unduh %(what)s (%(fmt)s, %(rows)s baris)")
         % {"what": what, "fmt": fmt.upper(), "rows": thousands(rows)},
-        changes={"kind": kind, "format": fmt, "rows": rows, **(details or {})})
+        changes={"kind": kind, "format": fmt, "rows": rows, **(details or {})},
+    )

@@ -44,7 +44,14 @@ def event_export_view(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None, user=request.user)
     events = list(audit_events_for(user=request.user, **form.filters())[:EXPORT_MAX_ROWS])
     export = audit_trail_export(events)
-    audit_export(actor=request.user, obj=request.user, region_code=request.user.region_id or "",
-                 what=_("jejak audit"), kind="audit_trail", fmt="xlsx", rows=export.rows,
-                 details={"filters": {k: str(v) for k, v in form.filters().items() if v}})
+    audit_export(
+        actor=request.user,
+        obj=request.user,
+        region_code=request.user.region_id or "",
+        what=_("jejak audit"),
+        kind="audit_trail",
+        fmt="xlsx",
+        rows=export.rows,
+        details={"filters": {k: str(v) for k, v in form.filters().items() if v}},
+    )
     return download_response(export, f"jejak-audit-{clock.today():%Y%m%d}.xlsx")

@@ -26,8 +26,15 @@ class ClaimChildInline(admin.TabularInline):
 
 @admin.register(Claim)
 class ClaimAdmin(admin.ModelAdmin):
-    list_display = ["number", "worker", "claim_type", "status", "event_date",
-                    "calculated_amount", "paid_amount"]
+    list_display = [
+        "number",
+        "worker",
+        "claim_type",
+        "status",
+        "event_date",
+        "calculated_amount",
+        "paid_amount",
+    ]
     list_filter = ["claim_type", "status"]
     inlines = [ClaimChildInline]
 

@@ -38,8 +38,9 @@ class ClaimsDemoSummary:
 
 def _upload_all(claim: Claim, by: User) -> None:
     for kind in rules.CHECKLISTS[claim.claim_type]:
-        services.claim_document_add(by=by, claim=claim, kind=kind, content=PDF,
-                                    filename=f"{kind}-demo.pdf")
+        services.claim_document_add(
+            by=by, claim=claim, kind=kind, content=PDF, filename=f"{kind}-demo.pdf"
+        )
 
 
 @transaction.atomic
@@ -57,9 +58,12 @@ def claims_demo_load(*, year: int) -> ClaimsDemoSummary:
     bpjs = User.objects.filter(username="bpjs.tanahgrogot").first()
     if admin is None or bpjs is None:
         return summary
-    active = list(Enrolment.objects.filter(programme=programme, status=Enrolment.Status.ACTIVE)
-                  .exclude(worker__in=Claim.objects.values("worker_id"))  # earlier years' claims
-                  .select_related("worker").order_by("id")[:200])
+    active = list(
+        Enrolment.objects.filter(programme=programme, status=Enrolment.Status.ACTIVE)
+        .exclude(worker__in=Claim.objects.values("worker_id"))  # earlier years' claims
+        .select_related("worker")
+        .order_by("id")[:200]
+    )
     if len(active) < 4:
         return summary
     # The operator reports for workers of their own village where there are some.
@@ -76,47 +80,84 @@ def claims_demo_load(*, year: int) -> ClaimsDemoSummary:
     def reporter(e: Enrolment) -> User:
         return operator if operator and e.worker.village_id == operator.region_id else admin
 
-    def report(e: Enrolment, claim_type: str, *, heir: bool, description: str,
-               event_date: dt.date = event, **extra) -> Claim:
+    def report(
+        e: Enrolment,
+        claim_type: str,
+        *,
+        heir: bool,
+        description: str,
+        event_date: dt.date = event,
+        **extra,
+    ) -> Claim:
         w = e.worker
         if heir:
             name, relationship = f"Ahli Waris {w.name}"[:100], "pasangan"
-            nik = nik_compose(w.village_id, dt.date(1985, 4, 12), "P",
-                              (int(w.nik[-4:]) + 5000) % 10_000 or 1)
+            nik = nik_compose(
+                w.village_id, dt.date(1985, 4, 12), "P", (int(w.nik[-4:]) + 5000) % 10_000 or 1
+            )
         else:
             name, relationship, nik = w.name, "peserta", w.nik
         return services.claim_report(
-            by=reporter(e), worker=w, claim_type=claim_type, event_date=event_date,
-            reported_date=max(reported, event_date), description=description,
-            claimant_name=name, claimant_relationship=relationship, claimant_nik=nik,
-            bank_name=BANK, bank_account=f"00{w.nik[-10:]}", **extra)
+            by=reporter(e),
+            worker=w,
+            claim_type=claim_type,
+            event_date=event_date,
+            reported_date=max(reported, event_date),
+            description=description,
+            claimant_name=name,
+            claimant_relationship=relationship,
+            claimant_nik=nik,
+            bank_name=BANK,
+            bank_account=f"00{w.nik[-10:]}",
+            **extra,
+        )
 
     # JKM, paid.
-    jkm = report(picked[0], rules.JKM, heir=True,
-                 description="Meninggal dunia karena sakit di rumah (data demo).")
+    jkm = report(
+        picked[0],
+        rules.JKM,
+        heir=True,
+        description="Meninggal dunia karena sakit di rumah (data demo).",
+    )
     _upload_all(jkm, admin)
     jkm = services.claim_documents_complete(by=admin, claim=jkm)
     jkm = services.claim_submit(by=admin, claim=jkm, bpjs_reference=f"KLM/TGT/{year}/001")
-    services.claim_pay(by=bpjs, claim=jkm, amount=JKM_PAID, paid_date=on,
-                       bpjs_reference=f"KLM/TGT/{year}/001")
+    services.claim_pay(
+        by=bpjs, claim=jkm, amount=JKM_PAID, paid_date=on, bpjs_reference=f"KLM/TGT/{year}/001"
+    )
     # JKK medical care, submitted.
-    medical = report(picked[1], rules.JKK_MEDICAL, heir=False, medical_cost=4_750_000,
-                     description="Tangan terluka terkena mesin perahu saat melaut (data demo).")
+    medical = report(
+        picked[1],
+        rules.JKK_MEDICAL,
+        heir=False,
+        medical_cost=4_750_000,
+        description="Tangan terluka terkena mesin perahu saat melaut (data demo).",
+    )
     _upload_all(medical, admin)
     medical = services.claim_documents_complete(by=admin, claim=medical)
     services.claim_submit(by=admin, claim=medical, bpjs_reference=f"KLM/TGT/{year}/002")
     # JKK medical care, rejected.
-    rejected = report(picked[2], rules.JKK_MEDICAL, heir=False, medical_cost=1_200_000,
-                      description="Terkilir saat bekerja di kebun (data demo).")
+    rejected = report(
+        picked[2],
+        rules.JKK_MEDICAL,
+        heir=False,
+        medical_cost=1_200_000,
+        description="Terkilir saat bekerja di kebun (data demo).",
+    )
     _upload_all(rejected, admin)
     rejected = services.claim_documents_complete(by=admin, claim=rejected)
-    rejected = services.claim_submit(by=admin, claim=rejected,
-                                     bpjs_reference=f"KLM/TGT/{year}/003")
-    services.claim_reject(by=bpjs, claim=rejected,
-                          reason="Kecelakaan tidak terjadi dalam hubungan kerja (data demo).")
+    rejected = services.claim_submit(by=admin, claim=rejected, bpjs_reference=f"KLM/TGT/{year}/003")
+    services.claim_reject(
+        by=bpjs, claim=rejected, reason="Kecelakaan tidak terjadi dalam hubungan kerja (data demo)."
+    )
     # JKK medical care, just reported.
-    report(picked[3], rules.JKK_MEDICAL, heir=False, medical_cost=850_000,
-           event_date=max(event, min(on - dt.timedelta(days=3), on)),
-           description="Jatuh dari tangga saat memperbaiki atap balai desa (data demo).")
+    report(
+        picked[3],
+        rules.JKK_MEDICAL,
+        heir=False,
+        medical_cost=850_000,
+        event_date=max(event, min(on - dt.timedelta(days=3), on)),
+        description="Jatuh dari tangga saat memperbaiki atap balai desa (data demo).",
+    )
     summary.claims = 4
     return summary

@@ -36,9 +36,15 @@ PNG = DocumentType("png", "image/png", "PNG")
 
 _MAGIC = [(b"%PDF-", PDF), (b"\xff\xd8\xff", JPEG), (b"\x89PNG\r\n\x1a\n", PNG)]
 # What a refused file holds, for a message that helps ("berisi dokumen Word").
-_KNOWN = [(b"PK\x03\x04", "Word/Excel/ZIP"), (b"\xd0\xcf\x11\xe0", "Word/Excel lama"),
-          (b"MZ", "program Windows"), (b"\x7fELF", "program"), (b"GIF8", "GIF"),
-          (b"RIFF", "WEBP/RIFF"), (b"Rar!", "RAR")]
+_KNOWN = [
+    (b"PK\x03\x04", "Word/Excel/ZIP"),
+    (b"\xd0\xcf\x11\xe0", "Word/Excel lama"),
+    (b"MZ", "program Windows"),
+    (b"\x7fELF", "program"),
+    (b"GIF8", "GIF"),
+    (b"RIFF", "WEBP/RIFF"),
+    (b"Rar!", "RAR"),
+]
 
 
 class DocumentRefused(DomainError):
@@ -52,15 +58,22 @@ def max_bytes() -> int:
 def check_size(size: int) -> None:
     """Refuse by size alone (before reading an upload into memory)."""
     if size <= 0:
-        raise DocumentRefused(_("Berkas kosong (0 byte). Pindai atau foto ulang dokumennya."),
-                              code="file_empty", field="file")
+        raise DocumentRefused(
+            _("Berkas kosong (0 byte). Pindai atau foto ulang dokumennya."),
+            code="file_empty",
+            field="file",
+        )
     limit = max_bytes()
     if size > limit:
         raise DocumentRefused(
-            _("Berkas berukuran %(size)s MB; batas %(max)s MB per dokumen. Perkecil resolusi "
-              "pindaian atau foto.") % {"size": f"{size / MB:.1f}".replace(".", ","),
-                                        "max": limit // MB},
-            code="file_too_large", field="file")
+            _(
+                "Berkas berukuran %(size)s MB; batas %(max)s MB per dokumen. Perkecil resolusi "
+                "pindaian atau foto."
+            )
+            % {"size": f"{size / MB:.1f}".replace(".", ","), "max": limit // MB},
+            code="file_too_large",
+            field="file",
+        )
 
 
 def document_type(content: bytes) -> DocumentType:
@@ -74,6 +87,11 @@ def document_type(content: bytes) -> DocumentType:
         head = content[:512].lstrip().lower()
         what = "HTML" if head.startswith((b"<!doctype", b"<html")) else _("jenis lain")
     raise DocumentRefused(
-        _("Isi berkas bukan PDF, JPEG atau PNG (berisi %(what)s), apa pun akhiran namanya. "
-          "Unggah hasil pindaian sebagai PDF atau foto JPEG/PNG.") % {"what": what},
-        code="file_type", field="file")
+        _(
+            "Isi berkas bukan PDF, JPEG atau PNG (berisi %(what)s), apa pun akhiran namanya. "
+            "Unggah hasil pindaian sebagai PDF atau foto JPEG/PNG."
+        )
+        % {"what": what},
+        code="file_type",
+        field="file",
+    )

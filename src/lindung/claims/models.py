@@ -20,8 +20,9 @@ class BenefitRule(models.Model):
     expiry, scholarship limits). A claim uses, per key, the row valid on its event date. Change a
     rule by adding a row with a new `valid_from`, so past claims keep their figures."""
 
-    key = models.CharField(_("aturan"), max_length=40,
-                           choices=[(k, label) for k, (label, _u) in rules.RULES.items()])
+    key = models.CharField(
+        _("aturan"), max_length=40, choices=[(k, label) for k, (label, _u) in rules.RULES.items()]
+    )
     value = models.PositiveBigIntegerField(_("nilai"))
     valid_from = models.DateField(_("berlaku mulai"))
     source = models.CharField(_("dasar hukum / sumber"), max_length=200, blank=True)
@@ -78,36 +79,57 @@ class Claim(models.Model):
         JKK_DEATH = rules.JKK_DEATH, rules.SCHOLARSHIP_CAUSES[rules.JKK_DEATH]
         JKK_DISABILITY = rules.JKK_DISABILITY, rules.SCHOLARSHIP_CAUSES[rules.JKK_DISABILITY]
 
-    worker = models.ForeignKey("registry.Worker", on_delete=models.PROTECT,
-                               related_name="claims", verbose_name=_("pekerja"))
+    worker = models.ForeignKey(
+        "registry.Worker",
+        on_delete=models.PROTECT,
+        related_name="claims",
+        verbose_name=_("pekerja"),
+    )
     # The enrolment that held the event month (none: the worker was not covered then) and
     # its programme, for the programme's value for the budget.
-    enrolment = models.ForeignKey("programs.Enrolment", on_delete=models.PROTECT, null=True,
-                                  blank=True, related_name="claims",
-                                  verbose_name=_("kepesertaan"))
-    programme = models.ForeignKey("programs.Programme", on_delete=models.PROTECT, null=True,
-                                  blank=True, related_name="claims", verbose_name=_("program"))
+    enrolment = models.ForeignKey(
+        "programs.Enrolment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+        verbose_name=_("kepesertaan"),
+    )
+    programme = models.ForeignKey(
+        "programs.Programme",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+        verbose_name=_("program"),
+    )
     claim_type = models.CharField(_("jenis klaim"), max_length=16, choices=Type.choices)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
-                              default=Status.REPORTED)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.REPORTED
+    )
     event_date = models.DateField(_("tanggal peristiwa"))
     reported_date = models.DateField(_("tanggal dilaporkan"))
     description = models.TextField(_("kejadian"), blank=True)
     declared_income = models.PositiveBigIntegerField(_("penghasilan yang dilaporkan (Rp)"))
-    cause = models.CharField(_("sebab (beasiswa)"), max_length=16, choices=Cause.choices,
-                             blank=True)
+    cause = models.CharField(
+        _("sebab (beasiswa)"), max_length=16, choices=Cause.choices, blank=True
+    )
     school_year = models.CharField(_("tahun ajaran"), max_length=9, blank=True)
-    stmb_months = models.PositiveSmallIntegerField(_("lama tidak mampu bekerja (bulan)"),
-                                                   default=0)
+    stmb_months = models.PositiveSmallIntegerField(_("lama tidak mampu bekerja (bulan)"), default=0)
     medical_cost = models.PositiveBigIntegerField(_("biaya perawatan (Rp)"), default=0)
     prior_contribution_months = models.PositiveSmallIntegerField(
-        _("masa iur sebelumnya (bulan)"), default=0,
-        help_text=_("Bulan iuran di kepesertaan lain sebelum program ini (dari kartu/riwayat "
-                    "BPJS), untuk syarat 3 tahun beasiswa."))
+        _("masa iur sebelumnya (bulan)"),
+        default=0,
+        help_text=_(
+            "Bulan iuran di kepesertaan lain sebelum program ini (dari kartu/riwayat "
+            "BPJS), untuk syarat 3 tahun beasiswa."
+        ),
+    )
 
     claimant_name = models.CharField(_("nama penerima / ahli waris"), max_length=150)
-    claimant_relationship = models.CharField(_("hubungan dengan peserta"), max_length=12,
-                                             choices=Relationship.choices)
+    claimant_relationship = models.CharField(
+        _("hubungan dengan peserta"), max_length=12, choices=Relationship.choices
+    )
     claimant_nik = models.CharField(_("NIK penerima"), max_length=16)
     bank_name = models.CharField(_("bank"), max_length=60)
     bank_account = models.CharField(_("nomor rekening"), max_length=30)
@@ -126,17 +148,41 @@ class Claim(models.Model):
     reject_reason = models.CharField(_("alasan penolakan"), max_length=250, blank=True)
 
     reported_at = models.DateTimeField(_("dilaporkan pada"))
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+", db_index=False)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
     completed_at = models.DateTimeField(null=True, blank=True)
-    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                     null=True, blank=True, related_name="+", db_index=False)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                     null=True, blank=True, related_name="+", db_index=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+", db_index=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         verbose_name = _("klaim")
@@ -147,12 +193,15 @@ class Claim(models.Model):
             models.Index(fields=["event_date"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(reported_date__gte=models.F("event_date")),
-                                   name="claim_reported_after_event"),
+            models.CheckConstraint(
+                condition=models.Q(reported_date__gte=models.F("event_date")),
+                name="claim_reported_after_event",
+            ),
             models.CheckConstraint(
                 condition=~models.Q(status="dibayar")
                 | models.Q(paid_amount__isnull=False, paid_date__isnull=False),
-                name="claim_paid_has_amount_and_date"),
+                name="claim_paid_has_amount_and_date",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -169,9 +218,13 @@ class Claim(models.Model):
     @property
     def badge(self) -> str:
         """The status badge's colour, borrowed from the enrolment statuses it resembles."""
-        return {self.Status.REPORTED: "diusulkan", self.Status.DOCUMENTS_COMPLETE: "diverifikasi",
-                self.Status.SUBMITTED: "terdaftar", self.Status.PAID: "aktif",
-                self.Status.REJECTED: "ditolak"}[self.status]
+        return {
+            self.Status.REPORTED: "diusulkan",
+            self.Status.DOCUMENTS_COMPLETE: "diverifikasi",
+            self.Status.SUBMITTED: "terdaftar",
+            self.Status.PAID: "aktif",
+            self.Status.REJECTED: "ditolak",
+        }[self.status]
 
     @property
     def difference(self) -> int | None:
@@ -232,8 +285,14 @@ class ClaimDocument(models.Model):
     size = models.PositiveIntegerField(_("ukuran (byte)"))
     sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField(_("diunggah pada"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+", db_index=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         verbose_name = _("dokumen klaim")

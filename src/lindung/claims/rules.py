@@ -61,8 +61,13 @@ LEVELS: dict[str, Any] = {
     "SMA": gettext_lazy("SMA/sederajat"),
     "PT": gettext_lazy("Perguruan tinggi"),
 }
-LEVEL_RULE = {"TK": "scholarship_tk_sd", "SD": "scholarship_tk_sd", "SMP": "scholarship_smp",
-              "SMA": "scholarship_sma", "PT": "scholarship_pt"}
+LEVEL_RULE = {
+    "TK": "scholarship_tk_sd",
+    "SD": "scholarship_tk_sd",
+    "SMP": "scholarship_smp",
+    "SMA": "scholarship_sma",
+    "PT": "scholarship_pt",
+}
 
 # --- stable codes -----------------------------------------------------------------------------
 
@@ -93,7 +98,14 @@ CODES: dict[str, Any] = {
 # --- dated benefit rules ----------------------------------------------------------------------
 
 RUPIAH, MONTHS, DAYS, YEARS, TIMES, PERCENT, COUNT = (
-    "rupiah", "bulan", "hari", "tahun", "kali", "persen", "orang")
+    "rupiah",
+    "bulan",
+    "hari",
+    "tahun",
+    "kali",
+    "persen",
+    "orang",
+)
 
 RULES: dict[str, tuple[Any, str]] = {
     "jkm_lump_sum": (gettext_lazy("JKM: santunan sekaligus"), RUPIAH),
@@ -101,12 +113,13 @@ RULES: dict[str, tuple[Any, str]] = {
     "jkm_funeral": (gettext_lazy("JKM: biaya pemakaman"), RUPIAH),
     "jkm_waiting_months": (gettext_lazy("JKM: masa tunggu (bulan kepesertaan)"), MONTHS),
     "jkm_waiting_days": (
-        gettext_lazy("JKM: masa tunggu dalam hari (0 = dibaca dalam bulan)"), DAYS),
+        gettext_lazy("JKM: masa tunggu dalam hari (0 = dibaca dalam bulan)"),
+        DAYS,
+    ),
     "jkk_death_multiplier": (gettext_lazy("JKK meninggal: kali penghasilan"), TIMES),
     "jkk_death_periodic": (gettext_lazy("JKK meninggal: santunan berkala"), RUPIAH),
     "jkk_death_funeral": (gettext_lazy("JKK meninggal: biaya pemakaman"), RUPIAH),
-    "jkk_disability_multiplier": (gettext_lazy("JKK cacat total tetap: kali penghasilan"),
-                                  TIMES),
+    "jkk_disability_multiplier": (gettext_lazy("JKK cacat total tetap: kali penghasilan"), TIMES),
     "jkk_stmb_full_months": (gettext_lazy("STMB: bulan pertama dibayar penuh"), MONTHS),
     "jkk_stmb_full_percent": (gettext_lazy("STMB: persen penghasilan bulan pertama"), PERCENT),
     "jkk_stmb_after_percent": (gettext_lazy("STMB: persen penghasilan sesudahnya"), PERCENT),
@@ -135,9 +148,10 @@ class RulesMissing(LookupError):
 
     @property
     def message(self) -> str:
-        return _("Belum ada aturan manfaat yang berlaku pada %(date)s (%(keys)s). Administrator "
-                 "menambahkannya di admin (Aturan manfaat klaim).") % {
-            "date": tanggal(self.on), "keys": ", ".join(self.keys)}
+        return _(
+            "Belum ada aturan manfaat yang berlaku pada %(date)s (%(keys)s). Administrator "
+            "menambahkannya di admin (Aturan manfaat klaim)."
+        ) % {"date": tanggal(self.on), "keys": ", ".join(self.keys)}
 
 
 def rules_valid_on(rows: Iterable[tuple[str, dt.date, int]], on: dt.date) -> dict[str, int]:
@@ -207,9 +221,13 @@ class Outcome:
 
     def as_dict(self) -> dict[str, Any]:
         """The shape of `lindung claims calculate --json` (and of the stored snapshot)."""
-        return {"eligible": self.eligible, "code": self.code, "explanation": self.explanation,
-                "breakdown": [{"item": i.item, "amount": i.amount} for i in self.breakdown],
-                "total": self.total}
+        return {
+            "eligible": self.eligible,
+            "code": self.code,
+            "explanation": self.explanation,
+            "breakdown": [{"item": i.item, "amount": i.amount} for i in self.breakdown],
+            "total": self.total,
+        }
 
 
 def _refuse(code: str, explanation: str) -> Outcome:
@@ -232,8 +250,9 @@ def percent_of(amount: int, percent: int) -> int:
     return (amount * percent + 50) // 100
 
 
-def coverage_from_unpaid(*, member_since: dt.date, upto: dt.date, unpaid: Iterable[dt.date],
-                         on: dt.date) -> list[tuple[dt.date, CoverageState]]:
+def coverage_from_unpaid(
+    *, member_since: dt.date, upto: dt.date, unpaid: Iterable[dt.date], on: dt.date
+) -> list[tuple[dt.date, CoverageState]]:
     """The month-by-month coverage the command line describes: every month from the month of
     `member_since` to `upto` is paid except those listed in `unpaid`. Each month's status is
     the contributions app's `coverage_state`, exactly as `worker_coverage` computes it."""
@@ -244,8 +263,14 @@ def coverage_from_unpaid(*, member_since: dt.date, upto: dt.date, unpaid: Iterab
     out = []
     for m in months:
         last_paid = max((p for p in paid if p <= m), default=None)
-        out.append((m, contribution_rules.coverage_state(month=m, first_month=first,
-                                                         last_paid=last_paid, on=on)))
+        out.append(
+            (
+                m,
+                contribution_rules.coverage_state(
+                    month=m, first_month=first, last_paid=last_paid, on=on
+                ),
+            )
+        )
     return out
 
 
@@ -269,36 +294,59 @@ def check_coverage(facts: Facts) -> Outcome | None:
     that refuses it (not_member, lapsed, event_not_covered)."""
     event_month = month_start(facts.event)
     if facts.event < facts.member_since:
-        return _refuse(NOT_MEMBER, _(
-            "Peristiwa terjadi pada %(event)s, sebelum pekerja terdaftar sebagai peserta BPJS "
-            "Ketenagakerjaan (%(since)s): peristiwa ini tidak dijamin.")
-            % {"event": tanggal(facts.event), "since": tanggal(facts.member_since)})
+        return _refuse(
+            NOT_MEMBER,
+            _(
+                "Peristiwa terjadi pada %(event)s, sebelum pekerja terdaftar sebagai peserta BPJS "
+                "Ketenagakerjaan (%(since)s): peristiwa ini tidak dijamin."
+            )
+            % {"event": tanggal(facts.event), "since": tanggal(facts.member_since)},
+        )
     if facts.lapsed_since is not None and event_month >= month_start(facts.lapsed_since):
-        return _refuse(LAPSED, _(
-            "Kepesertaan putus sejak %(month)s karena iuran menunggak lebih dari 3 bulan; "
-            "peristiwa pada %(event)s tidak dijamin. Pekerja harus didaftarkan ulang.")
-            % {"month": bulan(month_start(facts.lapsed_since)), "event": tanggal(facts.event)})
+        return _refuse(
+            LAPSED,
+            _(
+                "Kepesertaan putus sejak %(month)s karena iuran menunggak lebih dari 3 bulan; "
+                "peristiwa pada %(event)s tidak dijamin. Pekerja harus didaftarkan ulang."
+            )
+            % {"month": bulan(month_start(facts.lapsed_since)), "event": tanggal(facts.event)},
+        )
     states = {m: s for m, s in facts.coverage}
     for m, state in sorted(facts.coverage):
         if m <= event_month and state.status == Coverage.LAPSED:
             first_unpaid = _unpaid_run(facts.coverage, m)
-            return _refuse(LAPSED, _(
-                "Iuran sejak %(first)s tidak dibayar lebih dari 3 bulan berturut-turut: "
-                "kepesertaan putus pada %(date)s, sebelum peristiwa (%(event)s). Peristiwa ini "
-                "tidak dijamin; pekerja harus didaftarkan ulang.")
-                % {"first": bulan(first_unpaid),
-                   "date": tanggal(contribution_rules.lapse_date(first_unpaid)),
-                   "event": tanggal(facts.event)})
+            return _refuse(
+                LAPSED,
+                _(
+                    "Iuran sejak %(first)s tidak dibayar lebih dari 3 bulan berturut-turut: "
+                    "kepesertaan putus pada %(date)s, sebelum peristiwa (%(event)s). Peristiwa ini "
+                    "tidak dijamin; pekerja harus didaftarkan ulang."
+                )
+                % {
+                    "first": bulan(first_unpaid),
+                    "date": tanggal(contribution_rules.lapse_date(first_unpaid)),
+                    "event": tanggal(facts.event),
+                },
+            )
     state = states.get(event_month)
     if state is None:
-        return _refuse(EVENT_NOT_COVERED, _(
-            "Pekerja tidak tercatat sebagai peserta yang dibiayai pada %(month)s: peristiwa ini "
-            "tidak dijamin.") % {"month": bulan(event_month)})
+        return _refuse(
+            EVENT_NOT_COVERED,
+            _(
+                "Pekerja tidak tercatat sebagai peserta yang dibiayai pada %(month)s: peristiwa ini "
+                "tidak dijamin."
+            )
+            % {"month": bulan(event_month)},
+        )
     if state.status != Coverage.COVERED:
-        return _refuse(EVENT_NOT_COVERED, _(
-            "Iuran %(month)s belum dibayar: peristiwa ini tidak dijamin. Bila iuran bulan itu "
-            "dibayar (paling lambat 3 bulan menunggak), periksa ulang klaim ini.")
-            % {"month": bulan(event_month)})
+        return _refuse(
+            EVENT_NOT_COVERED,
+            _(
+                "Iuran %(month)s belum dibayar: peristiwa ini tidak dijamin. Bila iuran bulan itu "
+                "dibayar (paling lambat 3 bulan menunggak), periksa ulang klaim ini."
+            )
+            % {"month": bulan(event_month)},
+        )
     return None
 
 
@@ -306,8 +354,7 @@ def _contribution_months(facts: Facts) -> int:
     if facts.contribution_months is not None:
         return facts.contribution_months
     event_month = month_start(facts.event)
-    return sum(1 for m, s in facts.coverage
-               if m <= event_month and s.status == Coverage.COVERED)
+    return sum(1 for m, s in facts.coverage if m <= event_month and s.status == Coverage.COVERED)
 
 
 def _in_waiting_period(facts: Facts, r: Mapping[str, int]) -> tuple[bool, str]:
@@ -318,7 +365,9 @@ def _in_waiting_period(facts: Facts, r: Mapping[str, int]) -> tuple[bool, str]:
     if days > 0:
         elapsed = (facts.event - facts.member_since).days
         return elapsed < days, _("%(n)s hari sejak terdaftar (masa tunggu %(days)s hari)") % {
-            "n": thousands(elapsed), "days": days}
+            "n": thousands(elapsed),
+            "days": days,
+        }
     months = r["jkm_waiting_months"]
     ends = add_months(facts.member_since.replace(day=1), months)
     try:
@@ -326,7 +375,9 @@ def _in_waiting_period(facts: Facts, r: Mapping[str, int]) -> tuple[bool, str]:
     except ValueError:  # 31 January + 1 month: the month's last day
         ends = add_months(ends, 1) - dt.timedelta(days=1)
     return facts.event < ends, _("masa tunggu %(n)s bulan sejak terdaftar berakhir %(date)s") % {
-        "n": months, "date": tanggal(ends)}
+        "n": months,
+        "date": tanggal(ends),
+    }
 
 
 def evaluate(facts: Facts, r: Mapping[str, int]) -> Outcome:
@@ -338,59 +389,96 @@ def evaluate(facts: Facts, r: Mapping[str, int]) -> Outcome:
         years = r["jkk_expiry_years"]
         last_day = add_years(facts.event, years)
         if facts.reported > last_day:
-            return _refuse(EXPIRED, _(
-                "Klaim JKK dilaporkan %(reported)s, lebih dari %(years)s tahun sesudah "
-                "kecelakaan (%(event)s); hak atas manfaat gugur sejak %(after)s.")
-                % {"reported": tanggal(facts.reported), "years": years,
-                   "event": tanggal(facts.event),
-                   "after": tanggal(last_day + dt.timedelta(days=1))})
+            return _refuse(
+                EXPIRED,
+                _(
+                    "Klaim JKK dilaporkan %(reported)s, lebih dari %(years)s tahun sesudah "
+                    "kecelakaan (%(event)s); hak atas manfaat gugur sejak %(after)s."
+                )
+                % {
+                    "reported": tanggal(facts.reported),
+                    "years": years,
+                    "event": tanggal(facts.event),
+                    "after": tanggal(last_day + dt.timedelta(days=1)),
+                },
+            )
     calculate = _CALCULATORS[facts.claim_type]
     return calculate(facts, r)
 
 
 def _covered_sentence(facts: Facts) -> str:
     return _("Iuran %(month)s sudah dibayar: peristiwa pada %(event)s dijamin.") % {
-        "month": bulan(month_start(facts.event)), "event": tanggal(facts.event)}
+        "month": bulan(month_start(facts.event)),
+        "event": tanggal(facts.event),
+    }
 
 
 def _jkm(facts: Facts, r: Mapping[str, int]) -> Outcome:
     waiting, reading = _in_waiting_period(facts, r)
     funeral = Item(_("Biaya pemakaman"), r["jkm_funeral"])
     if waiting:
-        return Outcome(True, WAITING_PERIOD, _(
-            "%(covered)s Peserta meninggal dalam masa tunggu (%(reading)s): hanya biaya "
-            "pemakaman %(funeral)s yang dibayar.")
-            % {"covered": _covered_sentence(facts), "reading": reading,
-               "funeral": rupiah(funeral.amount)}, (funeral,))
-    items = (Item(_("Santunan sekaligus"), r["jkm_lump_sum"]),
-             Item(_("Santunan berkala (dibayar sekaligus)"), r["jkm_periodic"]), funeral)
-    return Outcome(True, COVERED, _(
-        "%(covered)s Ahli waris menerima santunan kematian %(total)s.")
+        return Outcome(
+            True,
+            WAITING_PERIOD,
+            _(
+                "%(covered)s Peserta meninggal dalam masa tunggu (%(reading)s): hanya biaya "
+                "pemakaman %(funeral)s yang dibayar."
+            )
+            % {
+                "covered": _covered_sentence(facts),
+                "reading": reading,
+                "funeral": rupiah(funeral.amount),
+            },
+            (funeral,),
+        )
+    items = (
+        Item(_("Santunan sekaligus"), r["jkm_lump_sum"]),
+        Item(_("Santunan berkala (dibayar sekaligus)"), r["jkm_periodic"]),
+        funeral,
+    )
+    return Outcome(
+        True,
+        COVERED,
+        _("%(covered)s Ahli waris menerima santunan kematian %(total)s.")
         % {"covered": _covered_sentence(facts), "total": rupiah(sum(i.amount for i in items))},
-        items)
+        items,
+    )
 
 
 def _jkk_death(facts: Facts, r: Mapping[str, int]) -> Outcome:
     n = r["jkk_death_multiplier"]
     items = (
-        Item(_("Santunan kematian: %(n)s × penghasilan %(income)s")
-             % {"n": n, "income": rupiah(facts.income)}, n * facts.income),
+        Item(
+            _("Santunan kematian: %(n)s × penghasilan %(income)s")
+            % {"n": n, "income": rupiah(facts.income)},
+            n * facts.income,
+        ),
         Item(_("Santunan berkala (dibayar sekaligus)"), r["jkk_death_periodic"]),
         Item(_("Biaya pemakaman"), r["jkk_death_funeral"]),
     )
-    return Outcome(True, COVERED, _(
-        "%(covered)s Ahli waris menerima manfaat JKK meninggal dunia %(total)s.")
+    return Outcome(
+        True,
+        COVERED,
+        _("%(covered)s Ahli waris menerima manfaat JKK meninggal dunia %(total)s.")
         % {"covered": _covered_sentence(facts), "total": rupiah(sum(i.amount for i in items))},
-        items)
+        items,
+    )
 
 
 def _jkk_disability(facts: Facts, r: Mapping[str, int]) -> Outcome:
     n = r["jkk_disability_multiplier"]
-    item = Item(_("Santunan cacat total tetap: %(n)s × penghasilan %(income)s")
-                % {"n": n, "income": rupiah(facts.income)}, n * facts.income)
-    return Outcome(True, COVERED, _(
-        "%(covered)s Peserta menerima santunan cacat total tetap %(total)s.")
-        % {"covered": _covered_sentence(facts), "total": rupiah(item.amount)}, (item,))
+    item = Item(
+        _("Santunan cacat total tetap: %(n)s × penghasilan %(income)s")
+        % {"n": n, "income": rupiah(facts.income)},
+        n * facts.income,
+    )
+    return Outcome(
+        True,
+        COVERED,
+        _("%(covered)s Peserta menerima santunan cacat total tetap %(total)s.")
+        % {"covered": _covered_sentence(facts), "total": rupiah(item.amount)},
+        (item,),
+    )
 
 
 def _jkk_stmb(facts: Facts, r: Mapping[str, int]) -> Outcome:
@@ -398,44 +486,84 @@ def _jkk_stmb(facts: Facts, r: Mapping[str, int]) -> Outcome:
     full_pct, after_pct = r["jkk_stmb_full_percent"], r["jkk_stmb_after_percent"]
     months = max(facts.stmb_months, 0)
     first, rest = min(months, full_months), max(months - full_months, 0)
-    items = [Item(_("STMB bulan 1–%(m)s: %(p)s %% × %(income)s × %(m)s bulan")
-                  % {"m": first, "p": full_pct, "income": rupiah(facts.income)},
-                  percent_of(facts.income, full_pct) * first)]
+    items = [
+        Item(
+            _("STMB bulan 1–%(m)s: %(p)s %% × %(income)s × %(m)s bulan")
+            % {"m": first, "p": full_pct, "income": rupiah(facts.income)},
+            percent_of(facts.income, full_pct) * first,
+        )
+    ]
     if rest:
-        items.append(Item(_("STMB bulan %(a)s–%(b)s: %(p)s %% × %(income)s × %(m)s bulan")
-                          % {"a": full_months + 1, "b": months, "p": after_pct,
-                             "income": rupiah(facts.income), "m": rest},
-                          percent_of(facts.income, after_pct) * rest))
-    return Outcome(True, COVERED, _(
-        "%(covered)s Selama tidak mampu bekerja peserta menerima %(full)s %% penghasilan untuk "
-        "%(fm)s bulan pertama, lalu %(after)s %% sampai sembuh; untuk %(m)s bulan: %(total)s.")
-        % {"covered": _covered_sentence(facts), "full": full_pct, "fm": full_months,
-           "after": after_pct, "m": months, "total": rupiah(sum(i.amount for i in items))},
-        tuple(items))
+        items.append(
+            Item(
+                _("STMB bulan %(a)s–%(b)s: %(p)s %% × %(income)s × %(m)s bulan")
+                % {
+                    "a": full_months + 1,
+                    "b": months,
+                    "p": after_pct,
+                    "income": rupiah(facts.income),
+                    "m": rest,
+                },
+                percent_of(facts.income, after_pct) * rest,
+            )
+        )
+    return Outcome(
+        True,
+        COVERED,
+        _(
+            "%(covered)s Selama tidak mampu bekerja peserta menerima %(full)s %% penghasilan untuk "
+            "%(fm)s bulan pertama, lalu %(after)s %% sampai sembuh; untuk %(m)s bulan: %(total)s."
+        )
+        % {
+            "covered": _covered_sentence(facts),
+            "full": full_pct,
+            "fm": full_months,
+            "after": after_pct,
+            "m": months,
+            "total": rupiah(sum(i.amount for i in items)),
+        },
+        tuple(items),
+    )
 
 
 def _jkk_medical(facts: Facts, r: Mapping[str, int]) -> Outcome:
     item = Item(_("Perawatan dan pengobatan sesuai kebutuhan medis"), max(facts.medical_cost, 0))
-    return Outcome(True, COVERED, _(
-        "%(covered)s Perawatan dan pengobatan dijamin sesuai kebutuhan medis tanpa batas biaya; "
-        "jumlahnya mengikuti tagihan fasilitas kesehatan (%(cost)s tercatat).")
-        % {"covered": _covered_sentence(facts), "cost": rupiah(item.amount)}, (item,))
+    return Outcome(
+        True,
+        COVERED,
+        _(
+            "%(covered)s Perawatan dan pengobatan dijamin sesuai kebutuhan medis tanpa batas biaya; "
+            "jumlahnya mengikuti tagihan fasilitas kesehatan (%(cost)s tercatat)."
+        )
+        % {"covered": _covered_sentence(facts), "cost": rupiah(item.amount)},
+        (item,),
+    )
 
 
 def _scholarship(facts: Facts, r: Mapping[str, int]) -> Outcome:
     limit = r["scholarship_max_children"]
     if len(facts.children) > limit:
-        return _refuse(TOO_MANY_CHILDREN, _(
-            "Beasiswa diberikan untuk paling banyak %(max)s anak; klaim ini menyebut %(n)s. "
-            "Pilih %(max)s anak.") % {"max": limit, "n": len(facts.children)})
+        return _refuse(
+            TOO_MANY_CHILDREN,
+            _(
+                "Beasiswa diberikan untuk paling banyak %(max)s anak; klaim ini menyebut %(n)s. "
+                "Pilih %(max)s anak."
+            )
+            % {"max": limit, "n": len(facts.children)},
+        )
     if facts.cause == JKM:
         need = r["scholarship_min_years"]
         have = _contribution_months(facts)
         if have < need * 12:
-            return _refuse(SCHOLARSHIP_MIN_YEARS, _(
-                "Beasiswa sesudah peserta meninggal bukan karena kecelakaan kerja membutuhkan "
-                "masa iur paling singkat %(years)s tahun (%(need)s bulan); masa iur peserta "
-                "%(have)s bulan.") % {"years": need, "need": need * 12, "have": have})
+            return _refuse(
+                SCHOLARSHIP_MIN_YEARS,
+                _(
+                    "Beasiswa sesudah peserta meninggal bukan karena kecelakaan kerja membutuhkan "
+                    "masa iur paling singkat %(years)s tahun (%(need)s bulan); masa iur peserta "
+                    "%(have)s bulan."
+                )
+                % {"years": need, "need": need * 12, "have": have},
+            )
     age_limit = r["scholarship_age_limit"]
     items, skipped = [], []
     for n, child in enumerate(facts.children, 1):
@@ -443,30 +571,61 @@ def _scholarship(facts: Facts, r: Mapping[str, int]) -> Outcome:
         level_label = LEVELS[child.level]
         years = r[f"{LEVEL_RULE[child.level]}_years"]
         if child.age >= age_limit:
-            skipped.append((CHILD_TOO_OLD, _("%(who)s berusia %(age)s tahun (beasiswa berhenti "
-                                             "pada usia %(limit)s)")
-                            % {"who": who, "age": child.age, "limit": age_limit}))
+            skipped.append(
+                (
+                    CHILD_TOO_OLD,
+                    _("%(who)s berusia %(age)s tahun (beasiswa berhenti pada usia %(limit)s)")
+                    % {"who": who, "age": child.age, "limit": age_limit},
+                )
+            )
         elif child.years_paid >= years:
-            skipped.append((LEVEL_YEARS_USED, _("beasiswa %(level)s %(who)s sudah dibayar "
-                                                "%(years)s tahun (paling lama %(years)s tahun)")
-                            % {"level": level_label, "who": who, "years": years}))
+            skipped.append(
+                (
+                    LEVEL_YEARS_USED,
+                    _(
+                        "beasiswa %(level)s %(who)s sudah dibayar "
+                        "%(years)s tahun (paling lama %(years)s tahun)"
+                    )
+                    % {"level": level_label, "who": who, "years": years},
+                )
+            )
         else:
-            items.append(Item(_("Beasiswa %(who)s (%(level)s, %(age)s tahun), 1 tahun ajaran")
-                              % {"who": who, "level": level_label, "age": child.age},
-                              r[LEVEL_RULE[child.level]]))
+            items.append(
+                Item(
+                    _("Beasiswa %(who)s (%(level)s, %(age)s tahun), 1 tahun ajaran")
+                    % {"who": who, "level": level_label, "age": child.age},
+                    r[LEVEL_RULE[child.level]],
+                )
+            )
     cause = SCHOLARSHIP_CAUSES.get(facts.cause, facts.cause)
     if not items:
         code = skipped[0][0] if skipped else CHILD_TOO_OLD
         reasons = "; ".join(s for _c, s in skipped) or _("tidak ada anak yang disebut")
-        return _refuse(code, _("Tidak ada anak yang memenuhi syarat beasiswa: %(reasons)s.")
-                       % {"reasons": reasons})
-    note = (" " + _("Tidak dibayar: %(reasons)s.") % {"reasons": "; ".join(s for _c, s in skipped)}
-            if skipped else "")
-    return Outcome(True, COVERED, _(
-        "%(covered)s Beasiswa karena %(cause)s untuk %(n)s anak, %(total)s untuk satu tahun "
-        "ajaran.%(note)s")
-        % {"covered": _covered_sentence(facts), "cause": cause, "n": len(items),
-           "total": rupiah(sum(i.amount for i in items)), "note": note}, tuple(items))
+        return _refuse(
+            code,
+            _("Tidak ada anak yang memenuhi syarat beasiswa: %(reasons)s.") % {"reasons": reasons},
+        )
+    note = (
+        " " + _("Tidak dibayar: %(reasons)s.") % {"reasons": "; ".join(s for _c, s in skipped)}
+        if skipped
+        else ""
+    )
+    return Outcome(
+        True,
+        COVERED,
+        _(
+            "%(covered)s Beasiswa karena %(cause)s untuk %(n)s anak, %(total)s untuk satu tahun "
+            "ajaran.%(note)s"
+        )
+        % {
+            "covered": _covered_sentence(facts),
+            "cause": cause,
+            "n": len(items),
+            "total": rupiah(sum(i.amount for i in items)),
+            "note": note,
+        },
+        tuple(items),
+    )
 
 
 _CALCULATORS = {
@@ -500,17 +659,50 @@ DOCUMENTS: dict[str, Any] = {
 }
 
 CHECKLISTS: dict[str, tuple[str, ...]] = {
-    JKM: ("kpj_card", "ktp_member", "kk", "ktp_heir", "death_certificate", "heir_statement",
-          "bank_book_heir"),
+    JKM: (
+        "kpj_card",
+        "ktp_member",
+        "kk",
+        "ktp_heir",
+        "death_certificate",
+        "heir_statement",
+        "bank_book_heir",
+    ),
     JKK_MEDICAL: ("kpj_card", "ktp_member", "accident_report", "doctor_letter", "receipts"),
-    JKK_STMB: ("kpj_card", "ktp_member", "accident_report", "doctor_letter", "stmb_letter",
-               "bank_book_member"),
-    JKK_DISABILITY: ("kpj_card", "ktp_member", "accident_report", "doctor_letter",
-                     "disability_letter", "bank_book_member"),
-    JKK_DEATH: ("kpj_card", "ktp_member", "kk", "ktp_heir", "accident_report",
-                "death_certificate", "heir_statement", "bank_book_heir"),
-    SCHOLARSHIP: ("kpj_card", "kk", "ktp_heir", "birth_certificate_child", "school_letter",
-                  "bank_book_heir"),
+    JKK_STMB: (
+        "kpj_card",
+        "ktp_member",
+        "accident_report",
+        "doctor_letter",
+        "stmb_letter",
+        "bank_book_member",
+    ),
+    JKK_DISABILITY: (
+        "kpj_card",
+        "ktp_member",
+        "accident_report",
+        "doctor_letter",
+        "disability_letter",
+        "bank_book_member",
+    ),
+    JKK_DEATH: (
+        "kpj_card",
+        "ktp_member",
+        "kk",
+        "ktp_heir",
+        "accident_report",
+        "death_certificate",
+        "heir_statement",
+        "bank_book_heir",
+    ),
+    SCHOLARSHIP: (
+        "kpj_card",
+        "kk",
+        "ktp_heir",
+        "birth_certificate_child",
+        "school_letter",
+        "bank_book_heir",
+    ),
 }
 
 

@@ -31,8 +31,7 @@ from lindung.registry.rules import normalise_name
 
 def benefit_rules_on(on: dt.date) -> dict[str, int]:
     """Every benefit rule's value valid on `on` (raises rules.RulesMissing)."""
-    rows = BenefitRule.objects.filter(valid_from__lte=on).values_list("key", "valid_from",
-                                                                      "value")
+    rows = BenefitRule.objects.filter(valid_from__lte=on).values_list("key", "valid_from", "value")
     return rules.rules_valid_on(rows, on)
 
 
@@ -41,18 +40,37 @@ def benefit_rules_on(on: dt.date) -> dict[str, int]:
 
 def claims_for(*, user: User) -> QuerySet[Claim]:
     return scope_queryset(Claim.objects.all(), scope_of(user)).select_related(
-        "worker", "worker__village", "worker__village__parent", "programme")
+        "worker", "worker__village", "worker__village__parent", "programme"
+    )
 
 
 def claim_get(*, user: User, pk: int) -> Claim:
-    return claims_for(user=user).select_related(
-        "worker__occupation", "enrolment", "reported_by", "completed_by", "submitted_by",
-        "decided_by").get(pk=pk)
+    return (
+        claims_for(user=user)
+        .select_related(
+            "worker__occupation",
+            "enrolment",
+            "reported_by",
+            "completed_by",
+            "submitted_by",
+            "decided_by",
+        )
+        .get(pk=pk)
+    )
 
 
-def claim_list(*, user: User, date_from: dt.date | None = None, date_to: dt.date | None = None,
-               claim_type: str = "", status: str = "", district: str = "", village: str = "",
-               occupation: str = "", programme: str = "") -> QuerySet[Claim]:
+def claim_list(
+    *,
+    user: User,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    claim_type: str = "",
+    status: str = "",
+    district: str = "",
+    village: str = "",
+    occupation: str = "",
+    programme: str = "",
+) -> QuerySet[Claim]:
     """The claims register: filters by the event's period, type, status, kecamatan, village,
     occupation and programme; an out-of-scope region simply finds nothing."""
     qs = claims_for(user=user).select_related("worker__occupation")
@@ -78,11 +96,13 @@ def claim_list(*, user: User, date_from: dt.date | None = None, date_to: dt.date
 def claim_totals(claims: QuerySet[Claim]) -> dict[str, int]:
     """Counts and sums of a (filtered) register, in one query."""
     row = claims.order_by().aggregate(
-        n=Count("id"), paid_n=Count("id", filter=Q(status=Claim.Status.PAID)),
+        n=Count("id"),
+        paid_n=Count("id", filter=Q(status=Claim.Status.PAID)),
         open_n=Count("id", filter=Q(status__in=Claim.OPEN)),
         rejected_n=Count("id", filter=Q(status=Claim.Status.REJECTED)),
         calculated=Sum("calculated_amount"),
-        paid=Sum("paid_amount", filter=Q(status=Claim.Status.PAID)))
+        paid=Sum("paid_amount", filter=Q(status=Claim.Status.PAID)),
+    )
     return {k: v or 0 for k, v in row.items()}
 
 
@@ -107,14 +127,23 @@ def claim_checklist(*, claim: Claim) -> list[ChecklistItem]:
     by_kind: dict[str, list[ClaimDocument]] = defaultdict(list)
     for doc in ClaimDocument.objects.filter(claim=claim).select_related("uploaded_by"):
         by_kind[doc.kind].append(doc)  # newest first (Meta.ordering)
-    return [ChecklistItem(kind=k, label=str(rules.DOCUMENTS[k]),
-                          document=(by_kind[k] or [None])[0], older=by_kind[k][1:])
-            for k in rules.CHECKLISTS[claim.claim_type]]
+    return [
+        ChecklistItem(
+            kind=k,
+            label=str(rules.DOCUMENTS[k]),
+            document=(by_kind[k] or [None])[0],
+            older=by_kind[k][1:],
+        )
+        for k in rules.CHECKLISTS[claim.claim_type]
+    ]
 
 
 def claim_document_get(*, user: User, claim_pk: int, pk: int) -> ClaimDocument:
-    return scope_queryset(ClaimDocument.objects.all(), scope_of(user)).select_related(
-        "claim", "claim__worker").get(claim_id=claim_pk, pk=pk)
+    return (
+        scope_queryset(ClaimDocument.objects.all(), scope_of(user))
+        .select_related("claim", "claim__worker")
+        .get(claim_id=claim_pk, pk=pk)
+    )
 
 
 # --- membership and coverage around an event --------------------------------------------------
@@ -135,13 +164,15 @@ class Membership:
 
 def _months_of(e: Enrolment) -> tuple[dt.date, dt.date]:
     assert e.registration_date is not None
-    first = contribution_rules.first_covered_month(period_start=e.period_start,
-                                                   registration_date=e.registration_date)
+    first = contribution_rules.first_covered_month(
+        period_start=e.period_start, registration_date=e.registration_date
+    )
     return first, month_start(e.end_date or e.period_end)
 
 
-def worker_membership(*, user: User, worker: Worker, event: dt.date,
-                      on: dt.date | None = None) -> Membership:
+def worker_membership(
+    *, user: User, worker: Worker, event: dt.date, on: dt.date | None = None
+) -> Membership:
     """The worker's membership as it bears on an event on `event`, seen on `on`.
 
     Membership runs through consecutive enrolments (a programme of the next fiscal year
@@ -152,9 +183,10 @@ def worker_membership(*, user: User, worker: Worker, event: dt.date,
     enrolments = list(
         scope_queryset(Enrolment.objects.all(), scope_of(user))
         .filter(worker=worker, registration_date__isnull=False, activated_at__isnull=False)
-        .select_related("programme").order_by("period_start", "pk"))
-    holding = [e for e in enrolments
-               if _months_of(e)[0] <= event_month <= _months_of(e)[1]]
+        .select_related("programme")
+        .order_by("period_start", "pk")
+    )
+    holding = [e for e in enrolments if _months_of(e)[0] <= event_month <= _months_of(e)[1]]
     if not holding:
         before = [e for e in enrolments if _months_of(e)[1] < event_month]
         lapsed_since = None
@@ -165,8 +197,9 @@ def worker_membership(*, user: User, worker: Worker, event: dt.date,
     current = holding[-1]
     chain = [current]
     for e in reversed([e for e in enrolments if _months_of(e)[1] < _months_of(current)[0]]):
-        if (e.end_reason == Enrolment.EndReason.LAPSED
-                or _months_of(e)[1] < add_months(_months_of(chain[0])[0], -1)):
+        if e.end_reason == Enrolment.EndReason.LAPSED or _months_of(e)[1] < add_months(
+            _months_of(chain[0])[0], -1
+        ):
             break
         chain.insert(0, e)
     coverage: dict[dt.date, CoverageState] = {}
@@ -175,19 +208,27 @@ def worker_membership(*, user: User, worker: Worker, event: dt.date,
             # Two enrolments may touch in one month: covered by either is covered.
             if month not in coverage or state.status == contribution_rules.Coverage.COVERED:
                 coverage[month] = state
-    paid = sum(1 for m, s in coverage.items()
-               if m <= event_month and s.status == contribution_rules.Coverage.COVERED)
+    paid = sum(
+        1
+        for m, s in coverage.items()
+        if m <= event_month and s.status == contribution_rules.Coverage.COVERED
+    )
     since = min(e.registration_date for e in chain if e.registration_date)
     return Membership(current, since, tuple(sorted(coverage.items())), None, paid)
 
 
-def scholarship_years_paid(*, worker: Worker, name: str, birth_date: dt.date, level: str,
-                           exclude: int | None = None) -> int:
+def scholarship_years_paid(
+    *, worker: Worker, name: str, birth_date: dt.date, level: str, exclude: int | None = None
+) -> int:
     """School years of `level` already paid for one child (same name and birth date) in the
     worker's earlier scholarship claims."""
     qs = ClaimChild.objects.filter(
-        claim__worker=worker, claim__claim_type=Claim.Type.SCHOLARSHIP,
-        claim__status=Claim.Status.PAID, birth_date=birth_date, level=level)
+        claim__worker=worker,
+        claim__claim_type=Claim.Type.SCHOLARSHIP,
+        claim__status=Claim.Status.PAID,
+        birth_date=birth_date,
+        level=level,
+    )
     if exclude:
         qs = qs.exclude(claim_id=exclude)
     key = normalise_name(name).casefold()
@@ -212,8 +253,10 @@ class ValueForBudget:
     @property
     def sentence(self) -> str:
         return _("%(contrib)s iuran dibayar → %(benefits)s manfaat bagi %(n)s keluarga") % {
-            "contrib": rupiah(self.contributions_paid), "benefits": rupiah(self.benefits_paid),
-            "n": thousands(self.families)}
+            "contrib": rupiah(self.contributions_paid),
+            "benefits": rupiah(self.benefits_paid),
+            "n": thousands(self.families),
+        }
 
     @property
     def ratio(self) -> float | None:
@@ -223,31 +266,50 @@ class ValueForBudget:
         return self.benefits_paid / self.contributions_paid
 
 
-def claims_value_for_budget(*, user: User, programme: Programme,
-                            period_start: dt.date | None = None,
-                            period_end: dt.date | None = None) -> ValueForBudget:
-    """"Rp X contributions paid → Rp Y benefits to N families" for one programme and period:
+def claims_value_for_budget(
+    *,
+    user: User,
+    programme: Programme,
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
+) -> ValueForBudget:
+    """ "Rp X contributions paid → Rp Y benefits to N families" for one programme and period:
     contributions are the programme's payments (SP2D) made in the period, benefits what BPJS
     paid on the programme's claims in the period, families the workers those claims were for.
     The programme must be one whose money the user may see (`programmes_for`)."""
     programme = programmes_for(user=user).get(pk=programme.pk)
     start = period_start or programme.period_start
     end = period_end or programme.period_end
-    contributions = (Payment.objects.filter(programme=programme, paid_on__gte=start,
-                                            paid_on__lte=end)
-                     .aggregate(s=Sum("amount"))["s"] or 0)
+    contributions = (
+        Payment.objects.filter(programme=programme, paid_on__gte=start, paid_on__lte=end).aggregate(
+            s=Sum("amount")
+        )["s"]
+        or 0
+    )
     claims = scope_queryset(Claim.objects.filter(programme=programme), scope_of(user))
     paid = claims.filter(status=Claim.Status.PAID, paid_date__gte=start, paid_date__lte=end)
-    totals = paid.aggregate(s=Sum("paid_amount"), n=Count("id"),
-                            families=Count("worker", distinct=True))
+    totals = paid.aggregate(
+        s=Sum("paid_amount"), n=Count("id"), families=Count("worker", distinct=True)
+    )
     labels = dict(Claim.Type.choices)
     by_type = tuple(
-        (str(labels.get(t, t)), n, s or 0) for t, n, s in
-        paid.values("claim_type").annotate(n=Count("id"), s=Sum("paid_amount"))
-        .order_by("claim_type").values_list("claim_type", "n", "s"))
-    open_n = claims.filter(status__in=Claim.OPEN, event_date__gte=start,
-                           event_date__lte=end).count()
-    return ValueForBudget(programme=programme, period_start=start, period_end=end,
-                          contributions_paid=contributions, benefits_paid=totals["s"] or 0,
-                          families=totals["families"] or 0, claims_paid=totals["n"] or 0,
-                          claims_open=open_n, by_type=by_type)
+        (str(labels.get(t, t)), n, s or 0)
+        for t, n, s in paid.values("claim_type")
+        .annotate(n=Count("id"), s=Sum("paid_amount"))
+        .order_by("claim_type")
+        .values_list("claim_type", "n", "s")
+    )
+    open_n = claims.filter(
+        status__in=Claim.OPEN, event_date__gte=start, event_date__lte=end
+    ).count()
+    return ValueForBudget(
+        programme=programme,
+        period_start=start,
+        period_end=end,
+        contributions_paid=contributions,
+        benefits_paid=totals["s"] or 0,
+        families=totals["families"] or 0,
+        claims_paid=totals["n"] or 0,
+        claims_open=open_n,
+        by_type=by_type,
+    )

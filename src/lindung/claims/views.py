@@ -55,11 +55,17 @@ def claim_list_view(request: HttpRequest) -> HttpResponse:
     form = ClaimFilterForm(request.GET or None, user=request.user)
     claims = selectors.claim_list(user=request.user, **form.filters())
     page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "claims/claim_list.html", {
-        "form": form, "page_obj": page, "totals": selectors.claim_totals(claims),
-        "filtered": any(v for v in form.filters().values()),
-        "query": request.GET.urlencode(),
-    })
+    return render(
+        request,
+        "claims/claim_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "totals": selectors.claim_totals(claims),
+            "filtered": any(v for v in form.filters().values()),
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 def claim_export_view(request: HttpRequest) -> HttpResponse:
@@ -68,9 +74,16 @@ def claim_export_view(request: HttpRequest) -> HttpResponse:
     claims = selectors.claim_list(user=request.user, **filters)
     export = exports.claims_workbook(claims)
     user = request.user
-    audit_export(actor=user, obj=user.region or user, region_code=user.region_id or "",
-                 what=_("daftar klaim"), kind="claims_register", fmt="xlsx", rows=export.rows,
-                 details={k: str(v) for k, v in filters.items() if v})
+    audit_export(
+        actor=user,
+        obj=user.region or user,
+        region_code=user.region_id or "",
+        what=_("daftar klaim"),
+        kind="claims_register",
+        fmt="xlsx",
+        rows=export.rows,
+        details={k: str(v) for k, v in filters.items() if v},
+    )
     return download_response(export, f"klaim-{clock.today():%Y%m%d}.xlsx")
 
 
@@ -90,27 +103,26 @@ def claim_report_view(request: HttpRequest, worker_pk: int) -> HttpResponse:
         worker = worker_get(user=request.user, pk=worker_pk)
     except Worker.DoesNotExist as e:
         raise Http404(_("Pekerja tidak ditemukan.")) from e
-    form = ClaimReportForm(request.POST or None,
-                           initial={"reported_date": clock.today()})
+    form = ClaimReportForm(request.POST or None, initial={"reported_date": clock.today()})
     if request.method == "POST" and form.is_valid():
         try:
-            claim = services.claim_report(by=request.user, worker=worker,
-                                          **form.data_for_service())
+            claim = services.claim_report(by=request.user, worker=worker, **form.data_for_service())
         except DomainError as e:
             add_domain_errors(form, e)
         else:
             messages.success(request, _("Klaim %(number)s dilaporkan.") % {"number": claim.number})
             return redirect("claims:detail", pk=claim.pk)
     status = 422 if form.is_bound and form.errors else 200
-    return render(request, "claims/claim_form.html", {"form": form, "worker": worker},
-                  status=status)
+    return render(
+        request, "claims/claim_form.html", {"form": form, "worker": worker}, status=status
+    )
 
 
-def _detail(request: HttpRequest, claim: Claim, *, status: int = 200,
-            **forms: Any) -> HttpResponse:
+def _detail(request: HttpRequest, claim: Claim, *, status: int = 200, **forms: Any) -> HttpResponse:
     user = request.user
     history = history_of(user=user, object_type="claim", object_id=str(claim.pk)).order_by(
-        "-at", "-id")[:100]
+        "-at", "-id"
+    )[:100]
     may_report = can(user, Action.CLAIM_REPORT)
     may_process = can(user, Action.CLAIM_PROCESS)
     may_decide = can(user, Action.CLAIM_DECIDE)
@@ -124,17 +136,17 @@ def _detail(request: HttpRequest, claim: Claim, *, status: int = 200,
         "code_label": rules.CODES.get(claim.eligibility_code, claim.eligibility_code),
         "personal_full": privacy.full_on_detail(user),
         "can_read_documents": can(user, Action.CLAIM_DOCUMENT_READ),
-        "can_upload": may_report and claim.status in (Claim.Status.REPORTED,
-                                                      Claim.Status.DOCUMENTS_COMPLETE),
-        "can_recheck": may_report and claim.status in (Claim.Status.REPORTED,
-                                                       Claim.Status.DOCUMENTS_COMPLETE),
+        "can_upload": may_report
+        and claim.status in (Claim.Status.REPORTED, Claim.Status.DOCUMENTS_COMPLETE),
+        "can_recheck": may_report
+        and claim.status in (Claim.Status.REPORTED, Claim.Status.DOCUMENTS_COMPLETE),
         "can_complete": may_process and claim.status == Claim.Status.REPORTED,
         "can_submit": may_process and claim.status == Claim.Status.DOCUMENTS_COMPLETE,
         "can_decide": may_decide and claim.status == Claim.Status.SUBMITTED,
         "document_form": forms.get("document_form") or DocumentForm(claim=claim),
         "submit_form": forms.get("submit_form") or SubmitForm(),
-        "pay_form": forms.get("pay_form") or PayForm(initial={
-            "amount": claim.calculated_amount or None, "paid_date": clock.today()}),
+        "pay_form": forms.get("pay_form")
+        or PayForm(initial={"amount": claim.calculated_amount or None, "paid_date": clock.today()}),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "step_error": forms.get("step_error"),
     }
@@ -154,14 +166,21 @@ def claim_document_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             documents.check_size(upload.size)  # before reading it into memory
-            services.claim_document_add(by=request.user, claim=claim,
-                                        kind=form.cleaned_data["kind"], content=upload.read(),
-                                        filename=upload.name)
+            services.claim_document_add(
+                by=request.user,
+                claim=claim,
+                kind=form.cleaned_data["kind"],
+                content=upload.read(),
+                filename=upload.name,
+            )
         except DomainError as e:
             add_domain_errors(form, e)
         else:
-            messages.success(request, _("Dokumen %(kind)s diunggah.")
-                             % {"kind": rules.DOCUMENTS[form.cleaned_data["kind"]]})
+            messages.success(
+                request,
+                _("Dokumen %(kind)s diunggah.")
+                % {"kind": rules.DOCUMENTS[form.cleaned_data["kind"]]},
+            )
             return redirect("claims:detail", pk=claim.pk)
     return _detail(request, claim, status=422, document_form=form)
 
@@ -184,8 +203,14 @@ def claim_document_view(request: HttpRequest, pk: int, doc_pk: int) -> HttpRespo
     return response
 
 
-def _step(request: HttpRequest, pk: int, form_class: type | None, form_name: str,
-          call: Callable[[Claim, dict[str, Any]], Claim], done: str) -> HttpResponse:
+def _step(
+    request: HttpRequest,
+    pk: int,
+    form_class: type | None,
+    form_name: str,
+    call: Callable[[Claim, dict[str, Any]], Claim],
+    done: str,
+) -> HttpResponse:
     claim = _claim(request, pk)
     form = form_class(request.POST) if form_class else None
     if form is not None and not form.is_valid():
@@ -205,34 +230,70 @@ def _step(request: HttpRequest, pk: int, form_class: type | None, form_name: str
 
 @require_POST
 def claim_recheck_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(request, pk, None, "", lambda c, d: services.claim_recheck(
-        by=request.user, claim=c), _("Klaim %(number)s diperiksa ulang."))
+    return _step(
+        request,
+        pk,
+        None,
+        "",
+        lambda c, d: services.claim_recheck(by=request.user, claim=c),
+        _("Klaim %(number)s diperiksa ulang."),
+    )
 
 
 @require_POST
 def claim_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(request, pk, None, "", lambda c, d: services.claim_documents_complete(
-        by=request.user, claim=c), _("Dokumen klaim %(number)s dinyatakan lengkap."))
+    return _step(
+        request,
+        pk,
+        None,
+        "",
+        lambda c, d: services.claim_documents_complete(by=request.user, claim=c),
+        _("Dokumen klaim %(number)s dinyatakan lengkap."),
+    )
 
 
 @require_POST
 def claim_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(request, pk, SubmitForm, "submit_form", lambda c, d: services.claim_submit(
-        by=request.user, claim=c, bpjs_reference=d["bpjs_reference"]),
-        _("Klaim %(number)s diajukan ke BPJS."))
+    return _step(
+        request,
+        pk,
+        SubmitForm,
+        "submit_form",
+        lambda c, d: services.claim_submit(
+            by=request.user, claim=c, bpjs_reference=d["bpjs_reference"]
+        ),
+        _("Klaim %(number)s diajukan ke BPJS."),
+    )
 
 
 @require_POST
 def claim_pay_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(request, pk, PayForm, "pay_form", lambda c, d: services.claim_pay(
-        by=request.user, claim=c, amount=d["amount"], paid_date=d["paid_date"],
-        bpjs_reference=d["bpjs_reference"]), _("Pembayaran klaim %(number)s dicatat."))
+    return _step(
+        request,
+        pk,
+        PayForm,
+        "pay_form",
+        lambda c, d: services.claim_pay(
+            by=request.user,
+            claim=c,
+            amount=d["amount"],
+            paid_date=d["paid_date"],
+            bpjs_reference=d["bpjs_reference"],
+        ),
+        _("Pembayaran klaim %(number)s dicatat."),
+    )
 
 
 @require_POST
 def claim_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(request, pk, RejectForm, "reject_form", lambda c, d: services.claim_reject(
-        by=request.user, claim=c, reason=d["reason"]), _("Penolakan klaim %(number)s dicatat."))
+    return _step(
+        request,
+        pk,
+        RejectForm,
+        "reject_form",
+        lambda c, d: services.claim_reject(by=request.user, claim=c, reason=d["reason"]),
+        _("Penolakan klaim %(number)s dicatat."),
+    )
 
 
 def value_view(request: HttpRequest) -> HttpResponse:
@@ -240,8 +301,12 @@ def value_view(request: HttpRequest) -> HttpResponse:
     form = ValueForm(request.GET or None)
     period: dict[str, Any] = {}
     if form.is_valid():
-        period = {"period_start": form.cleaned_data.get("dari"),
-                  "period_end": form.cleaned_data.get("sampai")}
-    values = [selectors.claims_value_for_budget(user=request.user, programme=p, **period)
-              for p in programmes_for(user=request.user).order_by("-fiscal_year", "code")]
+        period = {
+            "period_start": form.cleaned_data.get("dari"),
+            "period_end": form.cleaned_data.get("sampai"),
+        }
+    values = [
+        selectors.claims_value_for_budget(user=request.user, programme=p, **period)
+        for p in programmes_for(user=request.user).order_by("-fiscal_year", "code")
+    ]
     return render(request, "claims/value.html", {"form": form, "values": values})

@@ -27,8 +27,15 @@ class BenefitPackageAdmin(admin.ModelAdmin):
 
 @admin.register(RateComponent)
 class RateComponentAdmin(admin.ModelAdmin):
-    list_display = ["package", "component", "valid_from", "percent", "flat_amount",
-                    "amount_min", "amount_max"]
+    list_display = [
+        "package",
+        "component",
+        "valid_from",
+        "percent",
+        "flat_amount",
+        "amount_min",
+        "amount_max",
+    ]
     list_filter = ["package", "component"]
 
 
@@ -39,8 +46,7 @@ class ProgrammePackageAdmin(admin.ModelAdmin):
 
 @admin.register(Bill)
 class BillAdmin(ReadOnlyAdmin):
-    list_display = ["programme", "month", "funder", "line_count", "total", "paid_amount",
-                    "paid_at"]
+    list_display = ["programme", "month", "funder", "line_count", "total", "paid_amount", "paid_at"]
     list_filter = ["funder", "month"]
 
 

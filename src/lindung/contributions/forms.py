@@ -23,8 +23,9 @@ class PaymentForm(forms.Form):
     amount = RupiahField(label=_("Jumlah (Rp)"), min_value=1)
     reference = forms.CharField(label=_("Nomor SP2D"), max_length=80)
     first_month = MonthField(label=_("Untuk bulan"))
-    months_covered = forms.TypedChoiceField(label=_("Dibayar untuk"), coerce=int,
-                                            choices=Payment.MonthsCovered.choices, initial=1)
+    months_covered = forms.TypedChoiceField(
+        label=_("Dibayar untuk"), coerce=int, choices=Payment.MonthsCovered.choices, initial=1
+    )
     note = forms.CharField(label=_("Catatan"), max_length=250, required=False)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -35,11 +36,16 @@ class PaymentForm(forms.Form):
 
 
 class AdjustmentForm(forms.Form):
-    amount = RupiahField(label=_("Jumlah (Rp)"),
-                         help_text=_("Negatif untuk pengurangan (kelebihan tagih)."))
+    amount = RupiahField(
+        label=_("Jumlah (Rp)"), help_text=_("Negatif untuk pengurangan (kelebihan tagih).")
+    )
     reason = forms.CharField(label=_("Alasan"), max_length=250)
-    kpj_number = forms.CharField(label=_("Nomor KPJ peserta"), max_length=20, required=False,
-                                 help_text=_("Isi bila penyesuaian untuk satu peserta."))
+    kpj_number = forms.CharField(
+        label=_("Nomor KPJ peserta"),
+        max_length=20,
+        required=False,
+        help_text=_("Isi bila penyesuaian untuk satu peserta."),
+    )
 
 
 class CoverageFilterForm(forms.Form):

@@ -29,7 +29,8 @@ class BenefitPackage(models.Model):
     code = models.SlugField(_("kode"), max_length=30, unique=True)
     name = models.CharField(_("nama paket"), max_length=120)
     is_default = models.BooleanField(
-        _("paket bawaan"), default=False,
+        _("paket bawaan"),
+        default=False,
         help_text=_("Dipakai program yang belum memilih paket."),
     )
     description = models.TextField(_("keterangan"), blank=True)
@@ -48,12 +49,14 @@ class RateComponent(models.Model):
     flat amount, kept between `amount_min` and `amount_max`. The row valid for a month is the
     one with the latest `valid_from` not after the month's first day."""
 
-    package = models.ForeignKey(BenefitPackage, on_delete=models.CASCADE,
-                                related_name="rates", verbose_name=_("paket"))
+    package = models.ForeignKey(
+        BenefitPackage, on_delete=models.CASCADE, related_name="rates", verbose_name=_("paket")
+    )
     component = models.CharField(_("komponen"), max_length=3, choices=Component.choices)
     valid_from = models.DateField(_("berlaku mulai"))
-    percent = models.DecimalField(_("persen penghasilan"), max_digits=5, decimal_places=2,
-                                  default=0)
+    percent = models.DecimalField(
+        _("persen penghasilan"), max_digits=5, decimal_places=2, default=0
+    )
     flat_amount = models.PositiveIntegerField(_("nominal tetap (Rp)"), default=0)
     amount_min = models.PositiveIntegerField(_("iuran minimum (Rp)"), null=True, blank=True)
     amount_max = models.PositiveIntegerField(_("iuran maksimum (Rp)"), null=True, blank=True)
@@ -64,12 +67,15 @@ class RateComponent(models.Model):
         verbose_name_plural = _("tarif iuran")
         ordering = ["package", "component", "-valid_from"]
         constraints = [
-            models.UniqueConstraint(fields=["package", "component", "valid_from"],
-                                    name="rate_component_valid_from"),
+            models.UniqueConstraint(
+                fields=["package", "component", "valid_from"], name="rate_component_valid_from"
+            ),
             models.CheckConstraint(
-                condition=models.Q(amount_min__isnull=True) | models.Q(amount_max__isnull=True)
+                condition=models.Q(amount_min__isnull=True)
+                | models.Q(amount_max__isnull=True)
                 | models.Q(amount_max__gte=models.F("amount_min")),
-                name="rate_min_not_above_max"),
+                name="rate_min_not_above_max",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -79,10 +85,15 @@ class RateComponent(models.Model):
 class ProgrammePackage(models.Model):
     """Which package a programme pays; a programme without a row pays the default package."""
 
-    programme = models.OneToOneField("programs.Programme", on_delete=models.CASCADE,
-                                     related_name="benefit_package", verbose_name=_("program"))
-    package = models.ForeignKey(BenefitPackage, on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("paket"))
+    programme = models.OneToOneField(
+        "programs.Programme",
+        on_delete=models.CASCADE,
+        related_name="benefit_package",
+        verbose_name=_("program"),
+    )
+    package = models.ForeignKey(
+        BenefitPackage, on_delete=models.PROTECT, related_name="+", verbose_name=_("paket")
+    )
 
     class Meta:
         verbose_name = _("paket program")
@@ -103,14 +114,23 @@ class Bill(models.Model):
 
     scope_field = "programme__region_id"
 
-    programme = models.ForeignKey("programs.Programme", on_delete=models.PROTECT,
-                                  related_name="bills", verbose_name=_("program"))
+    programme = models.ForeignKey(
+        "programs.Programme",
+        on_delete=models.PROTECT,
+        related_name="bills",
+        verbose_name=_("program"),
+    )
     month = models.DateField(_("bulan iuran"))
     funder = models.CharField(_("penyandang dana"), max_length=16, choices=Funder.choices)
-    funder_region = models.ForeignKey("regions.Region", on_delete=models.PROTECT,
-                                      related_name="+", verbose_name=_("wilayah penyandang dana"))
-    package = models.ForeignKey(BenefitPackage, on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("paket"))
+    funder_region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("wilayah penyandang dana"),
+    )
+    package = models.ForeignKey(
+        BenefitPackage, on_delete=models.PROTECT, related_name="+", verbose_name=_("paket")
+    )
     due_date = models.DateField(_("jatuh tempo"))
     line_count = models.PositiveIntegerField(_("jumlah peserta"), default=0)
     jkk_total = models.BigIntegerField(_("JKK"), default=0)
@@ -121,19 +141,24 @@ class Bill(models.Model):
     total = models.BigIntegerField(_("total tagihan"), default=0)
     paid_amount = models.BigIntegerField(_("dibayar"), default=0)
     paid_at = models.DateField(
-        _("lunas pada"), null=True, blank=True,
-        help_text=_("Tagihan yang sudah lunas terkunci; koreksi hanya lewat penyesuaian."))
+        _("lunas pada"),
+        null=True,
+        blank=True,
+        help_text=_("Tagihan yang sudah lunas terkunci; koreksi hanya lewat penyesuaian."),
+    )
     generated_at = models.DateTimeField(_("dibuat pada"))
-    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                     null=True, blank=True, related_name="+")
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("tagihan iuran")
         verbose_name_plural = _("tagihan iuran")
         ordering = ["-month", "programme"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "month", "funder"],
-                                    name="one_bill_per_programme_month_funder"),
+            models.UniqueConstraint(
+                fields=["programme", "month", "funder"], name="one_bill_per_programme_month_funder"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -174,11 +199,16 @@ class BillLine(models.Model):
     # locking the referenced row FOR KEY SHARE) cost as much as the insert itself at 1,000,000
     # lines. The unique (bill, enrolment) constraint stays and is the bill's index; lookups by
     # enrolment go through the programme's bills and that index.
-    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="lines",
-                             db_index=False, db_constraint=False)
-    enrolment = models.ForeignKey("programs.Enrolment", on_delete=models.PROTECT,
-                                  related_name="bill_lines", db_constraint=False,
-                                  db_index=False)
+    bill = models.ForeignKey(
+        Bill, on_delete=models.CASCADE, related_name="lines", db_index=False, db_constraint=False
+    )
+    enrolment = models.ForeignKey(
+        "programs.Enrolment",
+        on_delete=models.PROTECT,
+        related_name="bill_lines",
+        db_constraint=False,
+        db_index=False,
+    )
     declared_income = models.BigIntegerField(_("penghasilan dilaporkan"))
     jkk = models.IntegerField(_("JKK"))
     jkm = models.IntegerField(_("JKM"))
@@ -187,10 +217,14 @@ class BillLine(models.Model):
     # What the coverage status of the month needs, kept on the line so that the status of a
     # programme-month is one ordered scan of an index, not a join per enrolment:
     cover_start = models.DateField(
-        _("mulai terlindungi"), help_text=_("Tanggal terdaftar di BPJS atau awal kepesertaan."))
+        _("mulai terlindungi"), help_text=_("Tanggal terdaftar di BPJS atau awal kepesertaan.")
+    )
     prev_paid = models.DateField(
-        _("bulan terakhir yang lunas sebelumnya"), null=True, blank=True,
-        help_text=_("Diperbarui saat tagihan bulan sebelumnya dilunasi."))
+        _("bulan terakhir yang lunas sebelumnya"),
+        null=True,
+        blank=True,
+        help_text=_("Diperbarui saat tagihan bulan sebelumnya dilunasi."),
+    )
 
     class Meta:
         verbose_name = _("baris tagihan")
@@ -198,8 +232,9 @@ class BillLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["bill", "enrolment"], name="one_line_per_enrolment"),
         ]
-        indexes = [models.Index(fields=["bill", "prev_paid", "cover_start"],
-                                name="billline_coverage")]
+        indexes = [
+            models.Index(fields=["bill", "prev_paid", "cover_start"], name="billline_coverage")
+        ]
 
     def __str__(self) -> str:
         return f"{self.bill_id}/{self.enrolment_id}: {self.amount}"
@@ -209,17 +244,24 @@ class BillAdjustment(models.Model):
     """A correction to a locked bill: a worker missed, an amount billed wrongly. The amount may
     be negative (a credit). `paid_at` is set once the bill is paid in full again."""
 
-    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="adjustments",
-                             verbose_name=_("tagihan"))
-    enrolment = models.ForeignKey("programs.Enrolment", on_delete=models.PROTECT, null=True,
-                                  blank=True, related_name="bill_adjustments",
-                                  verbose_name=_("kepesertaan"))
+    bill = models.ForeignKey(
+        Bill, on_delete=models.CASCADE, related_name="adjustments", verbose_name=_("tagihan")
+    )
+    enrolment = models.ForeignKey(
+        "programs.Enrolment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bill_adjustments",
+        verbose_name=_("kepesertaan"),
+    )
     amount = models.BigIntegerField(_("jumlah (Rp)"))
     reason = models.CharField(_("alasan"), max_length=250)
     paid_at = models.DateField(_("lunas pada"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("penyesuaian tagihan")
@@ -242,27 +284,32 @@ class Payment(models.Model):
         SIX = 6, _("6 bulan")
         TWELVE = 12, _("12 bulan")
 
-    programme = models.ForeignKey("programs.Programme", on_delete=models.PROTECT,
-                                  related_name="payments", verbose_name=_("program"))
+    programme = models.ForeignKey(
+        "programs.Programme",
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("program"),
+    )
     paid_on = models.DateField(_("tanggal bayar"))
     amount = models.BigIntegerField(_("jumlah (Rp)"))
     reference = models.CharField(_("nomor SP2D"), max_length=80)
     first_month = models.DateField(_("bulan pertama"))
-    months_covered = models.PositiveSmallIntegerField(_("untuk berapa bulan"),
-                                                      choices=MonthsCovered.choices, default=1)
+    months_covered = models.PositiveSmallIntegerField(
+        _("untuk berapa bulan"), choices=MonthsCovered.choices, default=1
+    )
     allocated = models.BigIntegerField(_("dialokasikan"), default=0)
     note = models.CharField(_("catatan"), max_length=250, blank=True)
     created_at = models.DateTimeField(_("dicatat pada"), auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("pembayaran iuran")
         verbose_name_plural = _("pembayaran iuran")
         ordering = ["-paid_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "reference"],
-                                    name="one_payment_per_sp2d"),
+            models.UniqueConstraint(fields=["programme", "reference"], name="one_payment_per_sp2d"),
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_positive"),
         ]
 

@@ -47,8 +47,9 @@ def rates_for_month(rates: Iterable[Rate], month: dt.date) -> dict[str, Rate]:
     first = month_start(month)
     chosen: dict[str, Rate] = {}
     for r in rates:
-        if r.valid_from <= first and (r.component not in chosen
-                                      or r.valid_from > chosen[r.component].valid_from):
+        if r.valid_from <= first and (
+            r.component not in chosen or r.valid_from > chosen[r.component].valid_from
+        ):
             chosen[r.component] = r
     return chosen
 
@@ -150,8 +151,9 @@ class CoverageState:
         return label
 
 
-def coverage_state(*, month: dt.date, first_month: dt.date, last_paid: dt.date | None,
-                   on: dt.date) -> CoverageState:
+def coverage_state(
+    *, month: dt.date, first_month: dt.date, last_paid: dt.date | None, on: dt.date
+) -> CoverageState:
     """Status of one enrolment for `month` as seen on `on`.
 
     `last_paid` is the latest paid month not after `month`. Unpaid months run from the first
@@ -188,8 +190,9 @@ class QuotaOffer:
     sentence: str
 
 
-def quota_offer(*, budget: int, last_line: int | None, premium: int, months: int, quota: int,
-                used: int) -> QuotaOffer | None:
+def quota_offer(
+    *, budget: int, last_line: int | None, premium: int, months: int, quota: int, used: int
+) -> QuotaOffer | None:
     """When the budget and the quota disagree, say so and propose the quota the budget affords,
     never changing it silently: "Rp201.600.000 menanggung 1.000 peserta lagi — naikkan kuota?"."""
     affordable = quota_for_budget(budget=budget, premium=premium, months=months)
@@ -199,22 +202,49 @@ def quota_offer(*, budget: int, last_line: int | None, premium: int, months: int
         if last_line:
             more = quota_for_budget(budget=last_line, premium=premium, months=months)
             head = _("Mata anggaran terakhir (%(amount)s) menanggung %(n)s peserta lagi.") % {
-                "amount": rupiah(last_line), "n": thousands(more)}
+                "amount": rupiah(last_line),
+                "n": thousands(more),
+            }
         else:
             head = ""
-        return QuotaOffer(affordable, " ".join(filter(None, [head, _(
-            "Seluruh anggaran (%(budget)s) menanggung %(n)s peserta selama %(m)s bulan; kuota "
-            "sekarang %(q)s. Naikkan kuota menjadi %(n)s?") % {
-            "budget": rupiah(budget), "n": thousands(affordable), "m": months,
-            "q": thousands(quota)}])))
+        return QuotaOffer(
+            affordable,
+            " ".join(
+                filter(
+                    None,
+                    [
+                        head,
+                        _(
+                            "Seluruh anggaran (%(budget)s) menanggung %(n)s peserta selama %(m)s bulan; kuota "
+                            "sekarang %(q)s. Naikkan kuota menjadi %(n)s?"
+                        )
+                        % {
+                            "budget": rupiah(budget),
+                            "n": thousands(affordable),
+                            "m": months,
+                            "q": thousands(quota),
+                        },
+                    ],
+                )
+            ),
+        )
     target = max(affordable, used)
     if target >= quota:
         return None
-    return QuotaOffer(target, _(
-        "Kuota %(q)s melebihi yang ditanggung anggaran (%(budget)s cukup untuk %(n)s peserta "
-        "selama %(m)s bulan). Turunkan kuota menjadi %(t)s?") % {
-        "q": thousands(quota), "budget": rupiah(budget), "n": thousands(affordable),
-        "m": months, "t": thousands(target)})
+    return QuotaOffer(
+        target,
+        _(
+            "Kuota %(q)s melebihi yang ditanggung anggaran (%(budget)s cukup untuk %(n)s peserta "
+            "selama %(m)s bulan). Turunkan kuota menjadi %(t)s?"
+        )
+        % {
+            "q": thousands(quota),
+            "budget": rupiah(budget),
+            "n": thousands(affordable),
+            "m": months,
+            "t": thousands(target),
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -238,9 +268,17 @@ class Forecast:
 
 
 def budget_forecast(
-    *, budget: int, billed: int, future_costs: Sequence[tuple[dt.date, int]], premium: int,
-    current_month: dt.date, fiscal_year_end: dt.date, programme_months: int, active: int,
-    target: int, monthly_cost: int,
+    *,
+    budget: int,
+    billed: int,
+    future_costs: Sequence[tuple[dt.date, int]],
+    premium: int,
+    current_month: dt.date,
+    fiscal_year_end: dt.date,
+    programme_months: int,
+    active: int,
+    target: int,
+    monthly_cost: int,
 ) -> Forecast:
     """Project the budget at today's enrolment.
 
@@ -265,12 +303,22 @@ def budget_forecast(
     missing = max(target - active, 0)
     target_cost = missing * per_worker
     return Forecast(
-        budget=budget, billed=billed, committed=committed, available=spare,
-        monthly_cost=monthly_cost, runs_out=runs_out, covered_until=covered_until,
-        months_left=months_left, extra_workers=extra, active=active, target=target,
-        target_cost=target_cost, target_shortfall=max(target_cost - max(spare, 0), 0),
+        budget=budget,
+        billed=billed,
+        committed=committed,
+        available=spare,
+        monthly_cost=monthly_cost,
+        runs_out=runs_out,
+        covered_until=covered_until,
+        months_left=months_left,
+        extra_workers=extra,
+        active=active,
+        target=target,
+        target_cost=target_cost,
+        target_shortfall=max(target_cost - max(spare, 0), 0),
         quota=quota_for_budget(budget=budget, premium=premium, months=programme_months),
-        premium=premium, programme_months=programme_months,
+        premium=premium,
+        programme_months=programme_months,
     )
 
 
@@ -279,46 +327,78 @@ def forecast_sentences(f: Forecast) -> list[str]:
     out = []
     if f.runs_out is not None:
         out.append(
-            _("Dengan %(n)s peserta aktif, anggaran habis pada %(month)s: tagihan bulan itu "
-              "tidak dapat dibayar penuh.") % {"n": thousands(f.active), "month": bulan(f.runs_out)}
+            _(
+                "Dengan %(n)s peserta aktif, anggaran habis pada %(month)s: tagihan bulan itu "
+                "tidak dapat dibayar penuh."
+            )
+            % {"n": thousands(f.active), "month": bulan(f.runs_out)}
         )
     else:
         out.append(
-            _("Dengan %(n)s peserta aktif (%(cost)s per bulan), anggaran cukup sampai akhir "
-              "tahun anggaran; sisa yang belum terikat %(spare)s.")
-            % {"n": thousands(f.active), "cost": rupiah(f.monthly_cost),
-               "spare": rupiah(max(f.available, 0))}
+            _(
+                "Dengan %(n)s peserta aktif (%(cost)s per bulan), anggaran cukup sampai akhir "
+                "tahun anggaran; sisa yang belum terikat %(spare)s."
+            )
+            % {
+                "n": thousands(f.active),
+                "cost": rupiah(f.monthly_cost),
+                "spare": rupiah(max(f.available, 0)),
+            }
         )
     if f.months_left:
         out.append(
-            _("Sisa anggaran dapat menanggung %(extra)s pekerja lagi selama %(months)s bulan "
-              "sampai akhir tahun anggaran (iuran %(premium)s per orang per bulan).")
-            % {"extra": thousands(f.extra_workers), "months": f.months_left,
-               "premium": rupiah(f.premium)}
+            _(
+                "Sisa anggaran dapat menanggung %(extra)s pekerja lagi selama %(months)s bulan "
+                "sampai akhir tahun anggaran (iuran %(premium)s per orang per bulan)."
+            )
+            % {
+                "extra": thousands(f.extra_workers),
+                "months": f.months_left,
+                "premium": rupiah(f.premium),
+            }
         )
     if f.target > f.active:
         if f.target_shortfall:
             out.append(
-                _("Mencapai target %(target)s peserta membutuhkan %(cost)s; anggaran kurang "
-                  "%(short)s.")
-                % {"target": thousands(f.target), "cost": rupiah(f.target_cost),
-                   "short": rupiah(f.target_shortfall)}
+                _(
+                    "Mencapai target %(target)s peserta membutuhkan %(cost)s; anggaran kurang "
+                    "%(short)s."
+                )
+                % {
+                    "target": thousands(f.target),
+                    "cost": rupiah(f.target_cost),
+                    "short": rupiah(f.target_shortfall),
+                }
             )
         else:
             out.append(
-                _("Mencapai target %(target)s peserta membutuhkan %(cost)s dan masih dapat "
-                  "dibiayai.") % {"target": thousands(f.target), "cost": rupiah(f.target_cost)}
+                _(
+                    "Mencapai target %(target)s peserta membutuhkan %(cost)s dan masih dapat "
+                    "dibiayai."
+                )
+                % {"target": thousands(f.target), "cost": rupiah(f.target_cost)}
             )
     out.append(
-        _("Kuota menurut anggaran: %(budget)s ÷ (%(premium)s × %(months)s bulan) = %(quota)s "
-          "peserta.")
-        % {"budget": rupiah(f.budget), "premium": rupiah(f.premium),
-           "months": f.programme_months, "quota": thousands(f.quota)}
+        _(
+            "Kuota menurut anggaran: %(budget)s ÷ (%(premium)s × %(months)s bulan) = %(quota)s "
+            "peserta."
+        )
+        % {
+            "budget": rupiah(f.budget),
+            "premium": rupiah(f.premium),
+            "months": f.programme_months,
+            "quota": thousands(f.quota),
+        }
     )
     return out
 
 
 def lapse_warning_sentence(*, count: int, first_unpaid: dt.date) -> str:
-    return _("%(n)s pekerja putus kepesertaan pada %(date)s bila iuran sejak %(month)s tetap "
-             "belum dibayar.") % {"n": thousands(count), "date": tanggal(lapse_date(first_unpaid)),
-                                 "month": bulan(first_unpaid)}
+    return _(
+        "%(n)s pekerja putus kepesertaan pada %(date)s bila iuran sejak %(month)s tetap "
+        "belum dibayar."
+    ) % {
+        "n": thousands(count),
+        "date": tanggal(lapse_date(first_unpaid)),
+        "month": bulan(first_unpaid),
+    }

@@ -53,7 +53,8 @@ def programme_get(*, user: User, code: str) -> Programme:
 
 def bills_for(*, user: User) -> QuerySet[Bill]:
     return scope_queryset(Bill.objects.all(), scope_of(user)).select_related(
-        "programme", "funder_region", "package")
+        "programme", "funder_region", "package"
+    )
 
 
 def bill_get(*, user: User, pk: int) -> Bill:
@@ -68,8 +69,11 @@ def bill_list(*, user: User, programme: Programme | None = None) -> QuerySet[Bil
 
 
 def unpaid_bills(*, user: User, programme: Programme | None = None) -> QuerySet[Bill]:
-    return bill_list(user=user, programme=programme).filter(
-        total__gt=F("paid_amount")).order_by("month", "programme__code")
+    return (
+        bill_list(user=user, programme=programme)
+        .filter(total__gt=F("paid_amount"))
+        .order_by("month", "programme__code")
+    )
 
 
 def payments_for(*, user: User, programme: Programme | None = None) -> QuerySet[Payment]:
@@ -89,34 +93,40 @@ def payment_shortfalls(payments: Iterable[Payment]) -> list[tuple[Payment, int]]
     payments = list(payments)
     if not payments:
         return []
-    covered = {p.pk: [add_months(p.first_month, i) for i in range(p.months_covered)]
-               for p in payments}
+    covered = {
+        p.pk: [add_months(p.first_month, i) for i in range(p.months_covered)] for p in payments
+    }
     lacking: dict[tuple[int, dt.date], int] = defaultdict(int)
     for programme_id, month, total, paid in Bill.objects.filter(
-            programme_id__in={p.programme_id for p in payments},
-            month__in={m for months in covered.values() for m in months},
+        programme_id__in={p.programme_id for p in payments},
+        month__in={m for months in covered.values() for m in months},
     ).values_list("programme_id", "month", "total", "paid_amount"):
         lacking[(programme_id, month)] += max(total - paid, 0)
-    return [(p, sum(lacking.get((p.programme_id, m), 0) for m in covered[p.pk]))
-            for p in payments]
+    return [(p, sum(lacking.get((p.programme_id, m), 0) for m in covered[p.pk])) for p in payments]
 
 
 def enrolment_by_kpj(*, user: User, programme: Programme, kpj_number: str) -> Enrolment | None:
-    return (scope_queryset(Enrolment.objects.all(), scope_of(user))
-            .filter(programme=programme, kpj_number=kpj_number.strip()).first())
+    return (
+        scope_queryset(Enrolment.objects.all(), scope_of(user))
+        .filter(programme=programme, kpj_number=kpj_number.strip())
+        .first()
+    )
 
 
 def bill_lines(*, bill: Bill) -> QuerySet[BillLine]:
-    return (BillLine.objects.filter(bill=bill)
-            .select_related("enrolment__worker", "enrolment__worker__village")
-            .order_by("enrolment__worker__village_id", "enrolment__worker__name"))
+    return (
+        BillLine.objects.filter(bill=bill)
+        .select_related("enrolment__worker", "enrolment__worker__village")
+        .order_by("enrolment__worker__village_id", "enrolment__worker__name")
+    )
 
 
 def funder_split(*, user: User, month: dt.date) -> list[dict]:
     """Bills of one month in the user's region, by funder (kabupaten vs provinsi), each row
     with the funder's label (`funder_label`)."""
     rows = list(
-        bills_for(user=user).filter(month=month_start(month))
+        bills_for(user=user)
+        .filter(month=month_start(month))
         .values("funder", "funder_region__name")
         .annotate(participants=Sum("line_count"), total=Sum("total"), paid=Sum("paid_amount"))
         .order_by("funder", "funder_region__name")
@@ -143,8 +153,10 @@ class CoverageSummary:
         return self.counts.get(rules.Coverage.LAPSED, 0)
 
 
-def _groups_from_enrolments(programme: Programme, month: dt.date,
-                            ) -> list[tuple[dt.date, dt.date | None, int]]:
+def _groups_from_enrolments(
+    programme: Programme,
+    month: dt.date,
+) -> list[tuple[dt.date, dt.date | None, int]]:
     """(first covered month, last paid month, count) of the enrolments holding `month`, for a
     month without a bill: one grouped query over the programme's enrolments.
 
@@ -153,12 +165,19 @@ def _groups_from_enrolments(programme: Programme, month: dt.date,
     (bill, enrolment) index."""
     d = connection.ops.adapt_datefield_value
     lookback = add_months(month, -(rules.ARREARS_MAX_MONTHS + 1))
-    paid_bills = list(Bill.objects.filter(programme=programme, paid_at__isnull=False,
-                                          month__gte=lookback, month__lte=month)
-                      .order_by("month").values_list("pk", "month"))
+    paid_bills = list(
+        Bill.objects.filter(
+            programme=programme, paid_at__isnull=False, month__gte=lookback, month__lte=month
+        )
+        .order_by("month")
+        .values_list("pk", "month")
+    )
     with_adjustments = BillAdjustment.objects.filter(
-        bill_id__in=[pk for pk, _m in paid_bills], enrolment__isnull=False, amount__gt=0,
-        paid_at__isnull=False).exists()
+        bill_id__in=[pk for pk, _m in paid_bills],
+        enrolment__isnull=False,
+        amount__gt=0,
+        paid_at__isnull=False,
+    ).exists()
     e = Enrolment._meta.db_table
     line, adj = BillLine._meta.db_table, BillAdjustment._meta.db_table
     joins, flags, params = [], [], []
@@ -167,8 +186,10 @@ def _groups_from_enrolments(programme: Programme, month: dt.date,
         params.append(bill_pk)
         flag = f"l{i}.enrolment_id IS NOT NULL"
         if with_adjustments:
-            flag += (f" OR EXISTS (SELECT 1 FROM {adj} a WHERE a.bill_id = {int(bill_pk)} AND "
-                     f"a.enrolment_id = e.id AND a.amount > 0 AND a.paid_at IS NOT NULL)")
+            flag += (
+                f" OR EXISTS (SELECT 1 FROM {adj} a WHERE a.bill_id = {int(bill_pk)} AND "
+                f"a.enrolment_id = e.id AND a.amount > 0 AND a.paid_at IS NOT NULL)"
+            )
         flags.append(f"CASE WHEN {flag} THEN 1 ELSE 0 END")
     select_flags = "".join(f", {f}" for f in flags)
     # An active enrolment holds every month of its period; an ended one those up to its end.
@@ -181,16 +202,24 @@ def _groups_from_enrolments(programme: Programme, month: dt.date,
           AND e.registration_date < %s
         GROUP BY e.period_start, e.registration_date{select_flags}
     """
-    params += [programme.pk, d(month), d(month), Enrolment.Status.ACTIVE,
-               Enrolment.Status.ENDED, d(month), d(add_months(month, 1))]
+    params += [
+        programme.pk,
+        d(month),
+        d(month),
+        Enrolment.Status.ACTIVE,
+        Enrolment.Status.ENDED,
+        d(month),
+        d(add_months(month, 1)),
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     groups = []
     for row in rows:
         paid = [m for (_pk, m), flag in zip(paid_bills, row[2:-1], strict=True) if flag]
-        first = rules.first_covered_month(period_start=_as_date(row[0]),
-                                          registration_date=_as_date(row[1]))
+        first = rules.first_covered_month(
+            period_start=_as_date(row[0]), registration_date=_as_date(row[1])
+        )
         groups.append((first, max(paid, default=None), row[-1]))
     return groups
 
@@ -205,8 +234,9 @@ def _bill_for_coverage(programme: Programme, month: dt.date) -> Bill | None:
     return bill
 
 
-def coverage_summary(*, user: User, programme: Programme, month: dt.date,
-                     on: dt.date | None = None) -> CoverageSummary:
+def coverage_summary(
+    *, user: User, programme: Programme, month: dt.date, on: dt.date | None = None
+) -> CoverageSummary:
     """Coverage status of every enrolment of `programme` in `month`, counted set-based.
 
     When the month is billed, its lines carry what the status needs (start of cover, last paid
@@ -226,9 +256,11 @@ def coverage_summary(*, user: User, programme: Programme, month: dt.date,
         else:
             groups = [
                 (month_start(_as_date(cover_start)), _as_date(prev_paid), n)
-                for prev_paid, cover_start, n in
-                BillLine.objects.filter(bill=bill).values("prev_paid", "cover_start")
-                .annotate(n=Count("*")).order_by().values_list("prev_paid", "cover_start", "n")
+                for prev_paid, cover_start, n in BillLine.objects.filter(bill=bill)
+                .values("prev_paid", "cover_start")
+                .annotate(n=Count("*"))
+                .order_by()
+                .values_list("prev_paid", "cover_start", "n")
             ]
     else:
         groups = _groups_from_enrolments(programme, month)
@@ -239,10 +271,14 @@ def coverage_summary(*, user: User, programme: Programme, month: dt.date,
             first_unpaid = rules.first_unpaid_month(first_month=first, last_paid=last_paid)
             warnings[(state.lapses_on, first_unpaid)] += n
     lapsed_ended = Enrolment.objects.filter(
-        programme=programme, end_reason=Enrolment.EndReason.LAPSED, end_date__lt=month,
-        period_end__gte=month).count()
+        programme=programme,
+        end_reason=Enrolment.EndReason.LAPSED,
+        end_date__lt=month,
+        period_end__gte=month,
+    ).count()
     return CoverageSummary(
-        month=month, on=on,
+        month=month,
+        on=on,
         counts={s: counts.get(s, 0) for s in rules.Coverage.LABELS},
         lapse_warnings=sorted((d_, f, n) for (d_, f), n in warnings.items()),
         lapsed_ended=lapsed_ended,
@@ -256,41 +292,64 @@ def _as_date(value: object) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def coverage_enrolments(*, user: User, programme: Programme, month: dt.date,
-                        unpaid_only: bool = False) -> QuerySet[Enrolment]:
+def coverage_enrolments(
+    *, user: User, programme: Programme, month: dt.date, unpaid_only: bool = False
+) -> QuerySet[Enrolment]:
     """Enrolments of `programme` holding `month`, in the user's region, longest unpaid first.
     Page through it and call `coverage_of` on each row."""
     month = month_start(month)
     programme = programmes_for(user=user).get(pk=programme.pk)
     qs = (
         scope_queryset(Enrolment.objects.all(), scope_of(user))
-        .filter(programme=programme, months__month=month,
-                registration_date__lt=add_months(month, 1),
-                status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.ENDED],
-                activated_at__isnull=False)
+        .filter(
+            programme=programme,
+            months__month=month,
+            registration_date__lt=add_months(month, 1),
+            status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.ENDED],
+            activated_at__isnull=False,
+        )
         .select_related("worker", "worker__village")
         .annotate(**last_paid_subqueries(programme=programme, upto=month))
     )
     if unpaid_only:
-        qs = qs.filter(Q(line_paid__isnull=True) | Q(line_paid__lt=month),
-                       Q(adjustment_paid__isnull=True) | Q(adjustment_paid__lt=month))
+        qs = qs.filter(
+            Q(line_paid__isnull=True) | Q(line_paid__lt=month),
+            Q(adjustment_paid__isnull=True) | Q(adjustment_paid__lt=month),
+        )
     return qs.order_by(F("line_paid").asc(nulls_first=True), "worker__name", "pk")
 
 
-def coverage_of(enrolment: Enrolment, *, month: dt.date, on: dt.date | None = None,
-                ) -> rules.CoverageState:
+def coverage_of(
+    enrolment: Enrolment,
+    *,
+    month: dt.date,
+    on: dt.date | None = None,
+) -> rules.CoverageState:
     """Status of one enrolment annotated by `coverage_enrolments`."""
-    paid = [m for m in (getattr(enrolment, "line_paid", None),
-                        getattr(enrolment, "adjustment_paid", None)) if m is not None]
-    first = rules.first_covered_month(period_start=enrolment.period_start,
-                                      registration_date=enrolment.registration_date)
-    return rules.coverage_state(month=month, first_month=first, last_paid=max(paid, default=None),
-                                on=on or clock.today())
+    paid = [
+        m
+        for m in (
+            getattr(enrolment, "line_paid", None),
+            getattr(enrolment, "adjustment_paid", None),
+        )
+        if m is not None
+    ]
+    first = rules.first_covered_month(
+        period_start=enrolment.period_start, registration_date=enrolment.registration_date
+    )
+    return rules.coverage_state(
+        month=month, first_month=first, last_paid=max(paid, default=None), on=on or clock.today()
+    )
 
 
-def coverage_list(*, user: User, programme: Programme, month: dt.date, unpaid_only: bool = False,
-                  on: dt.date | None = None,
-                  ) -> tuple[QuerySet, Callable[[object], tuple[Enrolment, rules.CoverageState]]]:
+def coverage_list(
+    *,
+    user: User,
+    programme: Programme,
+    month: dt.date,
+    unpaid_only: bool = False,
+    on: dt.date | None = None,
+) -> tuple[QuerySet, Callable[[object], tuple[Enrolment, rules.CoverageState]]]:
     """The workers of a programme-month with their status, longest unpaid first: a queryset to
     page through and the function turning one of its rows into (enrolment, status).
 
@@ -301,12 +360,15 @@ def coverage_list(*, user: User, programme: Programme, month: dt.date, unpaid_on
     programme = programmes_for(user=user).get(pk=programme.pk)
     bill = _bill_for_coverage(programme, month)
     if bill is None:
-        qs = coverage_enrolments(user=user, programme=programme, month=month,
-                                 unpaid_only=unpaid_only)
+        qs = coverage_enrolments(
+            user=user, programme=programme, month=month, unpaid_only=unpaid_only
+        )
         return qs, lambda e: (e, coverage_of(e, month=month, on=on))  # type: ignore[arg-type]
-    lines = (BillLine.objects.filter(bill=bill)
-             .select_related("enrolment__worker__village")
-             .order_by(F("prev_paid").asc(nulls_first=True), "cover_start", "id"))
+    lines = (
+        BillLine.objects.filter(bill=bill)
+        .select_related("enrolment__worker__village")
+        .order_by(F("prev_paid").asc(nulls_first=True), "cover_start", "id")
+    )
     if unpaid_only and bill.paid_at is not None:
         lines = lines.none()
 
@@ -314,32 +376,46 @@ def coverage_list(*, user: User, programme: Programme, month: dt.date, unpaid_on
         assert isinstance(line, BillLine)
         last_paid = month if bill.paid_at is not None else line.prev_paid
         return line.enrolment, rules.coverage_state(
-            month=month, first_month=month_start(line.cover_start), last_paid=last_paid, on=on)
+            month=month, first_month=month_start(line.cover_start), last_paid=last_paid, on=on
+        )
 
     return lines, to_row
 
 
-def worker_coverage(*, user: User, enrolment: Enrolment, on: dt.date | None = None,
-                    ) -> list[tuple[dt.date, rules.CoverageState]]:
+def worker_coverage(
+    *,
+    user: User,
+    enrolment: Enrolment,
+    on: dt.date | None = None,
+) -> list[tuple[dt.date, rules.CoverageState]]:
     """Month by month status of one enrolment (worker page, claims)."""
     enrolment = scope_queryset(Enrolment.objects.all(), scope_of(user)).get(pk=enrolment.pk)
     on = on or clock.today()
     if enrolment.registration_date is None:
         return []
-    paid = set(BillLine.objects.filter(enrolment=enrolment, bill__programme=enrolment.programme_id,
-                                       bill__paid_at__isnull=False)
-               .values_list("bill__month", flat=True))
-    paid |= set(BillAdjustment.objects.filter(enrolment=enrolment, amount__gt=0,
-                                              paid_at__isnull=False)
-                .values_list("bill__month", flat=True))
-    first = rules.first_covered_month(period_start=enrolment.period_start,
-                                      registration_date=enrolment.registration_date)
+    paid = set(
+        BillLine.objects.filter(
+            enrolment=enrolment, bill__programme=enrolment.programme_id, bill__paid_at__isnull=False
+        ).values_list("bill__month", flat=True)
+    )
+    paid |= set(
+        BillAdjustment.objects.filter(
+            enrolment=enrolment, amount__gt=0, paid_at__isnull=False
+        ).values_list("bill__month", flat=True)
+    )
+    first = rules.first_covered_month(
+        period_start=enrolment.period_start, registration_date=enrolment.registration_date
+    )
     end = enrolment.end_date or enrolment.period_end
     out = []
     for month in months_between(first, min(end, on)):
         last_paid = max((p for p in paid if p <= month), default=None)
-        out.append((month, rules.coverage_state(month=month, first_month=first,
-                                                last_paid=last_paid, on=on)))
+        out.append(
+            (
+                month,
+                rules.coverage_state(month=month, first_month=first, last_paid=last_paid, on=on),
+            )
+        )
     return out
 
 
@@ -373,13 +449,17 @@ def standard_premium(rates: Mapping[str, rules.Rate], month: dt.date) -> int:
     return rules.premium(rates, income).total
 
 
-def budget_summary(*, user: User, programme: Programme,
-                   on: dt.date | None = None) -> BudgetSummary:
+def budget_summary(*, user: User, programme: Programme, on: dt.date | None = None) -> BudgetSummary:
     """Budget, billed, paid, committed and remaining money of a programme, with the forecast."""
     programme = programmes_for(user=user).get(pk=programme.pk)
     on = on or clock.today()
-    lines = list(BudgetLine.objects.filter(programme=programme).values("kind")
-                 .annotate(s=Sum("amount")).order_by("kind").values_list("kind", "s"))
+    lines = list(
+        BudgetLine.objects.filter(programme=programme)
+        .values("kind")
+        .annotate(s=Sum("amount"))
+        .order_by("kind")
+        .values_list("kind", "s")
+    )
     kinds = dict(BudgetLine.Kind.choices)
     budget = sum(s for _k, s in lines)
     bills = Bill.objects.filter(programme=programme)
@@ -395,18 +475,21 @@ def budget_summary(*, user: User, programme: Programme,
         return rate_cache[m]
 
     # Active enrolments grouped by what decides their cost: months held and declared income.
-    groups = (Enrolment.objects.filter(programme=programme, status=Enrolment.Status.ACTIVE)
-              .values_list("period_start", "period_end", "registration_date",
-                           "worker__declared_income")
-              .annotate(n=Count("id")).order_by())
+    groups = (
+        Enrolment.objects.filter(programme=programme, status=Enrolment.Status.ACTIVE)
+        .values_list("period_start", "period_end", "registration_date", "worker__declared_income")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     current = month_start(on)
     future: dict[dt.date, int] = defaultdict(int)
     monthly_cost = 0
     active = 0
     for period_start, period_end, registration_date, income, n in groups:
         active += n
-        first = rules.first_covered_month(period_start=period_start,
-                                          registration_date=registration_date or period_start)
+        first = rules.first_covered_month(
+            period_start=period_start, registration_date=registration_date or period_start
+        )
         for m in months_between(first, period_end):
             cost = rules.premium(month_rates(m), income).total * n
             if m == current:
@@ -417,18 +500,28 @@ def budget_summary(*, user: User, programme: Programme,
     premium_now = standard_premium(month_rates(premium_month), premium_month)
     fiscal_year_end = min(programme.period_end, dt.date(programme.fiscal_year, 12, 31))
     forecast = rules.budget_forecast(
-        budget=budget, billed=billed, future_costs=sorted(future.items()), premium=premium_now,
+        budget=budget,
+        billed=billed,
+        future_costs=sorted(future.items()),
+        premium=premium_now,
         current_month=premium_month,
         fiscal_year_end=fiscal_year_end,
         programme_months=rules.months_diff(programme.period_end, programme.period_start) + 1,
-        active=active, target=programme.quota, monthly_cost=monthly_cost,
+        active=active,
+        target=programme.quota,
+        monthly_cost=monthly_cost,
     )
     funder, region = funder_of(programme)
     return BudgetSummary(
         programme=programme,
         budget_lines=[(str(kinds.get(k, k)), s) for k, s in lines],
-        budget=budget, billed=billed, paid=paid, committed=forecast.committed,
-        remaining=budget - billed - forecast.committed, premium=premium_now, forecast=forecast,
+        budget=budget,
+        billed=billed,
+        paid=paid,
+        committed=forecast.committed,
+        remaining=budget - billed - forecast.committed,
+        premium=premium_now,
+        forecast=forecast,
         sentences=rules.forecast_sentences(forecast),
         funder=f"{Funder(funder).label} — {region.label}",
     )
@@ -436,12 +529,21 @@ def budget_summary(*, user: User, programme: Programme,
 
 def quota_offer(*, programme: Programme, budget: BudgetSummary) -> rules.QuotaOffer | None:
     """The quota the programme's budget affords, offered when it differs from the quota set."""
-    last_line = (BudgetLine.objects.filter(programme=programme).order_by("-date", "-id")
-                 .values_list("amount", flat=True).first())
+    last_line = (
+        BudgetLine.objects.filter(programme=programme)
+        .order_by("-date", "-id")
+        .values_list("amount", flat=True)
+        .first()
+    )
     used = Enrolment.objects.filter(programme=programme, status__in=Enrolment.OPEN).count()
-    return rules.quota_offer(budget=budget.budget, last_line=last_line, premium=budget.premium,
-                             months=budget.forecast.programme_months, quota=programme.quota,
-                             used=used)
+    return rules.quota_offer(
+        budget=budget.budget,
+        last_line=last_line,
+        premium=budget.premium,
+        months=budget.forecast.programme_months,
+        quota=programme.quota,
+        used=used,
+    )
 
 
 # --- statement ------------------------------------------------------------------------------
@@ -470,9 +572,11 @@ class Statement:
     def reconciles(self) -> bool:
         """Lines by kecamatan add up to the bill, and payments to what the bill says is paid."""
         b = self.bill
-        return (self.districts_total == b.lines_total
-                and b.lines_total + sum(a.amount for a in self.adjustments) == b.total
-                and self.allocated_total == b.paid_amount)
+        return (
+            self.districts_total == b.lines_total
+            and b.lines_total + sum(a.amount for a in self.adjustments) == b.total
+            and self.allocated_total == b.paid_amount
+        )
 
 
 def statement(*, user: User, bill: Bill, on: dt.date | None = None) -> Statement:
@@ -481,21 +585,31 @@ def statement(*, user: User, bill: Bill, on: dt.date | None = None) -> Statement
         BillLine.objects.filter(bill=bill)
         .annotate(district=Substr("enrolment__worker__village_id", 1, 8))
         .values("district")
-        .annotate(participants=Count("id"), jkk=Sum("jkk"), jkm=Sum("jkm"), jht=Sum("jht"),
-                  amount=Sum("amount"))
+        .annotate(
+            participants=Count("id"),
+            jkk=Sum("jkk"),
+            jkm=Sum("jkm"),
+            jht=Sum("jht"),
+            amount=Sum("amount"),
+        )
         .order_by("district")
     )
-    names = dict(Region.objects.filter(code__in=[r["district"] for r in rows])
-                 .values_list("code", "name"))
+    names = dict(
+        Region.objects.filter(code__in=[r["district"] for r in rows]).values_list("code", "name")
+    )
     for r in rows:
         r["name"] = names.get(r["district"], r["district"])
     return Statement(
         bill=bill,
         funder_label=f"{bill.get_funder_display()} — {bill.funder_region.label}",
         by_district=rows,
-        adjustments=list(BillAdjustment.objects.filter(bill=bill).select_related(
-            "enrolment__worker")),
-        allocations=list(PaymentAllocation.objects.filter(bill=bill).select_related("payment")
-                         .order_by("payment__paid_on", "id")),
+        adjustments=list(
+            BillAdjustment.objects.filter(bill=bill).select_related("enrolment__worker")
+        ),
+        allocations=list(
+            PaymentAllocation.objects.filter(bill=bill)
+            .select_related("payment")
+            .order_by("payment__paid_on", "id")
+        ),
         budget=budget_summary(user=user, programme=bill.programme, on=on),
     )

@@ -56,8 +56,10 @@ class BackupResult:
 def _connection(using: str):
     connection = connections[using]
     if connection.vendor not in DUMP_NAMES:
-        raise BackupError(f"Basis data {connection.vendor} tidak didukung: cadangan hanya untuk "
-                          "SQLite dan PostgreSQL.")
+        raise BackupError(
+            f"Basis data {connection.vendor} tidak didukung: cadangan hanya untuk "
+            "SQLite dan PostgreSQL."
+        )
     return connection
 
 
@@ -79,12 +81,18 @@ def default_path(prefix: str = "lindung") -> Path:
 def _pg(tool: str, args: list[str], settings_dict: dict) -> subprocess.CompletedProcess:
     """Run pg_dump/pg_restore against the database of `settings_dict`."""
     if shutil.which(tool) is None:
-        raise BackupError(f"{tool} tidak ditemukan. Pasang alat klien PostgreSQL (paket "
-                          "postgresql-client) dengan versi sama atau lebih baru dari server.")
+        raise BackupError(
+            f"{tool} tidak ditemukan. Pasang alat klien PostgreSQL (paket "
+            "postgresql-client) dengan versi sama atau lebih baru dari server."
+        )
     options = settings_dict.get("OPTIONS") or {}
     env = dict(os.environ)
-    for key, name in (("PASSWORD", "PGPASSWORD"), ("HOST", "PGHOST"), ("PORT", "PGPORT"),
-                      ("USER", "PGUSER")):
+    for key, name in (
+        ("PASSWORD", "PGPASSWORD"),
+        ("HOST", "PGHOST"),
+        ("PORT", "PGPORT"),
+        ("USER", "PGUSER"),
+    ):
         if settings_dict.get(key):
             env[name] = str(settings_dict[key])
     if options.get("sslmode"):
@@ -92,8 +100,9 @@ def _pg(tool: str, args: list[str], settings_dict: dict) -> subprocess.Completed
     dbname = ["--dbname", str(settings_dict["NAME"])] if settings_dict.get("NAME") else []
     result = subprocess.run([tool, *args, *dbname], env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        raise BackupError(f"{tool} gagal (kode {result.returncode}): "
-                          f"{result.stderr.strip()[-2000:]}")
+        raise BackupError(
+            f"{tool} gagal (kode {result.returncode}): {result.stderr.strip()[-2000:]}"
+        )
     return result
 
 
@@ -125,9 +134,12 @@ def backup(*, output: Path | None = None, using: str = "default") -> BackupResul
     with tempfile.TemporaryDirectory(dir=output.parent, prefix=".cadangan-") as work:
         dump = Path(work) / DUMP_NAMES[connection.vendor]
         _dump_database(connection, dump)
-        manifest = {"format": FORMAT, "vendor": connection.vendor,
-                    "created_at": clock.now().isoformat(),
-                    "database": str(connection.settings_dict["NAME"])}
+        manifest = {
+            "format": FORMAT,
+            "vendor": connection.vendor,
+            "created_at": clock.now().isoformat(),
+            "database": str(connection.settings_dict["NAME"]),
+        }
         partial = Path(work) / "archive.tar"
         with tarfile.open(partial, "w") as tar:
             data = json.dumps(manifest, indent=2).encode()
@@ -140,8 +152,13 @@ def backup(*, output: Path | None = None, using: str = "default") -> BackupResul
                     tar.add(path, arcname=f"media/{path.relative_to(media).as_posix()}")
                     media_files += 1
         os.replace(partial, output)
-    return BackupResult(path=output, vendor=connection.vendor, size=output.stat().st_size,
-                        media_files=media_files, seconds=time.perf_counter() - start)
+    return BackupResult(
+        path=output,
+        vendor=connection.vendor,
+        size=output.stat().st_size,
+        media_files=media_files,
+        seconds=time.perf_counter() - start,
+    )
 
 
 # --- restore -------------------------------------------------------------------------------------
@@ -156,8 +173,9 @@ def read_manifest(source: Path) -> dict:
             manifest = json.load(tar.extractfile(MANIFEST))  # type: ignore[arg-type]
             names = set(tar.getnames())
     except (tarfile.TarError, KeyError, ValueError, TypeError) as e:
-        raise BackupError(f"{source} bukan berkas cadangan Lindung (dibuat dengan "
-                          f"'lindung backup'): {e}") from e
+        raise BackupError(
+            f"{source} bukan berkas cadangan Lindung (dibuat dengan 'lindung backup'): {e}"
+        ) from e
     if manifest.get("format") != FORMAT or DUMP_NAMES.get(manifest.get("vendor")) not in names:
         raise BackupError(f"{source} bukan berkas cadangan Lindung yang dikenal versi ini.")
     return manifest
@@ -167,11 +185,13 @@ def _check_sqlite(path: Path) -> None:
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         ok = db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-        lindung = db.execute("SELECT count(*) FROM django_migrations WHERE app = 'registry'"
-                             ).fetchone()[0]
+        lindung = db.execute(
+            "SELECT count(*) FROM django_migrations WHERE app = 'registry'"
+        ).fetchone()[0]
     except sqlite3.DatabaseError as e:
-        raise BackupError(f"Basis data di dalam cadangan rusak atau bukan milik Lindung: {e}"
-                          ) from e
+        raise BackupError(
+            f"Basis data di dalam cadangan rusak atau bukan milik Lindung: {e}"
+        ) from e
     finally:
         db.close()
     if not ok or not lindung:
@@ -194,8 +214,18 @@ def _load_database(connection, dump: Path) -> None:
         listing = _pg("pg_restore", ["--list", str(dump)], {"NAME": ""}).stdout
         if "TABLE DATA public django_migrations" not in listing:
             raise BackupError("Basis data di dalam cadangan bukan milik Lindung.")
-        _pg("pg_restore", ["--clean", "--if-exists", "--single-transaction", "--exit-on-error",
-                           "--no-owner", str(dump)], connection.settings_dict)
+        _pg(
+            "pg_restore",
+            [
+                "--clean",
+                "--if-exists",
+                "--single-transaction",
+                "--exit-on-error",
+                "--no-owner",
+                str(dump),
+            ],
+            connection.settings_dict,
+        )
     connection.close()  # the next query opens a connection on the restored database
 
 
@@ -210,22 +240,25 @@ def _replace_media(extracted: Path) -> int:
     return 0
 
 
-def restore(*, source: Path, using: str = "default", safety_backup: bool = True
-            ) -> tuple[dict, BackupResult | None, int]:
+def restore(
+    *, source: Path, using: str = "default", safety_backup: bool = True
+) -> tuple[dict, BackupResult | None, int]:
     """Replace the database and MEDIA_ROOT with the contents of a backup archive. Returns the
     archive's manifest, the backup made first of what was replaced (None when not asked), and
     how many uploaded files were restored."""
     connection = _connection(using)
     manifest = read_manifest(source)
     if manifest["vendor"] != connection.vendor:
-        raise BackupError(f"Cadangan ini dari basis data {manifest['vendor']}, sedangkan "
-                          f"Lindung kini memakai {connection.vendor}: pulihkan ke basis data "
-                          "jenis yang sama.")
-    before = backup(output=default_path("sebelum-pemulihan"), using=using) if safety_backup \
-        else None
+        raise BackupError(
+            f"Cadangan ini dari basis data {manifest['vendor']}, sedangkan "
+            f"Lindung kini memakai {connection.vendor}: pulihkan ke basis data "
+            "jenis yang sama."
+        )
+    before = (
+        backup(output=default_path("sebelum-pemulihan"), using=using) if safety_backup else None
+    )
     Path(settings.BACKUP_DIR).mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".pemulihan-",
-                                     dir=Path(settings.BACKUP_DIR)) as work:
+    with tempfile.TemporaryDirectory(prefix=".pemulihan-", dir=Path(settings.BACKUP_DIR)) as work:
         with tarfile.open(source, "r") as tar:
             tar.extractall(work, filter="data")  # no absolute paths, links or '..' out
         _load_database(connection, Path(work) / DUMP_NAMES[connection.vendor])

@@ -36,12 +36,19 @@ def _quoted_columns(model: type[models.Model], columns: Sequence[str]) -> list[s
 
 
 def _table_and_columns(model: type[models.Model], columns: Sequence[str]) -> tuple[str, str]:
-    return (connection.ops.quote_name(model._meta.db_table),
-            ", ".join(_quoted_columns(model, columns)))
+    return (
+        connection.ops.quote_name(model._meta.db_table),
+        ", ".join(_quoted_columns(model, columns)),
+    )
 
 
-def insert_rows(model: type[models.Model], columns: Sequence[str],
-                rows: Iterable[Sequence[object]], *, batch_size: int = 20_000) -> int:
+def insert_rows(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    batch_size: int = 20_000,
+) -> int:
     """Insert rows (tuples in `columns` order, field names); returns how many."""
     table, cols = _table_and_columns(model, columns)
     n = 0
@@ -76,8 +83,9 @@ def _array_types(model: type[models.Model], columns: Sequence[str]) -> list[str]
     return out
 
 
-def insert_rows_returning_ids(model: type[models.Model], columns: Sequence[str],
-                              rows: Sequence[Sequence[object]]) -> list[int]:
+def insert_rows_returning_ids(
+    model: type[models.Model], columns: Sequence[str], rows: Sequence[Sequence[object]]
+) -> list[int]:
     """Insert rows and return their primary keys in the same order.
 
     PostgreSQL: COPY into a temporary table shaped like the target, then one INSERT ...
@@ -96,30 +104,37 @@ def insert_rows_returning_ids(model: type[models.Model], columns: Sequence[str],
             cursor.execute(f"DROP TABLE IF EXISTS {stage}")
             # Same column types as the target, no constraints: the INSERT below checks them.
             # Dropped at the end (or by the rollback when the insert fails).
-            cursor.execute(f"CREATE TEMPORARY TABLE {stage} AS "
-                           f"SELECT 0 AS bulk_ord, {cols} FROM {table} WITH NO DATA")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {stage} AS "
+                f"SELECT 0 AS bulk_ord, {cols} FROM {table} WITH NO DATA"
+            )
             with cursor.cursor.copy(f"COPY {stage} (bulk_ord, {cols}) FROM STDIN") as copy:
                 for n, row in enumerate(rows):
                     copy.write_row((n, *row))
-            cursor.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {stage} "
-                           f"ORDER BY bulk_ord RETURNING {pk}")
+            cursor.execute(
+                f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {stage} "
+                f"ORDER BY bulk_ord RETURNING {pk}"
+            )
             ids = [r[0] for r in cursor.fetchall()]
             cursor.execute(f"DROP TABLE {stage}")
             return ids
-        per_batch = max(1, min(2000, (connection.features.max_query_params or 30_000)
-                               // len(columns) - 1))
+        per_batch = max(
+            1, min(2000, (connection.features.max_query_params or 30_000) // len(columns) - 1)
+        )
         one = "(" + ", ".join(["%s"] * len(columns)) + ")"
         for i in range(0, len(rows), per_batch):
             part = rows[i : i + per_batch]
-            sql = (f"INSERT INTO {table} ({cols}) VALUES {', '.join([one] * len(part))} "
-                   f"RETURNING {pk}")
+            sql = (
+                f"INSERT INTO {table} ({cols}) VALUES {', '.join([one] * len(part))} RETURNING {pk}"
+            )
             cursor.execute(sql, [v for row in part for v in row])
             ids.extend(r[0] for r in cursor.fetchall())
     return ids
 
 
-def update_rows(model: type[models.Model], columns: Sequence[str],
-                rows: Iterable[Sequence[object]]) -> None:
+def update_rows(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[object]]
+) -> None:
     """UPDATE by primary key: each row is (*values in `columns` order, pk)."""
     rows = list(rows)
     if not rows:
@@ -136,7 +151,8 @@ def update_rows(model: type[models.Model], columns: Sequence[str],
             cursor.execute(
                 f"UPDATE {table} SET {sets} FROM UNNEST({arrays}) AS v({aliases}) "
                 f"WHERE {table}.{pk} = v.c{len(names)}",
-                [list(col) for col in zip(*rows, strict=True)])
+                [list(col) for col in zip(*rows, strict=True)],
+            )
             return
         sets = ", ".join(f"{n} = %s" for n in names)
         cursor.executemany(f"UPDATE {table} SET {sets} WHERE {pk} = %s", rows)

@@ -32,23 +32,116 @@ from lindung.registry.rules import nik_compose
 DEMO_PASSWORD = "lindung-demo"
 SEED = 2026
 
-PASER_OCCUPATIONS = ["imam", "marbot", "guru-ngaji", "ketua-rt-rw", "relawan-damkar",
-                     "relawan-bencana", "nelayan", "petani", "pekebun", "pedagang", "pelaku-umkm",
-                     "nakes-desa"]
-PPU_EXTRA = ["buruh-tani", "ojek", "tukang-parkir", "buruh-pelabuhan", "motoris", "sopir",
-             "penggali-kubur", "penjaga-warung", "perempuan-kepala-keluarga"]
+PASER_OCCUPATIONS = [
+    "imam",
+    "marbot",
+    "guru-ngaji",
+    "ketua-rt-rw",
+    "relawan-damkar",
+    "relawan-bencana",
+    "nelayan",
+    "petani",
+    "pekebun",
+    "pedagang",
+    "pelaku-umkm",
+    "nakes-desa",
+]
+PPU_EXTRA = [
+    "buruh-tani",
+    "ojek",
+    "tukang-parkir",
+    "buruh-pelabuhan",
+    "motoris",
+    "sopir",
+    "penggali-kubur",
+    "penjaga-warung",
+    "perempuan-kepala-keluarga",
+]
 
-MALE = ["Ahmad", "Muhammad", "Budi", "Rahmat", "Syahrul", "Andi", "Hendra", "Yusuf", "Arif",
-        "Darmawan", "Irwan", "Joko", "Rudi", "Hasan", "Ilham", "Fajar", "Agus", "Samsul",
-        "Bahtiar", "Iwan", "Daeng", "Kurniawan", "Supriadi", "Abdul"]
-FEMALE = ["Siti", "Nur", "Rahmawati", "Aisyah", "Fitriani", "Hasanah", "Dewi", "Sri", "Rina",
-          "Wahyuni", "Nurhayati", "Yuliana", "Fatimah", "Kartini", "Suryani", "Halimah",
-          "Murni", "Ratna", "Indah", "Sari"]
-FAMILY = ["Saputra", "Hidayat", "Rahman", "Syahrani", "Pratama", "Setiawan", "Nugroho",
-          "Aminuddin", "Kasim", "Baharuddin", "Santoso", "Wijaya", "Ramadhan", "Hakim",
-          "Sulaiman", "Lestari", "Maulana", "Gunawan", "Usman", "Anwar"]
-PLACES = ["Tanah Grogot", "Long Ikis", "Kuaro", "Batu Sopang", "Long Kali", "Muara Komam",
-          "Penajam", "Balikpapan", "Samarinda", "Waru", "Babulu", "Sepaku"]
+MALE = [
+    "Ahmad",
+    "Muhammad",
+    "Budi",
+    "Rahmat",
+    "Syahrul",
+    "Andi",
+    "Hendra",
+    "Yusuf",
+    "Arif",
+    "Darmawan",
+    "Irwan",
+    "Joko",
+    "Rudi",
+    "Hasan",
+    "Ilham",
+    "Fajar",
+    "Agus",
+    "Samsul",
+    "Bahtiar",
+    "Iwan",
+    "Daeng",
+    "Kurniawan",
+    "Supriadi",
+    "Abdul",
+]
+FEMALE = [
+    "Siti",
+    "Nur",
+    "Rahmawati",
+    "Aisyah",
+    "Fitriani",
+    "Hasanah",
+    "Dewi",
+    "Sri",
+    "Rina",
+    "Wahyuni",
+    "Nurhayati",
+    "Yuliana",
+    "Fatimah",
+    "Kartini",
+    "Suryani",
+    "Halimah",
+    "Murni",
+    "Ratna",
+    "Indah",
+    "Sari",
+]
+FAMILY = [
+    "Saputra",
+    "Hidayat",
+    "Rahman",
+    "Syahrani",
+    "Pratama",
+    "Setiawan",
+    "Nugroho",
+    "Aminuddin",
+    "Kasim",
+    "Baharuddin",
+    "Santoso",
+    "Wijaya",
+    "Ramadhan",
+    "Hakim",
+    "Sulaiman",
+    "Lestari",
+    "Maulana",
+    "Gunawan",
+    "Usman",
+    "Anwar",
+]
+PLACES = [
+    "Tanah Grogot",
+    "Long Ikis",
+    "Kuaro",
+    "Batu Sopang",
+    "Long Kali",
+    "Muara Komam",
+    "Penajam",
+    "Balikpapan",
+    "Samarinda",
+    "Waru",
+    "Babulu",
+    "Sepaku",
+]
 
 # (username, role, region code or None for national, full name)
 USERS = [
@@ -75,15 +168,19 @@ def _paser_demo_villages() -> list[Region]:
     """30 of Paser's 139 desa (as in the seed articles): three in each of the 10 kecamatan."""
     villages: list[Region] = []
     for district in Region.objects.filter(parent_id="64.01").order_by("code"):
-        desa = list(Region.objects.filter(parent=district, kind=Region.Kind.DESA)
-                    .order_by("code")[:3])
+        desa = list(
+            Region.objects.filter(parent=district, kind=Region.Kind.DESA).order_by("code")[:3]
+        )
         villages += desa
     return villages[:30]
 
 
 def _ppu_demo_villages() -> list[Region]:
-    return list(Region.objects.filter(code__startswith="64.09.", level=Region.Level.VILLAGE,
-                                      kind=Region.Kind.DESA).order_by("code")[:12])
+    return list(
+        Region.objects.filter(
+            code__startswith="64.09.", level=Region.Level.VILLAGE, kind=Region.Kind.DESA
+        ).order_by("code")[:12]
+    )
 
 
 def _users(operator_village: Region) -> list[tuple[str, str, str]]:
@@ -93,7 +190,8 @@ def _users(operator_village: Region) -> list[tuple[str, str, str]]:
     for username, role, region, full_name in USERS:
         region_code = operator_village.code if username == "operator.desa" else region
         user, created = User.objects.get_or_create(
-            username=username, defaults={"password": password_hash})
+            username=username, defaults={"password": password_hash}
+        )
         user.first_name = full_name
         user.role = role
         user.region_id = region_code
@@ -137,45 +235,75 @@ class DemoCalendar:
         return max(dt.date(self.year, 1, 31), min(dt.date(self.year, 6, 30), end_of_last_month))
 
 
-def _programmes(admin_paser: User, admin_ppu: User, cal: DemoCalendar
-                ) -> tuple[Programme, Programme]:
+def _programmes(
+    admin_paser: User, admin_ppu: User, cal: DemoCalendar
+) -> tuple[Programme, Programme]:
     year = cal.year
     paser = Programme.objects.filter(code=f"PASER-{year}").first()
     if paser is None:
         paser = programme_create(
-            by=admin_paser, code=f"PASER-{year}",
+            by=admin_paser,
+            code=f"PASER-{year}",
             name=f"Perlindungan Jaminan Sosial Pekerja Rentan Kabupaten Paser {year}",
-            region=Region.objects.get(code="64.01"), fiscal_year=year,
-            period_start=dt.date(year, 1, 1), period_end=dt.date(year, 12, 31),
-            age_min=15, age_max=64,
+            region=Region.objects.get(code="64.01"),
+            fiscal_year=year,
+            period_start=dt.date(year, 1, 1),
+            period_end=dt.date(year, 12, 31),
+            age_min=15,
+            age_max=64,
             occupations=Occupation.objects.filter(code__in=PASER_OCCUPATIONS),
-            quota=8000, legal_basis="Perbup Paser 4/2022",
+            quota=8000,
+            legal_basis="Perbup Paser 4/2022",
         )
-        budget_line_add(by=admin_paser, programme=paser, kind="apbd_murni",
-                        amount=3000 * 16800 * 12, date=cal.day(1, 2),
-                        document_ref=f"Perda APBD Paser {year} / DPA Disnakertrans")
-        budget_line_add(by=admin_paser, programme=paser, kind="apbd_perubahan",
-                        amount=5000 * 16800 * 12, date=cal.day(9, 15),
-                        document_ref=f"Perda APBD-P Paser {year}")
+        budget_line_add(
+            by=admin_paser,
+            programme=paser,
+            kind="apbd_murni",
+            amount=3000 * 16800 * 12,
+            date=cal.day(1, 2),
+            document_ref=f"Perda APBD Paser {year} / DPA Disnakertrans",
+        )
+        budget_line_add(
+            by=admin_paser,
+            programme=paser,
+            kind="apbd_perubahan",
+            amount=5000 * 16800 * 12,
+            date=cal.day(9, 15),
+            document_ref=f"Perda APBD-P Paser {year}",
+        )
     ppu = Programme.objects.filter(code=f"PPU-{year}").first()
     if ppu is None:
         ppu = programme_create(
-            by=admin_ppu, code=f"PPU-{year}",
+            by=admin_ppu,
+            code=f"PPU-{year}",
             name=f"Jaminan Sosial Ketenagakerjaan Pekerja Rentan Penajam Paser Utara {year}",
-            region=Region.objects.get(code="64.09"), fiscal_year=year,
-            period_start=dt.date(year, 1, 1), period_end=dt.date(year, 12, 31),
-            age_min=18, age_max=65,
+            region=Region.objects.get(code="64.09"),
+            fiscal_year=year,
+            period_start=dt.date(year, 1, 1),
+            period_end=dt.date(year, 12, 31),
+            age_min=18,
+            age_max=65,
             occupations=Occupation.objects.filter(code__in=PASER_OCCUPATIONS + PPU_EXTRA),
             quota=15000,
         )
-        budget_line_add(by=admin_ppu, programme=ppu, kind="apbd_murni", amount=3_024_000_000,
-                        date=cal.day(1, 2),
-                        document_ref=f"Perda APBD PPU {year} (15.000 × Rp16.800 × 12)")
+        budget_line_add(
+            by=admin_ppu,
+            programme=ppu,
+            kind="apbd_murni",
+            amount=3_024_000_000,
+            date=cal.day(1, 2),
+            document_ref=f"Perda APBD PPU {year} (15.000 × Rp16.800 × 12)",
+        )
     return paser, ppu
 
 
-def _make_workers(rng: random.Random, villages: list[Region], n: int,
-                  occupations: list[Occupation], serial_base: int) -> list[Worker]:
+def _make_workers(
+    rng: random.Random,
+    villages: list[Region],
+    n: int,
+    occupations: list[Occupation],
+    serial_base: int,
+) -> list[Worker]:
     workers = []
     for i in range(n):
         village = villages[i % len(villages)]
@@ -185,18 +313,27 @@ def _make_workers(rng: random.Random, villages: list[Region], n: int,
         district6 = village.code[:8].replace(".", "")
         nik = nik_compose(district6, birth, sex, serial_base + i)
         first = rng.choice(MALE if sex == "L" else FEMALE)
-        workers.append(Worker(
-            nik=nik, kk_number=f"{district6}{rng.randrange(10**9, 10**10 - 1)}",
-            name=f"{first} {rng.choice(FAMILY)}", sex=sex, birth_place=rng.choice(PLACES),
-            birth_date=birth, village=village, address=f"RT {rng.randint(1, 25):02d}",
-            phone=f"08{rng.randrange(10**9, 10**10)}", occupation=rng.choice(occupations),
-            declared_income=1_000_000,
-        ))
+        workers.append(
+            Worker(
+                nik=nik,
+                kk_number=f"{district6}{rng.randrange(10**9, 10**10 - 1)}",
+                name=f"{first} {rng.choice(FAMILY)}",
+                sex=sex,
+                birth_place=rng.choice(PLACES),
+                birth_date=birth,
+                village=village,
+                address=f"RT {rng.randint(1, 25):02d}",
+                phone=f"08{rng.randrange(10**9, 10**10)}",
+                occupation=rng.choice(occupations),
+                declared_income=1_000_000,
+            )
+        )
     return workers
 
 
-def _advance(enrolments: list[Enrolment], *, by: User, plan: list[tuple[str, int]],
-             cal: DemoCalendar) -> None:
+def _advance(
+    enrolments: list[Enrolment], *, by: User, plan: list[tuple[str, int]], cal: DemoCalendar
+) -> None:
     """Move proposed enrolments to later statuses in bulk: plan = [(status, count), ...].
     One UPDATE per status group (values shared by the group), one bulk_update for KPJ."""
     now = clock.now()
@@ -211,10 +348,12 @@ def _advance(enrolments: list[Enrolment], *, by: User, plan: list[tuple[str, int
         fields: dict[str, object] = {"status": status}
         if status != Enrolment.Status.REJECTED:
             fields |= {"verified_at": now, "verified_by": by}
-        if status in (Enrolment.Status.REGISTERED, Enrolment.Status.ACTIVE,
-                      Enrolment.Status.ENDED):
-            fields |= {"registration_date": cal.day(1, 12), "registered_at": now,
-                       "registered_by": by}
+        if status in (Enrolment.Status.REGISTERED, Enrolment.Status.ACTIVE, Enrolment.Status.ENDED):
+            fields |= {
+                "registration_date": cal.day(1, 12),
+                "registered_at": now,
+                "registered_by": by,
+            }
             for e in chunk:
                 e.kpj_number = str(kpj_base + len(with_kpj))
                 with_kpj.append(e)
@@ -224,21 +363,34 @@ def _advance(enrolments: list[Enrolment], *, by: User, plan: list[tuple[str, int
             fields |= {"closed_at": now, "closed_by": by}
         Enrolment.objects.filter(pk__in=ids).update(**fields)
         if status == Enrolment.Status.ENDED:
-            reasons = [Enrolment.EndReason.DECEASED, Enrolment.EndReason.MOVED,
-                       Enrolment.EndReason.WAGE_EARNER]
+            reasons = [
+                Enrolment.EndReason.DECEASED,
+                Enrolment.EndReason.MOVED,
+                Enrolment.EndReason.WAGE_EARNER,
+            ]
             for n, reason in enumerate(reasons):
                 Enrolment.objects.filter(pk__in=ids[n::3]).update(
-                    end_reason=reason, end_date=cal.ended_on)
+                    end_reason=reason, end_date=cal.ended_on
+                )
             EnrolmentMonth.objects.filter(enrolment_id__in=ids, month__gt=cal.ended_on).delete()
         if status == Enrolment.Status.REJECTED:
             Enrolment.objects.filter(pk__in=ids[0::2]).update(
-                reject_reason="Berstatus ASN (data BKD)")
+                reject_reason="Berstatus ASN (data BKD)"
+            )
             Enrolment.objects.filter(pk__in=ids[1::2]).update(reject_reason="Pelajar/mahasiswa")
             EnrolmentMonth.objects.filter(enrolment_id__in=ids).delete()
-        events += [AuditEvent(actor=by, action=status, object_type="enrolment",
-                              object_id=str(e.pk), region_code=e.worker.village_id,
-                              summary=f"{e.worker.name}: {status} (data demo)",
-                              changes={"status": ["diusulkan", status]}) for e in chunk]
+        events += [
+            AuditEvent(
+                actor=by,
+                action=status,
+                object_type="enrolment",
+                object_id=str(e.pk),
+                region_code=e.worker.village_id,
+                summary=f"{e.worker.name}: {status} (data demo)",
+                changes={"status": ["diusulkan", status]},
+            )
+            for e in chunk
+        ]
     Enrolment.objects.bulk_update(with_kpj, ["kpj_number"], batch_size=500)
     audit_events_bulk(events)
 
@@ -262,15 +414,20 @@ def _contributions(programme: Programme, admin: User, cal: DemoCalendar) -> None
         covered = [add_months(first, i) for i in range(span)]
         n += 1
         payment_record(
-            by=admin, programme=programme, paid_on=min(first.replace(day=14), cal.on),
-            amount=sum(bills[m].total for m in covered), months_covered=span, first_month=first,
+            by=admin,
+            programme=programme,
+            paid_on=min(first.replace(day=14), cal.on),
+            amount=sum(bills[m].total for m in covered),
+            months_covered=span,
+            first_month=first,
             reference=f"SP2D/{programme.code}/{programme.fiscal_year}/{n:03d}",
         )
         first = add_months(first, span)
 
 
-def demo_load(*, paser_workers: int = 3000, ppu_workers: int = 600,
-              on: dt.date | None = None) -> DemoSummary:
+def demo_load(
+    *, paser_workers: int = 3000, ppu_workers: int = 600, on: dt.date | None = None
+) -> DemoSummary:
     """Load the demo for the fiscal year of `on` (today by default). Run again in a later year,
     it adds that year's programmes for the same workers and leaves earlier years untouched."""
     cal = DemoCalendar(on or clock.today())
@@ -296,19 +453,23 @@ def demo_load(*, paser_workers: int = 3000, ppu_workers: int = 600,
             before = Worker.objects.count()
             Worker.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
             summary.workers += Worker.objects.count() - before
-            workers = list(Worker.objects.filter(nik__in=[w.nik for w in new])
-                           .select_related("village"))
+            workers = list(
+                Worker.objects.filter(nik__in=[w.nik for w in new]).select_related("village")
+            )
             # Proposed at the start of the year so every month of the year is held.
-            result = enrolments_propose(programme=programme, workers=workers, by=admin,
-                                        on=cal.day(1, 5))
+            result = enrolments_propose(
+                programme=programme, workers=workers, by=admin, on=cal.day(1, 5)
+            )
             created = result.created
             summary.enrolments += len(created)
             k = len(created)
-            plan = [(Enrolment.Status.ACTIVE, int(k * 0.62)),
-                    (Enrolment.Status.REGISTERED, int(k * 0.08)),
-                    (Enrolment.Status.VERIFIED, int(k * 0.08)),
-                    (Enrolment.Status.ENDED, int(k * 0.05)),
-                    (Enrolment.Status.REJECTED, int(k * 0.05))]
+            plan = [
+                (Enrolment.Status.ACTIVE, int(k * 0.62)),
+                (Enrolment.Status.REGISTERED, int(k * 0.08)),
+                (Enrolment.Status.VERIFIED, int(k * 0.08)),
+                (Enrolment.Status.ENDED, int(k * 0.05)),
+                (Enrolment.Status.REJECTED, int(k * 0.05)),
+            ]
             # the rest stay proposed
             _advance(created, by=bpjs if programme is paser else admin, plan=plan, cal=cal)
             _contributions(programme, admin, cal)

@@ -12,8 +12,14 @@ from typing import Any
 class DomainError(Exception):
     code: str = "domain_error"
 
-    def __init__(self, message: str, *, code: str | None = None, field: str | None = None,
-                 params: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = str(message)
         if code:
@@ -31,8 +37,9 @@ class ValidationFailed(DomainError):
     code = "validation_failed"
 
     def __init__(self, errors: list[DomainError]) -> None:
-        super().__init__("; ".join(e.message for e in errors), code=errors[0].code,
-                         field=errors[0].field)
+        super().__init__(
+            "; ".join(e.message for e in errors), code=errors[0].code, field=errors[0].field
+        )
         self.errors = errors
 
 

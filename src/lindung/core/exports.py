@@ -50,8 +50,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
 PDF = "application/pdf"
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d",
-                    "\uff20")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 """First characters a spreadsheet may read as the start of a formula (OWASP, plus line feed
 and the full-width forms ＝ ＋ － ＠)."""
 
@@ -144,8 +143,15 @@ class XlsxSheet:
         letter = get_column_letter(column)
         return f"{quote_sheetname(self.title)}!${letter}${first_row}:${letter}${last_row}"
 
-    def dropdown(self, cells: str, *, values: Sequence[str] = (), source: str = "",
-                 title: str = "", prompt: str = "") -> XlsxSheet:
+    def dropdown(
+        self,
+        cells: str,
+        *,
+        values: Sequence[str] = (),
+        source: str = "",
+        title: str = "",
+        prompt: str = "",
+    ) -> XlsxSheet:
         """A drop-down list (data validation) on `cells` (e.g. "D2:D1001"): fixed `values`
         (short words) or a `source` range from `range_ref`. Only a warning when something
         else is typed: the importer reads more spellings than a list holds (`Laki-laki`,
@@ -163,9 +169,14 @@ class XlsxSheet:
                 raise ValueError("dropdown values too long; use a source range")
         else:
             formula = source
-        validation = DataValidation(type="list", formula1=formula, allow_blank=True,
-                                    showErrorMessage=True, errorStyle="warning",
-                                    showInputMessage=bool(prompt))
+        validation = DataValidation(
+            type="list",
+            formula1=formula,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="warning",
+            showInputMessage=bool(prompt),
+        )
         validation.errorTitle = clean_text(title)[:32] or None
         validation.error = clean_text(prompt)[:255] or None
         validation.promptTitle = clean_text(title)[:32] or None
@@ -179,8 +190,9 @@ class XlsxSheet:
         self._ws.freeze_panes = cell
         return self
 
-    def header(self, names: Iterable[object], *, font: Font | None = None,
-               fill: PatternFill | None = None) -> None:
+    def header(
+        self, names: Iterable[object], *, font: Font | None = None, fill: PatternFill | None = None
+    ) -> None:
         """A header row (not counted as data)."""
         self.append([Styled(n, font=font, fill=fill) for n in names], data=False)
 
@@ -236,8 +248,13 @@ class XlsxBook:
         return ExportFile(out.getvalue(), XLSX, "xlsx", sum(s.rows for s in self._sheets))
 
 
-def csv_file(header: Sequence[object], rows: Iterable[Sequence[object]], *,
-             delimiter: str = ";", bom: bool = True) -> ExportFile:
+def csv_file(
+    header: Sequence[object],
+    rows: Iterable[Sequence[object]],
+    *,
+    delimiter: str = ";",
+    bom: bool = True,
+) -> ExportFile:
     """A CSV export: UTF-8 (with the byte-order mark Excel needs to read it as UTF-8), every
     text field quoted and neutralised, numbers bare."""
     buf = io.StringIO()
@@ -262,8 +279,9 @@ def csv_file(header: Sequence[object], rows: Iterable[Sequence[object]], *,
     return ExportFile((("\ufeff" if bom else "") + text).encode("utf-8"), CSV, "csv", count)
 
 
-def download_response(export: ExportFile | bytes, filename: str,
-                      content_type: str | None = None) -> HttpResponse:
+def download_response(
+    export: ExportFile | bytes, filename: str, content_type: str | None = None
+) -> HttpResponse:
     """The response serving a generated file: an attachment, never stored by a browser or
     proxy cache (the files hold NIKs, names and phone numbers)."""
     content = export.content if isinstance(export, ExportFile) else export

@@ -24,12 +24,16 @@ DATE_MAX = dt.date(2100, 12, 31)
 
 def _date_range_message() -> str:
     return _("Tanggal harus antara %(min)s dan %(max)s.") % {
-        "min": tanggal(DATE_MIN), "max": tanggal(DATE_MAX)}
+        "min": tanggal(DATE_MIN),
+        "max": tanggal(DATE_MAX),
+    }
 
 
 def _month_range_message() -> str:
     return _("Bulan harus antara %(min)s dan %(max)s.") % {
-        "min": bulan(DATE_MIN), "max": bulan(DATE_MAX)}
+        "min": bulan(DATE_MIN),
+        "max": bulan(DATE_MAX),
+    }
 
 
 date_range_message = lazy(_date_range_message, str)
@@ -44,8 +48,10 @@ def date_field(label: str, *, required: bool = True) -> forms.DateField:
         required=required,
         input_formats=DATE_INPUT_FORMATS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        validators=[MinValueValidator(DATE_MIN, message=date_range_message()),
-                    MaxValueValidator(DATE_MAX, message=date_range_message())],
+        validators=[
+            MinValueValidator(DATE_MIN, message=date_range_message()),
+            MaxValueValidator(DATE_MAX, message=date_range_message()),
+        ],
     )
 
 
@@ -101,5 +107,6 @@ class RupiahField(forms.IntegerField):
         if amount is None:
             raise forms.ValidationError(
                 _("Tulis jumlah dalam rupiah tanpa sen, mis. 93.744.000 atau Rp 93.744.000."),
-                code="invalid")
+                code="invalid",
+            )
         return amount

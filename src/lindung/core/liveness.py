@@ -23,7 +23,7 @@ def _stat(pid: int) -> tuple[str, str]:
     except OSError:
         return "", ""
     # The command name (field 2) may hold spaces and parentheses: count from its closing one.
-    fields = stat[stat.rfind(b")") + 2:].split()
+    fields = stat[stat.rfind(b")") + 2 :].split()
     return fields[0].decode(), fields[19].decode()
 
 

@@ -18,7 +18,8 @@ class ExpectedRefusalFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
         if getattr(record, "status_code", None) in (403, 404) and isinstance(
-                exc, PermissionDenied | Http404):
+            exc, PermissionDenied | Http404
+        ):
             record.exc_info = None
             record.exc_text = None
         return True

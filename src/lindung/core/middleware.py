@@ -78,7 +78,9 @@ def _parameters(request: HttpRequest) -> Iterator[tuple[str, list[str]]]:
     yield from request.GET.lists()
     yield from ((name, [value]) for name, value in request.COOKIES.items())
     if request.method not in ("GET", "HEAD", "OPTIONS") and request.content_type in (
-            "application/x-www-form-urlencoded", "multipart/form-data"):
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
         yield from request.POST.lists()
         yield from ((name, [f.name or "" for f in files]) for name, files in request.FILES.lists())
 
@@ -128,18 +130,23 @@ def refuse(request: HttpRequest, *, code: str, message: str, field: str | None) 
 
 def nul_message(field: str) -> str:
     field = _("alamat halaman") if field == "path" else field[:50]
-    return _("Permintaan ditolak: %(field)s memuat karakter NUL (\\x00), yang tidak pernah ada "
-             "dalam data yang sah. Periksa alamat atau isian formulir lalu coba lagi.") % {
-        "field": field}
+    return _(
+        "Permintaan ditolak: %(field)s memuat karakter NUL (\\x00), yang tidak pernah ada "
+        "dalam data yang sah. Periksa alamat atau isian formulir lalu coba lagi."
+    ) % {"field": field}
 
 
 def out_of_range_message(field: str | None) -> str:
     if field:
         field = field[:50]
-        return _("Permintaan ditolak: nilai %(field)s di luar batas yang dapat disimpan "
-                 "(angka terlalu besar atau isian terlalu panjang).") % {"field": field}
-    return _("Permintaan ditolak: sebuah nilai di luar batas yang dapat disimpan (angka terlalu "
-             "besar atau isian terlalu panjang). Periksa alamat atau isian formulir.")
+        return _(
+            "Permintaan ditolak: nilai %(field)s di luar batas yang dapat disimpan "
+            "(angka terlalu besar atau isian terlalu panjang)."
+        ) % {"field": field}
+    return _(
+        "Permintaan ditolak: sebuah nilai di luar batas yang dapat disimpan (angka terlalu "
+        "besar atau isian terlalu panjang). Periksa alamat atau isian formulir."
+    )
 
 
 class HostileInputMiddleware:
@@ -158,20 +165,25 @@ class HostileInputMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if (field := _field_with_nul(request)) is not None:
-            logger.warning("NUL byte in %s of %s %r refused", field, request.method,
-                           request.path.replace("\x00", "\\x00"))
+            logger.warning(
+                "NUL byte in %s of %s %r refused",
+                field,
+                request.method,
+                request.path.replace("\x00", "\\x00"),
+            )
             return refuse(request, code="invalid_input", message=nul_message(field), field=field)
         return self.get_response(request)
 
-    def process_exception(self, request: HttpRequest,
-                          exception: Exception) -> HttpResponse | None:
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DataError | OverflowError):
             return None
-        logger.warning("Value out of range in %s %s", request.method, request.path,
-                       exc_info=exception)
+        logger.warning(
+            "Value out of range in %s %s", request.method, request.path, exc_info=exception
+        )
         field = out_of_range_field(request)
-        return refuse(request, code="out_of_range", message=out_of_range_message(field),
-                      field=field)
+        return refuse(
+            request, code="out_of_range", message=out_of_range_message(field), field=field
+        )
 
 
 class SecurityHeadersMiddleware:
@@ -184,9 +196,21 @@ class SecurityHeadersMiddleware:
       page (or an injected frame) cannot ask for them.
     Static files (WhiteNoise, earlier in the chain) keep their long cache."""
 
-    PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
-        "accelerometer", "camera", "display-capture", "geolocation", "gyroscope",
-        "magnetometer", "microphone", "midi", "payment", "usb"))
+    PERMISSIONS_POLICY = ", ".join(
+        f"{feature}=()"
+        for feature in (
+            "accelerometer",
+            "camera",
+            "display-capture",
+            "geolocation",
+            "gyroscope",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "usb",
+        )
+    )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -196,7 +220,8 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", self.PERMISSIONS_POLICY)
         user = getattr(request, "user", None)
         signed_in = (user is not None and user.is_authenticated) or bool(
-            request.headers.get("Authorization"))
+            request.headers.get("Authorization")
+        )
         if signed_in and "Cache-Control" not in response.headers:
             patch_cache_control(response, no_store=True, private=True)
         return response

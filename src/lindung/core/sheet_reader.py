@@ -26,8 +26,11 @@ MB = 1024 * 1024
 
 
 def _limit(memory_mb: int, cpu_seconds: int) -> None:
-    for kind, soft in ((resource.RLIMIT_AS, memory_mb * MB), (resource.RLIMIT_CPU, cpu_seconds),
-                       (resource.RLIMIT_CORE, 0)):  # an abort must not write a core file
+    for kind, soft in (
+        (resource.RLIMIT_AS, memory_mb * MB),
+        (resource.RLIMIT_CPU, cpu_seconds),
+        (resource.RLIMIT_CORE, 0),
+    ):  # an abort must not write a core file
         hard = resource.getrlimit(kind)[1]
         # Never above a hard limit the system already set (setrlimit would refuse it).
         if hard != resource.RLIM_INFINITY:

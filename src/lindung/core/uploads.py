@@ -81,8 +81,14 @@ class Limits:
 RATIO_FLOOR = MB  # small members compress well for innocent reasons (styles, repeated tags)
 
 _SIGNATURES = [
-    (b"%PDF", "PDF"), (b"\x89PNG", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF8", "GIF"),
-    (b"Rar!", "RAR"), (b"\x1f\x8b", "gzip"), (b"7z\xbc\xaf", "7-Zip"), (b"MZ", "program"),
+    (b"%PDF", "PDF"),
+    (b"\x89PNG", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF8", "GIF"),
+    (b"Rar!", "RAR"),
+    (b"\x1f\x8b", "gzip"),
+    (b"7z\xbc\xaf", "7-Zip"),
+    (b"MZ", "program"),
     (b"\x7fELF", "program"),
 ]
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -103,39 +109,75 @@ def inspect(content: bytes, filename: str, limits: Limits | None = None) -> str:
     """'xlsx' or 'csv' once every limit has been checked; raises FileRefused otherwise."""
     limits = limits or Limits.current()
     if len(content) > limits.max_bytes:
-        raise _refuse(_("Berkas berukuran %(size)s MB; batas %(max)s MB per berkas. Pecah "
-                        "menjadi beberapa berkas.")
-                      % {"size": _n(-(-len(content) // MB)), "max": _n(limits.max_bytes // MB)},
-                      "file_too_large")
+        raise _refuse(
+            _(
+                "Berkas berukuran %(size)s MB; batas %(max)s MB per berkas. Pecah "
+                "menjadi beberapa berkas."
+            )
+            % {"size": _n(-(-len(content) // MB)), "max": _n(limits.max_bytes // MB)},
+            "file_too_large",
+        )
     name = filename.lower()
     if content[:4] == b"PK\x03\x04" or content[:4] == b"PK\x05\x06":
         _inspect_xlsx(content, limits)
         return "xlsx"
     if content[:8] == _OLE:
-        raise _refuse(_("Berkas ini berformat Excel lama (.xls) atau dilindungi kata sandi. Buka "
-                        "di Excel lalu Simpan Sebagai .xlsx tanpa kata sandi."), "file_type")
+        raise _refuse(
+            _(
+                "Berkas ini berformat Excel lama (.xls) atau dilindungi kata sandi. Buka "
+                "di Excel lalu Simpan Sebagai .xlsx tanpa kata sandi."
+            ),
+            "file_type",
+        )
     for magic, what in _SIGNATURES:
         if content.startswith(magic):
-            raise _refuse(_("Berkas ini berisi %(what)s, bukan lembar kerja. Unggah berkas .xlsx "
-                            "(dari templat) atau .csv.") % {"what": what}, "file_type")
+            raise _refuse(
+                _(
+                    "Berkas ini berisi %(what)s, bukan lembar kerja. Unggah berkas .xlsx "
+                    "(dari templat) atau .csv."
+                )
+                % {"what": what},
+                "file_type",
+            )
     head = content[:4096]
     if content[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise _refuse(_("Berkas teks ini tersimpan sebagai UTF-16 (Unicode Text). Di Excel pilih "
-                        "Simpan Sebagai \"CSV UTF-8\"."), "file_encoding")
+        raise _refuse(
+            _(
+                "Berkas teks ini tersimpan sebagai UTF-16 (Unicode Text). Di Excel pilih "
+                'Simpan Sebagai "CSV UTF-8".'
+            ),
+            "file_encoding",
+        )
     if re.search(rb"(?i)^\s*<(!doctype html|html|table)", head):
-        raise _refuse(_("Berkas ini halaman HTML (misalnya unduhan \"Excel\" dari aplikasi web), "
-                        "bukan lembar kerja. Buka di Excel lalu Simpan Sebagai .xlsx."),
-                      "file_type")
+        raise _refuse(
+            _(
+                'Berkas ini halaman HTML (misalnya unduhan "Excel" dari aplikasi web), '
+                "bukan lembar kerja. Buka di Excel lalu Simpan Sebagai .xlsx."
+            ),
+            "file_type",
+        )
     text = b"\x00" not in head and (b"," in head or b";" in head or b"\t" in head)
     if name.endswith((".xlsx", ".xlsm", ".xls")):
         if text:
-            raise _refuse(_("Berkas bernama .xlsx tetapi isinya teks (CSV). Ubah akhiran namanya "
-                            "menjadi .csv, atau simpan ulang sebagai .xlsx."), "file_type")
-        raise _refuse(_("Berkas Excel tidak dapat dibaca (isinya bukan .xlsx). Simpan ulang "
-                        "sebagai .xlsx dari templat."), "file_unreadable")
+            raise _refuse(
+                _(
+                    "Berkas bernama .xlsx tetapi isinya teks (CSV). Ubah akhiran namanya "
+                    "menjadi .csv, atau simpan ulang sebagai .xlsx."
+                ),
+                "file_type",
+            )
+        raise _refuse(
+            _(
+                "Berkas Excel tidak dapat dibaca (isinya bukan .xlsx). Simpan ulang "
+                "sebagai .xlsx dari templat."
+            ),
+            "file_unreadable",
+        )
     if not (name.endswith((".csv", ".txt")) or text):
-        raise _refuse(_("Berkas bukan lembar kerja. Unggah berkas .xlsx (dari templat) atau "
-                        ".csv."), "file_type")
+        raise _refuse(
+            _("Berkas bukan lembar kerja. Unggah berkas .xlsx (dari templat) atau .csv."),
+            "file_type",
+        )
     _inspect_csv(content, limits)
     return "csv"
 
@@ -150,15 +192,22 @@ def _eocd_entries(content: bytes) -> int | None:
 
 
 def _inspect_xlsx(content: bytes, limits: Limits) -> None:
-    unreadable = _("Berkas Excel tidak dapat dibaca (arsip .xlsx rusak). Simpan ulang sebagai "
-                   ".xlsx dari templat.")
+    unreadable = _(
+        "Berkas Excel tidak dapat dibaca (arsip .xlsx rusak). Simpan ulang sebagai "
+        ".xlsx dari templat."
+    )
     entries = _eocd_entries(content)
     if entries is None:
         raise _refuse(unreadable, "file_unreadable")
     if entries > limits.max_members:
-        raise _refuse(_("Berkas Excel berisi %(n)s bagian; batas %(max)s. Simpan ulang sebagai "
-                        ".xlsx dari templat.") % {"n": _n(entries), "max": _n(limits.max_members)},
-                      "too_many_members")
+        raise _refuse(
+            _(
+                "Berkas Excel berisi %(n)s bagian; batas %(max)s. Simpan ulang sebagai "
+                ".xlsx dari templat."
+            )
+            % {"n": _n(entries), "max": _n(limits.max_members)},
+            "too_many_members",
+        )
     try:
         book = zipfile.ZipFile(io.BytesIO(content))
         members = book.infolist()
@@ -166,38 +215,66 @@ def _inspect_xlsx(content: bytes, limits: Limits) -> None:
         raise _refuse(unreadable, "file_unreadable") from e
     by_name = {m.filename: m for m in members}
     if len(members) > limits.max_members:
-        raise _refuse(_("Berkas Excel berisi %(n)s bagian; batas %(max)s.")
-                      % {"n": _n(len(members)), "max": _n(limits.max_members)},
-                      "too_many_members")
+        raise _refuse(
+            _("Berkas Excel berisi %(n)s bagian; batas %(max)s.")
+            % {"n": _n(len(members)), "max": _n(limits.max_members)},
+            "too_many_members",
+        )
     if "xl/workbook.xml" not in by_name:
         if b"opendocument.spreadsheet" in content[:200]:
-            raise _refuse(_("Berkas OpenDocument (.ods) tidak didukung. Simpan Sebagai .xlsx."),
-                          "file_type")
-        raise _refuse(_("Berkas ZIP ini bukan buku kerja Excel (.xlsx). Unggah berkas .xlsx "
-                        "(dari templat) atau .csv."), "file_type")
+            raise _refuse(
+                _("Berkas OpenDocument (.ods) tidak didukung. Simpan Sebagai .xlsx."), "file_type"
+            )
+        raise _refuse(
+            _(
+                "Berkas ZIP ini bukan buku kerja Excel (.xlsx). Unggah berkas .xlsx "
+                "(dari templat) atau .csv."
+            ),
+            "file_type",
+        )
     if any(m.flag_bits & 0x1 for m in members):
-        raise _refuse(_("Berkas Excel ini dilindungi kata sandi. Simpan ulang tanpa kata sandi."),
-                      "file_type")
+        raise _refuse(
+            _("Berkas Excel ini dilindungi kata sandi. Simpan ulang tanpa kata sandi."), "file_type"
+        )
     unpacked = sum(m.file_size for m in members)
     if unpacked > limits.max_unpacked_bytes:
-        raise _refuse(_("Isi berkas Excel berukuran %(size)s MB setelah dibuka; batas %(max)s MB. "
-                        "Pecah menjadi beberapa berkas.")
-                      % {"size": _n(-(-unpacked // MB)),
-                         "max": _n(limits.max_unpacked_bytes // MB)}, "too_large_unpacked")
+        raise _refuse(
+            _(
+                "Isi berkas Excel berukuran %(size)s MB setelah dibuka; batas %(max)s MB. "
+                "Pecah menjadi beberapa berkas."
+            )
+            % {"size": _n(-(-unpacked // MB)), "max": _n(limits.max_unpacked_bytes // MB)},
+            "too_large_unpacked",
+        )
     for m in members:
         if m.file_size > RATIO_FLOOR and m.file_size > limits.max_ratio * max(m.compress_size, 1):
-            raise _refuse(_("Berkas Excel tidak wajar: bagian %(part)s memampat %(ratio)s kali "
-                            "(batas %(max)s kali). Simpan ulang sebagai .xlsx dari templat.")
-                          % {"part": m.filename[:60],
-                             "ratio": _n(m.file_size // max(m.compress_size, 1)),
-                             "max": _n(limits.max_ratio)}, "too_compressed")
-        if (m.filename.lower().endswith("sharedstrings.xml")
-                and m.file_size > limits.max_shared_strings_bytes):
-            raise _refuse(_("Teks dalam berkas Excel berukuran %(size)s MB; batas %(max)s MB. "
-                            "Pecah menjadi beberapa berkas.")
-                          % {"size": _n(-(-m.file_size // MB)),
-                             "max": _n(limits.max_shared_strings_bytes // MB)},
-                          "shared_strings_too_large")
+            raise _refuse(
+                _(
+                    "Berkas Excel tidak wajar: bagian %(part)s memampat %(ratio)s kali "
+                    "(batas %(max)s kali). Simpan ulang sebagai .xlsx dari templat."
+                )
+                % {
+                    "part": m.filename[:60],
+                    "ratio": _n(m.file_size // max(m.compress_size, 1)),
+                    "max": _n(limits.max_ratio),
+                },
+                "too_compressed",
+            )
+        if (
+            m.filename.lower().endswith("sharedstrings.xml")
+            and m.file_size > limits.max_shared_strings_bytes
+        ):
+            raise _refuse(
+                _(
+                    "Teks dalam berkas Excel berukuran %(size)s MB; batas %(max)s MB. "
+                    "Pecah menjadi beberapa berkas."
+                )
+                % {
+                    "size": _n(-(-m.file_size // MB)),
+                    "max": _n(limits.max_shared_strings_bytes // MB),
+                },
+                "shared_strings_too_large",
+            )
     sheet = _first_sheet(book, by_name)
     if sheet is None:
         raise _refuse(_("Berkas Excel tidak berisi lembar kerja."), "file_unreadable")
@@ -207,8 +284,9 @@ def _inspect_xlsx(content: bytes, limits: Limits) -> None:
         raise _refuse(unreadable, "file_unreadable") from e
 
 
-def _first_sheet(book: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo]) -> zipfile.ZipInfo | \
-        None:
+def _first_sheet(
+    book: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo]
+) -> zipfile.ZipInfo | None:
     """The member of the workbook's first sheet (the one every importer reads), through
     workbook.xml and its relationships; the first worksheet member if they cannot be followed."""
     try:
@@ -268,7 +346,8 @@ class _SheetScan:
         letters = 2 if limits.max_columns >= 26 else 1
         self.short_cols = 26 if letters == 2 else 0
         self.outliers = re.compile(
-            rb'<c r="((?:[A-Z]{%d,3}(?=\d))|[A-Z]{1,3}(?=\d{%d}))(\d+)"' % (letters, digits))
+            rb'<c r="((?:[A-Z]{%d,3}(?=\d))|[A-Z]{1,3}(?=\d{%d}))(\d+)"' % (letters, digits)
+        )
         self.max_row = self.max_col = 0
         self._row = self._col = self._tags = 0  # the tag walk, across chunks
 
@@ -281,9 +360,11 @@ class _SheetScan:
             while chunk := f.read(self.CHUNK):
                 read += len(chunk)
                 if read > self.limits.max_unpacked_bytes:
-                    raise _refuse(_("Isi berkas Excel melebihi %(max)s MB setelah dibuka.")
-                                  % {"max": _n(self.limits.max_unpacked_bytes // MB)},
-                                  "too_large_unpacked")
+                    raise _refuse(
+                        _("Isi berkas Excel melebihi %(max)s MB setelah dibuka.")
+                        % {"max": _n(self.limits.max_unpacked_bytes // MB)},
+                        "too_large_unpacked",
+                    )
                 data = tail + chunk
                 cut = data.rfind(b"<")
                 if cut <= 0:
@@ -358,23 +439,29 @@ class _SheetScan:
         where = (_(" (ukuran lembar %(ref)s)") % {"ref": declared[:40]}) if declared else ""
         fix = _("Hapus baris dan kolom kosong di luar data, atau salin data ke templat.")
         if rows > limits.max_rows:
-            raise _refuse(_("Berkas memiliki %(n)s baris%(where)s; batas %(max)s baris per "
-                            "berkas. %(fix)s")
-                          % {"n": _n(rows), "where": where, "max": _n(limits.max_rows),
-                             "fix": fix}, "too_many_rows")
+            raise _refuse(
+                _("Berkas memiliki %(n)s baris%(where)s; batas %(max)s baris per berkas. %(fix)s")
+                % {"n": _n(rows), "where": where, "max": _n(limits.max_rows), "fix": fix},
+                "too_many_rows",
+            )
         if columns > limits.max_columns:
-            raise _refuse(_("Berkas memiliki %(n)s kolom%(where)s; batas %(max)s kolom per "
-                            "berkas. %(fix)s")
-                          % {"n": _n(columns), "where": where, "max": _n(limits.max_columns),
-                             "fix": fix}, "too_many_columns")
+            raise _refuse(
+                _("Berkas memiliki %(n)s kolom%(where)s; batas %(max)s kolom per berkas. %(fix)s")
+                % {"n": _n(columns), "where": where, "max": _n(limits.max_columns), "fix": fix},
+                "too_many_columns",
+            )
         if rows * columns > limits.max_cells:
             self.refuse_cells(rows * columns, where)
 
     def refuse_cells(self, cells: int, where: str = "") -> None:
-        raise _refuse(_("Berkas mencakup %(n)s sel%(where)s; batas %(max)s sel per berkas. "
-                        "Pecah menjadi beberapa berkas atau hapus kolom yang tidak dipakai.")
-                      % {"n": _n(cells), "where": where, "max": _n(self.limits.max_cells)},
-                      "too_many_cells")
+        raise _refuse(
+            _(
+                "Berkas mencakup %(n)s sel%(where)s; batas %(max)s sel per berkas. "
+                "Pecah menjadi beberapa berkas atau hapus kolom yang tidak dipakai."
+            )
+            % {"n": _n(cells), "where": where, "max": _n(self.limits.max_cells)},
+            "too_many_cells",
+        )
 
 
 def _decode(content: bytes) -> str:
@@ -387,16 +474,26 @@ def _decode(content: bytes) -> str:
 
 def _inspect_csv(content: bytes, limits: Limits) -> None:
     if b"\x00" in content:
-        raise _refuse(_("Berkas berisi karakter NUL (data biner), jadi bukan CSV teks. Di Excel "
-                        "pilih Simpan Sebagai \"CSV UTF-8\"."), "file_binary")
+        raise _refuse(
+            _(
+                "Berkas berisi karakter NUL (data biner), jadi bukan CSV teks. Di Excel "
+                'pilih Simpan Sebagai "CSV UTF-8".'
+            ),
+            "file_binary",
+        )
     # Each row ends with a newline, so lines bound the rows from above; only when that bound is
     # over the limit are the rows counted exactly (a quoted field may hold a newline).
     if content.count(b"\n") + 1 > limits.max_rows:
         rows = sum(1 for _r in _csv_reader(_decode(content)))
         if rows > limits.max_rows:
-            raise _refuse(_("Berkas memiliki %(n)s baris; batas %(max)s baris per berkas. Pecah "
-                            "menjadi beberapa berkas.")
-                          % {"n": _n(rows), "max": _n(limits.max_rows)}, "too_many_rows")
+            raise _refuse(
+                _(
+                    "Berkas memiliki %(n)s baris; batas %(max)s baris per berkas. Pecah "
+                    "menjadi beberapa berkas."
+                )
+                % {"n": _n(rows), "max": _n(limits.max_rows)},
+                "too_many_rows",
+            )
 
 
 def _csv_reader(decoded: str) -> Iterator[list[str]]:
@@ -407,8 +504,11 @@ def _csv_reader(decoded: str) -> Iterator[list[str]]:
     try:
         yield from csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter)
     except csv.Error as e:  # a field past csv.field_size_limit (128 KiB)
-        raise _refuse(_("Berkas CSV tidak dapat dibaca (%(e)s). Simpan ulang sebagai CSV UTF-8.")
-                      % {"e": str(e)[:100]}, "file_unreadable") from e
+        raise _refuse(
+            _("Berkas CSV tidak dapat dibaca (%(e)s). Simpan ulang sebagai CSV UTF-8.")
+            % {"e": str(e)[:100]},
+            "file_unreadable",
+        ) from e
 
 
 # --- 2. reading, row by row ------------------------------------------------------------------
@@ -427,17 +527,26 @@ def read_rows(content: bytes, filename: str, limits: Limits | None = None) -> It
 def _csv_rows(content: bytes, limits: Limits) -> Iterator[Row]:
     for n, cells in enumerate(_csv_reader(_decode(content)), 1):
         if n > limits.max_rows:
-            raise _refuse(_("Berkas memiliki lebih dari %(max)s baris; batas %(max)s baris per "
-                            "berkas.") % {"max": _n(limits.max_rows)}, "too_many_rows")
+            raise _refuse(
+                _("Berkas memiliki lebih dari %(max)s baris; batas %(max)s baris per berkas.")
+                % {"max": _n(limits.max_rows)},
+                "too_many_rows",
+            )
         if len(cells) > limits.max_columns:
-            raise _refuse(_("Baris %(row)s memiliki %(n)s kolom; batas %(max)s kolom per berkas.")
-                          % {"row": _n(n), "n": _n(len(cells)), "max": _n(limits.max_columns)},
-                          "too_many_columns")
+            raise _refuse(
+                _("Baris %(row)s memiliki %(n)s kolom; batas %(max)s kolom per berkas.")
+                % {"row": _n(n), "n": _n(len(cells)), "max": _n(limits.max_columns)},
+                "too_many_columns",
+            )
         if cells and max(map(len, cells)) > limits.max_field_chars:
-            raise _refuse(_("Baris %(row)s memuat isian sepanjang %(n)s karakter; batas %(max)s "
-                            "karakter per sel.")
-                          % {"row": _n(n), "n": _n(max(map(len, cells))),
-                             "max": _n(limits.max_field_chars)}, "field_too_long")
+            raise _refuse(
+                _(
+                    "Baris %(row)s memuat isian sepanjang %(n)s karakter; batas %(max)s "
+                    "karakter per sel."
+                )
+                % {"row": _n(n), "n": _n(max(map(len, cells))), "max": _n(limits.max_field_chars)},
+                "field_too_long",
+            )
         yield n, cells  # type: ignore[misc]
 
 
@@ -445,8 +554,13 @@ def _xlsx_rows(content: bytes, limits: Limits) -> Iterator[Row]:
     """Rows from the `core.sheet_reader` child. Its death (signal, memory or CPU limit) before
     its closing record refuses the file; it never reaches this process."""
     with tempfile.TemporaryFile() as errors:
-        proc = subprocess.Popen(_reader_command(limits), stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=errors, env=_child_env())
+        proc = subprocess.Popen(
+            _reader_command(limits),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            env=_child_env(),
+        )
         assert proc.stdin is not None and proc.stdout is not None
         finished = False
         try:
@@ -463,9 +577,14 @@ def _xlsx_rows(content: bytes, limits: Limits) -> Iterator[Row]:
                 if kind == "rows":
                     yield from value
                 elif kind == "error":
-                    raise _refuse(_("Berkas Excel tidak dapat dibaca (%(e)s). Simpan ulang "
-                                    "sebagai .xlsx dari templat.") % {"e": value},
-                                  "file_unreadable")
+                    raise _refuse(
+                        _(
+                            "Berkas Excel tidak dapat dibaca (%(e)s). Simpan ulang "
+                            "sebagai .xlsx dari templat."
+                        )
+                        % {"e": value},
+                        "file_unreadable",
+                    )
                 else:
                     finished = True
                     break
@@ -476,19 +595,30 @@ def _xlsx_rows(content: bytes, limits: Limits) -> Iterator[Row]:
             code = proc.wait()
         if not finished:
             errors.seek(0)
-            log.warning("xlsx reader ended with %s: %s", code,
-                        errors.read()[-500:].decode("utf-8", "replace"))
-            raise _refuse(_("Berkas Excel tidak dapat dibaca dalam batas %(mb)s MB memori dan "
-                            "%(s)s detik. Periksa isinya, atau pecah menjadi beberapa berkas.")
-                          % {"mb": _n(limits.parse_memory_mb), "s": _n(limits.parse_seconds)},
-                          "parse_failed")
+            log.warning(
+                "xlsx reader ended with %s: %s",
+                code,
+                errors.read()[-500:].decode("utf-8", "replace"),
+            )
+            raise _refuse(
+                _(
+                    "Berkas Excel tidak dapat dibaca dalam batas %(mb)s MB memori dan "
+                    "%(s)s detik. Periksa isinya, atau pecah menjadi beberapa berkas."
+                )
+                % {"mb": _n(limits.parse_memory_mb), "s": _n(limits.parse_seconds)},
+                "parse_failed",
+            )
 
 
 def _reader_command(limits: Limits) -> list[str]:
-    return [sys.executable, "-m", "lindung.core.sheet_reader", str(limits.parse_memory_mb),
-            str(limits.parse_seconds)]
+    return [
+        sys.executable,
+        "-m",
+        "lindung.core.sheet_reader",
+        str(limits.parse_memory_mb),
+        str(limits.parse_seconds),
+    ]
 
 
 def _child_env() -> dict[str, str]:
     return {**os.environ, "RUST_BACKTRACE": "0", "PYTHONDONTWRITEBYTECODE": "1"}
-

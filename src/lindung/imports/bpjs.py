@@ -42,46 +42,99 @@ from lindung.regions.scope import scope_queryset
 from lindung.registry import rules as registry_rules
 
 REGISTRATION_COLUMNS = [
-    "NO", "NIK", "NO_KK", "NAMA", "JENIS_KELAMIN", "TEMPAT_LAHIR", "TANGGAL_LAHIR", "ALAMAT",
-    "KODE_DESA", "DESA", "KECAMATAN", "KABUPATEN_KOTA", "PEKERJAAN", "NO_HP",
-    "PENGHASILAN", "PROGRAM_BPJS", "KODE_PROGRAM", "MULAI_KEPESERTAAN", "AKHIR_KEPESERTAAN",
+    "NO",
+    "NIK",
+    "NO_KK",
+    "NAMA",
+    "JENIS_KELAMIN",
+    "TEMPAT_LAHIR",
+    "TANGGAL_LAHIR",
+    "ALAMAT",
+    "KODE_DESA",
+    "DESA",
+    "KECAMATAN",
+    "KABUPATEN_KOTA",
+    "PEKERJAAN",
+    "NO_HP",
+    "PENGHASILAN",
+    "PROGRAM_BPJS",
+    "KODE_PROGRAM",
+    "MULAI_KEPESERTAAN",
+    "AKHIR_KEPESERTAAN",
     "ID_KEPESERTAAN_LINDUNG",
 ]
 ANSWER_ALIASES = {
-    "nik": "nik", "noktp": "nik",
-    "kpj": "kpj", "nokpj": "kpj", "nomorkpj": "kpj", "nokepesertaan": "kpj",
+    "nik": "nik",
+    "noktp": "nik",
+    "kpj": "kpj",
+    "nokpj": "kpj",
+    "nomorkpj": "kpj",
+    "nokepesertaan": "kpj",
     "nomorkepesertaan": "kpj",
-    "tanggalterdaftar": "date", "tglterdaftar": "date", "tanggaldaftar": "date",
-    "tgldaftar": "date", "tanggalregistrasi": "date", "tglregistrasi": "date",
-    "tanggalkepesertaan": "date", "tglkepesertaan": "date",
-    "status": "status", "statuskepesertaan": "status", "keterangan": "status",
-    "alasan": "reason", "alasanpenolakan": "reason", "alasanditolak": "reason",
-    "catatan": "reason", "keteranganpenolakan": "reason",
+    "tanggalterdaftar": "date",
+    "tglterdaftar": "date",
+    "tanggaldaftar": "date",
+    "tgldaftar": "date",
+    "tanggalregistrasi": "date",
+    "tglregistrasi": "date",
+    "tanggalkepesertaan": "date",
+    "tglkepesertaan": "date",
+    "status": "status",
+    "statuskepesertaan": "status",
+    "keterangan": "status",
+    "alasan": "reason",
+    "alasanpenolakan": "reason",
+    "alasanditolak": "reason",
+    "catatan": "reason",
+    "keteranganpenolakan": "reason",
 }
 # "batch 3", "BATCH_003", "batch-12" in an answer's file or sheet name.
 BATCH_IN_NAME = re.compile(r"(?i)batch[\s_-]*0*(\d{1,6})(?!\d)")
-STATUS_WORDS = {"terdaftar": "registered", "registered": "registered", "aktif": "active",
-                "active": "active", "ditolak": "refused", "gagal": "refused",
-                "tolak": "refused"}
+STATUS_WORDS = {
+    "terdaftar": "registered",
+    "registered": "registered",
+    "aktif": "active",
+    "active": "active",
+    "ditolak": "refused",
+    "gagal": "refused",
+    "tolak": "refused",
+}
 
 
 def verified_enrolments(*, user: User, programme: Programme) -> QuerySet[Enrolment]:
     """Verified enrolments of a programme inside the user's region, oldest first."""
     qs = Enrolment.objects.filter(programme=programme, status=Enrolment.Status.VERIFIED)
-    return scope_queryset(qs, scope_of(user)).select_related(
-        "worker__village__parent__parent", "worker__occupation").order_by("verified_at", "pk")
+    return (
+        scope_queryset(qs, scope_of(user))
+        .select_related("worker__village__parent__parent", "worker__occupation")
+        .order_by("verified_at", "pk")
+    )
 
 
 def _registration_row(n: int, e: Enrolment, programme: Programme) -> list[object]:
     w = e.worker
     district = w.village.parent
     return [
-        n, w.nik, w.kk_number, w.name, w.sex, w.birth_place,
-        w.birth_date.strftime("%d-%m-%Y"), w.address, w.village_id, w.village.name,
+        n,
+        w.nik,
+        w.kk_number,
+        w.name,
+        w.sex,
+        w.birth_place,
+        w.birth_date.strftime("%d-%m-%Y"),
+        w.address,
+        w.village_id,
+        w.village.name,
         district.name if district else "",
         district.parent.name if district and district.parent else "",
-        w.occupation.name, w.phone, w.declared_income, "JKK+JKM", programme.code,
-        e.period_start.strftime("%d-%m-%Y"), e.period_end.strftime("%d-%m-%Y"), e.pk,
+        w.occupation.name,
+        w.phone,
+        w.declared_income,
+        "JKK+JKM",
+        programme.code,
+        e.period_start.strftime("%d-%m-%Y"),
+        e.period_end.strftime("%d-%m-%Y"),
+        e.pk,
     ]
 
 
@@ -94,12 +147,15 @@ def registration_rows(*, by: User, programme: Programme) -> list[list[object]]:
     """Every verified enrolment of the programme in the user's region, sent or not (the API's
     registration file); the pages export batches (`bpjs_batch_create`)."""
     _may_register(by)
-    return [_registration_row(n, e, programme)
-            for n, e in enumerate(verified_enrolments(user=by, programme=programme), 1)]
+    return [
+        _registration_row(n, e, programme)
+        for n, e in enumerate(verified_enrolments(user=by, programme=programme), 1)
+    ]
 
 
-def _registration_file(rows: Iterable[list[object]], fmt: str, sheet: str = "Pendaftaran"
-                       ) -> ExportFile:
+def _registration_file(
+    rows: Iterable[list[object]], fmt: str, sheet: str = "Pendaftaran"
+) -> ExportFile:
     if fmt == "csv":
         return exports.csv_file(REGISTRATION_COLUMNS, rows)
     book = exports.XlsxBook()
@@ -123,7 +179,8 @@ def unsent_enrolments(*, user: User, programme: Programme) -> QuerySet[Enrolment
     """Verified enrolments of the programme in the user's region that no batch holds, or
     whose last batch the branch refused (corrected, they go in the next one)."""
     sent = BpjsBatchEntry.objects.filter(enrolment=OuterRef("pk")).exclude(
-        outcome=BpjsBatchEntry.Outcome.REFUSED)
+        outcome=BpjsBatchEntry.Outcome.REFUSED
+    )
     return verified_enrolments(user=user, programme=programme).exclude(Exists(sent))
 
 
@@ -134,29 +191,42 @@ def bpjs_batch_create(*, by: User, programme: Programme, fmt: str = "xlsx") -> B
     unique constraint on the entries is the last line of defence."""
     _may_register(by)
     if fmt not in BpjsBatch.Format.values:
-        raise DomainError(_("Format berkas harus XLSX atau CSV."), code="format_invalid",
-                          field="fmt")
+        raise DomainError(
+            _("Format berkas harus XLSX atau CSV."), code="format_invalid", field="fmt"
+        )
     with transaction.atomic():
         Programme.objects.select_for_update().filter(pk=programme.pk).values("pk").first()
         ids = list(unsent_enrolments(user=by, programme=programme).values_list("pk", flat=True))
         if not ids:
-            raise DomainError(_(
-                "Tidak ada kepesertaan terverifikasi %(code)s yang belum dikirim ke BPJS. "
-                "Batch sebelumnya tetap dapat diunduh ulang.") % {"code": programme.code},
-                code="batch_empty")
+            raise DomainError(
+                _(
+                    "Tidak ada kepesertaan terverifikasi %(code)s yang belum dikirim ke BPJS. "
+                    "Batch sebelumnya tetap dapat diunduh ulang."
+                )
+                % {"code": programme.code},
+                code="batch_empty",
+            )
         last = BpjsBatch.objects.filter(programme=programme).aggregate(n=Max("number"))["n"]
         batch = BpjsBatch.objects.create(
-            programme=programme, number=(last or 0) + 1, fmt=fmt, rows=len(ids),
-            region_code=registration_region(by=by, programme=programme), created_by=by,
-            created_at=clock.now())
+            programme=programme,
+            number=(last or 0) + 1,
+            fmt=fmt,
+            rows=len(ids),
+            region_code=registration_region(by=by, programme=programme),
+            created_by=by,
+            created_at=clock.now(),
+        )
         BpjsBatchEntry.objects.bulk_create(
-            [BpjsBatchEntry(batch=batch, enrolment_id=pk, position=n)
-             for n, pk in enumerate(ids, 1)], batch_size=2000)
+            [
+                BpjsBatchEntry(batch=batch, enrolment_id=pk, position=n)
+                for n, pk in enumerate(ids, 1)
+            ],
+            batch_size=2000,
+        )
     return batch
 
 
-def bpjs_batches_for(*, user: User, programme: Programme | None = None
-                     ) -> QuerySet[BpjsBatch]:
+def bpjs_batches_for(*, user: User, programme: Programme | None = None) -> QuerySet[BpjsBatch]:
     """The batches of the user's region (newest first), each with its counts: `sent`,
     `registered` (answered so, or given a KPJ by other means), `refused` (by the branch) and
     `waiting` (no answer yet, still verified); what these leave was withdrawn (rejected or
@@ -166,14 +236,22 @@ def bpjs_batches_for(*, user: User, programme: Programme | None = None
         qs = qs.filter(programme=programme)
     waiting = Q(entries__outcome=BpjsBatchEntry.Outcome.WAITING)
     no_kpj = Q(entries__enrolment__kpj_number="")
-    return qs.select_related("programme", "created_by").annotate(
-        sent=Count("entries"),
-        registered=Count("entries", filter=Q(entries__outcome=BpjsBatchEntry.Outcome.REGISTERED)
-                         | (waiting & ~no_kpj)),
-        refused=Count("entries", filter=Q(entries__outcome=BpjsBatchEntry.Outcome.REFUSED)),
-        waiting=Count("entries", filter=waiting & no_kpj & Q(
-            entries__enrolment__status=Enrolment.Status.VERIFIED)),
-    ).order_by("-created_at", "-pk")
+    return (
+        qs.select_related("programme", "created_by")
+        .annotate(
+            sent=Count("entries"),
+            registered=Count(
+                "entries",
+                filter=Q(entries__outcome=BpjsBatchEntry.Outcome.REGISTERED) | (waiting & ~no_kpj),
+            ),
+            refused=Count("entries", filter=Q(entries__outcome=BpjsBatchEntry.Outcome.REFUSED)),
+            waiting=Count(
+                "entries",
+                filter=waiting & no_kpj & Q(entries__enrolment__status=Enrolment.Status.VERIFIED),
+            ),
+        )
+        .order_by("-created_at", "-pk")
+    )
 
 
 def bpjs_batch_get(*, user: User, pk: int) -> BpjsBatch:
@@ -186,7 +264,8 @@ def batch_enrolments(batch: BpjsBatch, *, outcome: str | None = None) -> QuerySe
     if outcome is not None:
         entries = entries.filter(outcome=outcome)
     return Enrolment.objects.filter(pk__in=entries.values("enrolment_id")).select_related(
-        "worker__village__parent__parent", "worker__occupation")
+        "worker__village__parent__parent", "worker__occupation"
+    )
 
 
 def batch_name(batch: BpjsBatch) -> str:
@@ -199,8 +278,9 @@ def batch_export(*, by: User, batch: BpjsBatch, fmt: str) -> ExportFile:
     workers' data as corrected since; NO is the position in the batch). The sheet is named
     after the batch, so an answer returned in the same workbook names it too."""
     _may_register(by)
-    positions = dict(BpjsBatchEntry.objects.filter(batch=batch).values_list("enrolment_id",
-                                                                            "position"))
+    positions = dict(
+        BpjsBatchEntry.objects.filter(batch=batch).values_list("enrolment_id", "position")
+    )
     enrolments = sorted(batch_enrolments(batch), key=lambda e: positions[e.pk])
     rows = [_registration_row(positions[e.pk], e, batch.programme) for e in enrolments]
     return _registration_file(rows, fmt, sheet=f"Batch {batch.number} {batch.programme.code}")
@@ -211,7 +291,8 @@ def batches_answered_by(*, user: User, content_sha256: str) -> QuerySet[BpjsBatc
     if not content_sha256:
         return BpjsBatch.objects.none()
     return bpjs_batches_for(user=user).filter(
-        pk__in=BpjsBatchEntry.objects.filter(answer_sha256=content_sha256).values("batch_id"))
+        pk__in=BpjsBatchEntry.objects.filter(answer_sha256=content_sha256).values("batch_id")
+    )
 
 
 def named_batch_number(content: bytes, filename: str) -> int | None:
@@ -232,6 +313,7 @@ def named_batch_number(content: bytes, filename: str) -> int | None:
     if sheet and (m := BATCH_IN_NAME.search(sheet[1])):
         return int(m[1])
     return None
+
 
 def registration_region(*, by: User, programme: Programme) -> str:
     """The region the user's registration file covers, for the audit trail: the programme's
@@ -263,31 +345,50 @@ class AnswerReport:
     warnings: list[Issue] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        return {k: getattr(self, k) for k in ("rows", "registered", "activated", "unchanged",
-                                              "unmatched", "conflicts")}
+        return {
+            k: getattr(self, k)
+            for k in ("rows", "registered", "activated", "unchanged", "unmatched", "conflicts")
+        }
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.counts(), "errors": [e.as_dict() for e in self.errors],
-                "warnings": [w.as_dict() for w in self.warnings]}
+        return {
+            **self.counts(),
+            "errors": [e.as_dict() for e in self.errors],
+            "warnings": [w.as_dict() for w in self.warnings],
+        }
 
 
-def _answer_table(content: bytes, filename: str) -> tuple[dict[str, int], list[tuple[int, list[
-        object]]]]:
+def _answer_table(
+    content: bytes, filename: str
+) -> tuple[dict[str, int], list[tuple[int, list[object]]]]:
     header, rows = parsers.split_header(parsers.read_rows(content, filename))
     columns = rules.map_headers(header, ANSWER_ALIASES)
-    missing = [c for c, f in (("NIK", "nik"), ("NO_KPJ", "kpj"), ("TANGGAL_TERDAFTAR", "date"))
-               if f not in columns]
+    missing = [
+        c
+        for c, f in (("NIK", "nik"), ("NO_KPJ", "kpj"), ("TANGGAL_TERDAFTAR", "date"))
+        if f not in columns
+    ]
     if missing:
         raise parsers.FileRefused(
-            _("Kolom wajib tidak ditemukan: %(cols)s. Berkas jawaban BPJS harus memuat NIK, "
-              "NO_KPJ, TANGGAL_TERDAFTAR dan STATUS.") % {"cols": ", ".join(missing)},
-            code="column_missing")
+            _(
+                "Kolom wajib tidak ditemukan: %(cols)s. Berkas jawaban BPJS harus memuat NIK, "
+                "NO_KPJ, TANGGAL_TERDAFTAR dan STATUS."
+            )
+            % {"cols": ", ".join(missing)},
+            code="column_missing",
+        )
     return columns, rows
 
 
-def bpjs_answer_import(*, by: User, content: bytes, filename: str,
-                       programme: Programme | None = None, dry_run: bool = False,
-                       progress: Callable[[str, int, int], None] | None = None) -> AnswerReport:
+def bpjs_answer_import(
+    *,
+    by: User,
+    content: bytes,
+    filename: str,
+    programme: Programme | None = None,
+    dry_run: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> AnswerReport:
     """Apply the branch's answer. Each row: the open enrolment of that NIK (verified,
     registered or active; in `programme` when given) moves to registered (status TERDAFTAR) or
     active (AKTIF). One transaction for the file; a dry run rolls it back after reporting.
@@ -306,8 +407,7 @@ def bpjs_answer_import(*, by: User, content: bytes, filename: str,
         i = columns.get(name)
         return cells[i] if i is not None and i < len(cells) else None
 
-    def problem(row: int, column: str, code: str, message: str, *, unmatched: bool = False
-                ) -> None:
+    def problem(row: int, column: str, code: str, message: str, *, unmatched: bool = False) -> None:
         report.errors.append(rules.issue(row, column, code, message))
         if unmatched:
             report.unmatched += 1
@@ -319,9 +419,15 @@ def bpjs_answer_import(*, by: User, content: bytes, filename: str,
     for row, cells in rows:
         raw_nik = get(cells, "nik")
         if rules.is_number_cell(raw_nik):
-            problem(row, "NIK", "nik_number_cell", _(
-                "NIK tersimpan sebagai angka sehingga digit terakhirnya hilang. Minta berkas "
-                "dengan kolom NIK berformat Teks."))
+            problem(
+                row,
+                "NIK",
+                "nik_number_cell",
+                _(
+                    "NIK tersimpan sebagai angka sehingga digit terakhirnya hilang. Minta berkas "
+                    "dengan kolom NIK berformat Teks."
+                ),
+            )
             continue
         nik = registry_rules.normalise_number(raw_nik)
         if len(nik) != 16 or not nik.isdigit():
@@ -330,9 +436,13 @@ def bpjs_answer_import(*, by: User, content: bytes, filename: str,
         word = rules.header_key(get(cells, "status") or "terdaftar")
         status = STATUS_WORDS.get(word)
         if status is None:
-            problem(row, "STATUS", "status_invalid", _(
-                "status \"%(s)s\" tidak dikenal; isi TERDAFTAR, AKTIF atau DITOLAK.")
-                % {"s": rules.text(get(cells, "status"))[:20]})
+            problem(
+                row,
+                "STATUS",
+                "status_invalid",
+                _('status "%(s)s" tidak dikenal; isi TERDAFTAR, AKTIF atau DITOLAK.')
+                % {"s": rules.text(get(cells, "status"))[:20]},
+            )
             continue
         try:
             date = rules.parse_date(get(cells, "date"))
@@ -349,14 +459,22 @@ def bpjs_answer_import(*, by: User, content: bytes, filename: str,
     # KPJ. In the model's order, which the ambiguity message lists the programmes in.
     by_nik: dict[str, list[tuple[int, str, str, str, str, str]]] = {}
     for part in in_batches(sorted({p[1] for p in parsed})):
-        qs = scope_queryset(Enrolment.objects.filter(
-            worker__nik__in_array=part,
-            status__in=[Enrolment.Status.VERIFIED, Enrolment.Status.REGISTERED,
-                        Enrolment.Status.ACTIVE]), scope_of(by))
+        qs = scope_queryset(
+            Enrolment.objects.filter(
+                worker__nik__in_array=part,
+                status__in=[
+                    Enrolment.Status.VERIFIED,
+                    Enrolment.Status.REGISTERED,
+                    Enrolment.Status.ACTIVE,
+                ],
+            ),
+            scope_of(by),
+        )
         if programme is not None:
             qs = qs.filter(programme=programme)
-        for found in qs.values_list("pk", "worker__nik", "worker__name", "programme__code",
-                                    "status", "kpj_number"):
+        for found in qs.values_list(
+            "pk", "worker__nik", "worker__name", "programme__code", "status", "kpj_number"
+        ):
             by_nik.setdefault(found[1], []).append(found)
 
     # Each row is classified here; what needs writing goes to `enrolments_register_many` in one
@@ -371,36 +489,81 @@ def bpjs_answer_import(*, by: User, content: bytes, filename: str,
             progress("memproses", n, len(parsed))
         found = by_nik.get(nik, [])
         if not found:
-            pending.append((row, "NIK", "nik_unmatched", _(
-                "tidak ada kepesertaan terverifikasi dengan NIK %(nik)s di wilayah Anda. "
-                "Periksa NIK atau status verifikasinya.") % {"nik": nik}, True))
+            pending.append(
+                (
+                    row,
+                    "NIK",
+                    "nik_unmatched",
+                    _(
+                        "tidak ada kepesertaan terverifikasi dengan NIK %(nik)s di wilayah Anda. "
+                        "Periksa NIK atau status verifikasinya."
+                    )
+                    % {"nik": nik},
+                    True,
+                )
+            )
             continue
         if len(found) > 1:
-            pending.append((row, "NIK", "enrolment_ambiguous", _(
-                "NIK %(nik)s terdaftar di beberapa program (%(codes)s); impor jawaban per "
-                "program.") % {"nik": nik, "codes": ", ".join(f[3] for f in found)}, False))
+            pending.append(
+                (
+                    row,
+                    "NIK",
+                    "enrolment_ambiguous",
+                    _(
+                        "NIK %(nik)s terdaftar di beberapa program (%(codes)s); impor jawaban per "
+                        "program."
+                    )
+                    % {"nik": nik, "codes": ", ".join(f[3] for f in found)},
+                    False,
+                )
+            )
             continue
         pk, _nik, name, _code, current, recorded_kpj = found[0]
         if status == "refused":
             reason = reasons.get(row)
-            pending.append((row, "STATUS", "bpjs_refused", (_(
-                "BPJS menolak pendaftaran %(name)s (%(reason)s). Perbaiki data pekerjanya "
-                "(berkas perbaikan batch di halaman BPJS), lalu kirim di batch berikutnya; "
-                "atau tolak usulannya.") if reason else _(
-                "BPJS menolak pendaftaran %(name)s. Perbaiki data pekerjanya (berkas "
-                "perbaikan batch di halaman BPJS), lalu kirim di batch berikutnya; atau tolak "
-                "usulannya.")) % {"name": name, "reason": reason}, False))
+            pending.append(
+                (
+                    row,
+                    "STATUS",
+                    "bpjs_refused",
+                    (
+                        _(
+                            "BPJS menolak pendaftaran %(name)s (%(reason)s). Perbaiki data pekerjanya "
+                            "(berkas perbaikan batch di halaman BPJS), lalu kirim di batch berikutnya; "
+                            "atau tolak usulannya."
+                        )
+                        if reason
+                        else _(
+                            "BPJS menolak pendaftaran %(name)s. Perbaiki data pekerjanya (berkas "
+                            "perbaikan batch di halaman BPJS), lalu kirim di batch berikutnya; atau tolak "
+                            "usulannya."
+                        )
+                    )
+                    % {"name": name, "reason": reason},
+                    False,
+                )
+            )
             if current == Enrolment.Status.VERIFIED:
                 answered[pk] = (row, BpjsBatchEntry.Outcome.REFUSED)
             continue
         if current == Enrolment.Status.VERIFIED:
-            registration = Registration(enrolment_id=pk, kpj_number=kpj, registration_date=date,
-                                        activate=status == "active")
+            registration = Registration(
+                enrolment_id=pk, kpj_number=kpj, registration_date=date, activate=status == "active"
+            )
         elif registry_rules.normalise_number(kpj) != recorded_kpj:
-            pending.append((row, "NO_KPJ", "kpj_mismatch", _(
-                "kepesertaan ini sudah tercatat dengan KPJ %(old)s, berbeda dengan KPJ di "
-                "berkas (%(new)s). Periksa dengan kantor cabang.")
-                % {"old": recorded_kpj, "new": kpj}, False))
+            pending.append(
+                (
+                    row,
+                    "NO_KPJ",
+                    "kpj_mismatch",
+                    _(
+                        "kepesertaan ini sudah tercatat dengan KPJ %(old)s, berbeda dengan KPJ di "
+                        "berkas (%(new)s). Periksa dengan kantor cabang."
+                    )
+                    % {"old": recorded_kpj, "new": kpj},
+                    False,
+                )
+            )
             continue
         elif current == Enrolment.Status.REGISTERED and status == "active":
             registration = Registration(enrolment_id=pk, activate=True)
@@ -421,23 +584,37 @@ def bpjs_answer_import(*, by: User, content: bytes, filename: str,
                 row, column, code, message, unmatched = entry
                 problem(row, column, code, message, unmatched=unmatched)
             elif (error := result.problems.get(entry)) is not None:
-                column = {"kpj_format": "NO_KPJ", "kpj_taken": "NO_KPJ",
-                          "date_invalid": "TANGGAL_TERDAFTAR"}.get(error.code, "STATUS")
+                column = {
+                    "kpj_format": "NO_KPJ",
+                    "kpj_taken": "NO_KPJ",
+                    "date_invalid": "TANGGAL_TERDAFTAR",
+                }.get(error.code, "STATUS")
                 problem(registration_rows[entry], column, error.code, error.message)
             else:
                 done = registrations[entry].enrolment_id
-                answered.setdefault(done, (registration_rows[entry],
-                                           BpjsBatchEntry.Outcome.REGISTERED))
-        _record_batch_answers(answered, reasons=reasons, report=report,
-                              named=named_batch_number(content, filename),
-                              sha256=hashlib.sha256(content).hexdigest())
+                answered.setdefault(
+                    done, (registration_rows[entry], BpjsBatchEntry.Outcome.REGISTERED)
+                )
+        _record_batch_answers(
+            answered,
+            reasons=reasons,
+            report=report,
+            named=named_batch_number(content, filename),
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
         if dry_run:
             transaction.set_rollback(True)
     return report
 
 
-def _record_batch_answers(answered: dict[int, tuple[int, str]], *, reasons: dict[int, str],
-                          report: AnswerReport, named: int | None, sha256: str) -> None:
+def _record_batch_answers(
+    answered: dict[int, tuple[int, str]],
+    *,
+    reasons: dict[int, str],
+    report: AnswerReport,
+    named: int | None,
+    sha256: str,
+) -> None:
     """Record the answer on the entries still waiting for one (the batch that sent each
     enrolment); warn about rows sent in another batch than the one the file names. A few
     queries for the whole file."""
@@ -446,27 +623,47 @@ def _record_batch_answers(answered: dict[int, tuple[int, str]], *, reasons: dict
     now = clock.now()
     waiting: list[tuple[int, int, str]] = []  # (entry, enrolment, batch label)
     for part in in_batches(sorted(answered)):
-        entries = (BpjsBatchEntry.objects.filter(enrolment_id__in=part)
-                   .exclude(outcome=BpjsBatchEntry.Outcome.REFUSED)
-                   .values_list("pk", "enrolment_id", "outcome", "batch__number",
-                                "batch__programme__code"))
+        entries = (
+            BpjsBatchEntry.objects.filter(enrolment_id__in=part)
+            .exclude(outcome=BpjsBatchEntry.Outcome.REFUSED)
+            .values_list("pk", "enrolment_id", "outcome", "batch__number", "batch__programme__code")
+        )
         for pk, enrolment_id, outcome, number, code in entries:
             row, _answer = answered[enrolment_id]
             if named is not None and number != named:
-                report.warnings.append(rules.issue(row, "NIK", "batch_other", _(
-                    "kepesertaan ini dikirim di batch %(n)s %(code)s, bukan batch %(named)s "
-                    "yang disebut nama berkas; jawabannya dicatat pada batch %(n)s.")
-                    % {"n": number, "code": code, "named": named}))
+                report.warnings.append(
+                    rules.issue(
+                        row,
+                        "NIK",
+                        "batch_other",
+                        _(
+                            "kepesertaan ini dikirim di batch %(n)s %(code)s, bukan batch %(named)s "
+                            "yang disebut nama berkas; jawabannya dicatat pada batch %(n)s."
+                        )
+                        % {"n": number, "code": code, "named": named},
+                    )
+                )
             if outcome == BpjsBatchEntry.Outcome.WAITING:
                 waiting.append((pk, enrolment_id, code))
-    registered = [pk for pk, e, _c in waiting
-                  if answered[e][1] == BpjsBatchEntry.Outcome.REGISTERED]
+    registered = [
+        pk for pk, e, _c in waiting if answered[e][1] == BpjsBatchEntry.Outcome.REGISTERED
+    ]
     for part in in_batches(registered):
         BpjsBatchEntry.objects.filter(pk__in=part).update(
-            outcome=BpjsBatchEntry.Outcome.REGISTERED, answered_at=now, answer_sha256=sha256)
-    refused = [BpjsBatchEntry(pk=pk, outcome=BpjsBatchEntry.Outcome.REFUSED, answered_at=now,
-                              answer_sha256=sha256, reason=reasons.get(answered[e][0], ""))
-               for pk, e, _c in waiting if answered[e][1] == BpjsBatchEntry.Outcome.REFUSED]
-    BpjsBatchEntry.objects.bulk_update(refused, ["outcome", "answered_at", "answer_sha256",
-                                                 "reason"], batch_size=1000)
+            outcome=BpjsBatchEntry.Outcome.REGISTERED, answered_at=now, answer_sha256=sha256
+        )
+    refused = [
+        BpjsBatchEntry(
+            pk=pk,
+            outcome=BpjsBatchEntry.Outcome.REFUSED,
+            answered_at=now,
+            answer_sha256=sha256,
+            reason=reasons.get(answered[e][0], ""),
+        )
+        for pk, e, _c in waiting
+        if answered[e][1] == BpjsBatchEntry.Outcome.REFUSED
+    ]
+    BpjsBatchEntry.objects.bulk_update(
+        refused, ["outcome", "answered_at", "answer_sha256", "reason"], batch_size=1000
+    )
     report.warnings.sort(key=lambda w: w.row)

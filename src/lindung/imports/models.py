@@ -31,17 +31,28 @@ class ImportJob(models.Model):
         READY = "siap", _("Siap diunduh")
         FAILED = "gagal", _("Gagal disusun")
 
-    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices,
-                            default=Kind.WORKERS)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.QUEUED, db_index=True)
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices, default=Kind.WORKERS)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
     phase = models.CharField(_("tahap"), max_length=40, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("pengunggah"))
-    region_code = models.CharField(_("wilayah pengunggah"), max_length=13, blank=True,
-                                   db_index=True)
-    programme = models.ForeignKey("programs.Programme", on_delete=models.PROTECT, null=True,
-                                  blank=True, related_name="+", verbose_name=_("program"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("pengunggah"),
+    )
+    region_code = models.CharField(
+        _("wilayah pengunggah"), max_length=13, blank=True, db_index=True
+    )
+    programme = models.ForeignKey(
+        "programs.Programme",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("program"),
+    )
     dry_run = models.BooleanField(_("uji coba (tanpa menyimpan)"), default=False)
     filename = models.CharField(_("nama berkas"), max_length=200)
     content = models.BinaryField(_("isi berkas"))
@@ -58,16 +69,18 @@ class ImportJob(models.Model):
     warnings_total = models.PositiveIntegerField(_("jumlah peringatan"), default=0)
     error_file = models.BinaryField(_("berkas perbaikan"), null=True, blank=True)
     error_file_rows = models.PositiveIntegerField(_("baris berkas perbaikan"), default=0)
-    error_file_status = models.CharField(_("status berkas perbaikan"), max_length=10,
-                                         blank=True, choices=ErrorFile.choices)
+    error_file_status = models.CharField(
+        _("status berkas perbaikan"), max_length=10, blank=True, choices=ErrorFile.choices
+    )
     # The errors grouped by kind over EVERY error (`report.error_groups`), recorded when the
     # error workbook is built (the one step that sees them all): the result page says
     # "704 baris: kuota penuh" even when only the first 1,000 errors are kept on the row.
     error_groups = models.JSONField(_("ringkasan kesalahan"), default=list, blank=True)
     message = models.TextField(_("pesan"), blank=True)
     task_id = models.CharField(max_length=64, blank=True)
-    content_sha256 = models.CharField(_("sidik berkas (SHA-256)"), max_length=64, blank=True,
-                                      db_index=True)
+    content_sha256 = models.CharField(
+        _("sidik berkas (SHA-256)"), max_length=64, blank=True, db_index=True
+    )
     # Which process runs the job and when it last said so: a job whose worker died is found
     # and marked failed (`services.import_jobs_reclaim`) instead of "berjalan" forever.
     worker = models.CharField(_("proses pekerja"), max_length=120, blank=True)
@@ -143,27 +156,38 @@ class BpjsBatch(models.Model):
         XLSX = "xlsx", "XLSX"
         CSV = "csv", "CSV"
 
-    programme = models.ForeignKey("programs.Programme", on_delete=models.PROTECT,
-                                  related_name="+", verbose_name=_("program"))
+    programme = models.ForeignKey(
+        "programs.Programme", on_delete=models.PROTECT, related_name="+", verbose_name=_("program")
+    )
     number = models.PositiveIntegerField(_("nomor batch"))
     # The region the batch covers: the programme's, narrowed to the exporting user's
     # (`bpjs.registration_region`).
     region_code = models.CharField(_("wilayah"), max_length=13, db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("dibuat oleh"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("dibuat oleh"),
+    )
     created_at = models.DateTimeField(_("dibuat"))
-    fmt = models.CharField(_("format"), max_length=4, choices=Format.choices,
-                           default=Format.XLSX)
+    fmt = models.CharField(_("format"), max_length=4, choices=Format.choices, default=Format.XLSX)
     rows = models.PositiveIntegerField(_("jumlah kepesertaan"), default=0)
-    enrolments = models.ManyToManyField("programs.Enrolment", through="BpjsBatchEntry",
-                                        related_name="+", verbose_name=_("kepesertaan"))
+    enrolments = models.ManyToManyField(
+        "programs.Enrolment",
+        through="BpjsBatchEntry",
+        related_name="+",
+        verbose_name=_("kepesertaan"),
+    )
 
     class Meta:
         verbose_name = _("batch pendaftaran BPJS")
         verbose_name_plural = _("batch pendaftaran BPJS")
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["programme", "number"],
-                                               name="bpjs_batch_number_per_programme")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "number"], name="bpjs_batch_number_per_programme"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.programme.code} batch {self.number}"
@@ -178,11 +202,15 @@ class BpjsBatchEntry(models.Model):
         REFUSED = "ditolak", _("Ditolak BPJS")
 
     batch = models.ForeignKey(BpjsBatch, on_delete=models.CASCADE, related_name="entries")
-    enrolment = models.ForeignKey("programs.Enrolment", on_delete=models.PROTECT,
-                                  related_name="+")
+    enrolment = models.ForeignKey("programs.Enrolment", on_delete=models.PROTECT, related_name="+")
     position = models.PositiveIntegerField(_("nomor baris"))
-    outcome = models.CharField(_("jawaban BPJS"), max_length=10, blank=True,
-                               choices=Outcome.choices, default=Outcome.WAITING)
+    outcome = models.CharField(
+        _("jawaban BPJS"),
+        max_length=10,
+        blank=True,
+        choices=Outcome.choices,
+        default=Outcome.WAITING,
+    )
     reason = models.CharField(_("alasan penolakan"), max_length=250, blank=True)
     answered_at = models.DateTimeField(_("dijawab"), null=True, blank=True)
     # The answer file that answered it (by SHA-256, as `ImportJob.content_sha256`): links an
@@ -195,8 +223,11 @@ class BpjsBatchEntry(models.Model):
         ordering = ["batch", "position"]
         constraints = [
             # An enrolment is sent once; only a refusal frees it to be sent again (corrected).
-            models.UniqueConstraint(fields=["enrolment"], condition=~models.Q(outcome="ditolak"),
-                                    name="bpjs_entry_sent_once"),
+            models.UniqueConstraint(
+                fields=["enrolment"],
+                condition=~models.Q(outcome="ditolak"),
+                name="bpjs_entry_sent_once",
+            ),
             models.UniqueConstraint(fields=["batch", "enrolment"], name="bpjs_entry_once_in_batch"),
         ]
 

@@ -65,8 +65,11 @@ def read_table(content: bytes, filename: str) -> Table:
     missing = rules.missing_columns(columns)
     if missing:
         raise FileRefused(
-            _("Kolom wajib tidak ditemukan: %(cols)s. Gunakan baris judul dari templat "
-              "(baris judul yang terbaca: %(found)s).")
+            _(
+                "Kolom wajib tidak ditemukan: %(cols)s. Gunakan baris judul dari templat "
+                "(baris judul yang terbaca: %(found)s)."
+            )
             % {"cols": ", ".join(missing), "found": ", ".join(h for h in headers if h)[:300]},
-            code="column_missing")
+            code="column_missing",
+        )
     return Table(headers=headers, columns=columns, rows=rows)

@@ -54,8 +54,10 @@ def error_groups(issues: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     rows_of: dict[str, set[int]] = {}
     for issue in issues:
         rows_of.setdefault(str(issue.get("code", "")), set()).add(int(issue.get("row", 0)))
-    groups = [{"code": code, "rows": len(rows), "first_rows": sorted(rows)[:ROWS_NAMED]}
-              for code, rows in rows_of.items()]
+    groups = [
+        {"code": code, "rows": len(rows), "first_rows": sorted(rows)[:ROWS_NAMED]}
+        for code, rows in rows_of.items()
+    ]
     return sorted(groups, key=lambda g: (-g["rows"], g["code"]))
 
 
@@ -65,14 +67,21 @@ def title(code: str, example: str = "") -> str:
     return str(known) if known is not None else (example or code)
 
 
-def presented(groups: Iterable[Mapping[str, Any]], issues: Iterable[Mapping[str, Any]]
-              ) -> list[dict[str, Any]]:
+def presented(
+    groups: Iterable[Mapping[str, Any]], issues: Iterable[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
     """Groups as the result page shows them: with their title, the first stored message of
     the kind as an example (none once the file's retention ended) and how many rows beyond
     the ones named."""
     examples: dict[str, str] = {}
     for issue in issues:
         examples.setdefault(str(issue.get("code", "")), str(issue.get("message", "")))
-    return [{**g, "title": title(g["code"], examples.get(g["code"], "")),
-             "example": examples.get(g["code"], ""),
-             "more": max(g["rows"] - len(g["first_rows"]), 0)} for g in groups]
+    return [
+        {
+            **g,
+            "title": title(g["code"], examples.get(g["code"], "")),
+            "example": examples.get(g["code"], ""),
+            "more": max(g["rows"] - len(g["first_rows"]), 0),
+        }
+        for g in groups
+    ]

@@ -56,9 +56,11 @@ class ColumnSpec:
 # The row checker, as a table: each column through its registry rule. KODE_DESA may instead be
 # given as DESA + KECAMATAN (EXTRA_COLUMNS), looked up by name by the checker.
 COLUMN_SPECS: tuple[ColumnSpec, ...] = tuple(
-    ColumnSpec(column, source, registry_rules.FIELD_RULE["village" if source == "village_code"
-                                                          else source])
-    for column, source in COLUMNS)
+    ColumnSpec(
+        column, source, registry_rules.FIELD_RULE["village" if source == "village_code" else source]
+    )
+    for column, source in COLUMNS
+)
 COLUMN_SPEC: dict[str, ColumnSpec] = {spec.field: spec for spec in COLUMN_SPECS}
 
 COLUMN_HINTS = {
@@ -77,27 +79,64 @@ COLUMN_HINTS = {
 
 # Header spellings seen in village spreadsheets, already normalised by `header_key`.
 ALIASES: dict[str, str] = {
-    "nik": "nik", "noktp": "nik", "nomorktp": "nik", "nikktp": "nik", "nomornik": "nik",
-    "nokk": "kk_number", "nomorkk": "kk_number", "kk": "kk_number", "nokartukeluarga": "kk_number",
+    "nik": "nik",
+    "noktp": "nik",
+    "nomorktp": "nik",
+    "nikktp": "nik",
+    "nomornik": "nik",
+    "nokk": "kk_number",
+    "nomorkk": "kk_number",
+    "kk": "kk_number",
+    "nokartukeluarga": "kk_number",
     "nomorkartukeluarga": "kk_number",
-    "nama": "name", "namalengkap": "name", "namapeserta": "name", "namapekerja": "name",
-    "jeniskelamin": "sex", "lp": "sex", "jk": "sex", "kelamin": "sex", "sex": "sex",
-    "tempatlahir": "birth_place", "tmplahir": "birth_place", "tmptlahir": "birth_place",
-    "tanggallahir": "birth_date", "tgllahir": "birth_date", "tgllhr": "birth_date",
-    "tanggallhr": "birth_date", "tgllahirddmmyyyy": "birth_date",
-    "kodedesa": "village_code", "kodedesakelurahan": "village_code", "kodewilayah": "village_code",
+    "nama": "name",
+    "namalengkap": "name",
+    "namapeserta": "name",
+    "namapekerja": "name",
+    "jeniskelamin": "sex",
+    "lp": "sex",
+    "jk": "sex",
+    "kelamin": "sex",
+    "sex": "sex",
+    "tempatlahir": "birth_place",
+    "tmplahir": "birth_place",
+    "tmptlahir": "birth_place",
+    "tanggallahir": "birth_date",
+    "tgllahir": "birth_date",
+    "tgllhr": "birth_date",
+    "tanggallhr": "birth_date",
+    "tgllahirddmmyyyy": "birth_date",
+    "kodedesa": "village_code",
+    "kodedesakelurahan": "village_code",
+    "kodewilayah": "village_code",
     "kodekelurahan": "village_code",
-    "desa": "village_name", "desakelurahan": "village_name", "kelurahan": "village_name",
+    "desa": "village_name",
+    "desakelurahan": "village_name",
+    "kelurahan": "village_name",
     "namadesa": "village_name",
-    "kecamatan": "district_name", "kec": "district_name", "namakecamatan": "district_name",
-    "alamat": "address", "alamatlengkap": "address", "alamatdomisili": "address",
-    "pekerjaan": "occupation", "jenispekerjaan": "occupation", "profesi": "occupation",
+    "kecamatan": "district_name",
+    "kec": "district_name",
+    "namakecamatan": "district_name",
+    "alamat": "address",
+    "alamatlengkap": "address",
+    "alamatdomisili": "address",
+    "pekerjaan": "occupation",
+    "jenispekerjaan": "occupation",
+    "profesi": "occupation",
     "kodepekerjaan": "occupation",
-    "nohp": "phone", "nomorhp": "phone", "hp": "phone", "notelp": "phone", "telepon": "phone",
-    "nowa": "phone", "nomortelepon": "phone",
-    "penghasilan": "declared_income", "penghasilanperbulan": "declared_income",
-    "upah": "declared_income", "pendapatan": "declared_income",
+    "nohp": "phone",
+    "nomorhp": "phone",
+    "hp": "phone",
+    "notelp": "phone",
+    "telepon": "phone",
+    "nowa": "phone",
+    "nomortelepon": "phone",
+    "penghasilan": "declared_income",
+    "penghasilanperbulan": "declared_income",
+    "upah": "declared_income",
+    "pendapatan": "declared_income",
 }
+
 
 class CellInvalid(ValueError):
     """A cell that cannot be read as the column's type; the caller names the column."""
@@ -118,14 +157,17 @@ class Issue:
     message: str
 
     def as_dict(self) -> dict[str, object]:
-        return {"row": self.row, "column": self.column, "code": self.code,
-                "message": self.message}
+        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
 
 
 def issue(row: int, column: str, code: str, message: str) -> Issue:
     """An Issue whose message names its column first: 'Kolom NIK: ...'."""
-    return Issue(row=row, column=column, code=code,
-                 message=_("Kolom %(col)s: %(msg)s") % {"col": column, "msg": message})
+    return Issue(
+        row=row,
+        column=column,
+        code=code,
+        message=_("Kolom %(col)s: %(msg)s") % {"col": column, "msg": message},
+    )
 
 
 def header_key(text: object) -> str:
@@ -133,8 +175,7 @@ def header_key(text: object) -> str:
     return registry_rules.key(text)
 
 
-def map_headers(headers: list[object], aliases: dict[str, str] | None = None
-                ) -> dict[str, int]:
+def map_headers(headers: list[object], aliases: dict[str, str] | None = None) -> dict[str, int]:
     """Field name -> column index (`ALIASES` unless other `aliases` are given); the first
     column of a field wins, unknown columns are kept in the file (and in the error workbook)
     but ignored."""
@@ -167,9 +208,11 @@ def parse_date(value: object) -> dt.date:
     try:
         return registry_rules.parse_date(value)
     except (ValueError, OverflowError):
-        raise CellInvalid("date_invalid", _(
-            "Tanggal \"%(v)s\" tidak dikenali. Tulis sebagai hh/bb/tttt, mis. 17/08/1985.")
-            % {"v": text(value)[:20]}) from None
+        raise CellInvalid(
+            "date_invalid",
+            _('Tanggal "%(v)s" tidak dikenali. Tulis sebagai hh/bb/tttt, mis. 17/08/1985.')
+            % {"v": text(value)[:20]},
+        ) from None
 
 
 def name_key(name: str) -> str:

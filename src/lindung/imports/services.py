@@ -101,8 +101,15 @@ def import_lock(*, content: bytes, label: str) -> Iterator[Callable[[], None]]:
             held = ImportLock.objects.select_for_update().filter(pk=digest).first()
             if held is not None and not _is_dead(held.holder, held.heartbeat_at, now):
                 raise _in_progress(held)
-            ImportLock.objects.update_or_create(pk=digest, defaults={
-                "holder": me, "label": label[:200], "started_at": now, "heartbeat_at": now})
+            ImportLock.objects.update_or_create(
+                pk=digest,
+                defaults={
+                    "holder": me,
+                    "label": label[:200],
+                    "started_at": now,
+                    "heartbeat_at": now,
+                },
+            )
     except IntegrityError as e:  # two took it at the same instant: the other one won
         held = ImportLock.objects.filter(pk=digest).first()
         raise _in_progress(held) from e
@@ -121,12 +128,19 @@ def import_lock(*, content: bytes, label: str) -> Iterator[Callable[[], None]]:
 
 def _in_progress(held: ImportLock | None) -> ImportInProgress:
     if held is None:
-        return ImportInProgress(_("Berkas yang sama sedang diimpor. Tunggu sampai selesai, lalu "
-                                  "periksa hasilnya sebelum mengimpor ulang."))
-    return ImportInProgress(_(
-        "Berkas yang sama sedang diimpor (%(label)s, mulai %(at)s). Tunggu sampai selesai, lalu "
-        "periksa hasilnya; mengimpor ulang berkas yang sama tidak mengubah apa pun.")
-        % {"label": held.label, "at": timezone.localtime(held.started_at).strftime("%H.%M")})
+        return ImportInProgress(
+            _(
+                "Berkas yang sama sedang diimpor. Tunggu sampai selesai, lalu "
+                "periksa hasilnya sebelum mengimpor ulang."
+            )
+        )
+    return ImportInProgress(
+        _(
+            "Berkas yang sama sedang diimpor (%(label)s, mulai %(at)s). Tunggu sampai selesai, lalu "
+            "periksa hasilnya; mengimpor ulang berkas yang sama tidak mengubah apa pun."
+        )
+        % {"label": held.label, "at": timezone.localtime(held.started_at).strftime("%H.%M")}
+    )
 
 
 @dataclass
@@ -145,13 +159,18 @@ class ImportReport:
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase (benchmark)
 
     def counts(self) -> dict[str, int]:
-        return {k: getattr(self, k) for k in ("rows", "accepted", "rejected", "created",
-                                              "updated", "unchanged", "enrolled")}
+        return {
+            k: getattr(self, k)
+            for k in ("rows", "accepted", "rejected", "created", "updated", "unchanged", "enrolled")
+        }
 
     def as_dict(self) -> dict[str, Any]:
         """The shape `lindung import-workers --json` prints (see docs/imports.md)."""
-        return {**self.counts(), "errors": [e.as_dict() for e in self.errors],
-                "warnings": [w.as_dict() for w in self.warnings]}
+        return {
+            **self.counts(),
+            "errors": [e.as_dict() for e in self.errors],
+            "warnings": [w.as_dict() for w in self.warnings],
+        }
 
 
 @dataclass(slots=True)
@@ -177,10 +196,12 @@ class _Reference:
     """What the rows refer to, read once before they are checked: the field rules' context
     (villages named by code, occupations) and the villages named by DESA + KECAMATAN."""
 
-    def __init__(self, table: parsers.Table, *, by: User, programme: Programme | None,
-                 today: dt.date) -> None:
+    def __init__(
+        self, table: parsers.Table, *, by: User, programme: Programme | None, today: dt.date
+    ) -> None:
         self.context = field_context(
-            today=today, village_codes={table.cell(c, "village_code") for _r, c in table.rows})
+            today=today, village_codes={table.cell(c, "village_code") for _r, c in table.rows}
+        )
         # Village names are looked up within the programme's region, else the user's scope.
         self.by_name: dict[tuple[str, str], str | None] = {}
         if "village_name" in table.columns and "district_name" in table.columns:
@@ -211,10 +232,16 @@ class _RowChecker:
         self.ref = ref
         self.ctx = ref.context
         # (spec, column index or None, memo of the distinct values or None)
-        self.plan = [(spec, table.columns.get(spec.source),
-                      {} if spec.rule.few_values else None, spec.rule.keep_blank)
-                     for spec in rules.COLUMN_SPECS]
-        self.by_name = ("village_name" in table.columns and "district_name" in table.columns)
+        self.plan = [
+            (
+                spec,
+                table.columns.get(spec.source),
+                {} if spec.rule.few_values else None,
+                spec.rule.keep_blank,
+            )
+            for spec in rules.COLUMN_SPECS
+        ]
+        self.by_name = "village_name" in table.columns and "district_name" in table.columns
 
     def _clean(self, spec: rules.ColumnSpec, raw: object) -> Any:
         try:
@@ -271,47 +298,79 @@ class _RowChecker:
         code = self.ref.by_name.get(key)
         if code:
             return code
-        return registry_rules.FieldInvalid(_(
-            "desa \"%(d)s\" di Kecamatan \"%(k)s\" tidak ditemukan%(amb)s. Periksa ejaan atau "
-            "isi KODE_DESA dari lembar Referensi.")
-            % {"d": village[:40], "k": district[:40],
-               "amb": _(" atau ada lebih dari satu") if key in self.ref.by_name else ""},
-            code="village_unknown", field="village_name")
+        return registry_rules.FieldInvalid(
+            _(
+                'desa "%(d)s" di Kecamatan "%(k)s" tidak ditemukan%(amb)s. Periksa ejaan atau '
+                "isi KODE_DESA dari lembar Referensi."
+            )
+            % {
+                "d": village[:40],
+                "k": district[:40],
+                "amb": _(" atau ada lebih dari satu") if key in self.ref.by_name else "",
+            },
+            code="village_unknown",
+            field="village_name",
+        )
 
 
 def workers_import(
-    *, by: User, content: bytes, filename: str, programme: Programme | None = None,
-    dry_run: bool = False, progress: ProgressFn | None = None, source: str = "",
+    *,
+    by: User,
+    content: bytes,
+    filename: str,
+    programme: Programme | None = None,
+    dry_run: bool = False,
+    progress: ProgressFn | None = None,
+    source: str = "",
 ) -> ImportReport:
     """Import a worker spreadsheet (see the module docstring). Raises `parsers.FileRefused`
     when the file is refused whole, `ScopeDenied` when the user may not import at all,
     `ImportInProgress` when the same file is being imported right now, `ImportConflict` when
     another import saved the same NIKs between this one's checks and its write."""
-    lock = (nullcontext(lambda: None) if dry_run else
-            import_lock(content=content, label=f"{source or filename} ({by.username})"))
+    lock = (
+        nullcontext(lambda: None)
+        if dry_run
+        else import_lock(content=content, label=f"{source or filename} ({by.username})")
+    )
     with lock as beat:
+
         def progress_and_beat(phase: str, done: int, total: int) -> None:
             beat()
             if progress:
                 progress(phase, done, total)
 
         try:
-            return _workers_import(by=by, content=content, filename=filename,
-                                   programme=programme, dry_run=dry_run,
-                                   progress=progress_and_beat, source=source)
+            return _workers_import(
+                by=by,
+                content=content,
+                filename=filename,
+                programme=programme,
+                dry_run=dry_run,
+                progress=progress_and_beat,
+                source=source,
+            )
         except IntegrityError as e:
             # The checks ran outside the write transaction; another import (another file with
             # the same NIK) committed in between. The write rolled back whole.
             log.warning("import conflict: %s", e)
-            raise ImportConflict(_(
-                "Impor lain menyimpan NIK yang sama saat berkas ini diperiksa. Tidak ada yang "
-                "disimpan dari berkas ini; unggah ulang, baris yang sudah tersimpan akan "
-                "tercatat tidak berubah.")) from e
+            raise ImportConflict(
+                _(
+                    "Impor lain menyimpan NIK yang sama saat berkas ini diperiksa. Tidak ada yang "
+                    "disimpan dari berkas ini; unggah ulang, baris yang sudah tersimpan akan "
+                    "tercatat tidak berubah."
+                )
+            ) from e
 
 
 def _workers_import(
-    *, by: User, content: bytes, filename: str, programme: Programme | None,
-    dry_run: bool, progress: ProgressFn | None, source: str,
+    *,
+    by: User,
+    content: bytes,
+    filename: str,
+    programme: Programme | None,
+    dry_run: bool,
+    progress: ProgressFn | None,
+    source: str,
 ) -> ImportReport:
     if not can(by, Action.WORKER_EDIT):
         authorize(by, Action.WORKER_EDIT, None)
@@ -322,13 +381,16 @@ def _workers_import(
         if not can(by, Action.ENROLMENT_PROPOSE):
             authorize(by, Action.ENROLMENT_PROPOSE, None)
         if not scope.touches(programme.region_id):
-            raise ScopeDenied(_("Program %(code)s bukan program wilayah Anda.")
-                              % {"code": programme.code})
+            raise ScopeDenied(
+                _("Program %(code)s bukan program wilayah Anda.") % {"code": programme.code}
+            )
         period = programme_rules_mod.enrolment_period(programme_rules(programme), on=today)
         if period is None:
             raise parsers.FileRefused(
                 _("Program %(code)s sudah berakhir; usulan tidak dapat diterima.")
-                % {"code": programme.code}, code="programme_ended")
+                % {"code": programme.code},
+                code="programme_ended",
+            )
 
     lap_start = [time.perf_counter()]
     timings: dict[str, float] = {}
@@ -359,9 +421,17 @@ def _workers_import(
         row, problems = checker.check(row_no, cells)
         if row.nik:
             if row.nik in first_row_of:
-                problems.append(rules.issue(row_no, "NIK", "duplicate_in_file", _(
-                    "NIK %(nik)s sudah ada di baris %(r)s berkas ini. Hapus salah satu baris.")
-                    % {"nik": row.nik, "r": first_row_of[row.nik]}))
+                problems.append(
+                    rules.issue(
+                        row_no,
+                        "NIK",
+                        "duplicate_in_file",
+                        _(
+                            "NIK %(nik)s sudah ada di baris %(r)s berkas ini. Hapus salah satu baris."
+                        )
+                        % {"nik": row.nik, "r": first_row_of[row.nik]},
+                    )
+                )
             else:
                 first_row_of[row.nik] = row_no
         if problems:
@@ -376,22 +446,41 @@ def _workers_import(
     candidates = [r for r in rows if r.row not in issues]
     for r in candidates:
         r.write = WorkerRow(key=r.row, values=r.values)
-    workers_plan(rows=[r.write for r in candidates], by=by, on=today,  # type: ignore[misc]
-                 on_existing="update")
+    workers_plan(
+        rows=[r.write for r in candidates],
+        by=by,
+        on=today,  # type: ignore[misc]
+        on_existing="update",
+    )
     for r in candidates:
         for e in r.write.problems:  # type: ignore[union-attr]
             _add_issue(issues, r.row, e)
     if programme is not None and period is not None:
-        _check_programme(programme, period, [r for r in candidates if r.row not in issues],
-                         issues, by=by, today=today)
+        _check_programme(
+            programme,
+            period,
+            [r for r in candidates if r.row not in issues],
+            issues,
+            by=by,
+            today=today,
+        )
     lap("registry_and_programme")
 
     report_progress("mencari data ganda", total, total)
     accepted = [r for r in candidates if r.row not in issues]
-    matches = duplicates.find_possible_duplicates([
-        duplicates.Candidate(key=r.row, nik=r.nik, name=r.values["name"],
-                             birth_date=r.values["birth_date"], village_code=r.values["village_id"],
-                             worker_id=r.worker_id) for r in accepted])
+    matches = duplicates.find_possible_duplicates(
+        [
+            duplicates.Candidate(
+                key=r.row,
+                nik=r.nik,
+                name=r.values["name"],
+                birth_date=r.values["birth_date"],
+                village_code=r.values["village_id"],
+                worker_id=r.worker_id,
+            )
+            for r in accepted
+        ]
+    )
     by_row = {r.row: r for r in accepted}
     for m in matches:
         # Not proposed until an admin decides the pair (the worker is written and queued).
@@ -400,8 +489,9 @@ def _workers_import(
         _check_quota(programme, accepted, issues)
     accepted = [r for r in accepted if r.row not in issues]
     kept = {r.row for r in accepted}
-    matches = [m for m in matches
-               if m.left in kept and (m.right_worker_id is not None or m.right in kept)]
+    matches = [
+        m for m in matches if m.left in kept and (m.right_worker_id is not None or m.right in kept)
+    ]
     for m in matches:
         report.warnings.append(_duplicate_warning(m, scope=scope, proposing=programme is not None))
     lap("duplicates")
@@ -418,8 +508,16 @@ def _workers_import(
         return report
     report_progress("menyimpan", total, total)
     with transaction.atomic():
-        _write(accepted=accepted, matches=matches, by=by, programme=programme, today=today,
-               source=source or filename, report=report, lap=lap)
+        _write(
+            accepted=accepted,
+            matches=matches,
+            by=by,
+            programme=programme,
+            today=today,
+            source=source or filename,
+            report=report,
+            lap=lap,
+        )
     lap("commit")
     return report
 
@@ -427,27 +525,49 @@ def _workers_import(
 # Where a problem found after the cells (by the registry's plan or the proposal checks) is
 # shown: the column of the field it names.
 FIELD_COLUMN = {spec.field: spec.column for spec in rules.COLUMN_SPECS} | {
-    "status": "NIK", "status_date": "NIK", "correction_reason": "NIK", None: "NIK"}
+    "status": "NIK",
+    "status_date": "NIK",
+    "correction_reason": "NIK",
+    None: "NIK",
+}
 
 
 def _add_issue(issues: dict[int, list[Issue]], row: int, e: DomainError) -> None:
     issues.setdefault(row, []).append(
-        rules.issue(row, FIELD_COLUMN.get(e.field, "NIK"), e.code, e.message))
+        rules.issue(row, FIELD_COLUMN.get(e.field, "NIK"), e.code, e.message)
+    )
 
 
-def _check_programme(programme: Programme, period: tuple[dt.date, dt.date], rows: list[_Row],
-                     issues: dict[int, list[Issue]], *, by: User, today: dt.date) -> None:
+def _check_programme(
+    programme: Programme,
+    period: tuple[dt.date, dt.date],
+    rows: list[_Row],
+    issues: dict[int, list[Issue]],
+    *,
+    by: User,
+    today: dt.date,
+) -> None:
     """The proposal checks `enrolments_propose` makes (`programs.services.proposal_checks`,
     the same function), run first so that a rejected row writes nothing (not even its worker)
     and a dry run can report them. A row already in the programme is simply not proposed."""
-    check = proposal_checks(programme=programme, by=by, period=period, on=today,
-                            already_in_is_refusal=False, candidates=[ProposalCandidate(
-                                key=r.row, worker_id=r.worker_id,
-                                village_id=r.values["village_id"],
-                                birth_date=r.values["birth_date"],
-                                occupation_id=r.values["occupation_id"],
-                                status=r.write.status)  # type: ignore[union-attr]
-                                for r in rows])
+    check = proposal_checks(
+        programme=programme,
+        by=by,
+        period=period,
+        on=today,
+        already_in_is_refusal=False,
+        candidates=[
+            ProposalCandidate(
+                key=r.row,
+                worker_id=r.worker_id,
+                village_id=r.values["village_id"],
+                birth_date=r.values["birth_date"],
+                occupation_id=r.values["occupation_id"],
+                status=r.write.status,
+            )  # type: ignore[union-attr]
+            for r in rows
+        ],
+    )
     for row, problems in check.refused.items():
         for e in problems:
             _add_issue(issues, row, e)
@@ -470,28 +590,53 @@ def _check_quota(programme: Programme, rows: list[_Row], issues: dict[int, list[
             room -= 1
             continue
         r.propose = False
-        issues.setdefault(r.row, []).append(rules.issue(r.row, "NIK", full.code, _(
-            "%(msg)s Baris ini dan sesudahnya tidak diusulkan; minta admin menambah kuota.")
-            % {"msg": full.message}))
+        issues.setdefault(r.row, []).append(
+            rules.issue(
+                r.row,
+                "NIK",
+                full.code,
+                _("%(msg)s Baris ini dan sesudahnya tidak diusulkan; minta admin menambah kuota.")
+                % {"msg": full.message},
+            )
+        )
 
 
 def _duplicate_warning(m: duplicates.Match, *, scope: Any, proposing: bool) -> Issue:
-    then = (_("Pekerja tetap disimpan tetapi belum diusulkan ke program sampai admin "
-              "memutuskannya di antrean data ganda.") if proposing else
-            _("Baris tetap diterima; admin akan memeriksanya di antrean data ganda."))
+    then = (
+        _(
+            "Pekerja tetap disimpan tetapi belum diusulkan ke program sampai admin "
+            "memutuskannya di antrean data ganda."
+        )
+        if proposing
+        else _("Baris tetap diterima; admin akan memeriksanya di antrean data ganda.")
+    )
     if m.right_worker_id is not None and not scope.covers(m.right_village_code):
         # A registry worker of another village: say that a match exists, not who.
-        return rules.issue(m.left, "NAMA", "possible_duplicate", _(
-            "kemungkinan data ganda: mirip pekerja terdaftar di desa lain (di luar wilayah "
-            "Anda, kemiripan %(s)s%%) dengan tanggal lahir dan kecamatan sama. %(then)s")
-            % {"s": m.score, "then": then})
-    where = (_("baris %(r)s berkas ini") % {"r": m.right} if m.right_worker_id is None
-             else _("registri, desa %(v)s") % {"v": m.right_village_code})
-    return rules.issue(m.left, "NAMA", "possible_duplicate", _(
-        "kemungkinan data ganda: mirip %(name)s (NIK %(nik)s, %(where)s, kemiripan %(s)s%%) "
-        "dengan tanggal lahir dan kecamatan sama. %(then)s")
-        % {"name": m.right_name, "nik": m.right_nik, "where": where, "s": m.score,
-           "then": then})
+        return rules.issue(
+            m.left,
+            "NAMA",
+            "possible_duplicate",
+            _(
+                "kemungkinan data ganda: mirip pekerja terdaftar di desa lain (di luar wilayah "
+                "Anda, kemiripan %(s)s%%) dengan tanggal lahir dan kecamatan sama. %(then)s"
+            )
+            % {"s": m.score, "then": then},
+        )
+    where = (
+        _("baris %(r)s berkas ini") % {"r": m.right}
+        if m.right_worker_id is None
+        else _("registri, desa %(v)s") % {"v": m.right_village_code}
+    )
+    return rules.issue(
+        m.left,
+        "NAMA",
+        "possible_duplicate",
+        _(
+            "kemungkinan data ganda: mirip %(name)s (NIK %(nik)s, %(where)s, kemiripan %(s)s%%) "
+            "dengan tanggal lahir dan kecamatan sama. %(then)s"
+        )
+        % {"name": m.right_name, "nik": m.right_nik, "where": where, "s": m.score, "then": then},
+    )
 
 
 @dataclass(slots=True)
@@ -506,65 +651,119 @@ class _Proposal:
     name: str
 
 
-def _write(*, accepted: list[_Row], matches: list[duplicates.Match], by: User,
-           programme: Programme | None, today: dt.date, source: str,
-           report: ImportReport, lap: Callable[[str], None] = lambda _name: None) -> None:
+def _write(
+    *,
+    accepted: list[_Row],
+    matches: list[duplicates.Match],
+    by: User,
+    programme: Programme | None,
+    today: dt.date,
+    source: str,
+    report: ImportReport,
+    lap: Callable[[str], None] = lambda _name: None,
+) -> None:
     """Every write of the import, in one transaction, through the services that own the
     tables: the registry's write path (workers and their audit), the proposals, the queue."""
-    workers_apply(rows=[r.write for r in accepted], by=by, on=today,  # type: ignore[misc]
-                  source=source, audit_prefix="import_", row_in_audit=True)
+    workers_apply(
+        rows=[r.write for r in accepted],
+        by=by,
+        on=today,  # type: ignore[misc]
+        source=source,
+        audit_prefix="import_",
+        row_in_audit=True,
+    )
     lap("write_workers")
     to_propose = [r for r in accepted if r.propose]
     if programme is not None and to_propose:
         result = enrolments_propose(
-            programme=programme, by=by, on=today, with_instances=False, workers=[
-            _Proposal(pk=r.worker_id, village_id=r.values["village_id"],  # type: ignore[arg-type]
-                      birth_date=r.values["birth_date"], occupation_id=r.values["occupation_id"],
-                      status=r.write.status, name=r.values["name"])  # type: ignore[union-attr]
-            for r in to_propose])
+            programme=programme,
+            by=by,
+            on=today,
+            with_instances=False,
+            workers=[
+                _Proposal(
+                    pk=r.worker_id,
+                    village_id=r.values["village_id"],  # type: ignore[arg-type]
+                    birth_date=r.values["birth_date"],
+                    occupation_id=r.values["occupation_id"],
+                    status=r.write.status,
+                    name=r.values["name"],
+                )  # type: ignore[union-attr]
+                for r in to_propose
+            ],
+        )
         if result.refused:
             # Someone changed enrolments between our checks and this transaction: roll back
             # everything rather than write workers whose proposal silently failed.
-            raise ImportConflict(_(
-                "Data kepesertaan berubah selama impor (%(n)s usulan ditolak). Tidak ada yang "
-                "disimpan; unggah ulang berkas.") % {"n": len(result.refused)})
+            raise ImportConflict(
+                _(
+                    "Data kepesertaan berubah selama impor (%(n)s usulan ditolak). Tidak ada yang "
+                    "disimpan; unggah ulang berkas."
+                )
+                % {"n": len(result.refused)}
+            )
     lap("write_enrolments")
     row_worker = {r.row: r.worker_id for r in accepted}
     report.duplicate_pairs = duplicates.duplicate_pairs_record(
-        pairs=[(row_worker[m.left], m.right_worker_id or row_worker[m.right], m.score)
-               for m in matches],  # type: ignore[misc]
-        source=source)
+        pairs=[
+            (row_worker[m.left], m.right_worker_id or row_worker[m.right], m.score) for m in matches
+        ],  # type: ignore[misc]
+        source=source,
+    )
     lap("write_pairs")
 
 
 # --- background jobs ------------------------------------------------------------------------
 
 
-def import_job_create(*, by: User, filename: str, content: bytes,
-                      programme: Programme | None = None, dry_run: bool = False,
-                      kind: str = ImportJob.Kind.WORKERS) -> ImportJob:
+def import_job_create(
+    *,
+    by: User,
+    filename: str,
+    content: bytes,
+    programme: Programme | None = None,
+    dry_run: bool = False,
+    kind: str = ImportJob.Kind.WORKERS,
+) -> ImportJob:
     """Store the upload and queue it for the background worker (`lindung db_worker`)."""
     action = Action.ENROLMENT_REGISTER if kind == ImportJob.Kind.BPJS_ANSWER else Action.WORKER_EDIT
     if not can(by, action):
         authorize(by, action, None)
     scope = scope_of(by)
     if programme is not None and not scope.touches(programme.region_id):
-        raise ScopeDenied(_("Program %(code)s bukan program wilayah Anda.")
-                          % {"code": programme.code})
+        raise ScopeDenied(
+            _("Program %(code)s bukan program wilayah Anda.") % {"code": programme.code}
+        )
     digest = hashlib.sha256(content).hexdigest()
     import_jobs_reclaim()
-    twin = (ImportJob.objects.filter(content_sha256=digest, kind=kind, dry_run=dry_run,
-                                     status__in=[ImportJob.Status.QUEUED,
-                                                 ImportJob.Status.RUNNING])
-            .only("pk", "filename").first())
+    twin = (
+        ImportJob.objects.filter(
+            content_sha256=digest,
+            kind=kind,
+            dry_run=dry_run,
+            status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING],
+        )
+        .only("pk", "filename")
+        .first()
+    )
     if twin is not None:  # a double click, or the same file sent again while it runs
-        raise ImportInProgress(_(
-            "Berkas yang sama sudah diunggah dan sedang diproses (impor #%(pk)s, %(file)s). "
-            "Tunggu hasilnya di halaman impor itu.") % {"pk": twin.pk, "file": twin.filename})
+        raise ImportInProgress(
+            _(
+                "Berkas yang sama sudah diunggah dan sedang diproses (impor #%(pk)s, %(file)s). "
+                "Tunggu hasilnya di halaman impor itu."
+            )
+            % {"pk": twin.pk, "file": twin.filename}
+        )
     job = ImportJob.objects.create(
-        kind=kind, created_by=by, region_code=by.region_id or "", programme=programme,
-        dry_run=dry_run, filename=_printable(filename)[:200], content=content,
-        content_sha256=digest)
+        kind=kind,
+        created_by=by,
+        region_code=by.region_id or "",
+        programme=programme,
+        dry_run=dry_run,
+        filename=_printable(filename)[:200],
+        content=content,
+        content_sha256=digest,
+    )
     from lindung.imports.tasks import run_import_job
 
     def enqueue() -> None:
@@ -597,8 +796,12 @@ class _JobProgress:
         self.last = now
         elapsed = max(now - self.started, 1e-3)
         ImportJob.objects.filter(pk=self.job.pk).update(
-            phase=phase, rows_done=done, rows_total=total,
-            rows_per_second=round(done / elapsed, 1), heartbeat_at=clock.now())
+            phase=phase,
+            rows_done=done,
+            rows_total=total,
+            rows_per_second=round(done / elapsed, 1),
+            heartbeat_at=clock.now(),
+        )
 
 
 def import_job_run(*, job_id: int) -> dict[str, Any]:
@@ -610,8 +813,12 @@ def import_job_run(*, job_id: int) -> dict[str, Any]:
         return job.result
     started = time.monotonic()
     now = clock.now()
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, started_at=now,
-                                               heartbeat_at=now, worker=liveness.this_process())
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        worker=liveness.this_process(),
+    )
     progress = _JobProgress(job)
     fields: dict[str, Any] = {}
     report: Any = None
@@ -619,36 +826,58 @@ def import_job_run(*, job_id: int) -> dict[str, Any]:
         if job.kind == ImportJob.Kind.BPJS_ANSWER:
             from lindung.imports.bpjs import bpjs_answer_import
 
-            lock = (nullcontext(lambda: None) if job.dry_run else import_lock(
-                content=bytes(job.content),
-                label=f"impor #{job.pk} {job.filename} ({job.created_by.username})"))
+            lock = (
+                nullcontext(lambda: None)
+                if job.dry_run
+                else import_lock(
+                    content=bytes(job.content),
+                    label=f"impor #{job.pk} {job.filename} ({job.created_by.username})",
+                )
+            )
             with lock:
                 report = bpjs_answer_import(
-                    by=job.created_by, content=bytes(job.content), filename=job.filename,
-                    programme=job.programme, dry_run=job.dry_run, progress=progress)
+                    by=job.created_by,
+                    content=bytes(job.content),
+                    filename=job.filename,
+                    programme=job.programme,
+                    dry_run=job.dry_run,
+                    progress=progress,
+                )
         else:
             report = workers_import(
-                by=job.created_by, content=bytes(job.content), filename=job.filename,
-                programme=job.programme, dry_run=job.dry_run, progress=progress,
-                source=f"impor #{job.pk} {job.filename}")
+                by=job.created_by,
+                content=bytes(job.content),
+                filename=job.filename,
+                programme=job.programme,
+                dry_run=job.dry_run,
+                progress=progress,
+                source=f"impor #{job.pk} {job.filename}",
+            )
     except (parsers.FileRefused, ScopeDenied, ImportInProgress) as e:
         fields = {"status": ImportJob.Status.REFUSED, "message": e.message}
     except DomainError as e:
         fields = {"status": ImportJob.Status.FAILED, "message": e.message}
     except Exception:
         log.exception("import job %s failed", job.pk)
-        fields = {"status": ImportJob.Status.FAILED,
-                  "message": _("Terjadi kesalahan sistem; tidak ada data yang disimpan. "
-                               "Hubungi admin.")}
+        fields = {
+            "status": ImportJob.Status.FAILED,
+            "message": _("Terjadi kesalahan sistem; tidak ada data yang disimpan. Hubungi admin."),
+        }
     else:
         elapsed = max(time.monotonic() - started, 1e-3)
         kept = ImportJob.ERRORS_STORED
-        fields = {"status": ImportJob.Status.DONE, "result": report.counts(),
-                  "errors": [e.as_dict() for e in report.errors[:kept]],
-                  "warnings": [w.as_dict() for w in report.warnings[:kept]],
-                  "errors_total": len(report.errors), "warnings_total": len(report.warnings),
-                  "rows_total": report.rows, "rows_done": report.rows,
-                  "rows_per_second": round(report.rows / elapsed, 1), "phase": ""}
+        fields = {
+            "status": ImportJob.Status.DONE,
+            "result": report.counts(),
+            "errors": [e.as_dict() for e in report.errors[:kept]],
+            "warnings": [w.as_dict() for w in report.warnings[:kept]],
+            "errors_total": len(report.errors),
+            "warnings_total": len(report.warnings),
+            "rows_total": report.rows,
+            "rows_done": report.rows,
+            "rows_per_second": round(report.rows / elapsed, 1),
+            "phase": "",
+        }
         if report.errors and job.kind == ImportJob.Kind.WORKERS:
             fields["error_file_status"] = ImportJob.ErrorFile.QUEUED
     ImportJob.objects.filter(pk=job.pk).update(finished_at=clock.now(), **fields)
@@ -673,9 +902,11 @@ def import_job_error_file_build(*, job: ImportJob) -> None:
         log.warning("error workbook of import job %s failed: %s", job.pk, e)
         ImportJob.objects.filter(pk=job.pk).update(error_file_status=ImportJob.ErrorFile.FAILED)
         return
-    ImportJob.objects.filter(pk=job.pk).update(error_file=export.content,
-                                               error_file_rows=export.rows,
-                                               error_file_status=ImportJob.ErrorFile.READY)
+    ImportJob.objects.filter(pk=job.pk).update(
+        error_file=export.content,
+        error_file_rows=export.rows,
+        error_file_status=ImportJob.ErrorFile.READY,
+    )
 
 
 def import_job_error_file_request(*, job: ImportJob) -> None:
@@ -695,17 +926,25 @@ def import_jobs_reclaim(*, on: dt.datetime | None = None) -> int:
     back when the process died. Called by the worker before each job and by the import pages,
     so a job never stays "berjalan" forever. Returns how many were reclaimed."""
     now = on or clock.now()
-    dead = [pk for pk, worker, *signs in ImportJob.objects.filter(
-        status=ImportJob.Status.RUNNING).values_list("pk", "worker", "heartbeat_at",
-                                                      "started_at", "created_at")
-            if _is_dead(worker, next((t for t in signs if t is not None), None), now)]
+    dead = [
+        pk
+        for pk, worker, *signs in ImportJob.objects.filter(
+            status=ImportJob.Status.RUNNING
+        ).values_list("pk", "worker", "heartbeat_at", "started_at", "created_at")
+        if _is_dead(worker, next((t for t in signs if t is not None), None), now)
+    ]
     if not dead:
         return 0
     return ImportJob.objects.filter(pk__in=dead, status=ImportJob.Status.RUNNING).update(
-        status=ImportJob.Status.FAILED, finished_at=now, phase="", message=_(
+        status=ImportJob.Status.FAILED,
+        finished_at=now,
+        phase="",
+        message=_(
             "Pekerja latar berhenti saat memproses berkas ini (misalnya karena berkas terlalu "
             "berat atau server dimulai ulang). Tidak ada data yang disimpan. Unggah ulang "
-            "berkas; bila terulang, pecah berkas menjadi beberapa bagian atau hubungi admin."))
+            "berkas; bila terulang, pecah berkas menjadi beberapa bagian atau hubungi admin."
+        ),
+    )
 
 
 # --- retention of uploaded files -------------------------------------------------------------
@@ -718,8 +957,9 @@ def upload_retention_days(*, on: dt.date | None = None) -> int:
     return parameter_int("retensi_berkas_hari", on=on, default=90)
 
 
-def uploads_purge(*, on: dt.date | None = None, days: int | None = None,
-                  dry_run: bool = False) -> int:
+def uploads_purge(
+    *, on: dt.date | None = None, days: int | None = None, dry_run: bool = False
+) -> int:
     """Delete the stored files of finished imports uploaded more than `days` days before `on`
     (default: today and `upload_retention_days`). Files hold NIKs, names and phone numbers and
     are needed only to read them once and to build the error workbook; the error and warning
@@ -731,14 +971,17 @@ def uploads_purge(*, on: dt.date | None = None, days: int | None = None,
     on = on or clock.today()
     days = upload_retention_days(on=on) if days is None else days
     if days < 1:
-        raise DomainError(_("Masa simpan berkas unggahan minimal 1 hari (tertulis %(n)s).")
-                          % {"n": days}, code="retention_invalid", field="days")
+        raise DomainError(
+            _("Masa simpan berkas unggahan minimal 1 hari (tertulis %(n)s).") % {"n": days},
+            code="retention_invalid",
+            field="days",
+        )
     # Whole days in the installation's time zone: a file uploaded on 1 March with 90 days is
     # kept through 30 May and purged from 31 May.
-    cutoff = timezone.make_aware(dt.datetime.combine(on - dt.timedelta(days=days),
-                                                     dt.time.min))
-    stale = (ImportJob.objects.filter(status__in=ImportJob.FINISHED, created_at__lt=cutoff)
-             .exclude(content=b""))
+    cutoff = timezone.make_aware(dt.datetime.combine(on - dt.timedelta(days=days), dt.time.min))
+    stale = ImportJob.objects.filter(status__in=ImportJob.FINISHED, created_at__lt=cutoff).exclude(
+        content=b""
+    )
     jobs = list(stale.values_list("pk", "region_code", "filename"))
     if dry_run or not jobs:
         return len(jobs)
@@ -746,12 +989,25 @@ def uploads_purge(*, on: dt.date | None = None, days: int | None = None,
         for part in in_batches([pk for pk, _r, _f in jobs]):
             # The error workbook quotes the rejected rows: it goes with the file.
             ImportJob.objects.filter(pk__in=part).update(
-                content=b"", errors=[], warnings=[], error_file=None,
-                error_file_status=ImportJob.ErrorFile.FAILED)
+                content=b"",
+                errors=[],
+                warnings=[],
+                error_file=None,
+                error_file_status=ImportJob.ErrorFile.FAILED,
+            )
         summary = _("Berkas %(file)s dihapus: masa simpan %(n)s hari berakhir")
         audit_rows_insert(
-            (("purge", "importjob", str(pk), region,
-              summary % {"file": filename, "n": days}, json.dumps({"days": days}))
-             for pk, region, filename in jobs),
-            actor=None)
+            (
+                (
+                    "purge",
+                    "importjob",
+                    str(pk),
+                    region,
+                    summary % {"file": filename, "n": days},
+                    json.dumps({"days": days}),
+                )
+                for pk, region, filename in jobs
+            ),
+            actor=None,
+        )
     return len(jobs)

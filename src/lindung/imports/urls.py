@@ -14,8 +14,12 @@ urlpatterns = [
     path("data-ganda/<int:pk>/", views.duplicate_decide_view, name="duplicate_decide"),
     path("bpjs/", views.bpjs_view, name="bpjs"),
     path("bpjs/<str:code>/batch-baru/", views.bpjs_batch_create_view, name="bpjs_batch_create"),
-    path("bpjs/batch/<int:pk>/pendaftaran.<str:fmt>", views.bpjs_batch_download_view,
-         name="bpjs_batch_download"),
-    path("bpjs/batch/<int:pk>/ditolak.xlsx", views.bpjs_batch_refused_view,
-         name="bpjs_batch_refused"),
+    path(
+        "bpjs/batch/<int:pk>/pendaftaran.<str:fmt>",
+        views.bpjs_batch_download_view,
+        name="bpjs_batch_download",
+    ),
+    path(
+        "bpjs/batch/<int:pk>/ditolak.xlsx", views.bpjs_batch_refused_view, name="bpjs_batch_refused"
+    ),
 ]

@@ -30,11 +30,17 @@ from lindung.registry.models import DuplicatePair
 
 ERRORS_SHOWN = 500
 COUNT_LABELS = {
-    "rows": _lazy("Baris dibaca"), "accepted": _lazy("Diterima"), "rejected": _lazy("Ditolak"),
-    "created": _lazy("Pekerja baru"), "updated": _lazy("Data diperbarui"),
-    "unchanged": _lazy("Sudah sama"), "enrolled": _lazy("Diusulkan ke program"),
-    "registered": _lazy("Terdaftar (KPJ dicatat)"), "activated": _lazy("Diaktifkan"),
-    "unmatched": _lazy("NIK tidak cocok"), "conflicts": _lazy("Perlu diperiksa"),
+    "rows": _lazy("Baris dibaca"),
+    "accepted": _lazy("Diterima"),
+    "rejected": _lazy("Ditolak"),
+    "created": _lazy("Pekerja baru"),
+    "updated": _lazy("Data diperbarui"),
+    "unchanged": _lazy("Sudah sama"),
+    "enrolled": _lazy("Diusulkan ke program"),
+    "registered": _lazy("Terdaftar (KPJ dicatat)"),
+    "activated": _lazy("Diaktifkan"),
+    "unmatched": _lazy("NIK tidak cocok"),
+    "conflicts": _lazy("Perlu diperiksa"),
 }
 
 
@@ -52,8 +58,12 @@ def upload_view(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             job = services.import_job_create(
-                by=request.user, filename=upload.name, content=upload.read(),
-                programme=form.cleaned_data["programme"], dry_run=form.cleaned_data["dry_run"])
+                by=request.user,
+                filename=upload.name,
+                content=upload.read(),
+                programme=form.cleaned_data["programme"],
+                dry_run=form.cleaned_data["dry_run"],
+            )
         except DomainError as e:
             form.add_error(None, e.message)
         else:
@@ -81,15 +91,13 @@ def job_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "imports/job_list.html", {"page_obj": page})
 
 
-def _error_groups(issues: list[dict], total: int, stored: list | None
-                  ) -> tuple[list[dict], bool]:
+def _error_groups(issues: list[dict], total: int, stored: list | None) -> tuple[list[dict], bool]:
     """The groups to show and whether they count every row: the groups recorded over every
     error when the error workbook was built, else those of the stored issues (all of them
     unless the job had more than it keeps)."""
     if stored:
         return report.presented(stored, issues), True
-    return (report.presented(report.error_groups(issues), issues),
-            total <= len(issues))
+    return (report.presented(report.error_groups(issues), issues), total <= len(issues))
 
 
 def job_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -98,24 +106,41 @@ def job_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     the row-by-row messages folded below. Codes stay in the workbook and the API."""
     services.import_jobs_reclaim()
     job = _get_job(request, pk)
-    counts = [(key, COUNT_LABELS.get(key, key), value) for key, value in job.result.items()
-              if isinstance(value, int)]
+    counts = [
+        (key, COUNT_LABELS.get(key, key), value)
+        for key, value in job.result.items()
+        if isinstance(value, int)
+    ]
     errors_total = max(job.errors_total, len(job.errors))
     groups, complete = _error_groups(job.errors, errors_total, job.error_groups)
     warning_groups, warnings_complete = _error_groups(
-        job.warnings, max(job.warnings_total, len(job.warnings)), None)
+        job.warnings, max(job.warnings_total, len(job.warnings)), None
+    )
     shown = job.errors[:ERRORS_SHOWN]
     batches = []
     if job.kind == ImportJob.Kind.BPJS_ANSWER and not job.dry_run:
-        batches = list(bpjs.batches_answered_by(user=request.user,
-                                                content_sha256=job.content_sha256))
-    return render(request, "imports/job_detail.html", {
-        "job": job, "counts": counts, "result": job.result, "errors": shown,
-        "errors_total": errors_total, "groups": groups, "groups_complete": complete,
-        "warning_groups": warning_groups, "warnings_complete": warnings_complete,
-        "warnings": job.warnings[:ERRORS_SHOWN], "batches": batches,
-        "errors_hidden": max(errors_total - len(shown), 0),
-        "warnings_hidden": max(job.warnings_total - ERRORS_SHOWN, 0)})
+        batches = list(
+            bpjs.batches_answered_by(user=request.user, content_sha256=job.content_sha256)
+        )
+    return render(
+        request,
+        "imports/job_detail.html",
+        {
+            "job": job,
+            "counts": counts,
+            "result": job.result,
+            "errors": shown,
+            "errors_total": errors_total,
+            "groups": groups,
+            "groups_complete": complete,
+            "warning_groups": warning_groups,
+            "warnings_complete": warnings_complete,
+            "warnings": job.warnings[:ERRORS_SHOWN],
+            "batches": batches,
+            "errors_hidden": max(errors_total - len(shown), 0),
+            "warnings_hidden": max(job.warnings_total - ERRORS_SHOWN, 0),
+        },
+    )
 
 
 def job_progress_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -142,12 +167,19 @@ def job_errors_view(request: HttpRequest, pk: int) -> HttpResponse:
             job.error_file_status = ImportJob.ErrorFile.QUEUED
         return render(request, "imports/error_file.html", {"job": job}, status=202)
     content = ImportJob.objects.values_list("error_file", flat=True).get(pk=job.pk)
-    export = ExportFile(content=bytes(content), content_type=XLSX, extension="xlsx",
-                        rows=job.error_file_rows)
+    export = ExportFile(
+        content=bytes(content), content_type=XLSX, extension="xlsx", rows=job.error_file_rows
+    )
     stem = job.filename.rsplit(".", 1)[0]
-    audit_export(actor=request.user, obj=job, region_code=job.region_code,
-                 what=_("baris ditolak dari %(file)s") % {"file": job.filename},
-                 kind="import_errors", fmt=export.extension, rows=export.rows)
+    audit_export(
+        actor=request.user,
+        obj=job,
+        region_code=job.region_code,
+        what=_("baris ditolak dari %(file)s") % {"file": job.filename},
+        kind="import_errors",
+        fmt=export.extension,
+        rows=export.rows,
+    )
     return download_response(export, f"{stem}-perbaiki.xlsx")
 
 
@@ -157,9 +189,16 @@ def duplicate_list_view(request: HttpRequest) -> HttpResponse:
         decision = DuplicatePair.Decision.PENDING
     pairs = duplicates.duplicate_pairs_for(user=request.user, decision=decision)
     page = Paginator(pairs, 50).get_page(request.GET.get("page"))
-    return render(request, "imports/duplicate_list.html", {
-        "page_obj": page, "decision": decision, "decisions": DuplicatePair.Decision.choices,
-        "can_decide": can(request.user, Action.ENROLMENT_VERIFY)})
+    return render(
+        request,
+        "imports/duplicate_list.html",
+        {
+            "page_obj": page,
+            "decision": decision,
+            "decisions": DuplicatePair.Decision.choices,
+            "can_decide": can(request.user, Action.ENROLMENT_VERIFY),
+        },
+    )
 
 
 @require_POST
@@ -173,14 +212,23 @@ def duplicate_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if choice == "berbeda":
             duplicates.duplicate_pair_decide(pair=pair, by=request.user, same_person=False)
-            messages.success(request, _("Dicatat sebagai orang yang berbeda; pasangan ini tidak "
-                                        "akan ditandai lagi."))
+            messages.success(
+                request,
+                _("Dicatat sebagai orang yang berbeda; pasangan ini tidak akan ditandai lagi."),
+            )
         elif choice in ("simpan_a", "simpan_b"):
             keep = pair.worker_a if choice == "simpan_a" else pair.worker_b
-            duplicates.duplicate_pair_decide(pair=pair, by=request.user, same_person=True,
-                                             keep=keep)
-            messages.success(request, _("Data digabung ke %(name)s; data lainnya dinonaktifkan "
-                                        "dengan riwayat tetap tersimpan.") % {"name": keep.name})
+            duplicates.duplicate_pair_decide(
+                pair=pair, by=request.user, same_person=True, keep=keep
+            )
+            messages.success(
+                request,
+                _(
+                    "Data digabung ke %(name)s; data lainnya dinonaktifkan "
+                    "dengan riwayat tetap tersimpan."
+                )
+                % {"name": keep.name},
+            )
         else:
             messages.error(request, _("Pilih keputusan."))
     except DomainError as e:
@@ -197,22 +245,37 @@ def bpjs_view(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             job = services.import_job_create(
-                by=request.user, filename=upload.name, content=upload.read(),
-                programme=form.cleaned_data["programme"], dry_run=form.cleaned_data["dry_run"],
-                kind=ImportJob.Kind.BPJS_ANSWER)
+                by=request.user,
+                filename=upload.name,
+                content=upload.read(),
+                programme=form.cleaned_data["programme"],
+                dry_run=form.cleaned_data["dry_run"],
+                kind=ImportJob.Kind.BPJS_ANSWER,
+            )
         except DomainError as e:
             form.add_error(None, e.message)
         else:
             return redirect("imports:job", pk=job.pk)
     services.import_jobs_reclaim()
-    programmes = [(p, bpjs.unsent_enrolments(user=request.user, programme=p).count())
-                  for p in programmes_for(user=request.user).order_by("-fiscal_year", "code")]
+    programmes = [
+        (p, bpjs.unsent_enrolments(user=request.user, programme=p).count())
+        for p in programmes_for(user=request.user).order_by("-fiscal_year", "code")
+    ]
     batches = Paginator(bpjs.bpjs_batches_for(user=request.user), 20).get_page(
-        request.GET.get("page"))
+        request.GET.get("page")
+    )
     jobs = import_jobs_for(user=request.user).filter(kind=ImportJob.Kind.BPJS_ANSWER)[:10]
-    return render(request, "imports/bpjs.html", {
-        "form": form, "programmes": programmes, "page_obj": batches, "jobs": jobs,
-        "formats": BpjsBatch.Format.choices})
+    return render(
+        request,
+        "imports/bpjs.html",
+        {
+            "form": form,
+            "programmes": programmes,
+            "page_obj": batches,
+            "jobs": jobs,
+            "formats": BpjsBatch.Format.choices,
+        },
+    )
 
 
 @require_POST
@@ -226,15 +289,20 @@ def bpjs_batch_create_view(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(_("Program tidak ditemukan.")) from e
     fmt = request.POST.get("format", "xlsx")
     try:
-        batch = bpjs.bpjs_batch_create(by=request.user, programme=programme,
-                                       fmt=fmt if fmt in BpjsBatch.Format.values else "")
+        batch = bpjs.bpjs_batch_create(
+            by=request.user, programme=programme, fmt=fmt if fmt in BpjsBatch.Format.values else ""
+        )
     except DomainError as e:
         messages.error(request, e.message)
     else:
-        messages.success(request, _(
-            "Batch %(n)s %(code)s dibuat: %(rows)s kepesertaan. Unduh berkasnya di daftar batch "
-            "dan kirim ke kantor cabang BPJS.") % {"n": batch.number, "code": programme.code,
-                                                   "rows": thousands(batch.rows)})
+        messages.success(
+            request,
+            _(
+                "Batch %(n)s %(code)s dibuat: %(rows)s kepesertaan. Unduh berkasnya di daftar batch "
+                "dan kirim ke kantor cabang BPJS."
+            )
+            % {"n": batch.number, "code": programme.code, "rows": thousands(batch.rows)},
+        )
         return redirect(f"{reverse('imports:bpjs')}?baru={batch.pk}#batches")
     return redirect("imports:bpjs")
 
@@ -255,13 +323,22 @@ def bpjs_batch_download_view(request: HttpRequest, pk: int, fmt: str) -> HttpRes
         raise Http404
     export = bpjs.batch_export(by=request.user, batch=batch, fmt=fmt)
     programme = batch.programme
-    audit_export(actor=request.user, obj=programme, region_code=batch.region_code,
-                 what=_("berkas pendaftaran BPJS %(code)s batch %(n)s")
-                 % {"code": programme.code, "n": batch.number},
-                 kind="bpjs_registration", fmt=fmt, rows=export.rows,
-                 details={"programme": programme.code, "batch": batch.number})
-    return download_response(export, f"pendaftaran-bpjs-{bpjs.batch_name(batch)}-"
-                                     f"{timezone.localtime(batch.created_at):%Y%m%d}.{fmt}")
+    audit_export(
+        actor=request.user,
+        obj=programme,
+        region_code=batch.region_code,
+        what=_("berkas pendaftaran BPJS %(code)s batch %(n)s")
+        % {"code": programme.code, "n": batch.number},
+        kind="bpjs_registration",
+        fmt=fmt,
+        rows=export.rows,
+        details={"programme": programme.code, "batch": batch.number},
+    )
+    return download_response(
+        export,
+        f"pendaftaran-bpjs-{bpjs.batch_name(batch)}-"
+        f"{timezone.localtime(batch.created_at):%Y%m%d}.{fmt}",
+    )
 
 
 def bpjs_batch_refused_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -269,9 +346,15 @@ def bpjs_batch_refused_view(request: HttpRequest, pk: int) -> HttpResponse:
     batch = _get_batch(request, pk)
     export = workbooks.refused_workbook_export(by=request.user, batch=batch)
     programme = batch.programme
-    audit_export(actor=request.user, obj=programme, region_code=batch.region_code,
-                 what=_("data ditolak BPJS %(code)s batch %(n)s")
-                 % {"code": programme.code, "n": batch.number},
-                 kind="bpjs_refused", fmt=export.extension, rows=export.rows,
-                 details={"programme": programme.code, "batch": batch.number})
+    audit_export(
+        actor=request.user,
+        obj=programme,
+        region_code=batch.region_code,
+        what=_("data ditolak BPJS %(code)s batch %(n)s")
+        % {"code": programme.code, "n": batch.number},
+        kind="bpjs_refused",
+        fmt=export.extension,
+        rows=export.rows,
+        details={"programme": programme.code, "batch": batch.number},
+    )
     return download_response(export, f"ditolak-bpjs-{bpjs.batch_name(batch)}-perbaiki.xlsx")

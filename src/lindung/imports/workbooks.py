@@ -51,15 +51,21 @@ def _header(ws: XlsxSheet, names: Sequence[str], widths: Sequence[int] | None = 
 
 def _worker_instructions() -> list[str]:
     return [
-        _("NIK, NO_KK, KODE_DESA dan NO_HP berformat Teks: ketik atau tempel angkanya apa "
-          "adanya, jangan ubah formatnya ke Angka (Excel hanya menyimpan 15 digit angka, "
-          "jadi NIK 16 digit akan rusak)."),
-        _("JENIS_KELAMIN, KODE_DESA dan PEKERJAAN punya daftar pilihan: klik selnya lalu "
-          "panah di sebelah kanan. Isinya ada di lembar Referensi (desa di wilayah Anda, "
-          "pekerjaan yang diterima program)."),
+        _(
+            "NIK, NO_KK, KODE_DESA dan NO_HP berformat Teks: ketik atau tempel angkanya apa "
+            "adanya, jangan ubah formatnya ke Angka (Excel hanya menyimpan 15 digit angka, "
+            "jadi NIK 16 digit akan rusak)."
+        ),
+        _(
+            "JENIS_KELAMIN, KODE_DESA dan PEKERJAAN punya daftar pilihan: klik selnya lalu "
+            "panah di sebelah kanan. Isinya ada di lembar Referensi (desa di wilayah Anda, "
+            "pekerjaan yang diterima program)."
+        ),
         _("TANGGAL_LAHIR ditulis hh/bb/tttt, mis. 17/08/1985."),
-        _("Simpan sebagai .xlsx, lalu unggah di menu Impor Excel. Baris yang salah dikembalikan "
-          "dalam berkas perbaikan beserta alasannya; baris yang benar tersimpan."),
+        _(
+            "Simpan sebagai .xlsx, lalu unggah di menu Impor Excel. Baris yang salah dikembalikan "
+            "dalam berkas perbaikan beserta alasannya; baris yang benar tersimpan."
+        ),
     ]
 
 
@@ -71,34 +77,41 @@ def _instructions(book: XlsxBook, steps: Sequence[str], *, columns: bool = True)
         hints.append([f"{n}.", step], data=False)
     if columns:
         hints.append([], data=False)
-        hints.append([Styled(_("Kolom"), font=Font(bold=True)),
-                      Styled(_("Isi"), font=Font(bold=True))], data=False)
+        hints.append(
+            [Styled(_("Kolom"), font=Font(bold=True)), Styled(_("Isi"), font=Font(bold=True))],
+            data=False,
+        )
         for name, _field in rules.COLUMNS:
             hints.append([name, str(rules.COLUMN_HINTS[name])], data=False)
 
 
-def _reference_rows(*, by: User, programme: Programme | None
-                    ) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+def _reference_rows(
+    *, by: User, programme: Programme | None
+) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
     """The villages of the user's region (within the programme's) and the occupations the
     programme accepts (every current one without a programme)."""
     villages = villages_in_scope(scope=scope_of(by))
     if programme is not None:
         villages = villages.filter(code__startswith=programme.region_id + ".")
-    occupations = (programme.occupations.order_by("name") if programme is not None
-                   else occupations_current())
-    return ([(v.code, v.name, v.parent.name if v.parent else "")
-             for v in villages.order_by("code")],
-            [(o.code, o.name) for o in occupations])
+    occupations = (
+        programme.occupations.order_by("name") if programme is not None else occupations_current()
+    )
+    return (
+        [(v.code, v.name, v.parent.name if v.parent else "") for v in villages.order_by("code")],
+        [(o.code, o.name) for o in occupations],
+    )
 
 
-def _reference_sheet(book: XlsxBook, *, by: User, programme: Programme | None
-                     ) -> tuple[str, str]:
+def _reference_sheet(book: XlsxBook, *, by: User, programme: Programme | None) -> tuple[str, str]:
     """The 'Referensi' sheet; returns the ranges of its village codes and occupation codes
     for the drop-down lists ("" when a list is empty)."""
     village_rows, occupation_rows = _reference_rows(by=by, programme=programme)
     ref = book.sheet("Referensi")
-    _header(ref, ["KODE_DESA", "DESA", "KECAMATAN", "", "KODE_PEKERJAAN", "PEKERJAAN"],
-            [16, 26, 22, 4, 24, 30])
+    _header(
+        ref,
+        ["KODE_DESA", "DESA", "KECAMATAN", "", "KODE_PEKERJAAN", "PEKERJAAN"],
+        [16, 26, 22, 4, 24, 30],
+    )
     ref.column_formats({1: TEXT})
     for i in range(max(len(village_rows), len(occupation_rows))):
         left = village_rows[i] if i < len(village_rows) else ("", "", "")
@@ -109,23 +122,37 @@ def _reference_sheet(book: XlsxBook, *, by: User, programme: Programme | None
     return villages, occupations
 
 
-def _dropdowns(ws: XlsxSheet, fields: dict[str, int], last_row: int, *, villages: str,
-               occupations: str) -> None:
+def _dropdowns(
+    ws: XlsxSheet, fields: dict[str, int], last_row: int, *, villages: str, occupations: str
+) -> None:
     """Drop-down lists on the sheet's sex, village code and occupation columns (0-based
     `fields`), rows 2 to `last_row`."""
+
     def cells(field: str) -> str:
         letter = get_column_letter(fields[field] + 1)
         return f"{letter}2:{letter}{last_row}"
 
     if "sex" in fields:
-        ws.dropdown(cells("sex"), values=["L", "P"], title=_("Jenis kelamin"),
-                    prompt=_("L (laki-laki) atau P (perempuan)"))
+        ws.dropdown(
+            cells("sex"),
+            values=["L", "P"],
+            title=_("Jenis kelamin"),
+            prompt=_("L (laki-laki) atau P (perempuan)"),
+        )
     if "village_code" in fields and villages:
-        ws.dropdown(cells("village_code"), source=villages, title=_("Kode desa"),
-                    prompt=_("Kode desa/kelurahan dari lembar Referensi"))
+        ws.dropdown(
+            cells("village_code"),
+            source=villages,
+            title=_("Kode desa"),
+            prompt=_("Kode desa/kelurahan dari lembar Referensi"),
+        )
     if "occupation" in fields and occupations:
-        ws.dropdown(cells("occupation"), source=occupations, title=_("Pekerjaan"),
-                    prompt=_("Kode pekerjaan dari lembar Referensi"))
+        ws.dropdown(
+            cells("occupation"),
+            source=occupations,
+            title=_("Pekerjaan"),
+            prompt=_("Kode pekerjaan dari lembar Referensi"),
+        )
 
 
 def _text_cells(values: Sequence[object], text_at: set[int]) -> list[object]:
@@ -143,24 +170,38 @@ def template_workbook(*, by: User, programme: Programme | None = None) -> bytes:
     _header(ws, names, TEMPLATE_WIDTHS)
     ws.column_formats(dict.fromkeys(TEXT_COLUMNS, TEXT))
     formats = {i: TEXT for i in TEXT_COLUMNS} | {DATE_COLUMN: DATE_FORMAT}
-    blank = [exports.Styled(None, number_format=formats.get(i)) if i in formats else None
-             for i in range(1, max(formats) + 1)]
+    blank = [
+        exports.Styled(None, number_format=formats.get(i)) if i in formats else None
+        for i in range(1, max(formats) + 1)
+    ]
     for _row in range(TEMPLATE_ROWS):
         ws.append(blank, data=False)
-    _instructions(book, [_("Isi satu baris per pekerja di lembar Pekerja, mulai baris 2. "
-                           "Jangan mengubah baris judul."), *_worker_instructions()])
+    _instructions(
+        book,
+        [
+            _(
+                "Isi satu baris per pekerja di lembar Pekerja, mulai baris 2. "
+                "Jangan mengubah baris judul."
+            ),
+            *_worker_instructions(),
+        ],
+    )
     villages, occupations = _reference_sheet(book, by=by, programme=programme)
-    _dropdowns(ws, TEMPLATE_FIELDS, TEMPLATE_ROWS + 1, villages=villages,
-               occupations=occupations)
+    _dropdowns(ws, TEMPLATE_FIELDS, TEMPLATE_ROWS + 1, villages=villages, occupations=occupations)
     return book.file().content
 
 
 def _correction_steps(what: str) -> list[str]:
     return [
-        _("Setiap baris di lembar Perbaiki %(what)s; alasannya ada di kolom PESAN_KESALAHAN "
-          "(kode di dalam kurung siku untuk petugas dan sistem).") % {"what": what},
-        _("Perbaiki sel yang disebut pesannya. Kolom PESAN_KESALAHAN boleh dibiarkan: "
-          "diabaikan saat diunggah."),
+        _(
+            "Setiap baris di lembar Perbaiki %(what)s; alasannya ada di kolom PESAN_KESALAHAN "
+            "(kode di dalam kurung siku untuk petugas dan sistem)."
+        )
+        % {"what": what},
+        _(
+            "Perbaiki sel yang disebut pesannya. Kolom PESAN_KESALAHAN boleh dibiarkan: "
+            "diabaikan saat diunggah."
+        ),
     ]
 
 
@@ -201,11 +242,9 @@ def _worker_error_workbook(job: ImportJob) -> ExportFile:
         if messages:
             cells = list(raw) + [""] * (len(header) - len(raw))
             ws.append([*_text_cells(cells[: len(header)], text_at), "; ".join(messages)])
-    _instructions(book, [*_correction_steps(_("ditolak saat impor")),
-                         *_worker_instructions()])
+    _instructions(book, [*_correction_steps(_("ditolak saat impor")), *_worker_instructions()])
     villages, occupations = _reference_sheet(book, by=job.created_by, programme=job.programme)
-    _dropdowns(ws, fields, ws.rows + 1 + SPARE_ROWS, villages=villages,
-               occupations=occupations)
+    _dropdowns(ws, fields, ws.rows + 1 + SPARE_ROWS, villages=villages, occupations=occupations)
     return book.file()
 
 
@@ -228,22 +267,40 @@ def _answer_error_workbook(job: ImportJob) -> ExportFile:
         if messages:
             cells = list(raw) + [""] * (len(header) - len(raw))
             ws.append([*_text_cells(cells[: len(header)], text_at), "; ".join(messages)])
-    _instructions(book, [
-        *_correction_steps(_("dari jawaban BPJS tidak dapat dicatat")),
-        _("NO_KPJ salah, NIK tidak cocok atau STATUS tidak dikenal: perbaiki (tanyakan ke kantor "
-          "cabang bila perlu), lalu unggah berkas ini lagi di halaman Pertukaran data BPJS."),
-        _("Ditolak BPJS: data pekerjanya yang harus diperbaiki. Unduh berkas perbaikan batchnya "
-          "di halaman Pertukaran data BPJS, perbaiki dan unggah di Impor Excel, lalu kirim "
-          "dalam batch berikutnya."),
-    ], columns=False)
+    _instructions(
+        book,
+        [
+            *_correction_steps(_("dari jawaban BPJS tidak dapat dicatat")),
+            _(
+                "NO_KPJ salah, NIK tidak cocok atau STATUS tidak dikenal: perbaiki (tanyakan ke kantor "
+                "cabang bila perlu), lalu unggah berkas ini lagi di halaman Pertukaran data BPJS."
+            ),
+            _(
+                "Ditolak BPJS: data pekerjanya yang harus diperbaiki. Unduh berkas perbaikan batchnya "
+                "di halaman Pertukaran data BPJS, perbaiki dan unggah di Impor Excel, lalu kirim "
+                "dalam batch berikutnya."
+            ),
+        ],
+        columns=False,
+    )
     return book.file()
 
 
 def _worker_row(w: Any) -> list[object]:
     """A registry worker in the template's columns."""
-    return [w.nik, w.kk_number, w.name, w.sex, w.birth_place,
-            Styled(w.birth_date, number_format=DATE_FORMAT), w.village_id, w.address,
-            w.occupation.code, w.phone, w.declared_income]
+    return [
+        w.nik,
+        w.kk_number,
+        w.name,
+        w.sex,
+        w.birth_place,
+        Styled(w.birth_date, number_format=DATE_FORMAT),
+        w.village_id,
+        w.address,
+        w.occupation.code,
+        w.phone,
+        w.declared_income,
+    ]
 
 
 def refused_workbook_export(*, by: User, batch: BpjsBatch) -> ExportFile:
@@ -252,11 +309,16 @@ def refused_workbook_export(*, by: User, batch: BpjsBatch) -> ExportFile:
     upload in Impor Excel; the next batch then sends them again."""
     from lindung.imports.bpjs import batch_enrolments
 
-    reasons = dict(BpjsBatchEntry.objects.filter(
-        batch=batch, outcome=BpjsBatchEntry.Outcome.REFUSED).values_list("enrolment_id",
-                                                                          "reason"))
-    enrolments = (batch_enrolments(batch, outcome=BpjsBatchEntry.Outcome.REFUSED)
-                  .filter(status=Enrolment.Status.VERIFIED).order_by("worker__nik"))
+    reasons = dict(
+        BpjsBatchEntry.objects.filter(
+            batch=batch, outcome=BpjsBatchEntry.Outcome.REFUSED
+        ).values_list("enrolment_id", "reason")
+    )
+    enrolments = (
+        batch_enrolments(batch, outcome=BpjsBatchEntry.Outcome.REFUSED)
+        .filter(status=Enrolment.Status.VERIFIED)
+        .order_by("worker__nik")
+    )
     book = exports.XlsxBook()
     ws = book.sheet("Perbaiki")
     names = [c for c, _f in rules.COLUMNS]
@@ -265,18 +327,31 @@ def refused_workbook_export(*, by: User, batch: BpjsBatch) -> ExportFile:
     text_at = {i - 1 for i in TEXT_COLUMNS}
     for e in enrolments:
         reason = reasons.get(e.pk) or _("tanpa alasan tertulis")
-        ws.append([*_text_cells(_worker_row(e.worker), text_at),
-                   "[bpjs_refused] " + _("Ditolak BPJS (batch %(n)s %(code)s): %(reason)s")
-                   % {"n": batch.number, "code": batch.programme.code, "reason": reason}])
-    _instructions(book, [
-        *_correction_steps(_("berisi pekerja yang pendaftarannya ditolak BPJS")),
-        _("Unggah berkas ini di menu Impor Excel tanpa memilih program: data pekerja "
-          "diperbarui, kepesertaannya tetap terverifikasi."),
-        _("Lalu buat batch baru di halaman Pertukaran data BPJS: pekerja yang ditolak dan sudah "
-          "diperbaiki ikut terkirim lagi."),
-        *_worker_instructions()[:3],
-    ])
+        ws.append(
+            [
+                *_text_cells(_worker_row(e.worker), text_at),
+                "[bpjs_refused] "
+                + _("Ditolak BPJS (batch %(n)s %(code)s): %(reason)s")
+                % {"n": batch.number, "code": batch.programme.code, "reason": reason},
+            ]
+        )
+    _instructions(
+        book,
+        [
+            *_correction_steps(_("berisi pekerja yang pendaftarannya ditolak BPJS")),
+            _(
+                "Unggah berkas ini di menu Impor Excel tanpa memilih program: data pekerja "
+                "diperbarui, kepesertaannya tetap terverifikasi."
+            ),
+            _(
+                "Lalu buat batch baru di halaman Pertukaran data BPJS: pekerja yang ditolak dan sudah "
+                "diperbaiki ikut terkirim lagi."
+            ),
+            *_worker_instructions()[:3],
+        ],
+    )
     villages, occupations = _reference_sheet(book, by=by, programme=batch.programme)
-    _dropdowns(ws, TEMPLATE_FIELDS, ws.rows + 1 + SPARE_ROWS, villages=villages,
-               occupations=occupations)
+    _dropdowns(
+        ws, TEMPLATE_FIELDS, ws.rows + 1 + SPARE_ROWS, villages=villages, occupations=occupations
+    )
     return book.file()

@@ -53,14 +53,34 @@ from lindung.registry.models import Worker
 
 VILLAGE_CODE_LENGTH = 13
 # Events that change no figure of the aggregates (their object is read raw, or not at all).
-IGNORED_ACTIONS = frozenset({
-    "export", "reveal", "login", "login_failed", "password_change", "not_duplicate", "purge",
-    "budget_add", "revoke",
-})
-IGNORED_TYPES = frozenset({
-    "user", "apitoken", "outreachevent", "outreachattachment", "denominator", "target",
-    "claim", "claimdocument", "importjob", "region", "boundary",
-})
+IGNORED_ACTIONS = frozenset(
+    {
+        "export",
+        "reveal",
+        "login",
+        "login_failed",
+        "password_change",
+        "not_duplicate",
+        "purge",
+        "budget_add",
+        "revoke",
+    }
+)
+IGNORED_TYPES = frozenset(
+    {
+        "user",
+        "apitoken",
+        "outreachevent",
+        "outreachattachment",
+        "denominator",
+        "target",
+        "claim",
+        "claimdocument",
+        "importjob",
+        "region",
+        "boundary",
+    }
+)
 HOLE_SECONDS = 3600
 # More villages than this in one refresh are recomputed by kecamatan or regency prefix.
 MAX_VILLAGE_LIST = 500
@@ -150,19 +170,23 @@ def recompute(touched: Touched, months: list[dt.date], *, today: dt.date) -> int
         d = point(m, today)
         ann[f"a{i}"] = Count("pk", filter=active_q(d, billing))
         ann[f"n{i}"] = Count("pk", filter=activated & Q(registration_date__range=(m, d)))
-        ann[f"e{i}"] = Count("pk", filter=activated & Q(status=s.ENDED,
-                                                        end_date__range=(m, d)))
+        ann[f"e{i}"] = Count("pk", filter=activated & Q(status=s.ENDED, end_date__range=(m, d)))
     ann["proposed"] = Count("pk", filter=Q(status=s.PROPOSED))
     ann["verified"] = Count("pk", filter=Q(status=s.VERIFIED))
     first = months[0]
-    enrolments = (Enrolment.objects
-                  .filter(_region_q("worker__village_id", touched))
-                  .filter(Q(status__in=[s.PROPOSED, s.VERIFIED])
-                          | (activated & (Q(status=s.ACTIVE) | Q(end_date__gte=first)
-                                          | Q(registration_date__gte=first))))
-                  .values("worker__village_id", "programme_id", "worker__occupation_id",
-                          "worker__sex")
-                  .annotate(**ann).order_by())
+    enrolments = (
+        Enrolment.objects.filter(_region_q("worker__village_id", touched))
+        .filter(
+            Q(status__in=[s.PROPOSED, s.VERIFIED])
+            | (
+                activated
+                & (Q(status=s.ACTIVE) | Q(end_date__gte=first) | Q(registration_date__gte=first))
+            )
+        )
+        .values("worker__village_id", "programme_id", "worker__occupation_id", "worker__sex")
+        .annotate(**ann)
+        .order_by()
+    )
     # Plain lists, written by COPY / executemany (`core.bulk`): model instances cost seconds
     # of Python for the ~100,000 rows of a province.
     rows: dict[tuple[str, dt.date], list[int]] = {}  # registered active new ended prop. ver.
@@ -185,29 +209,50 @@ def recompute(touched: Touched, months: list[dt.date], *, today: dt.date) -> int
                 vm[2] += n
                 vm[3] += e
             if a:
-                actives.append((village, m.isoformat(), r["programme_id"],
-                                r["worker__occupation_id"], r["worker__sex"], a))
+                actives.append(
+                    (
+                        village,
+                        m.isoformat(),
+                        r["programme_id"],
+                        r["worker__occupation_id"],
+                        r["worker__sex"],
+                        a,
+                    )
+                )
         if current is not None and (r["proposed"] or r["verified"]):
             vm = row(village, current)
             vm[4] += r["proposed"]
             vm[5] += r["verified"]
-    wann = {f"r{i}": (Count("pk", filter=Q(created_at__lt=_end_of_day(point(m, today))))
-                      if point(m, today) < today else Count("pk"))
-            for i, m in enumerate(months)}
-    for r in (Worker.objects.filter(_region_q("village_id", touched),
-                                    status=Worker.Status.ACTIVE)
-              .values("village_id").annotate(**wann).order_by()):
+    wann = {
+        f"r{i}": (
+            Count("pk", filter=Q(created_at__lt=_end_of_day(point(m, today))))
+            if point(m, today) < today
+            else Count("pk")
+        )
+        for i, m in enumerate(months)
+    }
+    for r in (
+        Worker.objects.filter(_region_q("village_id", touched), status=Worker.Status.ACTIVE)
+        .values("village_id")
+        .annotate(**wann)
+        .order_by()
+    ):
         for i, m in enumerate(months):
             if r[f"r{i}"]:
                 row(r["village_id"], m)[0] = r[f"r{i}"]
     with transaction.atomic():
         VillageMonth.objects.filter(_region_q("village", touched), month__in=months).delete()
         VillageActive.objects.filter(_region_q("village", touched), month__in=months).delete()
-        insert_rows(VillageMonth, ["village", "month", "registered", "active", "new", "ended",
-                                   "proposed", "verified"],
-                    ((v, m.isoformat(), *c) for (v, m), c in rows.items()))
-        insert_rows(VillageActive, ["village", "month", "programme_id", "occupation_id",
-                                    "sex", "n"], actives)
+        insert_rows(
+            VillageMonth,
+            ["village", "month", "registered", "active", "new", "ended", "proposed", "verified"],
+            ((v, m.isoformat(), *c) for (v, m), c in rows.items()),
+        )
+        insert_rows(
+            VillageActive,
+            ["village", "month", "programme_id", "occupation_id", "sex", "n"],
+            actives,
+        )
     return len(rows)
 
 
@@ -216,8 +261,9 @@ def _first_month(today: dt.date, q_enrolment: Q = Q()) -> dt.date:  # noqa: B008
     registration or end date (a registration may precede its programme's start)."""
     candidates = [month_start(today)]
     p = Programme.objects.aggregate(m=Min("period_start"))["m"]
-    e = Enrolment.objects.filter(q_enrolment).aggregate(r=Min("registration_date"),
-                                                         e=Min("end_date"))
+    e = Enrolment.objects.filter(q_enrolment).aggregate(
+        r=Min("registration_date"), e=Min("end_date")
+    )
     candidates += [d for d in (p, e["r"], e["e"]) if d is not None]
     return month_start(min(candidates))
 
@@ -301,15 +347,25 @@ def _events_after(state: AggregateState) -> tuple[list[tuple], int]:
     holes = {int(k): v for k, v in (state.holes or {}).items()}
     watermark = max(state.watermark, _top())
     new = Q(pk__gt=state.watermark, pk__lte=watermark)
-    found = [pk for pk in AuditEvent.objects.filter(pk__in=list(holes)).values_list(
-        "pk", flat=True)] if holes else []
+    found = (
+        [pk for pk in AuditEvent.objects.filter(pk__in=list(holes)).values_list("pk", flat=True)]
+        if holes
+        else []
+    )
     scope = new | Q(pk__in=found)
-    relevant = (AuditEvent.objects.filter(scope).exclude(action__in=IGNORED_ACTIONS)
-                .exclude(object_type__in=IGNORED_TYPES))
+    relevant = (
+        AuditEvent.objects.filter(scope)
+        .exclude(action__in=IGNORED_ACTIONS)
+        .exclude(object_type__in=IGNORED_TYPES)
+    )
     events = [(*r, None) for r in relevant.values_list(*kinds).distinct().order_by()]
     # A worker's update names its former village in `changes` when it moved.
-    events += [("update", "worker", "", None, c) for c in relevant.filter(
-        object_type="worker", action="update").values_list("changes", flat=True)]
+    events += [
+        ("update", "worker", "", None, c)
+        for c in relevant.filter(object_type="worker", action="update").values_list(
+            "changes", flat=True
+        )
+    ]
     for pk in found:
         holes.pop(pk, None)
     # Ids between the old watermark and the top not seen: uncommitted, or rolled back.
@@ -320,8 +376,7 @@ def _events_after(state: AggregateState) -> tuple[list[tuple], int]:
             if pk not in present:
                 holes[pk] = now
     cutoff = clock.now() - dt.timedelta(seconds=HOLE_SECONDS)
-    state.holes = {str(k): v for k, v in holes.items()
-                   if dt.datetime.fromisoformat(v) >= cutoff}
+    state.holes = {str(k): v for k, v in holes.items() if dt.datetime.fromisoformat(v) >= cutoff}
     return events, watermark
 
 
@@ -332,8 +387,13 @@ def refresh(*, today: dt.date | None = None) -> RefreshResult:
     nothing left to do."""
     today = today or clock.today()
     current = state()
-    if current is not None and current.as_of == today and not current.holes \
-            and current.first_month is not None and current.watermark == _top():
+    if (
+        current is not None
+        and current.as_of == today
+        and not current.holes
+        and current.first_month is not None
+        and current.watermark == _top()
+    ):
         return RefreshResult()  # nothing happened since: two small queries
     with transaction.atomic():
         state_row = _state()
@@ -351,14 +411,17 @@ def _refresh(state: AggregateState, today: dt.date) -> RefreshResult:
     events, watermark = _events_after(state)
     touched = touched_by(events).normalised()
     result.events = len(events)
-    if touched and _first_month(today, _region_q("worker__village_id", touched)) \
-            < state.first_month:
+    if (
+        touched
+        and _first_month(today, _region_q("worker__village_id", touched)) < state.first_month
+    ):
         return _rebuild(state, today)
     if today != state.as_of:
         # A new day: the current month (and the months since as_of) for every village.
         result.rolled_days = True
-        result.rows += recompute(Touched(prefixes={""}), months_from(state.as_of, today),
-                                 today=today)
+        result.rows += recompute(
+            Touched(prefixes={""}), months_from(state.as_of, today), today=today
+        )
     if touched:
         result.rows += recompute(touched, months_from(state.first_month, today), today=today)
         result.villages = len(touched.villages)
@@ -373,25 +436,32 @@ def _refresh(state: AggregateState, today: dt.date) -> RefreshResult:
 
 def usable(start: dt.date, end: dt.date, today: dt.date) -> bool:
     """The rows answer a period from a month's first day to a month's last day or today."""
-    return (start.day == 1 and start <= end <= today
-            and (end == today or end == rules.month_end(end)))
+    return (
+        start.day == 1 and start <= end <= today and (end == today or end == rules.month_end(end))
+    )
 
 
-def village_counts(code: str, start: dt.date, end: dt.date,
-                   today: dt.date) -> dict[str, dict[str, int]]:
+def village_counts(
+    code: str, start: dt.date, end: dt.date, today: dt.date
+) -> dict[str, dict[str, int]]:
     """{village: {registered, active, new, ended, proposed, verified}} for the period, from
     the rows (one grouped query)."""
     end_m, cur = month_start(end), month_start(today)
-    rows = (VillageMonth.objects.filter(_prefix_q("village", code),
-                                        month__range=(month_start(start), max(end_m, cur)))
-            .values("village").annotate(
-                registered=Sum("registered", filter=Q(month=end_m)),
-                active=Sum("active", filter=Q(month=end_m)),
-                new=Sum("new", filter=Q(month__lte=end_m)),
-                ended=Sum("ended", filter=Q(month__lte=end_m)),
-                proposed=Sum("proposed", filter=Q(month=cur)),
-                verified=Sum("verified", filter=Q(month=cur)))
-            .order_by())
+    rows = (
+        VillageMonth.objects.filter(
+            _prefix_q("village", code), month__range=(month_start(start), max(end_m, cur))
+        )
+        .values("village")
+        .annotate(
+            registered=Sum("registered", filter=Q(month=end_m)),
+            active=Sum("active", filter=Q(month=end_m)),
+            new=Sum("new", filter=Q(month__lte=end_m)),
+            ended=Sum("ended", filter=Q(month__lte=end_m)),
+            proposed=Sum("proposed", filter=Q(month=cur)),
+            verified=Sum("verified", filter=Q(month=cur)),
+        )
+        .order_by()
+    )
     out: dict[str, dict[str, int]] = {}
     for r in rows:
         village = r.pop("village")
@@ -402,18 +472,29 @@ def village_counts(code: str, start: dt.date, end: dt.date,
 
 
 def trend(code: str, start: dt.date, end: dt.date, today: dt.date) -> list[tuple[dt.date, int]]:
-    by_month = dict(VillageMonth.objects.filter(
-        _prefix_q("village", code), month__range=(month_start(start), month_start(end)))
-        .values("month").annotate(n=Sum("active")).order_by().values_list("month", "n"))
-    return [(min(rules.month_end(m), end), by_month.get(m, 0) or 0)
-            for m in months_from(start, end)]
+    by_month = dict(
+        VillageMonth.objects.filter(
+            _prefix_q("village", code), month__range=(month_start(start), month_start(end))
+        )
+        .values("month")
+        .annotate(n=Sum("active"))
+        .order_by()
+        .values_list("month", "n")
+    )
+    return [
+        (min(rules.month_end(m), end), by_month.get(m, 0) or 0) for m in months_from(start, end)
+    ]
 
 
 def breakdown(code: str, end: dt.date) -> Iterable[tuple[int | None, str, int, int]]:
     """(occupation id, sex, programme id, active) at `end`."""
-    return (VillageActive.objects.filter(_prefix_q("village", code), month=month_start(end))
-            .values("occupation_id", "sex", "programme_id").annotate(n=Sum("n")).order_by()
-            .values_list("occupation_id", "sex", "programme_id", "n"))
+    return (
+        VillageActive.objects.filter(_prefix_q("village", code), month=month_start(end))
+        .values("occupation_id", "sex", "programme_id")
+        .annotate(n=Sum("n"))
+        .order_by()
+        .values_list("occupation_id", "sex", "programme_id", "n")
+    )
 
 
 def state() -> AggregateState | None:

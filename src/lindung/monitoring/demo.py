@@ -47,8 +47,13 @@ def _spread(total: int, codes: list[str], rng: random.Random) -> dict[str, int]:
 
 
 @transaction.atomic
-def monitoring_demo_load(*, year: int, region_codes: Sequence[str] = ("64.01", "64.09"),
-                         by: User | None = None, seed: int = 9) -> MonitoringDemoSummary:
+def monitoring_demo_load(
+    *,
+    year: int,
+    region_codes: Sequence[str] = ("64.01", "64.09"),
+    by: User | None = None,
+    seed: int = 9,
+) -> MonitoringDemoSummary:
     """Denominators and targets of `year` for `region_codes` (regencies) and the province
     above them, and outreach events in the villages with workers plus a few more."""
     rng = random.Random(seed)
@@ -56,43 +61,74 @@ def monitoring_demo_load(*, year: int, region_codes: Sequence[str] = ("64.01", "
     now = clock.now()
     today = clock.today()
     for code in region_codes:
-        villages = list(Region.objects.filter(code__startswith=code + ".",
-                                              level=Region.Level.VILLAGE)
-                        .order_by("code").values_list("code", flat=True))
+        villages = list(
+            Region.objects.filter(code__startswith=code + ".", level=Region.Level.VILLAGE)
+            .order_by("code")
+            .values_list("code", flat=True)
+        )
         if not villages:
             continue
-        if not Denominator.objects.filter(village__pk__startswith=code + ".",
-                                          year=year).exists():
+        if not Denominator.objects.filter(village__pk__startswith=code + ".", year=year).exists():
             total = DENOMINATORS.get(code, 100 * len(villages))
-            rows = [Denominator(village_id=v, year=year, estimated_workers=n,
-                                source=Denominator.Source.DTKS, notes=DEMO_NOTE,
-                                updated_at=now, updated_by=by)
-                    for v, n in _spread(total, villages, rng).items()]
+            rows = [
+                Denominator(
+                    village_id=v,
+                    year=year,
+                    estimated_workers=n,
+                    source=Denominator.Source.DTKS,
+                    notes=DEMO_NOTE,
+                    updated_at=now,
+                    updated_by=by,
+                )
+                for v, n in _spread(total, villages, rng).items()
+            ]
             Denominator.objects.bulk_create(rows)
             summary.denominators += len(rows)
-        if not OutreachEvent.objects.filter(region__pk__startswith=code + ".", notes=DEMO_NOTE,
-                                            date__year=year).exists():
-            with_workers = set(Worker.objects.filter(village__pk__startswith=code + ".")
-                               .values_list("village_id", flat=True).distinct())
+        if not OutreachEvent.objects.filter(
+            region__pk__startswith=code + ".", notes=DEMO_NOTE, date__year=year
+        ).exists():
+            with_workers = set(
+                Worker.objects.filter(village__pk__startswith=code + ".")
+                .values_list("village_id", flat=True)
+                .distinct()
+            )
             others = [v for v in villages if v not in with_workers]
             reached = sorted(with_workers) + rng.sample(others, min(EXTRA_REACHED, len(others)))
             first = dt.date(year, 1, 1)
             span = max((min(today, dt.date(year, 12, 31)) - first).days, 0)
-            events = [OutreachEvent(
-                region_id=v, date=first + dt.timedelta(days=rng.randint(0, span)),
-                kind=rng.choice([OutreachEvent.Kind.SOSIALISASI,
-                                 OutreachEvent.Kind.MASS_REGISTRATION]),
-                organiser=rng.choice(list(OutreachEvent.Organiser.values)),
-                attendees_male=rng.randint(8, 40), attendees_female=rng.randint(5, 35),
-                notes=DEMO_NOTE, created_at=now, created_by=by, updated_at=now)
-                for v in reached]
+            events = [
+                OutreachEvent(
+                    region_id=v,
+                    date=first + dt.timedelta(days=rng.randint(0, span)),
+                    kind=rng.choice(
+                        [OutreachEvent.Kind.SOSIALISASI, OutreachEvent.Kind.MASS_REGISTRATION]
+                    ),
+                    organiser=rng.choice(list(OutreachEvent.Organiser.values)),
+                    attendees_male=rng.randint(8, 40),
+                    attendees_female=rng.randint(5, 35),
+                    notes=DEMO_NOTE,
+                    created_at=now,
+                    created_by=by,
+                    updated_at=now,
+                )
+                for v in reached
+            ]
             districts = sorted({v[:8] for v in villages})
-            events += [OutreachEvent(
-                region_id=d, date=first + dt.timedelta(days=min(span, 150)),
-                kind=OutreachEvent.Kind.MONEV, organiser=OutreachEvent.Organiser.BPJS,
-                attendees_male=rng.randint(10, 20), attendees_female=rng.randint(5, 15),
-                notes=DEMO_NOTE, created_at=now, created_by=by, updated_at=now)
-                for d in districts]
+            events += [
+                OutreachEvent(
+                    region_id=d,
+                    date=first + dt.timedelta(days=min(span, 150)),
+                    kind=OutreachEvent.Kind.MONEV,
+                    organiser=OutreachEvent.Organiser.BPJS,
+                    attendees_male=rng.randint(10, 20),
+                    attendees_female=rng.randint(5, 15),
+                    notes=DEMO_NOTE,
+                    created_at=now,
+                    created_by=by,
+                    updated_at=now,
+                )
+                for d in districts
+            ]
             OutreachEvent.objects.bulk_create(events)
             summary.events += len(events)
     for code, (participants, villages_pct) in TARGETS.items():
@@ -100,13 +136,19 @@ def monitoring_demo_load(*, year: int, region_codes: Sequence[str] = ("64.01", "
             continue
         if Target.objects.filter(region_id=code, year=year).exists():
             continue
-        n_villages = Region.objects.filter(code__startswith=code + ".",
-                                           level=Region.Level.VILLAGE).count()
+        n_villages = Region.objects.filter(
+            code__startswith=code + ".", level=Region.Level.VILLAGE
+        ).count()
         Target.objects.create(
-            region_id=code, year=year, participants=participants,
+            region_id=code,
+            year=year,
+            participants=participants,
             coverage_pct=villages_pct,
             villages_implementing=n_villages if villages_pct else None,
-            notes=DEMO_NOTE, updated_at=now, updated_by=by)
+            notes=DEMO_NOTE,
+            updated_at=now,
+            updated_by=by,
+        )
         summary.targets += 1
     # The demo writes workers and enrolments in bulk, partly without audit events: the
     # maintained indicator rows are rebuilt from the data once.

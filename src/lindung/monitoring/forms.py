@@ -27,8 +27,9 @@ class PeriodForm(forms.Form):
     """A dashboard's period: a year, or a month (YYYY-MM) that wins over the year."""
 
     tahun = _year_field(required=False)
-    bulan = forms.CharField(label=_("Bulan"), required=False,
-                            widget=forms.TextInput(attrs={"type": "month"}))
+    bulan = forms.CharField(
+        label=_("Bulan"), required=False, widget=forms.TextInput(attrs={"type": "month"})
+    )
 
     def clean_bulan(self) -> str:
         value = self.cleaned_data["bulan"].strip()
@@ -41,20 +42,24 @@ class PeriodForm(forms.Form):
         or the input is invalid."""
         today = clock.today()
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        return rules.parse_period(year=data.get("tahun"), month=data.get("bulan") or None,
-                                  on=today)
+        return rules.parse_period(year=data.get("tahun"), month=data.get("bulan") or None, on=today)
 
 
 def _village_choices(user: User) -> list[tuple[str, str]]:
     villages = regions_in_scope(scope=scope_of(user), level=Region.Level.VILLAGE)
-    return [(v.code, f"{v.label} — {v.parent.name}") for v in
-            villages.select_related("parent").order_by("parent__name", "name")]
+    return [
+        (v.code, f"{v.label} — {v.parent.name}")
+        for v in villages.select_related("parent").order_by("parent__name", "name")
+    ]
 
 
 class DenominatorForm(forms.Form):
     village = forms.ChoiceField(label=_("Desa/kelurahan"))
-    occupation = forms.ChoiceField(label=_("Pekerjaan"), required=False,
-                                   help_text=_("Kosongkan untuk jumlah seluruh pekerjaan."))
+    occupation = forms.ChoiceField(
+        label=_("Pekerjaan"),
+        required=False,
+        help_text=_("Kosongkan untuk jumlah seluruh pekerjaan."),
+    )
     year = _year_field()
     estimated_workers = forms.IntegerField(label=_("Perkiraan pekerja rentan"), min_value=0)
     source = forms.ChoiceField(label=_("Sumber"), choices=Denominator.Source.choices)
@@ -64,16 +69,21 @@ class DenominatorForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["village"].choices = _village_choices(user)
         self.fields["occupation"].choices = [("", _("Semua pekerjaan"))] + [
-            (str(o.pk), o.name) for o in occupations_current()]
+            (str(o.pk), o.name) for o in occupations_current()
+        ]
 
     def data_for_service(self) -> dict[str, Any]:
         from lindung.registry.models import Occupation
 
         d = self.cleaned_data
-        return {"village": Region.objects.get(code=d["village"]), "year": d["year"],
-                "occupation": Occupation.objects.get(pk=d["occupation"]) if d["occupation"]
-                else None, "estimated_workers": d["estimated_workers"], "source": d["source"],
-                "notes": d["notes"]}
+        return {
+            "village": Region.objects.get(code=d["village"]),
+            "year": d["year"],
+            "occupation": Occupation.objects.get(pk=d["occupation"]) if d["occupation"] else None,
+            "estimated_workers": d["estimated_workers"],
+            "source": d["source"],
+            "notes": d["notes"],
+        }
 
 
 class DenominatorImportForm(forms.Form):
@@ -85,20 +95,25 @@ class DenominatorImportForm(forms.Form):
 class TargetForm(forms.Form):
     region = forms.ChoiceField(label=_("Wilayah"))
     year = _year_field()
-    participants = forms.IntegerField(label=_("Target peserta aktif"), min_value=0,
-                                      required=False)
-    coverage_pct = forms.DecimalField(label=_("Target cakupan (%)"), min_value=0, max_value=100,
-                                      decimal_places=2, required=False)
-    villages_implementing = forms.IntegerField(label=_("Target desa/kelurahan melaksanakan"),
-                                               min_value=0, required=False)
+    participants = forms.IntegerField(label=_("Target peserta aktif"), min_value=0, required=False)
+    coverage_pct = forms.DecimalField(
+        label=_("Target cakupan (%)"), min_value=0, max_value=100, decimal_places=2, required=False
+    )
+    villages_implementing = forms.IntegerField(
+        label=_("Target desa/kelurahan melaksanakan"), min_value=0, required=False
+    )
     notes = forms.CharField(label=_("Catatan"), required=False, max_length=250)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        regions = regions_in_scope(scope=scope_of(user)).filter(
-            level__lte=Region.Level.DISTRICT).order_by("code")
+        regions = (
+            regions_in_scope(scope=scope_of(user))
+            .filter(level__lte=Region.Level.DISTRICT)
+            .order_by("code")
+        )
         self.fields["region"].choices = [
-            (r.code, ("— " * (r.level - 1)) + r.label) for r in regions]
+            (r.code, ("— " * (r.level - 1)) + r.label) for r in regions
+        ]
 
     def data_for_service(self) -> dict[str, Any]:
         d = dict(self.cleaned_data)

@@ -118,9 +118,11 @@ class Figures:
     def as_dict(self) -> dict[str, Any]:
         """The keys of `lindung indicators --json` (issue 9), percentages to one decimal."""
         return {
-            "region": self.code, "name": self.name,
+            "region": self.code,
+            "name": self.name,
             **{k: getattr(self, k) for k in COUNTS},
-            "denominator": self.denominator, "coverage_pct": self.coverage_pct,
+            "denominator": self.denominator,
+            "coverage_pct": self.coverage_pct,
             "target_participants": self.target_participants,
             "target_progress_pct": self.target_progress_pct,
             "target_coverage_pct": self.target_coverage_pct,
@@ -155,8 +157,9 @@ class Report:
             **self.root.as_dict(),
             "period": {"start": self.start.isoformat(), "end": self.end.isoformat()},
             "children": [c.as_dict() for c in self.children],
-            "by_occupation": [{"name": r["name"], "active": r["active"]}
-                              for r in self.by_occupation],
+            "by_occupation": [
+                {"name": r["name"], "active": r["active"]} for r in self.by_occupation
+            ],
             "by_sex": self.by_sex,
         }
 
@@ -173,8 +176,9 @@ def _prefix_q(field_name: str, code: str) -> Q:
     if not code:
         return Q()
     field_name = field_name[:-3] + "__pk" if field_name.endswith("_id") else field_name
-    return (Q(**{field_name: code})
-            | Q(**{f"{field_name}__gte": code + ".", f"{field_name}__lt": code + "/"}))
+    return Q(**{field_name: code}) | Q(
+        **{f"{field_name}__gte": code + ".", f"{field_name}__lt": code + "/"}
+    )
 
 
 def _end_of_day(day: dt.date) -> dt.datetime:
@@ -190,8 +194,9 @@ class Billing:
 
     @classmethod
     def load(cls) -> Billing:
-        return cls(tuple(Bill.objects.order_by().values_list("pk", "programme_id", "month",
-                                                             "paid_at")))
+        return cls(
+            tuple(Bill.objects.order_by().values_list("pk", "programme_id", "month", "paid_at"))
+        )
 
 
 def lapsed_q(end: dt.date, billing: Billing | None = None) -> Q:
@@ -205,28 +210,45 @@ def lapsed_q(end: dt.date, billing: Billing | None = None) -> Q:
         return Q(pk__in=[])
     last_due = last_due_month(end)
     window = (add_months(last_due, -3), month_start(end))
-    paid_bills = [pk for pk, _prog, month, paid_at in billing.bills
-                  if paid_at is not None and paid_at <= end and window[0] <= month <= window[1]]
+    paid_bills = [
+        pk
+        for pk, _prog, month, paid_at in billing.bills
+        if paid_at is not None and paid_at <= end and window[0] <= month <= window[1]
+    ]
     started_before = add_months(last_due, -2)
-    q = Q(programme_id__in=billed, period_start__lt=started_before,
-          registration_date__lt=started_before)
+    q = Q(
+        programme_id__in=billed,
+        period_start__lt=started_before,
+        registration_date__lt=started_before,
+    )
     # Correlated EXISTS through the unique (bill, enrolment) index: the cost follows the
     # region's enrolments, not every line of every bill (a NOT IN list was built whole).
     if paid_bills:
-        q &= ~Q(Exists(BillLine.objects.filter(bill_id__in=paid_bills,
-                                               enrolment_id=OuterRef("pk"))))
-    q &= ~Q(Exists(BillAdjustment.objects.filter(
-        bill__month__range=window, enrolment_id=OuterRef("pk"), amount__gt=0,
-        paid_at__isnull=False, paid_at__lte=end)))
+        q &= ~Q(
+            Exists(BillLine.objects.filter(bill_id__in=paid_bills, enrolment_id=OuterRef("pk")))
+        )
+    q &= ~Q(
+        Exists(
+            BillAdjustment.objects.filter(
+                bill__month__range=window,
+                enrolment_id=OuterRef("pk"),
+                amount__gt=0,
+                paid_at__isnull=False,
+                paid_at__lte=end,
+            )
+        )
+    )
     return q
 
 
 def active_q(end: dt.date, billing: Billing | None = None) -> Q:
     """Active covered participants on `end` (see the module docstring)."""
-    q = (Q(activated_at__isnull=False, registration_date__lte=end, period_start__lte=end,
-           period_end__gte=end)
-         & (Q(status=Enrolment.Status.ACTIVE)
-            | Q(status=Enrolment.Status.ENDED, end_date__gt=end)))
+    q = Q(
+        activated_at__isnull=False,
+        registration_date__lte=end,
+        period_start__lte=end,
+        period_end__gte=end,
+    ) & (Q(status=Enrolment.Status.ACTIVE) | Q(status=Enrolment.Status.ENDED, end_date__gt=end))
     return q & ~lapsed_q(end, billing)
 
 
@@ -244,8 +266,12 @@ def _village_data(code: str, start: dt.date, end: dt.date, active: Q) -> Village
     workers = Worker.objects.filter(_prefix_q("village_id", code), status=Worker.Status.ACTIVE)
     if end < clock.today():  # today's registry needs no date bound (and keeps its index)
         workers = workers.filter(created_at__lt=_end_of_day(end))
-    for village, n in workers.values("village_id").annotate(n=Count("*")).order_by() \
-            .values_list("village_id", "n"):
+    for village, n in (
+        workers.values("village_id")
+        .annotate(n=Count("*"))
+        .order_by()
+        .values_list("village_id", "n")
+    ):
         counts[village]["registered"] = n
     activated = Q(activated_at__isnull=False)
     s = Enrolment.Status
@@ -254,14 +280,19 @@ def _village_data(code: str, start: dt.date, end: dt.date, active: Q) -> Village
         _prefix_q("worker__village_id", code),
         Q(status__in=[s.PROPOSED, s.VERIFIED, s.ACTIVE])
         | Q(status=s.ENDED, end_date__gte=start)
-        | Q(status=s.ENDED, registration_date__gte=start))
-    rows = (enrolments.values("worker__village_id").annotate(
-        active=Count("pk", filter=active),
-        new=Count("pk", filter=activated & Q(registration_date__range=(start, end))),
-        ended=Count("pk", filter=activated & Q(status=s.ENDED, end_date__range=(start, end))),
-        proposed=Count("pk", filter=Q(status=s.PROPOSED)),
-        verified=Count("pk", filter=Q(status=s.VERIFIED)),
-    ).order_by())
+        | Q(status=s.ENDED, registration_date__gte=start),
+    )
+    rows = (
+        enrolments.values("worker__village_id")
+        .annotate(
+            active=Count("pk", filter=active),
+            new=Count("pk", filter=activated & Q(registration_date__range=(start, end))),
+            ended=Count("pk", filter=activated & Q(status=s.ENDED, end_date__range=(start, end))),
+            proposed=Count("pk", filter=Q(status=s.PROPOSED)),
+            verified=Count("pk", filter=Q(status=s.VERIFIED)),
+        )
+        .order_by()
+    )
     for r in rows:
         village = r.pop("worker__village_id")
         counts[village].update(r)
@@ -273,20 +304,28 @@ def _village_inputs(code: str, end: dt.date) -> dict[str, dict]:
     per worker), by the raw and the maintained path alike."""
     denominators: dict[str, int] = {}
     for village, total, occupations, n in (
-            Denominator.objects.filter(_prefix_q("village_id", code), year=end.year)
-            .values("village_id")
-            .annotate(total=Sum("estimated_workers", filter=Q(occupation__isnull=True)),
-                      occ=Sum("estimated_workers", filter=Q(occupation__isnull=False)),
-                      n=Count("pk", filter=Q(occupation__isnull=False)))
-            .order_by().values_list("village_id", "total", "occ", "n")):
+        Denominator.objects.filter(_prefix_q("village_id", code), year=end.year)
+        .values("village_id")
+        .annotate(
+            total=Sum("estimated_workers", filter=Q(occupation__isnull=True)),
+            occ=Sum("estimated_workers", filter=Q(occupation__isnull=False)),
+            n=Count("pk", filter=Q(occupation__isnull=False)),
+        )
+        .order_by()
+        .values_list("village_id", "total", "occ", "n")
+    ):
         value = rules.village_denominator(total=total, by_occupation=[occupations] if n else [])
         if value is not None:
             denominators[village] = value
     events = dict(
-        OutreachEvent.objects.filter(_prefix_q("region_id", code), region__level=4,
-                                     kind__in=REACHING_KINDS, date__lte=end)
-        .values("region_id").annotate(last=Max("date")).order_by()
-        .values_list("region_id", "last"))
+        OutreachEvent.objects.filter(
+            _prefix_q("region_id", code), region__level=4, kind__in=REACHING_KINDS, date__lte=end
+        )
+        .values("region_id")
+        .annotate(last=Max("date"))
+        .order_by()
+        .values_list("region_id", "last")
+    )
     return {"denominators": denominators, "events": events}
 
 
@@ -308,8 +347,11 @@ def maintained(start: dt.date, end: dt.date) -> bool:
         return False
     aggregates.refresh(today=today)
     state = aggregates.state()
-    return state is not None and state.first_month is not None \
+    return (
+        state is not None
+        and state.first_month is not None
         and month_start(end) >= state.first_month
+    )
 
 
 def _fold(figures: dict[str, Figures], data: VillageData, length: int) -> None:
@@ -340,8 +382,13 @@ def _villages_total(code: str, length: int) -> dict[str, int]:
     qs = Region.objects.filter(_prefix_q("code", code), level=Region.Level.VILLAGE)
     if length == 0:
         return {code: qs.count()}
-    return dict(qs.annotate(p=Substr("code", 1, length)).values("p").annotate(n=Count("*"))
-                .order_by().values_list("p", "n"))
+    return dict(
+        qs.annotate(p=Substr("code", 1, length))
+        .values("p")
+        .annotate(n=Count("*"))
+        .order_by()
+        .values_list("p", "n")
+    )
 
 
 def _apply_targets(figures: list[Figures], year: int) -> None:
@@ -360,25 +407,42 @@ def _breakdown_rows(code: str, active: Q | None, end: dt.date) -> list[tuple]:
         return list(
             Enrolment.objects.filter(_prefix_q("worker__village_id", code))
             .filter(active)
-            .values("worker__occupation__name", "worker__sex", "programme__code",
-                    "programme__region__name")
-            .annotate(n=Count("*")).order_by()
-            .values_list("worker__occupation__name", "worker__sex", "programme__code",
-                         "programme__region__name", "n"))
+            .values(
+                "worker__occupation__name",
+                "worker__sex",
+                "programme__code",
+                "programme__region__name",
+            )
+            .annotate(n=Count("*"))
+            .order_by()
+            .values_list(
+                "worker__occupation__name",
+                "worker__sex",
+                "programme__code",
+                "programme__region__name",
+                "n",
+            )
+        )
     from lindung.monitoring import aggregates
     from lindung.programs.models import Programme
     from lindung.registry.models import Occupation
 
     rows = list(aggregates.breakdown(code, end))
-    occupations = dict(Occupation.objects.filter(pk__in={r[0] for r in rows})
-                       .values_list("pk", "name"))
-    programmes = {pk: (c, n) for pk, c, n in Programme.objects.filter(
-        pk__in={r[2] for r in rows}).values_list("pk", "code", "region__name")}
+    occupations = dict(
+        Occupation.objects.filter(pk__in={r[0] for r in rows}).values_list("pk", "name")
+    )
+    programmes = {
+        pk: (c, n)
+        for pk, c, n in Programme.objects.filter(pk__in={r[2] for r in rows}).values_list(
+            "pk", "code", "region__name"
+        )
+    }
     return [(occupations.get(occ), sex, *programmes[prog], n) for occ, sex, prog, n in rows]
 
 
-def _breakdowns(code: str, active: Q | None,
-                end: dt.date) -> tuple[list[dict], dict[str, int], list[dict]]:
+def _breakdowns(
+    code: str, active: Q | None, end: dt.date
+) -> tuple[list[dict], dict[str, int], list[dict]]:
     """Active participants by occupation, sex and programme."""
     occupations: dict[str, int] = defaultdict(int)
     sexes = {"L": 0, "P": 0}
@@ -387,30 +451,43 @@ def _breakdowns(code: str, active: Q | None,
         occupations[occ] += n
         sexes[sex] = sexes.get(sex, 0) + n
         programmes[(prog, region)] += n
-    by_occupation = [{"name": k, "active": v}
-                     for k, v in sorted(occupations.items(), key=lambda kv: (-kv[1], kv[0]))]
-    by_programme = [{"code": k[0], "region": k[1], "active": v}
-                    for k, v in sorted(programmes.items(), key=lambda kv: (-kv[1], kv[0]))]
+    by_occupation = [
+        {"name": k, "active": v}
+        for k, v in sorted(occupations.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    by_programme = [
+        {"code": k[0], "region": k[1], "active": v}
+        for k, v in sorted(programmes.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
     return by_occupation, sexes, by_programme
 
 
 def _occupation_denominators(code: str, year: int) -> dict[str, int]:
-    return dict(Denominator.objects.filter(_prefix_q("village_id", code), year=year,
-                                           occupation__isnull=False)
-                .values("occupation__name").annotate(n=Sum("estimated_workers")).order_by()
-                .values_list("occupation__name", "n"))
+    return dict(
+        Denominator.objects.filter(
+            _prefix_q("village_id", code), year=year, occupation__isnull=False
+        )
+        .values("occupation__name")
+        .annotate(n=Sum("estimated_workers"))
+        .order_by()
+        .values_list("occupation__name", "n")
+    )
 
 
 def _events_summary(code: str, start: dt.date, end: dt.date) -> dict[str, int]:
-    agg = OutreachEvent.objects.filter(_prefix_q("region_id", code),
-                                       date__range=(start, end)).aggregate(
-        n=Count("pk"), male=Sum("attendees_male"), female=Sum("attendees_female"))
-    return {"events": agg["n"], "attendees_male": agg["male"] or 0,
-            "attendees_female": agg["female"] or 0}
+    agg = OutreachEvent.objects.filter(
+        _prefix_q("region_id", code), date__range=(start, end)
+    ).aggregate(n=Count("pk"), male=Sum("attendees_male"), female=Sum("attendees_female"))
+    return {
+        "events": agg["n"],
+        "attendees_male": agg["male"] or 0,
+        "attendees_female": agg["female"] or 0,
+    }
 
 
-def trend(*, code: str, start: dt.date, end: dt.date,
-          billing: Billing | None = None) -> list[tuple[dt.date, int]]:
+def trend(
+    *, code: str, start: dt.date, end: dt.date, billing: Billing | None = None
+) -> list[tuple[dt.date, int]]:
     """Active participants at each month's end from `start`'s month to `end` (the last point
     is `end` itself): one query with a conditional count per month."""
     points: list[dt.date] = []
@@ -421,9 +498,9 @@ def trend(*, code: str, start: dt.date, end: dt.date,
     if not points:
         return []
     billing = billing or Billing.load()
-    agg = Enrolment.objects.filter(_prefix_q("worker__village_id", code),
-                                   activated_at__isnull=False).aggregate(
-        **{f"m{i}": Count("pk", filter=active_q(p, billing)) for i, p in enumerate(points)})
+    agg = Enrolment.objects.filter(
+        _prefix_q("worker__village_id", code), activated_at__isnull=False
+    ).aggregate(**{f"m{i}": Count("pk", filter=active_q(p, billing)) for i, p in enumerate(points)})
     return [(p, agg[f"m{i}"]) for i, p in enumerate(points)]
 
 
@@ -451,9 +528,15 @@ def region_for(*, user: User, code: str) -> Region | None:
     return region
 
 
-def region_report(*, user: User, code: str, on: dt.date | None = None,
-                  start: dt.date | None = None, with_trend: bool = False,
-                  raw: bool = False) -> Report:
+def region_report(
+    *,
+    user: User,
+    code: str,
+    on: dt.date | None = None,
+    start: dt.date | None = None,
+    with_trend: bool = False,
+    raw: bool = False,
+) -> Report:
     """The indicators of region `code` and of each of its children, as of `on` (default
     today), with new/ended counted from `start` (default 1 January of `on`'s year).
 
@@ -467,15 +550,22 @@ def region_report(*, user: User, code: str, on: dt.date | None = None,
     child_level = level + 1 if level < 4 else None
     children: dict[str, Figures] = {}
     if child_level is not None:
-        qs = (Region.objects.filter(parent_id=code) if code
-              else Region.objects.filter(level=Region.Level.PROVINCE))
-        children = {r.code: Figures(code=r.code, name=r.label, level=r.level)
-                    for r in qs.order_by("code")}
+        qs = (
+            Region.objects.filter(parent_id=code)
+            if code
+            else Region.objects.filter(level=Region.Level.PROVINCE)
+        )
+        children = {
+            r.code: Figures(code=r.code, name=r.label, level=r.level) for r in qs.order_by("code")
+        }
     use_rows = not raw and maintained(start, end)
     billing = None if use_rows else Billing.load()
     active = None if use_rows else active_q(end, billing)
-    data = (_maintained_data(code, start, end) if active is None
-            else _village_data(code, start, end, active))
+    data = (
+        _maintained_data(code, start, end)
+        if active is None
+        else _village_data(code, start, end, active)
+    )
     length = rules.PREFIX_LENGTH[child_level] if child_level else 0
     root_totals = _villages_total(code, 0)
     if level == 4:
@@ -496,9 +586,17 @@ def region_report(*, user: User, code: str, on: dt.date | None = None,
     for r in by_occupation:
         r["denominator"] = occ_denominators.get(r["name"])
         r["coverage_pct"] = rules.pct(r["active"], r["denominator"])
-    report = Report(root=root, children=list(children.values()), start=start, end=end,
-                    child_level=child_level, by_occupation=by_occupation, by_sex=by_sex,
-                    by_programme=by_programme, events=_events_summary(code, start, end))
+    report = Report(
+        root=root,
+        children=list(children.values()),
+        start=start,
+        end=end,
+        child_level=child_level,
+        by_occupation=by_occupation,
+        by_sex=by_sex,
+        by_programme=by_programme,
+        events=_events_summary(code, start, end),
+    )
     if with_trend:
         if use_rows:
             from lindung.monitoring import aggregates
@@ -509,8 +607,9 @@ def region_report(*, user: User, code: str, on: dt.date | None = None,
     return report
 
 
-def village_rollout(*, user: User, code: str, on: dt.date | None = None,
-                    status: str = "", raw: bool = False) -> list[Figures]:
+def village_rollout(
+    *, user: User, code: str, on: dt.date | None = None, status: str = "", raw: bool = False
+) -> list[Figures]:
     """Every village of region `code` with its rollout step and figures, by kecamatan and
     name; `status` keeps one step only (`rules.Rollout`), e.g. the gap: not reached yet."""
     region = region_for(user=user, code=code)
@@ -518,11 +617,16 @@ def village_rollout(*, user: User, code: str, on: dt.date | None = None,
     villages = Region.objects.filter(_prefix_q("code", code), level=Region.Level.VILLAGE)
     if region is not None and region.level == 4:
         villages = Region.objects.filter(code=code)
-    figures = {v.code: Figures(code=v.code, name=v.label, level=4, villages_total=1)
-               for v in villages.order_by("code")}
+    figures = {
+        v.code: Figures(code=v.code, name=v.label, level=4, villages_total=1)
+        for v in villages.order_by("code")
+    }
     start = dt.date(end.year, 1, 1)
-    data = (_maintained_data(code, start, end) if not raw and maintained(start, end)
-            else _village_data(code, start, end, active_q(end)))
+    data = (
+        _maintained_data(code, start, end)
+        if not raw and maintained(start, end)
+        else _village_data(code, start, end, active_q(end))
+    )
     _fold(figures, data, rules.PREFIX_LENGTH[4])
     rows = list(figures.values())
     if status:
@@ -532,8 +636,7 @@ def village_rollout(*, user: User, code: str, on: dt.date | None = None,
 
 def district_names(codes: list[str]) -> dict[str, str]:
     """Kecamatan names of village codes, for the rollout list: one query."""
-    return dict(Region.objects.filter(code__in={c[:8] for c in codes})
-                .values_list("code", "name"))
+    return dict(Region.objects.filter(code__in={c[:8] for c in codes}).values_list("code", "name"))
 
 
 def regions_in(*, user: User) -> QuerySet[Region]:

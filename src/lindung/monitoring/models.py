@@ -23,17 +23,34 @@ class Denominator(models.Model):
         DTKS = "dtks", _("DTKS/Regsosek")
         SURVEY = "survei_desa", _("Survei desa")
 
-    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("desa/kelurahan"), db_index=False)
-    occupation = models.ForeignKey("registry.Occupation", on_delete=models.PROTECT, null=True,
-                                   blank=True, related_name="+", verbose_name=_("pekerjaan"))
+    village = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("desa/kelurahan"),
+        db_index=False,
+    )
+    occupation = models.ForeignKey(
+        "registry.Occupation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pekerjaan"),
+    )
     year = models.PositiveSmallIntegerField(_("tahun"))
     estimated_workers = models.PositiveIntegerField(_("perkiraan pekerja rentan"))
     source = models.CharField(_("sumber"), max_length=12, choices=Source.choices)
     notes = models.CharField(_("catatan"), max_length=250, blank=True)
     updated_at = models.DateTimeField(_("diubah"))
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+", db_index=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         verbose_name = _("penyebut cakupan")
@@ -43,12 +60,16 @@ class Denominator(models.Model):
         constraints = [
             # NULL occupations are distinct in a plain unique constraint on both databases:
             # one partial constraint for the village total, one for occupation rows.
-            models.UniqueConstraint(fields=["village", "year"],
-                                    condition=models.Q(occupation__isnull=True),
-                                    name="denominator_one_total"),
-            models.UniqueConstraint(fields=["village", "occupation", "year"],
-                                    condition=models.Q(occupation__isnull=False),
-                                    name="denominator_one_per_occupation"),
+            models.UniqueConstraint(
+                fields=["village", "year"],
+                condition=models.Q(occupation__isnull=True),
+                name="denominator_one_total",
+            ),
+            models.UniqueConstraint(
+                fields=["village", "occupation", "year"],
+                condition=models.Q(occupation__isnull=False),
+                name="denominator_one_per_occupation",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -61,18 +82,31 @@ class Target(models.Model):
 
     scope_field = "region_id"
 
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("wilayah"), db_index=False)
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("wilayah"),
+        db_index=False,
+    )
     year = models.PositiveSmallIntegerField(_("tahun"))
     participants = models.PositiveIntegerField(_("target peserta aktif"), null=True, blank=True)
-    coverage_pct = models.DecimalField(_("target cakupan (%)"), max_digits=5, decimal_places=2,
-                                       null=True, blank=True)
+    coverage_pct = models.DecimalField(
+        _("target cakupan (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     villages_implementing = models.PositiveIntegerField(
-        _("target desa/kelurahan melaksanakan"), null=True, blank=True)
+        _("target desa/kelurahan melaksanakan"), null=True, blank=True
+    )
     notes = models.CharField(_("catatan"), max_length=250, blank=True)
     updated_at = models.DateTimeField(_("diubah"))
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+", db_index=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         verbose_name = _("target")
@@ -83,7 +117,8 @@ class Target(models.Model):
             models.CheckConstraint(
                 condition=models.Q(coverage_pct__isnull=True)
                 | models.Q(coverage_pct__gte=0, coverage_pct__lte=100),
-                name="target_coverage_0_100"),
+                name="target_coverage_0_100",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -155,8 +190,9 @@ class Boundary(models.Model):
 
     scope_field = "region_id"
 
-    region = models.OneToOneField("regions.Region", on_delete=models.CASCADE,
-                                  primary_key=True, related_name="+")
+    region = models.OneToOneField(
+        "regions.Region", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
     geometry = models.JSONField()
     imported_at = models.DateTimeField()
 

@@ -69,8 +69,9 @@ def month_end(day: dt.date) -> dt.date:
     return nxt - dt.timedelta(days=1)
 
 
-def parse_period(*, year: int | None = None, month: str | None = None,
-                 on: dt.date) -> tuple[dt.date, dt.date]:
+def parse_period(
+    *, year: int | None = None, month: str | None = None, on: dt.date
+) -> tuple[dt.date, dt.date]:
     """The period an indicator counts new and ended participants in: a month 'YYYY-MM', a
     year, or by default the year of `on` up to `on`. The state (active, coverage) is taken at
     the period's end, never after `on`."""

@@ -64,11 +64,13 @@ def workers_by_occupation(*, user: User) -> list[dict[str, object]]:
     )
 
 
-def denominators_for(*, user: User, year: int | None = None,
-                     region: str = "") -> QuerySet[Denominator]:
+def denominators_for(
+    *, user: User, year: int | None = None, region: str = ""
+) -> QuerySet[Denominator]:
     """Denominators of villages inside the user's region, by village then occupation."""
     qs = scope_queryset(Denominator.objects.all(), scope_of(user)).select_related(
-        "village", "village__parent", "occupation")
+        "village", "village__parent", "occupation"
+    )
     if year is not None:
         qs = qs.filter(year=year)
     if region:
@@ -91,5 +93,6 @@ def has_boundaries(code: str) -> bool:
 
 def child_boundaries(code: str) -> dict[str, object]:
     """{region code: GeoJSON geometry} of `code`'s children."""
-    return dict(Boundary.objects.filter(region__parent_id=code)
-                .values_list("region_id", "geometry"))
+    return dict(
+        Boundary.objects.filter(region__parent_id=code).values_list("region_id", "geometry")
+    )

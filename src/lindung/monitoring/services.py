@@ -31,59 +31,107 @@ YEAR_MIN, YEAR_MAX = 2000, 2100
 
 def _check_year(year: int) -> None:
     if not YEAR_MIN <= year <= YEAR_MAX:
-        raise ValidationFailed([DomainError(
-            _("Tahun %(year)s tidak wajar; isi tahun antara %(min)s dan %(max)s.")
-            % {"year": year, "min": YEAR_MIN, "max": YEAR_MAX}, code="year_invalid",
-            field="year")])
+        raise ValidationFailed(
+            [
+                DomainError(
+                    _("Tahun %(year)s tidak wajar; isi tahun antara %(min)s dan %(max)s.")
+                    % {"year": year, "min": YEAR_MIN, "max": YEAR_MAX},
+                    code="year_invalid",
+                    field="year",
+                )
+            ]
+        )
 
 
 # --- denominators ---------------------------------------------------------------------------
 
 
 @transaction.atomic
-def denominator_set(*, by: User, village: Region, year: int, estimated_workers: int,
-                    source: str, occupation: Occupation | None = None,
-                    notes: str = "") -> Denominator:
+def denominator_set(
+    *,
+    by: User,
+    village: Region,
+    year: int,
+    estimated_workers: int,
+    source: str,
+    occupation: Occupation | None = None,
+    notes: str = "",
+) -> Denominator:
     """Create or replace the denominator of a village (and occupation) for a year."""
     authorize(by, Action.PROGRAMME_MANAGE, village.code)
     errors = []
     if village.level != Region.Level.VILLAGE:
-        errors.append(DomainError(_("Penyebut diisi per desa/kelurahan; pilih desa/kelurahan."),
-                                  code="village_level", field="village"))
+        errors.append(
+            DomainError(
+                _("Penyebut diisi per desa/kelurahan; pilih desa/kelurahan."),
+                code="village_level",
+                field="village",
+            )
+        )
     if estimated_workers < 0:
-        errors.append(DomainError(_("Perkiraan pekerja rentan tidak boleh negatif."),
-                                  code="number_invalid", field="estimated_workers"))
+        errors.append(
+            DomainError(
+                _("Perkiraan pekerja rentan tidak boleh negatif."),
+                code="number_invalid",
+                field="estimated_workers",
+            )
+        )
     if source not in Denominator.Source.values:
-        errors.append(DomainError(_("Pilih sumber data: BPS, DTKS/Regsosek atau survei desa."),
-                                  code="source_invalid", field="source"))
+        errors.append(
+            DomainError(
+                _("Pilih sumber data: BPS, DTKS/Regsosek atau survei desa."),
+                code="source_invalid",
+                field="source",
+            )
+        )
     if errors:
         raise ValidationFailed(errors)
     _check_year(year)
     row, created = Denominator.objects.select_for_update().get_or_create(
-        village=village, occupation=occupation, year=year,
-        defaults={"estimated_workers": estimated_workers, "source": source, "notes": notes,
-                  "updated_at": clock.now(), "updated_by": by})
+        village=village,
+        occupation=occupation,
+        year=year,
+        defaults={
+            "estimated_workers": estimated_workers,
+            "source": source,
+            "notes": notes,
+            "updated_at": clock.now(),
+            "updated_by": by,
+        },
+    )
     old = None if created else row.estimated_workers
     if not created:
         row.estimated_workers, row.source, row.notes = estimated_workers, source, notes
         row.updated_at, row.updated_by = clock.now(), by
         row.save()
-    audit_event(actor=by, action="denominator_set", obj=row, region_code=village.code,
-                summary=_("Penyebut %(village)s %(year)s: %(n)s")
-                % {"village": village.label, "year": year, "n": thousands(estimated_workers)},
-                changes={"estimated_workers": [old, estimated_workers], "source": source,
-                         "occupation": occupation.code if occupation else None})
+    audit_event(
+        actor=by,
+        action="denominator_set",
+        obj=row,
+        region_code=village.code,
+        summary=_("Penyebut %(village)s %(year)s: %(n)s")
+        % {"village": village.label, "year": year, "n": thousands(estimated_workers)},
+        changes={
+            "estimated_workers": [old, estimated_workers],
+            "source": source,
+            "occupation": occupation.code if occupation else None,
+        },
+    )
     return row
 
 
 @transaction.atomic
 def denominator_delete(*, by: User, denominator: Denominator) -> None:
     authorize(by, Action.PROGRAMME_MANAGE, denominator.village_id)
-    audit_event(actor=by, action="denominator_delete", obj=denominator,
-                region_code=denominator.village_id,
-                summary=_("Penyebut %(code)s %(year)s dihapus")
-                % {"code": denominator.village_id, "year": denominator.year},
-                changes={"estimated_workers": [denominator.estimated_workers, None]})
+    audit_event(
+        actor=by,
+        action="denominator_delete",
+        obj=denominator,
+        region_code=denominator.village_id,
+        summary=_("Penyebut %(code)s %(year)s dihapus")
+        % {"code": denominator.village_id, "year": denominator.year},
+        changes={"estimated_workers": [denominator.estimated_workers, None]},
+    )
     denominator.delete()
 
 
@@ -91,32 +139,60 @@ def denominator_delete(*, by: User, denominator: Denominator) -> None:
 
 
 @transaction.atomic
-def target_set(*, by: User, region: Region, year: int, participants: int | None = None,
-               coverage_pct: Decimal | None = None, villages_implementing: int | None = None,
-               notes: str = "") -> Target:
+def target_set(
+    *,
+    by: User,
+    region: Region,
+    year: int,
+    participants: int | None = None,
+    coverage_pct: Decimal | None = None,
+    villages_implementing: int | None = None,
+    notes: str = "",
+) -> Target:
     """Create or replace the target of a region for a year."""
     authorize(by, Action.PROGRAMME_MANAGE, region.code)
     errors = []
     if participants is None and coverage_pct is None and villages_implementing is None:
-        errors.append(DomainError(
-            _("Isi minimal satu target: peserta, cakupan (%) atau desa melaksanakan."),
-            code="missing_value", field="participants"))
+        errors.append(
+            DomainError(
+                _("Isi minimal satu target: peserta, cakupan (%) atau desa melaksanakan."),
+                code="missing_value",
+                field="participants",
+            )
+        )
     if coverage_pct is not None and not 0 <= coverage_pct <= 100:
-        errors.append(DomainError(_("Target cakupan harus antara 0 dan 100 %."),
-                                  code="number_invalid", field="coverage_pct"))
+        errors.append(
+            DomainError(
+                _("Target cakupan harus antara 0 dan 100 %."),
+                code="number_invalid",
+                field="coverage_pct",
+            )
+        )
     if errors:
         raise ValidationFailed(errors)
     _check_year(year)
-    values = {"participants": participants, "coverage_pct": coverage_pct,
-              "villages_implementing": villages_implementing, "notes": notes,
-              "updated_at": clock.now(), "updated_by": by}
-    target, created = Target.objects.update_or_create(region=region, year=year,
-                                                      defaults=values)
-    audit_event(actor=by, action="target_set", obj=target, region_code=region.code,
-                summary=_("Target %(region)s %(year)s") % {"region": region.label, "year": year},
-                changes={"participants": participants, "villages": villages_implementing,
-                         "coverage_pct": str(coverage_pct) if coverage_pct is not None else None,
-                         "created": created})
+    values = {
+        "participants": participants,
+        "coverage_pct": coverage_pct,
+        "villages_implementing": villages_implementing,
+        "notes": notes,
+        "updated_at": clock.now(),
+        "updated_by": by,
+    }
+    target, created = Target.objects.update_or_create(region=region, year=year, defaults=values)
+    audit_event(
+        actor=by,
+        action="target_set",
+        obj=target,
+        region_code=region.code,
+        summary=_("Target %(region)s %(year)s") % {"region": region.label, "year": year},
+        changes={
+            "participants": participants,
+            "villages": villages_implementing,
+            "coverage_pct": str(coverage_pct) if coverage_pct is not None else None,
+            "created": created,
+        },
+    )
     return target
 
 
@@ -125,21 +201,39 @@ def target_set(*, by: User, region: Region, year: int, participants: int | None 
 # The file's columns: KODE_DESA and JUMLAH are required.
 COLUMNS = ["KODE_DESA", "PEKERJAAN", "JUMLAH", "SUMBER", "CATATAN"]
 ALIASES = {
-    "kodedesa": "village_code", "kodewilayah": "village_code", "kodedesakelurahan": "village_code",
+    "kodedesa": "village_code",
+    "kodewilayah": "village_code",
+    "kodedesakelurahan": "village_code",
     "kodekelurahan": "village_code",
-    "pekerjaan": "occupation", "kodepekerjaan": "occupation",
-    "jumlah": "estimated_workers", "perkiraan": "estimated_workers",
-    "jumlahpekerjarentan": "estimated_workers", "pekerjarentan": "estimated_workers",
-    "sumber": "source", "sumberdata": "source",
-    "catatan": "notes", "keterangan": "notes",
+    "pekerjaan": "occupation",
+    "kodepekerjaan": "occupation",
+    "jumlah": "estimated_workers",
+    "perkiraan": "estimated_workers",
+    "jumlahpekerjarentan": "estimated_workers",
+    "pekerjarentan": "estimated_workers",
+    "sumber": "source",
+    "sumberdata": "source",
+    "catatan": "notes",
+    "keterangan": "notes",
 }
 REQUIRED = {"village_code": "KODE_DESA", "estimated_workers": "JUMLAH"}
-COLUMN_OF = {"village_code": "KODE_DESA", "occupation": "PEKERJAAN",
-             "estimated_workers": "JUMLAH", "source": "SUMBER", "notes": "CATATAN"}
-SOURCES = {"bps": Denominator.Source.BPS, "dtks": Denominator.Source.DTKS,
-           "regsosek": Denominator.Source.DTKS, "dtksregsosek": Denominator.Source.DTKS,
-           "survei": Denominator.Source.SURVEY, "surveidesa": Denominator.Source.SURVEY,
-           "survey": Denominator.Source.SURVEY, "surveydesa": Denominator.Source.SURVEY}
+COLUMN_OF = {
+    "village_code": "KODE_DESA",
+    "occupation": "PEKERJAAN",
+    "estimated_workers": "JUMLAH",
+    "source": "SUMBER",
+    "notes": "CATATAN",
+}
+SOURCES = {
+    "bps": Denominator.Source.BPS,
+    "dtks": Denominator.Source.DTKS,
+    "regsosek": Denominator.Source.DTKS,
+    "dtksregsosek": Denominator.Source.DTKS,
+    "survei": Denominator.Source.SURVEY,
+    "surveidesa": Denominator.Source.SURVEY,
+    "survey": Denominator.Source.SURVEY,
+    "surveydesa": Denominator.Source.SURVEY,
+}
 
 
 @dataclass
@@ -157,10 +251,17 @@ class DenominatorImport:
         return self.created + self.updated + self.unchanged
 
     def as_dict(self) -> dict[str, Any]:
-        return {"year": self.year, "dry_run": self.dry_run, "rows": self.rows,
-                "accepted": self.accepted, "rejected": len({e.row for e in self.errors}),
-                "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-                "errors": [e.as_dict() for e in self.errors]}
+        return {
+            "year": self.year,
+            "dry_run": self.dry_run,
+            "rows": self.rows,
+            "accepted": self.accepted,
+            "rejected": len({e.row for e in self.errors}),
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": [e.as_dict() for e in self.errors],
+        }
 
 
 def _number(value: object) -> int:
@@ -176,8 +277,9 @@ def _number(value: object) -> int:
     return int(text)
 
 
-def denominators_import(*, by: User, content: bytes, filename: str, year: int,
-                        dry_run: bool = False, source: str = "") -> DenominatorImport:
+def denominators_import(
+    *, by: User, content: bytes, filename: str, year: int, dry_run: bool = False, source: str = ""
+) -> DenominatorImport:
     """Denominators of `year` from a spreadsheet (.xlsx or .csv) with the `COLUMNS`.
 
     Each row is checked; a rejected row writes nothing and the accepted rows commit together
@@ -193,7 +295,9 @@ def denominators_import(*, by: User, content: bytes, filename: str, year: int,
     if missing:
         raise parsers.FileRefused(
             _("Kolom wajib tidak ditemukan: %(cols)s. Kolom berkas penyebut: %(all)s.")
-            % {"cols": ", ".join(missing), "all": ", ".join(COLUMNS)}, code="column_missing")
+            % {"cols": ", ".join(missing), "all": ", ".join(COLUMNS)},
+            code="column_missing",
+        )
     report = DenominatorImport(year=year, dry_run=dry_run, rows=len(raw_rows))
     scope = scope_of(by)
 
@@ -213,73 +317,143 @@ def denominators_import(*, by: User, content: bytes, filename: str, year: int,
         code = cells.text(cell(c, "village_code"))
         village = villages.get(code)
         if not code:
-            problems.append(cells.issue(row_no, "KODE_DESA", "missing_value",
-                                        _("Isi kode desa/kelurahan Kemendagri.")))
+            problems.append(
+                cells.issue(
+                    row_no, "KODE_DESA", "missing_value", _("Isi kode desa/kelurahan Kemendagri.")
+                )
+            )
         elif village is None or village.level != Region.Level.VILLAGE:
-            problems.append(cells.issue(row_no, "KODE_DESA", "village_unknown", _(
-                "Kode desa/kelurahan %(code)s tidak dikenal; tulis kode 13 karakter, "
-                "mis. 64.01.01.2009.") % {"code": code[:20]}))
+            problems.append(
+                cells.issue(
+                    row_no,
+                    "KODE_DESA",
+                    "village_unknown",
+                    _(
+                        "Kode desa/kelurahan %(code)s tidak dikenal; tulis kode 13 karakter, "
+                        "mis. 64.01.01.2009."
+                    )
+                    % {"code": code[:20]},
+                )
+            )
         elif not scope.covers(code):
-            problems.append(cells.issue(row_no, "KODE_DESA", "village_out_of_scope", _(
-                "Desa %(name)s berada di luar wilayah kewenangan Anda.")
-                % {"name": village.label}))
+            problems.append(
+                cells.issue(
+                    row_no,
+                    "KODE_DESA",
+                    "village_out_of_scope",
+                    _("Desa %(name)s berada di luar wilayah kewenangan Anda.")
+                    % {"name": village.label},
+                )
+            )
         occupation = None
         occ_text = cells.text(cell(c, "occupation"))
         if occ_text:
             occupation = occupations.get(cells.header_key(occ_text))
             if occupation is None:
-                problems.append(cells.issue(row_no, "PEKERJAAN", "occupation_unknown", _(
-                    "Pekerjaan \"%(v)s\" tidak dikenal; kosongkan untuk jumlah seluruh "
-                    "pekerjaan atau tulis kode/nama dari daftar pekerjaan.")
-                    % {"v": occ_text[:40]}))
+                problems.append(
+                    cells.issue(
+                        row_no,
+                        "PEKERJAAN",
+                        "occupation_unknown",
+                        _(
+                            'Pekerjaan "%(v)s" tidak dikenal; kosongkan untuk jumlah seluruh '
+                            "pekerjaan atau tulis kode/nama dari daftar pekerjaan."
+                        )
+                        % {"v": occ_text[:40]},
+                    )
+                )
         raw_n = cell(c, "estimated_workers")
         n = None
         if cells.is_blank(raw_n):
-            problems.append(cells.issue(row_no, "JUMLAH", "missing_value",
-                                        _("Isi perkiraan jumlah pekerja rentan.")))
+            problems.append(
+                cells.issue(
+                    row_no, "JUMLAH", "missing_value", _("Isi perkiraan jumlah pekerja rentan.")
+                )
+            )
         else:
             try:
                 n = _number(raw_n)
             except (ValueError, InvalidOperation):
-                problems.append(cells.issue(row_no, "JUMLAH", "number_invalid", _(
-                    "\"%(v)s\" bukan bilangan bulat tidak negatif; tulis angka saja, "
-                    "mis. 1250.") % {"v": cells.text(raw_n)[:20]}))
+                problems.append(
+                    cells.issue(
+                        row_no,
+                        "JUMLAH",
+                        "number_invalid",
+                        _(
+                            '"%(v)s" bukan bilangan bulat tidak negatif; tulis angka saja, '
+                            "mis. 1250."
+                        )
+                        % {"v": cells.text(raw_n)[:20]},
+                    )
+                )
         src_text = cells.text(cell(c, "source")) or source
         src = SOURCES.get(cells.header_key(src_text)) if src_text else None
         if src is None:
-            problems.append(cells.issue(row_no, "SUMBER", "source_invalid" if src_text
-                                        else "missing_value",
-                                        _("Isi sumber: BPS, DTKS/Regsosek atau survei desa.")))
+            problems.append(
+                cells.issue(
+                    row_no,
+                    "SUMBER",
+                    "source_invalid" if src_text else "missing_value",
+                    _("Isi sumber: BPS, DTKS/Regsosek atau survei desa."),
+                )
+            )
         key = (code, occupation.pk if occupation else None)
         if not problems and key in accepted:
-            problems.append(cells.issue(row_no, "KODE_DESA", "duplicate_in_file", _(
-                "Desa dan pekerjaan ini sudah ada di baris %(row)s.")
-                % {"row": accepted[key][0]}))
+            problems.append(
+                cells.issue(
+                    row_no,
+                    "KODE_DESA",
+                    "duplicate_in_file",
+                    _("Desa dan pekerjaan ini sudah ada di baris %(row)s.")
+                    % {"row": accepted[key][0]},
+                )
+            )
         if problems:
             report.errors.extend(problems)
             continue
-        accepted[key] = (row_no, {"estimated_workers": n, "source": str(src),
-                                  "notes": cells.text(cell(c, "notes"))[:250]})
+        accepted[key] = (
+            row_no,
+            {
+                "estimated_workers": n,
+                "source": str(src),
+                "notes": cells.text(cell(c, "notes"))[:250],
+            },
+        )
     _upsert(by=by, year=year, accepted=accepted, report=report, dry_run=dry_run)
     return report
 
 
 @transaction.atomic
-def _upsert(*, by: User, year: int, accepted: dict, report: DenominatorImport,
-            dry_run: bool) -> None:
+def _upsert(
+    *, by: User, year: int, accepted: dict, report: DenominatorImport, dry_run: bool
+) -> None:
     """Compare with the stored rows (one query), then one bulk insert and one bulk update."""
-    existing = {(d.village_id, d.occupation_id): d for d in Denominator.objects.filter(
-        year=year, village_id__in={k[0] for k in accepted},
-        # No ordering: the default one joins the nullable occupation, and PostgreSQL cannot
-        # lock the nullable side of an outer join.
-    ).order_by().select_for_update(of=("self",))}
+    existing = {
+        (d.village_id, d.occupation_id): d
+        for d in Denominator.objects.filter(
+            year=year,
+            village_id__in={k[0] for k in accepted},
+            # No ordering: the default one joins the nullable occupation, and PostgreSQL cannot
+            # lock the nullable side of an outer join.
+        )
+        .order_by()
+        .select_for_update(of=("self",))
+    }
     now: dt.datetime = clock.now()
     new, changed = [], []
     for (village, occupation), (_row, values) in accepted.items():
         old = existing.get((village, occupation))
         if old is None:
-            new.append(Denominator(village_id=village, occupation_id=occupation, year=year,
-                                   updated_at=now, updated_by=by, **values))
+            new.append(
+                Denominator(
+                    village_id=village,
+                    occupation_id=occupation,
+                    year=year,
+                    updated_at=now,
+                    updated_by=by,
+                    **values,
+                )
+            )
         elif any(getattr(old, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(old, k, v)
@@ -291,17 +465,26 @@ def _upsert(*, by: User, year: int, accepted: dict, report: DenominatorImport,
     if dry_run or not (new or changed):
         return
     Denominator.objects.bulk_create(new, batch_size=2000)
-    Denominator.objects.bulk_update(changed, ["estimated_workers", "source", "notes",
-                                              "updated_at", "updated_by"], batch_size=2000)
+    Denominator.objects.bulk_update(
+        changed,
+        ["estimated_workers", "source", "notes", "updated_at", "updated_by"],
+        batch_size=2000,
+    )
     region = scope_of(by).prefixes[0] if scope_of(by).prefixes else ""
-    audit_event(actor=by, action="denominators_import", obj=(new or changed)[0],
-                region_code=region,
-                summary=_("Impor penyebut %(year)s: %(new)s baru, %(changed)s diubah")
-                % {"year": year, "new": len(new), "changed": len(changed)},
-                changes={"created": len(new), "updated": len(changed)})
+    audit_event(
+        actor=by,
+        action="denominators_import",
+        obj=(new or changed)[0],
+        region_code=region,
+        summary=_("Impor penyebut %(year)s: %(new)s baru, %(changed)s diubah")
+        % {"year": year, "new": len(new), "changed": len(changed)},
+        changes={"created": len(new), "updated": len(changed)},
+    )
 
 
 def denominator_template() -> bytes:
     """A CSV with the header and one example row."""
-    return (b"KODE_DESA;PEKERJAAN;JUMLAH;SUMBER;CATATAN\n"
-            b"64.01.01.2009;;420;BPS;\n64.01.01.2009;nelayan;130;survei desa;\n")
+    return (
+        b"KODE_DESA;PEKERJAAN;JUMLAH;SUMBER;CATATAN\n"
+        b"64.01.01.2009;;420;BPS;\n64.01.01.2009;nelayan;130;survei desa;\n"
+    )

@@ -81,8 +81,9 @@ def _breadcrumb(request: HttpRequest, code: str) -> list[tuple[str | None, str]]
     if scope.is_national:
         crumbs.append((indicators.NATIONAL, _("Indonesia")))
     if code:
-        names = dict(Region.objects.filter(code__in=ancestor_codes(code))
-                     .values_list("code", "name"))
+        names = dict(
+            Region.objects.filter(code__in=ancestor_codes(code)).values_list("code", "name")
+        )
         for c in ancestor_codes(code):
             crumbs.append((c if scope.covers(c) else None, names.get(c, c)))
     return crumbs
@@ -101,26 +102,41 @@ def region_view(request: HttpRequest, code: str = "") -> HttpResponse:
     form = PeriodForm(request.GET or None)
     start, end = form.period()
     try:
-        report = indicators.region_report(user=request.user, code=code, on=end, start=start,
-                                          with_trend=True)
+        report = indicators.region_report(
+            user=request.user, code=code, on=end, start=start, with_trend=True
+        )
     except Region.DoesNotExist as e:
         raise Http404(_("Wilayah tidak ditemukan.")) from e
     fmt = request.GET.get("format", "")
     if fmt in ("xlsx", "csv"):
         export = exports.report_file(report, fmt)
         region = Region.objects.filter(code=code).first()
-        audit_export(actor=request.user, obj=region or request.user, region_code=code,
-                     what=_("indikator %(region)s") % {"region": report.root.name},
-                     kind="indicators", fmt=fmt, rows=export.rows)
+        audit_export(
+            actor=request.user,
+            obj=region or request.user,
+            region_code=code,
+            what=_("indikator %(region)s") % {"region": report.root.name},
+            kind="indicators",
+            fmt=fmt,
+            rows=export.rows,
+        )
         return download_response(export, f"indikator-{code or 'indonesia'}-{end:%Y%m%d}.{fmt}")
     trend_max = max((n for _d, n in report.trend), default=0)
-    return render(request, "monitoring/region.html", {
-        "report": report, "form": form, "breadcrumb": _breadcrumb(request, code),
-        "code": code, "trend_max": trend_max, "is_current": end == clock.today(),
-        "chart_data": _chart_data(report),
-        "has_map": bool(code) and selectors.has_boundaries(code),
-        "can_manage": can(request.user, Action.PROGRAMME_MANAGE),
-    })
+    return render(
+        request,
+        "monitoring/region.html",
+        {
+            "report": report,
+            "form": form,
+            "breadcrumb": _breadcrumb(request, code),
+            "code": code,
+            "trend_max": trend_max,
+            "is_current": end == clock.today(),
+            "chart_data": _chart_data(report),
+            "has_map": bool(code) and selectors.has_boundaries(code),
+            "can_manage": can(request.user, Action.PROGRAMME_MANAGE),
+        },
+    )
 
 
 def map_data_view(request: HttpRequest, code: str) -> HttpResponse:
@@ -135,27 +151,48 @@ def map_data_view(request: HttpRequest, code: str) -> HttpResponse:
     except Region.DoesNotExist as e:
         raise Http404(_("Wilayah tidak ditemukan.")) from e
     shapes = selectors.child_boundaries(code)
-    features = [{"type": "Feature", "geometry": shapes[c.code], "properties": {
-        "code": c.code, "name": c.name, "active": c.active, "coverage_pct": c.coverage_pct,
-        "class": coverage_class(c.coverage_pct),
-        "url": reverse("monitoring:region", args=[c.code])}}
-        for c in report.children if c.code in shapes]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": shapes[c.code],
+            "properties": {
+                "code": c.code,
+                "name": c.name,
+                "active": c.active,
+                "coverage_pct": c.coverage_pct,
+                "class": coverage_class(c.coverage_pct),
+                "url": reverse("monitoring:region", args=[c.code]),
+            },
+        }
+        for c in report.children
+        if c.code in shapes
+    ]
     return JsonResponse({"type": "FeatureCollection", "features": features})
 
 
 def _chart_data(report: indicators.Report) -> dict[str, object]:
     """The figures of the charts (charts.js), the same as the tables beside them."""
     return {
-        "trend": {"label": _("Peserta aktif"), "labels": [bulan(d) for d, _n in report.trend],
-                  "values": [n for _d, n in report.trend]},
-        "occupation": {"label": _("Peserta aktif"),
-                       "labels": [r["name"] or "-" for r in report.by_occupation],
-                       "values": [r["active"] for r in report.by_occupation]},
-        "sex": {"labels": [_("Laki-laki"), _("Perempuan")],
-                "values": [report.by_sex.get("L", 0), report.by_sex.get("P", 0)]},
-        "children": {"label": _("Cakupan (%)"), "labels": [c.name for c in report.children],
-                     "values": [c.coverage_pct or 0 for c in report.children],
-                     "max": max([100.0, *(c.coverage_pct or 0 for c in report.children)])},
+        "trend": {
+            "label": _("Peserta aktif"),
+            "labels": [bulan(d) for d, _n in report.trend],
+            "values": [n for _d, n in report.trend],
+        },
+        "occupation": {
+            "label": _("Peserta aktif"),
+            "labels": [r["name"] or "-" for r in report.by_occupation],
+            "values": [r["active"] for r in report.by_occupation],
+        },
+        "sex": {
+            "labels": [_("Laki-laki"), _("Perempuan")],
+            "values": [report.by_sex.get("L", 0), report.by_sex.get("P", 0)],
+        },
+        "children": {
+            "label": _("Cakupan (%)"),
+            "labels": [c.name for c in report.children],
+            "values": [c.coverage_pct or 0 for c in report.children],
+            "max": max([100.0, *(c.coverage_pct or 0 for c in report.children)]),
+        },
     }
 
 
@@ -172,12 +209,19 @@ def rollout_view(request: HttpRequest, code: str = "") -> HttpResponse:
         raise Http404(_("Wilayah tidak ditemukan.")) from e
     page = Paginator(rows, ROLLOUT_PAGE).get_page(request.GET.get("page"))
     districts = indicators.district_names([f.code for f in page.object_list])
-    return render(request, "monitoring/rollout.html", {
-        "page_obj": page, "region": region, "code": code, "status": status,
-        "statuses": [(s, Rollout.LABELS[s]) for s in Rollout.ORDER],
-        "rows": [(f, districts.get(f.code[:8], "")) for f in page.object_list],
-        "breadcrumb": _breadcrumb(request, code),
-    })
+    return render(
+        request,
+        "monitoring/rollout.html",
+        {
+            "page_obj": page,
+            "region": region,
+            "code": code,
+            "status": status,
+            "statuses": [(s, Rollout.LABELS[s]) for s in Rollout.ORDER],
+            "rows": [(f, districts.get(f.code[:8], "")) for f in page.object_list],
+            "breadcrumb": _breadcrumb(request, code),
+        },
+    )
 
 
 # --- denominators and targets ----------------------------------------------------------------
@@ -194,8 +238,11 @@ def denominators_view(request: HttpRequest) -> HttpResponse:
         except DomainError as e:
             add_domain_errors(form, e)
         else:
-            messages.success(request, _("Penyebut %(village)s tahun %(year)s disimpan.")
-                             % {"village": row.village.label, "year": row.year})
+            messages.success(
+                request,
+                _("Penyebut %(village)s tahun %(year)s disimpan.")
+                % {"village": row.village.label, "year": row.year},
+            )
             return redirect(f"{request.path}?tahun={row.year}")
     try:
         shown_year = int(request.GET.get("tahun", year))
@@ -203,10 +250,16 @@ def denominators_view(request: HttpRequest) -> HttpResponse:
         shown_year = year
     rows = selectors.denominators_for(user=request.user, year=shown_year)
     page = Paginator(rows, DENOMINATOR_PAGE).get_page(request.GET.get("page"))
-    return render(request, "monitoring/denominators.html", {
-        "form": form, "page_obj": page, "year": shown_year,
-        "import_form": DenominatorImportForm(initial={"year": year}),
-    })
+    return render(
+        request,
+        "monitoring/denominators.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "year": shown_year,
+            "import_form": DenominatorImportForm(initial={"year": year}),
+        },
+    )
 
 
 @require_POST
@@ -227,40 +280,54 @@ def _url(name: str) -> str:
 
 def denominator_import_view(request: HttpRequest) -> HttpResponse:
     require_action(request, Action.PROGRAMME_MANAGE)
-    form = DenominatorImportForm(request.POST or None, request.FILES or None,
-                                 initial={"year": clock.today().year})
+    form = DenominatorImportForm(
+        request.POST or None, request.FILES or None, initial={"year": clock.today().year}
+    )
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             report = services.denominators_import(
-                by=request.user, content=upload.read(), filename=upload.name,
-                year=form.cleaned_data["year"], dry_run=form.cleaned_data["dry_run"])
+                by=request.user,
+                content=upload.read(),
+                filename=upload.name,
+                year=form.cleaned_data["year"],
+                dry_run=form.cleaned_data["dry_run"],
+            )
         except FileRefused as e:
             form.add_error("file", e.message)
         except DomainError as e:
             add_domain_errors(form, e)
-    return render(request, "monitoring/denominator_import.html",
-                  {"form": form, "report": report})
+    return render(request, "monitoring/denominator_import.html", {"form": form, "report": report})
 
 
 def denominator_template_view(request: HttpRequest) -> HttpResponse:
-    return download_response(services.denominator_template(), "templat-penyebut.csv",
-                             "text/csv; charset=utf-8")
+    return download_response(
+        services.denominator_template(), "templat-penyebut.csv", "text/csv; charset=utf-8"
+    )
 
 
 def targets_view(request: HttpRequest) -> HttpResponse:
     require_action(request, Action.PROGRAMME_MANAGE)
-    form = TargetForm(request.POST or None, user=request.user,
-                      initial={"year": clock.today().year, "region": request.user.region_id})
+    form = TargetForm(
+        request.POST or None,
+        user=request.user,
+        initial={"year": clock.today().year, "region": request.user.region_id},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             target = services.target_set(by=request.user, **form.data_for_service())
         except DomainError as e:
             add_domain_errors(form, e)
         else:
-            messages.success(request, _("Target %(region)s tahun %(year)s disimpan.")
-                             % {"region": target.region.label, "year": target.year})
+            messages.success(
+                request,
+                _("Target %(region)s tahun %(year)s disimpan.")
+                % {"region": target.region.label, "year": target.year},
+            )
             return redirect("monitoring:targets")
-    return render(request, "monitoring/targets.html", {
-        "form": form, "targets": selectors.targets_for(user=request.user)[:200]})
+    return render(
+        request,
+        "monitoring/targets.html",
+        {"form": form, "targets": selectors.targets_for(user=request.user)[:200]},
+    )

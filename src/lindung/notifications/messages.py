@@ -26,38 +26,52 @@ def _month(value: str) -> str:
 
 
 def _rejected(p: dict[str, Any]) -> tuple[str, str]:
-    return (_("Usulan %(worker)s ke %(programme)s ditolak") % p,
-            _("Alasan: %(reason)s") % p)
+    return (_("Usulan %(worker)s ke %(programme)s ditolak") % p, _("Alasan: %(reason)s") % p)
 
 
 def _waiting(p: dict[str, Any]) -> tuple[str, str]:
     n = int(p["count"])
-    return (ngettext("%(n)s usulan baru menunggu verifikasi",
-                     "%(n)s usulan baru menunggu verifikasi", n) % {"n": thousands(n)},
-            _("Program %(programme)s, %(day)s.") % {"programme": p["programme"],
-                                                    "day": _day(p["day"])})
+    return (
+        ngettext(
+            "%(n)s usulan baru menunggu verifikasi", "%(n)s usulan baru menunggu verifikasi", n
+        )
+        % {"n": thousands(n)},
+        _("Program %(programme)s, %(day)s.") % {"programme": p["programme"], "day": _day(p["day"])},
+    )
 
 
 def _bill_due(p: dict[str, Any]) -> tuple[str, str]:
-    return (_("Tagihan %(programme)s %(month)s jatuh tempo %(due)s")
-            % {"programme": p["programme"], "month": _month(p["month"]), "due": _day(p["due"])},
-            _("Belum dibayar: %(amount)s.") % {"amount": rupiah(p["outstanding"])})
+    return (
+        _("Tagihan %(programme)s %(month)s jatuh tempo %(due)s")
+        % {"programme": p["programme"], "month": _month(p["month"]), "due": _day(p["due"])},
+        _("Belum dibayar: %(amount)s.") % {"amount": rupiah(p["outstanding"])},
+    )
 
 
 def _bill_overdue(p: dict[str, Any]) -> tuple[str, str]:
-    return (_("Tagihan %(programme)s %(month)s lewat jatuh tempo")
-            % {"programme": p["programme"], "month": _month(p["month"])},
-            _("%(amount)s belum dibayar sejak jatuh tempo %(due)s.")
-            % {"amount": rupiah(p["outstanding"]), "due": _day(p["due"])})
+    return (
+        _("Tagihan %(programme)s %(month)s lewat jatuh tempo")
+        % {"programme": p["programme"], "month": _month(p["month"])},
+        _("%(amount)s belum dibayar sejak jatuh tempo %(due)s.")
+        % {"amount": rupiah(p["outstanding"]), "due": _day(p["due"])},
+    )
 
 
 def _lapse(p: dict[str, Any]) -> tuple[str, str]:
     n = int(p["count"])
-    return (ngettext("%(n)s peserta %(programme)s putus kepesertaan pada %(date)s",
-                     "%(n)s peserta %(programme)s putus kepesertaan pada %(date)s", n)
-            % {"n": thousands(n), "programme": p["programme"], "date": _day(p["lapses_on"])},
-            _("Iuran sejak %(month)s belum dibayar. Bayar sebelum tanggal itu agar "
-              "kepesertaan tidak berakhir.") % {"month": _month(p["first_unpaid"])})
+    return (
+        ngettext(
+            "%(n)s peserta %(programme)s putus kepesertaan pada %(date)s",
+            "%(n)s peserta %(programme)s putus kepesertaan pada %(date)s",
+            n,
+        )
+        % {"n": thousands(n), "programme": p["programme"], "date": _day(p["lapses_on"])},
+        _(
+            "Iuran sejak %(month)s belum dibayar. Bayar sebelum tanggal itu agar "
+            "kepesertaan tidak berakhir."
+        )
+        % {"month": _month(p["first_unpaid"])},
+    )
 
 
 WORDS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {

@@ -25,8 +25,12 @@ class Notification(models.Model):
         LAPSE_WARNING = "peringatan_putus", _("Peringatan putus kepesertaan")
 
     # Personal, not regional: read through `selectors.notifications_for(user=...)` only.
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="notifications", verbose_name=_("pengguna"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("pengguna"),
+    )
     kind = models.CharField(_("jenis"), max_length=24, choices=Kind.choices)
     key = models.CharField(_("kunci"), max_length=80)
     params = models.JSONField(_("isi"), default=dict, blank=True)

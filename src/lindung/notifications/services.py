@@ -91,15 +91,15 @@ def notification_mark_read(*, user: User, notification: Notification) -> Notific
     if notification.read_at is None:
         notification.read_at = clock.now()
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
-            read_at=notification.read_at)
+            read_at=notification.read_at
+        )
     return notification
 
 
 @transaction.atomic
 def notifications_mark_all_read(*, user: User) -> int:
     """Mark every unread notification of `user` read; returns how many."""
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(
-        read_at=clock.now())
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=clock.now())
 
 
 # --- who hears what ---------------------------------------------------------------------------
@@ -109,16 +109,18 @@ def _admins_of(region_codes: Iterable[str]) -> dict[str, list[User]]:
     """The Dinas of each sponsoring region: active admins whose own region it is (a province
     admin for a province programme, a kabupaten admin for its regency's)."""
     out: dict[str, list[User]] = defaultdict(list)
-    for user in User.objects.filter(role__in=ADMIN_ROLES, region_id__in=set(region_codes),
-                                    is_active=True).order_by("pk"):
+    for user in User.objects.filter(
+        role__in=ADMIN_ROLES, region_id__in=set(region_codes), is_active=True
+    ).order_by("pk"):
         out[user.region_id].append(user)
     return out
 
 
 def _operators_of(village_codes: Iterable[str]) -> dict[str, list[User]]:
     out: dict[str, list[User]] = defaultdict(list)
-    for user in User.objects.filter(role=Role.OPERATOR_DESA, region_id__in=set(village_codes),
-                                    is_active=True).order_by("pk"):
+    for user in User.objects.filter(
+        role=Role.OPERATOR_DESA, region_id__in=set(village_codes), is_active=True
+    ).order_by("pk"):
         out[user.region_id].append(user)
     return out
 
@@ -143,8 +145,9 @@ def _locked_cursor(name: str) -> Cursor:
 
 
 def _start_watermark(now: dt.datetime) -> int:
-    return AuditEvent.objects.filter(at__lt=now - FIRST_RUN_LOOKBACK).aggregate(
-        m=Max("id"))["m"] or 0
+    return (
+        AuditEvent.objects.filter(at__lt=now - FIRST_RUN_LOOKBACK).aggregate(m=Max("id"))["m"] or 0
+    )
 
 
 def _notify_rejections(events: QuerySet[AuditEvent], now: dt.datetime) -> int:
@@ -155,9 +158,11 @@ def _notify_rejections(events: QuerySet[AuditEvent], now: dt.datetime) -> int:
         return 0
     rejecter = {int(object_id): actor for object_id, actor in rows}
     actors = {u.pk: u for u in User.objects.filter(pk__in={a for a in rejecter.values() if a})}
-    enrolments = list(Enrolment.objects.filter(pk__in=list(rejecter),
-                                               status=Enrolment.Status.REJECTED)
-                      .select_related("worker", "programme", "proposed_by"))
+    enrolments = list(
+        Enrolment.objects.filter(
+            pk__in=list(rejecter), status=Enrolment.Status.REJECTED
+        ).select_related("worker", "programme", "proposed_by")
+    )
     operators = _operators_of(e.worker.village_id for e in enrolments)
     out: list[Notification] = []
     for e in enrolments:
@@ -166,12 +171,24 @@ def _notify_rejections(events: QuerySet[AuditEvent], now: dt.datetime) -> int:
         if e.proposed_by is not None and e.proposed_by.is_active:
             hearers.setdefault(e.proposed_by.pk, e.proposed_by)
         hearers.pop(rejecter[e.pk], None)
-        params = {"worker": e.worker.name, "programme": e.programme.code,
-                  "reason": e.reject_reason, "by": str(by) if by else ""}
+        params = {
+            "worker": e.worker.name,
+            "programme": e.programme.code,
+            "reason": e.reject_reason,
+            "by": str(by) if by else "",
+        }
         link = reverse("registry:detail", args=[e.worker_id])
-        out += [Notification(user=u, kind=Notification.Kind.PROPOSAL_REJECTED,
-                             key=f"ditolak:{e.pk}", params=params, link=link, created_at=now)
-                for u in hearers.values()]
+        out += [
+            Notification(
+                user=u,
+                kind=Notification.Kind.PROPOSAL_REJECTED,
+                key=f"ditolak:{e.pk}",
+                params=params,
+                link=link,
+                created_at=now,
+            )
+            for u in hearers.values()
+        ]
     return _create(out)
 
 
@@ -181,9 +198,13 @@ def _notify_proposals(events: QuerySet[AuditEvent], now: dt.datetime, day: dt.da
     verifikasi"), not one per proposal. Proposals an admin made are not announced to that
     admin; those already verified or rejected by the time this runs are not announced."""
     ids = events.annotate(enrolment=Cast("object_id", BigIntegerField())).values("enrolment")
-    groups = list(Enrolment.objects.filter(pk__in=ids, status=Enrolment.Status.PROPOSED)
-                  .values("programme_id", "proposed_by_id").annotate(n=Count("id"))
-                  .order_by().values_list("programme_id", "proposed_by_id", "n"))
+    groups = list(
+        Enrolment.objects.filter(pk__in=ids, status=Enrolment.Status.PROPOSED)
+        .values("programme_id", "proposed_by_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("programme_id", "proposed_by_id", "n")
+    )
     if not groups:
         return 0
     programmes = Programme.objects.in_bulk({p for p, _by, _n in groups})
@@ -197,15 +218,21 @@ def _notify_proposals(events: QuerySet[AuditEvent], now: dt.datetime, day: dt.da
     for (programme_id, admin_id), n in sorted(counts.items()):
         programme = programmes[programme_id]
         key = f"usulan:{programme_id}:{day.isoformat()}"
-        link = (reverse("programs:detail", args=[programme.code]) + "?"
-                + urlencode({"status": Enrolment.Status.PROPOSED}))
-        note = (Notification.objects.select_for_update()
-                .filter(user_id=admin_id, key=key).first())
+        link = (
+            reverse("programs:detail", args=[programme.code])
+            + "?"
+            + urlencode({"status": Enrolment.Status.PROPOSED})
+        )
+        note = Notification.objects.select_for_update().filter(user_id=admin_id, key=key).first()
         if note is None:
             Notification.objects.create(
-                user_id=admin_id, kind=Notification.Kind.PROPOSALS_WAITING, key=key,
+                user_id=admin_id,
+                kind=Notification.Kind.PROPOSALS_WAITING,
+                key=key,
                 params={"count": n, "programme": programme.code, "day": day.isoformat()},
-                link=link, created_at=now)
+                link=link,
+                created_at=now,
+            )
         else:
             # More proposals the same day: the count grows and the notification is new again.
             note.params = {**note.params, "count": int(note.params.get("count", 0)) + n}
@@ -215,8 +242,9 @@ def _notify_proposals(events: QuerySet[AuditEvent], now: dt.datetime, day: dt.da
     return touched
 
 
-def notifications_from_audit(*, now: dt.datetime | None = None,
-                             settle: dt.timedelta = SETTLE) -> RefreshResult:
+def notifications_from_audit(
+    *, now: dt.datetime | None = None, settle: dt.timedelta = SETTLE
+) -> RefreshResult:
     """Turn the audit events written since the last run (and at least `settle` old) into
     notifications, and move the watermark past them. Runs serialised (the cursor row is
     locked) and all or nothing: a failure leaves the watermark where it was."""
@@ -225,18 +253,21 @@ def notifications_from_audit(*, now: dt.datetime | None = None,
     with transaction.atomic():
         cursor = _locked_cursor("audit")
         start = cursor.last_event_id or _start_watermark(now)
-        upto = AuditEvent.objects.filter(id__gt=start, at__lte=now - settle).aggregate(
-            m=Max("id"))["m"]
+        upto = AuditEvent.objects.filter(id__gt=start, at__lte=now - settle).aggregate(m=Max("id"))[
+            "m"
+        ]
         if upto is None:
             if cursor.last_event_id != start:
                 cursor.last_event_id = start
                 cursor.save(update_fields=["last_event_id"])
             return result
-        enrolment_events = AuditEvent.objects.filter(id__gt=start, id__lte=upto,
-                                                     object_type="enrolment")
+        enrolment_events = AuditEvent.objects.filter(
+            id__gt=start, id__lte=upto, object_type="enrolment"
+        )
         result.rejected = _notify_rejections(enrolment_events.filter(action="reject"), now)
-        result.waiting = _notify_proposals(enrolment_events.filter(action="propose"), now,
-                                           _local_day(now))
+        result.waiting = _notify_proposals(
+            enrolment_events.filter(action="propose"), now, _local_day(now)
+        )
         cursor.last_event_id = upto
         cursor.save(update_fields=["last_event_id"])
     return result
@@ -248,22 +279,33 @@ def notifications_from_audit(*, now: dt.datetime | None = None,
 def _notify_bills(on: dt.date, now: dt.datetime) -> int:
     """An unpaid bill due within DUE_SOON_DAYS, and once again when its due date has passed
     (while that is recent): to the admins of the programme's sponsor."""
-    bills = list(Bill.objects.filter(
-        paid_at__isnull=True, total__gt=F("paid_amount"),
-        due_date__gte=on - dt.timedelta(days=OVERDUE_HORIZON_DAYS),
-        due_date__lte=on + dt.timedelta(days=DUE_SOON_DAYS),
-    ).select_related("programme").order_by("due_date", "pk"))
+    bills = list(
+        Bill.objects.filter(
+            paid_at__isnull=True,
+            total__gt=F("paid_amount"),
+            due_date__gte=on - dt.timedelta(days=OVERDUE_HORIZON_DAYS),
+            due_date__lte=on + dt.timedelta(days=DUE_SOON_DAYS),
+        )
+        .select_related("programme")
+        .order_by("due_date", "pk")
+    )
     admins = _admins_of(b.programme.region_id for b in bills)
     out: list[Notification] = []
     for bill in bills:
-        kind = (Notification.Kind.BILL_DUE if bill.due_date >= on
-                else Notification.Kind.BILL_OVERDUE)
-        params = {"programme": bill.programme.code, "month": bill.month.isoformat(),
-                  "due": bill.due_date.isoformat(), "outstanding": bill.outstanding}
+        kind = Notification.Kind.BILL_DUE if bill.due_date >= on else Notification.Kind.BILL_OVERDUE
+        params = {
+            "programme": bill.programme.code,
+            "month": bill.month.isoformat(),
+            "due": bill.due_date.isoformat(),
+            "outstanding": bill.outstanding,
+        }
         link = reverse("contributions:bill", args=[bill.pk])
-        out += [Notification(user=u, kind=kind, key=f"{kind}:{bill.pk}", params=params,
-                             link=link, created_at=now)
-                for u in admins.get(bill.programme.region_id, [])]
+        out += [
+            Notification(
+                user=u, kind=kind, key=f"{kind}:{bill.pk}", params=params, link=link, created_at=now
+            )
+            for u in admins.get(bill.programme.region_id, [])
+        ]
     return _create(out)
 
 
@@ -271,9 +313,12 @@ def _notify_lapses(on: dt.date, now: dt.datetime) -> int:
     """Workers whose membership ends within LAPSE_WARNING_DAYS unless their arrears are paid
     (the coverage page's warnings, `contributions.selectors.coverage_summary`): one
     notification per programme and lapse date to the sponsor's admins."""
-    programmes = list(Programme.objects.filter(
-        period_start__lte=on, period_end__gte=on - dt.timedelta(days=OVERDUE_HORIZON_DAYS),
-    ).order_by("pk"))
+    programmes = list(
+        Programme.objects.filter(
+            period_start__lte=on,
+            period_end__gte=on - dt.timedelta(days=OVERDUE_HORIZON_DAYS),
+        ).order_by("pk")
+    )
     admins = _admins_of(p.region_id for p in programmes)
     out: list[Notification] = []
     horizon = on + dt.timedelta(days=LAPSE_WARNING_DAYS)
@@ -281,8 +326,9 @@ def _notify_lapses(on: dt.date, now: dt.datetime) -> int:
         hearers = admins.get(programme.region_id, [])
         if not hearers:
             continue
-        month = programme_month(period_start=programme.period_start,
-                                period_end=programme.period_end, on=on)
+        month = programme_month(
+            period_start=programme.period_start, period_end=programme.period_end, on=on
+        )
         try:
             # Read as one of the hearers: the sponsor's admin sees the whole programme.
             summary = coverage_summary(user=hearers[0], programme=programme, month=month, on=on)
@@ -292,18 +338,34 @@ def _notify_lapses(on: dt.date, now: dt.datetime) -> int:
         for lapses_on, first_unpaid, n in summary.lapse_warnings:
             if not on <= lapses_on <= horizon:
                 continue
-            params = {"programme": programme.code, "count": n,
-                      "lapses_on": lapses_on.isoformat(), "first_unpaid": first_unpaid.isoformat()}
-            link = (reverse("contributions:coverage", args=[programme.code]) + "?"
-                    + urlencode({"bulan": month.strftime("%Y-%m"), "belum": "on"}))
-            out += [Notification(user=u, kind=Notification.Kind.LAPSE_WARNING,
-                                 key=f"putus:{programme.pk}:{lapses_on.isoformat()}",
-                                 params=params, link=link, created_at=now) for u in hearers]
+            params = {
+                "programme": programme.code,
+                "count": n,
+                "lapses_on": lapses_on.isoformat(),
+                "first_unpaid": first_unpaid.isoformat(),
+            }
+            link = (
+                reverse("contributions:coverage", args=[programme.code])
+                + "?"
+                + urlencode({"bulan": month.strftime("%Y-%m"), "belum": "on"})
+            )
+            out += [
+                Notification(
+                    user=u,
+                    kind=Notification.Kind.LAPSE_WARNING,
+                    key=f"putus:{programme.pk}:{lapses_on.isoformat()}",
+                    params=params,
+                    link=link,
+                    created_at=now,
+                )
+                for u in hearers
+            ]
     return _create(out)
 
 
-def notifications_due(*, on: dt.date | None = None,
-                      now: dt.datetime | None = None) -> RefreshResult:
+def notifications_due(
+    *, on: dt.date | None = None, now: dt.datetime | None = None
+) -> RefreshResult:
     """The day's bills due, overdue bills and lapse warnings (idempotent: a notification that
     exists is not made again), and the deletion of read notifications past KEEP_READ_DAYS."""
     now = now or clock.now()
@@ -314,14 +376,16 @@ def notifications_due(*, on: dt.date | None = None,
         result.bills = _notify_bills(on, now)
         result.lapses = _notify_lapses(on, now)
         result.deleted, _kinds = Notification.objects.filter(
-            read_at__lt=now - dt.timedelta(days=KEEP_READ_DAYS)).delete()
+            read_at__lt=now - dt.timedelta(days=KEEP_READ_DAYS)
+        ).delete()
         cursor.last_day = on
         cursor.save(update_fields=["last_day"])
     return result
 
 
-def notifications_refresh(*, now: dt.datetime | None = None,
-                          force_due: bool = False) -> RefreshResult:
+def notifications_refresh(
+    *, now: dt.datetime | None = None, force_due: bool = False
+) -> RefreshResult:
     """What the task worker runs every few minutes: the audit trail since the last run, and
     the daily check of bills and lapses when it has not run today (or `force_due`)."""
     now = now or clock.now()
@@ -333,5 +397,3 @@ def notifications_refresh(*, now: dt.datetime | None = None,
         result.bills, result.lapses, result.deleted = due.bills, due.lapses, due.deleted
         result.due_checked = True
     return result
-
-

@@ -57,8 +57,11 @@ def schedule(*, delay: dt.timedelta = dt.timedelta(0), forget_finished: bool = F
         return False
     path = notifications_refresh_task.module_path
     if forget_finished:
-        results.filter(task_path=path, status=TaskResultStatus.SUCCESSFUL,
-                       finished_at__lt=clock.now() - KEEP_FINISHED).delete()
+        results.filter(
+            task_path=path,
+            status=TaskResultStatus.SUCCESSFUL,
+            finished_at__lt=clock.now() - KEEP_FINISHED,
+        ).delete()
     if results.filter(task_path=path, status=TaskResultStatus.READY).exists():
         return False
     notifications_refresh_task.using(run_after=clock.now() + delay).enqueue()

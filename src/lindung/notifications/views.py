@@ -22,10 +22,15 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("belum") == "1"
     notes = notifications_for(user=request.user, unread_only=unread_only)
     page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "notifications/inbox.html", {
-        "page_obj": page, "unread_only": unread_only,
-        "unread": unread_count(user=request.user),
-    })
+    return render(
+        request,
+        "notifications/inbox.html",
+        {
+            "page_obj": page,
+            "unread_only": unread_only,
+            "unread": unread_count(user=request.user),
+        },
+    )
 
 
 def open_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -35,7 +40,8 @@ def open_view(request: HttpRequest, pk: int) -> HttpResponse:
     notification_mark_read(user=request.user, notification=note)
     target = note.link
     if not target or not url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect("notifications:inbox")
     return HttpResponseRedirect(target)
 
@@ -51,7 +57,13 @@ def mark_read_view(request: HttpRequest, pk: int) -> HttpResponse:
 def mark_all_read_view(request: HttpRequest) -> HttpResponse:
     n = notifications_mark_all_read(user=request.user)
     if n:
-        messages.success(request, ngettext("%(n)s notifikasi ditandai sudah dibaca.",
-                                           "%(n)s notifikasi ditandai sudah dibaca.", n)
-                         % {"n": thousands(n)})
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s notifikasi ditandai sudah dibaca.",
+                "%(n)s notifikasi ditandai sudah dibaca.",
+                n,
+            )
+            % {"n": thousands(n)},
+        )
     return redirect("notifications:inbox")

@@ -22,31 +22,41 @@ class EventForm(forms.Form):
     region = forms.ChoiceField(label=_("Desa/kelurahan atau kecamatan"))
     date = date_field(_("Tanggal"))
     kind = forms.ChoiceField(label=_("Jenis kegiatan"), choices=OutreachEvent.Kind.choices)
-    organiser = forms.ChoiceField(label=_("Penyelenggara"),
-                                  choices=OutreachEvent.Organiser.choices)
-    attendees_male = forms.IntegerField(label=_("Peserta laki-laki"), min_value=0, initial=0,
-                                        widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
-    attendees_female = forms.IntegerField(label=_("Peserta perempuan"), min_value=0, initial=0,
-                                          widget=forms.NumberInput(
-                                              attrs={"inputmode": "numeric"}))
-    notes = forms.CharField(label=_("Catatan"), required=False,
-                            widget=forms.Textarea(attrs={"rows": 3}))
+    organiser = forms.ChoiceField(label=_("Penyelenggara"), choices=OutreachEvent.Organiser.choices)
+    attendees_male = forms.IntegerField(
+        label=_("Peserta laki-laki"),
+        min_value=0,
+        initial=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    attendees_female = forms.IntegerField(
+        label=_("Peserta perempuan"),
+        min_value=0,
+        initial=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    notes = forms.CharField(
+        label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         in_scope = regions_in_scope(scope=scope_of(user)).filter(level__in=EVENT_LEVELS)
-        regions = list(in_scope.order_by("code")[:MAX_REGION_OPTIONS + 1])
+        regions = list(in_scope.order_by("code")[: MAX_REGION_OPTIONS + 1])
         if len(regions) > MAX_REGION_OPTIONS:
             # A national scope: the Kemendagri code, not a list of 90.000 options.
             self.fields["region"] = forms.CharField(
-                label=self.fields["region"].label, max_length=13,
+                label=self.fields["region"].label,
+                max_length=13,
                 help_text=_("Kode desa/kelurahan atau kecamatan Kemendagri, mis. 64.01.01.2009."),
-                widget=forms.TextInput(attrs={"autocomplete": "off"}))
+                widget=forms.TextInput(attrs={"autocomplete": "off"}),
+            )
             self._in_scope = in_scope
             return
         self.fields["region"].choices = [
             (r.code, r.label if r.level == Region.Level.DISTRICT else f"— {r.label}")
-            for r in regions]
+            for r in regions
+        ]
 
     def clean_region(self) -> str:
         code = (self.cleaned_data.get("region") or "").strip()

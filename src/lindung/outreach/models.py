@@ -24,8 +24,13 @@ class OutreachEvent(models.Model):
         BPJS = "bpjs", _("BPJS Ketenagakerjaan")
         VILLAGE = "desa", _("Pemerintah desa")
 
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("desa/kelurahan atau kecamatan"), db_index=False)
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("desa/kelurahan atau kecamatan"),
+        db_index=False,
+    )
     date = models.DateField(_("tanggal"))
     kind = models.CharField(_("jenis kegiatan"), max_length=20, choices=Kind.choices)
     organiser = models.CharField(_("penyelenggara"), max_length=10, choices=Organiser.choices)
@@ -33,8 +38,14 @@ class OutreachEvent(models.Model):
     attendees_female = models.PositiveIntegerField(_("peserta perempuan"), default=0)
     notes = models.TextField(_("catatan"), blank=True)
     created_at = models.DateTimeField(_("dicatat pada"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+", db_index=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
     updated_at = models.DateTimeField(_("diubah"))
 
     class Meta:
@@ -66,15 +77,25 @@ class OutreachAttachment(models.Model):
 
     scope_field = "event__region_id"
 
-    event = models.ForeignKey(OutreachEvent, on_delete=models.CASCADE,
-                              related_name="attachments", verbose_name=_("kegiatan"))
+    event = models.ForeignKey(
+        OutreachEvent,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("kegiatan"),
+    )
     file = models.FileField(_("berkas"), upload_to=attachment_path)
     filename = models.CharField(_("nama berkas"), max_length=200)
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
     uploaded_at = models.DateTimeField(_("diunggah"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+", db_index=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         verbose_name = _("lampiran kegiatan")

@@ -12,7 +12,8 @@ from lindung.regions.scope import scope_queryset
 
 def events_for(*, user: User) -> QuerySet[OutreachEvent]:
     return scope_queryset(OutreachEvent.objects.all(), scope_of(user)).select_related(
-        "region", "region__parent")
+        "region", "region__parent"
+    )
 
 
 def event_list(*, user: User, region: str = "", kind: str = "") -> QuerySet[OutreachEvent]:
@@ -31,5 +32,6 @@ def event_get(*, user: User, pk: int) -> OutreachEvent:
 
 def attachment_get(*, user: User, pk: int) -> OutreachAttachment:
     """OutreachAttachment.DoesNotExist (a 404) outside the user's region."""
-    return scope_queryset(OutreachAttachment.objects.select_related("event"),
-                          scope_of(user)).get(pk=pk)
+    return scope_queryset(OutreachAttachment.objects.select_related("event"), scope_of(user)).get(
+        pk=pk
+    )

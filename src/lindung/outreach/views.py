@@ -32,17 +32,29 @@ def event_list_view(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("jenis", "")
     events = selectors.event_list(user=request.user, region=region, kind=kind)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "outreach/list.html", {
-        "page_obj": page, "kinds": OutreachEvent.Kind.choices, "kind": kind, "region": region,
-        "can_record": can(request.user, services.RECORD_ACTION)})
+    return render(
+        request,
+        "outreach/list.html",
+        {
+            "page_obj": page,
+            "kinds": OutreachEvent.Kind.choices,
+            "kind": kind,
+            "region": region,
+            "can_record": can(request.user, services.RECORD_ACTION),
+        },
+    )
 
 
 def event_create_view(request: HttpRequest) -> HttpResponse:
     require_action(request, services.RECORD_ACTION)
-    initial = {"date": clock.today(), "kind": OutreachEvent.Kind.SOSIALISASI,
-               "region": request.user.region_id,
-               "organiser": OutreachEvent.Organiser.VILLAGE
-               if request.user.role == "operator_desa" else OutreachEvent.Organiser.DISNAKER}
+    initial = {
+        "date": clock.today(),
+        "kind": OutreachEvent.Kind.SOSIALISASI,
+        "region": request.user.region_id,
+        "organiser": OutreachEvent.Organiser.VILLAGE
+        if request.user.role == "operator_desa"
+        else OutreachEvent.Organiser.DISNAKER,
+    }
     form = EventForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -50,8 +62,11 @@ def event_create_view(request: HttpRequest) -> HttpResponse:
         except DomainError as e:
             add_domain_errors(form, e)
         else:
-            messages.success(request, _("Kegiatan %(kind)s di %(region)s dicatat.")
-                             % {"kind": event.get_kind_display(), "region": event.region.label})
+            messages.success(
+                request,
+                _("Kegiatan %(kind)s di %(region)s dicatat.")
+                % {"kind": event.get_kind_display(), "region": event.region.label},
+            )
             return redirect("outreach:list")
     return render(request, "outreach/form.html", {"form": form, "event": None})
 
@@ -90,11 +105,13 @@ def attachment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     upload = request.FILES.get("file")
     try:
         if upload is None:
-            raise DomainError(_("Pilih berkas PDF, JPEG atau PNG."), code="missing_value",
-                              field="file")
+            raise DomainError(
+                _("Pilih berkas PDF, JPEG atau PNG."), code="missing_value", field="file"
+            )
         check_size(upload.size)  # before reading it into memory
-        row = services.attachment_add(by=request.user, event=event, content=upload.read(),
-                                      filename=upload.name)
+        row = services.attachment_add(
+            by=request.user, event=event, content=upload.read(), filename=upload.name
+        )
     except DomainError as e:
         messages.error(request, e.message)
     else:
@@ -110,5 +127,9 @@ def attachment_view(request: HttpRequest, pk: int) -> HttpResponse:
         row = selectors.attachment_get(user=request.user, pk=pk)
     except OutreachAttachment.DoesNotExist as e:
         raise Http404(_("Lampiran tidak ditemukan.")) from e
-    return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.filename,
-                        content_type=row.content_type)
+    return FileResponse(
+        row.file.open("rb"),
+        as_attachment=True,
+        filename=row.filename,
+        content_type=row.content_type,
+    )

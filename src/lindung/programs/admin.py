@@ -18,8 +18,16 @@ from lindung.core.web import add_domain_errors
 from lindung.programs.models import BudgetLine, Enrolment, Programme
 from lindung.programs.services import programme_update
 
-SETTINGS = ["name", "period_start", "period_end", "age_min", "age_max", "occupations", "quota",
-            "legal_basis"]
+SETTINGS = [
+    "name",
+    "period_start",
+    "period_end",
+    "age_min",
+    "age_max",
+    "occupations",
+    "quota",
+    "legal_basis",
+]
 
 
 class BudgetLineInline(ReadOnlyInline):
@@ -42,8 +50,9 @@ class ProgrammeSettingsForm(forms.ModelForm):
         cleaned = super().clean()
         if not self.errors:
             try:
-                programme_update(by=self.user, programme=self.instance,
-                                 **{f: cleaned[f] for f in SETTINGS})
+                programme_update(
+                    by=self.user, programme=self.instance, **{f: cleaned[f] for f in SETTINGS}
+                )
             except DomainError as e:
                 add_domain_errors(self, e)
         return cleaned
@@ -58,8 +67,9 @@ class ProgrammeAdmin(admin.ModelAdmin):
     filter_horizontal = ["occupations"]
     inlines = [BudgetLineInline]
 
-    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False,
-                 **kwargs: Any) -> type[forms.ModelForm]:
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
         form = super().get_form(request, obj, change=change, **kwargs)
         return type(form.__name__, (form,), {"user": request.user})
 
@@ -72,8 +82,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Programme, form: Any, change: bool) -> None:
         """Saved already, by `programme_update` in the form's clean()."""
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any,
-                     change: bool) -> None:
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         """The occupations too; the budget lines' formset saves nothing (read-only) but
         records so for the admin's log."""
         for formset in formsets:

@@ -18,8 +18,11 @@ class ProgrammeForm(forms.Form):
     """A programme's settings. The code and the sponsoring region are chosen at creation and
     never change (bills, audit events and BPJS files name them)."""
 
-    code = forms.SlugField(label=_("Kode program"), max_length=30,
-                           help_text=_("Huruf besar, angka dan tanda hubung, mis. PASER-2027."))
+    code = forms.SlugField(
+        label=_("Kode program"),
+        max_length=30,
+        help_text=_("Huruf besar, angka dan tanda hubung, mis. PASER-2027."),
+    )
     name = forms.CharField(label=_("Nama program"), max_length=200)
     fiscal_year = forms.IntegerField(label=_("Tahun anggaran"), min_value=2000, max_value=2100)
     period_start = date_field(_("Mulai"))
@@ -28,10 +31,16 @@ class ProgrammeForm(forms.Form):
     age_max = forms.IntegerField(label=_("Usia maksimum"), min_value=0, max_value=120)
     quota = forms.IntegerField(label=_("Kuota peserta"), min_value=0, max_value=10_000_000)
     occupations = forms.ModelMultipleChoiceField(
-        label=_("Pekerjaan yang memenuhi syarat"), queryset=Occupation.objects.none(),
-        widget=forms.CheckboxSelectMultiple)
-    legal_basis = forms.CharField(label=_("Dasar hukum"), max_length=200, required=False,
-                                  help_text=_("Mis. Perbup Paser 4/2022"))
+        label=_("Pekerjaan yang memenuhi syarat"),
+        queryset=Occupation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    legal_basis = forms.CharField(
+        label=_("Dasar hukum"),
+        max_length=200,
+        required=False,
+        help_text=_("Mis. Perbup Paser 4/2022"),
+    )
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

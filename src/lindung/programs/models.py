@@ -10,11 +10,14 @@ class Programme(models.Model):
 
     scope_field = "region_id"
 
-    code = models.SlugField(_("kode"), max_length=30, unique=True,
-                            help_text=_("Mis. PASER-2026"), allow_unicode=False)
+    code = models.SlugField(
+        _("kode"), max_length=30, unique=True, help_text=_("Mis. PASER-2026"), allow_unicode=False
+    )
     name = models.CharField(_("nama program"), max_length=200)
     region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="programmes",
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="programmes",
         verbose_name=_("wilayah penyelenggara"),
         help_text=_("Provinsi atau kabupaten/kota yang membiayai."),
     )
@@ -23,8 +26,11 @@ class Programme(models.Model):
     period_end = models.DateField(_("selesai"))
     age_min = models.PositiveSmallIntegerField(_("usia minimum"))
     age_max = models.PositiveSmallIntegerField(_("usia maksimum"))
-    occupations = models.ManyToManyField("registry.Occupation", related_name="programmes",
-                                         verbose_name=_("pekerjaan yang memenuhi syarat"))
+    occupations = models.ManyToManyField(
+        "registry.Occupation",
+        related_name="programmes",
+        verbose_name=_("pekerjaan yang memenuhi syarat"),
+    )
     quota = models.PositiveIntegerField(_("kuota peserta"))
     legal_basis = models.CharField(_("dasar hukum"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -34,10 +40,13 @@ class Programme(models.Model):
         verbose_name_plural = _("program")
         ordering = ["-fiscal_year", "code"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")),
-                                   name="programme_period_order"),
-            models.CheckConstraint(condition=models.Q(age_max__gte=models.F("age_min")),
-                                   name="programme_age_order"),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="programme_period_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(age_max__gte=models.F("age_min")), name="programme_age_order"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -53,13 +62,15 @@ class BudgetLine(models.Model):
         PROVINCIAL = "provinsi", _("Bantuan keuangan provinsi")
         OTHER = "lainnya", _("Lainnya (CSR, dll.)")
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE,
-                                  related_name="budget_lines", verbose_name=_("program"))
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("program")
+    )
     kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices)
     amount = models.PositiveBigIntegerField(_("jumlah (Rp)"))
     date = models.DateField(_("tanggal"))
-    document_ref = models.CharField(_("nomor dokumen"), max_length=120,
-                                    help_text=_("Mis. nomor Perda APBD / DPA"))
+    document_ref = models.CharField(
+        _("nomor dokumen"), max_length=120, help_text=_("Mis. nomor Perda APBD / DPA")
+    )
     note = models.CharField(_("catatan"), max_length=250, blank=True)
 
     class Meta:
@@ -96,20 +107,31 @@ class Enrolment(models.Model):
         LAPSED = "menunggak", _("Iuran menunggak lebih dari 3 bulan")
         WAGE_EARNER = "penerima_upah", _("Menjadi pekerja penerima upah")
 
-    worker = models.ForeignKey("registry.Worker", on_delete=models.PROTECT,
-                               related_name="enrolments", verbose_name=_("pekerja"))
+    worker = models.ForeignKey(
+        "registry.Worker",
+        on_delete=models.PROTECT,
+        related_name="enrolments",
+        verbose_name=_("pekerja"),
+    )
     # (programme, status) below serves every programme lookup: no separate programme index.
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, db_index=False,
-                                  related_name="enrolments", verbose_name=_("program"))
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
-                              default=Status.PROPOSED)
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        db_index=False,
+        related_name="enrolments",
+        verbose_name=_("program"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED
+    )
     period_start = models.DateField(_("mulai"))
     period_end = models.DateField(_("selesai"))
     kpj_number = models.CharField(_("nomor KPJ"), max_length=20, blank=True, db_index=True)
     registration_date = models.DateField(_("tanggal terdaftar di BPJS"), null=True, blank=True)
     end_date = models.DateField(_("tanggal berakhir"), null=True, blank=True)
-    end_reason = models.CharField(_("alasan berakhir"), max_length=16, blank=True,
-                                  choices=EndReason.choices)
+    end_reason = models.CharField(
+        _("alasan berakhir"), max_length=16, blank=True, choices=EndReason.choices
+    )
     reject_reason = models.CharField(_("alasan penolakan"), max_length=250, blank=True)
 
     proposed_at = models.DateTimeField(_("diusulkan pada"))
@@ -117,21 +139,51 @@ class Enrolment(models.Model):
     # `proposed_by` is written for every row of an import: no database foreign key either
     # (its deferred check cost a second per 100,000 proposals at COMMIT); Django's collector
     # still applies SET_NULL when a user is deleted.
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+", db_index=False,
-                                    db_constraint=False)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     verified_at = models.DateTimeField(null=True, blank=True)
-    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+", db_index=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
     registered_at = models.DateTimeField(null=True, blank=True)
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                      null=True, blank=True, related_name="+", db_index=False)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
     activated_at = models.DateTimeField(null=True, blank=True)
-    activated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                     null=True, blank=True, related_name="+", db_index=False)
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
     closed_at = models.DateTimeField(_("diakhiri/ditolak pada"), null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                  null=True, blank=True, related_name="+", db_index=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         verbose_name = _("kepesertaan")
@@ -160,11 +212,17 @@ class EnrolmentMonth(models.Model):
     # (their deferred per-row checks doubled the commit); the primary key is the guard that
     # matters, and the enrolment index serves releasing an enrolment's months.
     pk = models.CompositePrimaryKey("worker", "month")
-    worker = models.ForeignKey("registry.Worker", on_delete=models.CASCADE, related_name="+",
-                               db_constraint=False, db_index=False)
+    worker = models.ForeignKey(
+        "registry.Worker",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     month = models.DateField()
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="months",
-                                  db_constraint=False)
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="months", db_constraint=False
+    )
 
     def __str__(self) -> str:
         return f"{self.worker_id} {self.month:%Y-%m} ({self.enrolment_id})"

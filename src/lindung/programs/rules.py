@@ -57,32 +57,58 @@ def enrolment_period(rules: ProgrammeRules, *, on: dt.date) -> tuple[dt.date, dt
 
 
 def eligibility_problems(
-    rules: ProgrammeRules, *, birth_date: dt.date, occupation_code: str, village_code: str,
-    worker_status: str = "aktif", on: dt.date,
+    rules: ProgrammeRules,
+    *,
+    birth_date: dt.date,
+    occupation_code: str,
+    village_code: str,
+    worker_status: str = "aktif",
+    on: dt.date,
 ) -> list[DomainError]:
     """Why a worker may not join the programme (empty list: eligible)."""
     problems: list[DomainError] = []
     if worker_status != "aktif":
-        problems.append(DomainError(
-            _("Pekerja berstatus tidak aktif/meninggal/pindah dan tidak dapat diusulkan."),
-            code="worker_inactive", field="status"))
+        problems.append(
+            DomainError(
+                _("Pekerja berstatus tidak aktif/meninggal/pindah dan tidak dapat diusulkan."),
+                code="worker_inactive",
+                field="status",
+            )
+        )
     age = age_on(birth_date, on)
     if not rules.age_min <= age <= rules.age_max:
-        problems.append(DomainError(
-            _("Usia %(age)s tahun di luar batas program %(code)s (%(min)s-%(max)s tahun). "
-              "Periksa tanggal lahir.")
-            % {"age": age, "code": rules.code, "min": rules.age_min, "max": rules.age_max},
-            code="age_out_of_range", field="birth_date"))
+        problems.append(
+            DomainError(
+                _(
+                    "Usia %(age)s tahun di luar batas program %(code)s (%(min)s-%(max)s tahun). "
+                    "Periksa tanggal lahir."
+                )
+                % {"age": age, "code": rules.code, "min": rules.age_min, "max": rules.age_max},
+                code="age_out_of_range",
+                field="birth_date",
+            )
+        )
     if occupation_code not in rules.occupation_codes:
-        problems.append(DomainError(
-            _("Pekerjaan ini tidak termasuk daftar pekerjaan program %(code)s. Pilih pekerjaan "
-              "yang sesuai atau usulkan ke program lain.") % {"code": rules.code},
-            code="occupation_not_eligible", field="occupation"))
+        problems.append(
+            DomainError(
+                _(
+                    "Pekerjaan ini tidak termasuk daftar pekerjaan program %(code)s. Pilih pekerjaan "
+                    "yang sesuai atau usulkan ke program lain."
+                )
+                % {"code": rules.code},
+                code="occupation_not_eligible",
+                field="occupation",
+            )
+        )
     if not (village_code == rules.region_code or village_code.startswith(rules.region_code + ".")):
-        problems.append(DomainError(
-            _("Domisili pekerja di luar wilayah penyelenggara program %(code)s.")
-            % {"code": rules.code},
-            code="village_out_of_scope", field="village"))
+        problems.append(
+            DomainError(
+                _("Domisili pekerja di luar wilayah penyelenggara program %(code)s.")
+                % {"code": rules.code},
+                code="village_out_of_scope",
+                field="village",
+            )
+        )
     return problems
 
 
@@ -97,8 +123,9 @@ class KpjLine:
 _DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y")
 
 
-def parse_kpj_lines(text: str, *, default_date: dt.date, max_lines: int = 20_000
-                    ) -> tuple[list[KpjLine], list[str]]:
+def parse_kpj_lines(
+    text: str, *, default_date: dt.date, max_lines: int = 20_000
+) -> tuple[list[KpjLine], list[str]]:
     """Lines pasted from a spreadsheet: NIK, KPJ number and optionally the registration date,
     separated by tabs, semicolons, commas or spaces. Returns the readable lines and a message
     per line that is not (the KPJ itself is checked by the registration service)."""
@@ -112,8 +139,10 @@ def parse_kpj_lines(text: str, *, default_date: dt.date, max_lines: int = 20_000
             continue
         nik = re.sub(r"\D", "", parts[0])
         if len(nik) != 16 or len(parts) < 2:
-            problems.append(_("Baris %(n)s: tulis NIK (16 digit) lalu nomor KPJ, dipisah tab "
-                              "atau titik koma.") % {"n": number})
+            problems.append(
+                _("Baris %(n)s: tulis NIK (16 digit) lalu nomor KPJ, dipisah tab atau titik koma.")
+                % {"n": number}
+            )
             continue
         when = default_date
         if len(parts) >= 3:
@@ -124,8 +153,10 @@ def parse_kpj_lines(text: str, *, default_date: dt.date, max_lines: int = 20_000
                 except ValueError:
                     continue
             else:
-                problems.append(_("Baris %(n)s: tanggal %(d)s tidak terbaca; tulis 15/01/2026.")
-                                % {"n": number, "d": parts[2][:20]})
+                problems.append(
+                    _("Baris %(n)s: tanggal %(d)s tidak terbaca; tulis 15/01/2026.")
+                    % {"n": number, "d": parts[2][:20]}
+                )
                 continue
         lines.append(KpjLine(number, nik, parts[1], when))
     return lines, problems

@@ -23,14 +23,26 @@ def programmes_for(*, user: User) -> QuerySet[Programme]:
 def programme_list(*, user: User) -> QuerySet[Programme]:
     # Subqueries, not joins: joining enrolments and budget lines together multiplies the rows,
     # and Sum(distinct=True) would drop a second budget line of the same amount.
-    used = (Enrolment.objects.filter(programme=OuterRef("pk"), status__in=Enrolment.OPEN)
-            .values("programme").annotate(n=Count("id")).values("n"))
-    budget = (BudgetLine.objects.filter(programme=OuterRef("pk"))
-              .values("programme").annotate(total=Sum("amount")).values("total"))
-    return programmes_for(user=user).annotate(
-        used=Coalesce(Subquery(used), 0),
-        budget_total=Coalesce(Subquery(budget), 0),
-    ).annotate(left=Greatest(F("quota") - F("used"), 0))
+    used = (
+        Enrolment.objects.filter(programme=OuterRef("pk"), status__in=Enrolment.OPEN)
+        .values("programme")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    budget = (
+        BudgetLine.objects.filter(programme=OuterRef("pk"))
+        .values("programme")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return (
+        programmes_for(user=user)
+        .annotate(
+            used=Coalesce(Subquery(used), 0),
+            budget_total=Coalesce(Subquery(budget), 0),
+        )
+        .annotate(left=Greatest(F("quota") - F("used"), 0))
+    )
 
 
 def programme_get(*, user: User, code: str) -> Programme:
@@ -49,8 +61,9 @@ def enrolment_get(*, user: User, pk: int) -> Enrolment:
     return enrolments_for(user=user).select_related("worker", "programme").get(pk=pk)
 
 
-def enrolment_list(*, user: User, programme: Programme | None = None, status: str = "",
-                   q: str = "") -> QuerySet[Enrolment]:
+def enrolment_list(
+    *, user: User, programme: Programme | None = None, status: str = "", q: str = ""
+) -> QuerySet[Enrolment]:
     qs = enrolments_for(user=user).select_related("worker", "worker__village", "programme")
     if programme is not None:
         qs = qs.filter(programme=programme)
@@ -69,15 +82,17 @@ def enrolment_status_counts(*, user: User, programme: Programme | None = None) -
     return {s: counts.get(s, 0) for s in Enrolment.Status.values}
 
 
-def programmes_holding(worker_ids: Sequence[int], start: dt.date, end: dt.date, *,
-                       other_than: Programme | None = None) -> dict[int, str]:
+def programmes_holding(
+    worker_ids: Sequence[int], start: dt.date, end: dt.date, *, other_than: Programme | None = None
+) -> dict[int, str]:
     """Worker id -> code of a programme (other than `other_than`) already holding one of the
     months from `start` to `end` for that worker: the double-funding check, one query per
     batch of workers. Not scoped: a worker funded by another regency counts too."""
     held: dict[int, str] = {}
     for part in in_batches(worker_ids):
-        rows = EnrolmentMonth.objects.filter(worker_id__in_array=part, month__gte=start,
-                                             month__lte=end)
+        rows = EnrolmentMonth.objects.filter(
+            worker_id__in_array=part, month__gte=start, month__lte=end
+        )
         if other_than is not None:
             rows = rows.exclude(enrolment__programme=other_than)
         held.update(rows.values_list("worker_id", "enrolment__programme__code").distinct())
@@ -92,9 +107,11 @@ def waiting_positions(*, enrolments: Sequence[Enrolment]) -> dict[int, int]:
     for e in enrolments:
         if e.status != Enrolment.Status.WAITING:
             continue
-        ahead = Enrolment.objects.filter(programme_id=e.programme_id,
-                                         status=Enrolment.Status.WAITING).filter(
-            Q(proposed_at__lt=e.proposed_at) | Q(proposed_at=e.proposed_at, id__lt=e.pk)).count()
+        ahead = (
+            Enrolment.objects.filter(programme_id=e.programme_id, status=Enrolment.Status.WAITING)
+            .filter(Q(proposed_at__lt=e.proposed_at) | Q(proposed_at=e.proposed_at, id__lt=e.pk))
+            .count()
+        )
         out[e.pk] = ahead + 1
     return out
 
@@ -102,8 +119,12 @@ def waiting_positions(*, enrolments: Sequence[Enrolment]) -> dict[int, int]:
 def quota_state(*, programme: Programme) -> dict[str, int]:
     """How the quota is held: running (verified to active), proposals still waiting for the
     Dinas to verify them (they hold places too), the waiting list, and the room left."""
-    counts = dict(Enrolment.objects.filter(programme=programme).values_list("status")
-                  .annotate(n=Count("id")).values_list("status", "n"))
+    counts = dict(
+        Enrolment.objects.filter(programme=programme)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
     used = sum(counts.get(s, 0) for s in Enrolment.OPEN)
     return {
         "quota": programme.quota,

@@ -64,43 +64,93 @@ def programme_rules(programme: Programme) -> rules.ProgrammeRules:
 
 @transaction.atomic
 def programme_create(
-    *, by: User, code: str, name: str, region: Region, fiscal_year: int,
-    period_start: dt.date, period_end: dt.date, age_min: int, age_max: int,
-    occupations: Iterable[Occupation], quota: int, legal_basis: str = "",
+    *,
+    by: User,
+    code: str,
+    name: str,
+    region: Region,
+    fiscal_year: int,
+    period_start: dt.date,
+    period_end: dt.date,
+    age_min: int,
+    age_max: int,
+    occupations: Iterable[Occupation],
+    quota: int,
+    legal_basis: str = "",
 ) -> Programme:
     authorize(by, Action.PROGRAMME_MANAGE, region.code)
     errors = []
     if region.level not in (Region.Level.PROVINCE, Region.Level.REGENCY):
-        errors.append(DomainError(_("Penyelenggara program harus provinsi atau kabupaten/kota."),
-                                  code="region_level", field="region"))
+        errors.append(
+            DomainError(
+                _("Penyelenggara program harus provinsi atau kabupaten/kota."),
+                code="region_level",
+                field="region",
+            )
+        )
     if period_end < period_start:
-        errors.append(DomainError(_("Tanggal selesai harus sesudah tanggal mulai."),
-                                  code="period_order", field="period_end"))
+        errors.append(
+            DomainError(
+                _("Tanggal selesai harus sesudah tanggal mulai."),
+                code="period_order",
+                field="period_end",
+            )
+        )
     if age_max < age_min:
-        errors.append(DomainError(_("Usia maksimum harus lebih besar dari usia minimum."),
-                                  code="age_order", field="age_max"))
+        errors.append(
+            DomainError(
+                _("Usia maksimum harus lebih besar dari usia minimum."),
+                code="age_order",
+                field="age_max",
+            )
+        )
     if Programme.objects.filter(code=code).exists():
-        errors.append(DomainError(_("Kode program %(code)s sudah dipakai.") % {"code": code},
-                                  code="programme_code_taken", field="code"))
+        errors.append(
+            DomainError(
+                _("Kode program %(code)s sudah dipakai.") % {"code": code},
+                code="programme_code_taken",
+                field="code",
+            )
+        )
     if errors:
         raise ValidationFailed(errors)
     authorize_programme_manage(by, region.code)  # the sponsor is the user's own government
     programme = Programme.objects.create(
-        code=code, name=name, region=region, fiscal_year=fiscal_year, period_start=period_start,
-        period_end=period_end, age_min=age_min, age_max=age_max, quota=quota,
+        code=code,
+        name=name,
+        region=region,
+        fiscal_year=fiscal_year,
+        period_start=period_start,
+        period_end=period_end,
+        age_min=age_min,
+        age_max=age_max,
+        quota=quota,
         legal_basis=legal_basis,
     )
     programme.occupations.set(occupations)
-    audit_event(actor=by, action="create", obj=programme, region_code=region.code,
-                summary=_("Program %(code)s dibuat") % {"code": code},
-                changes={"quota": quota, "period": [str(period_start), str(period_end)]})
+    audit_event(
+        actor=by,
+        action="create",
+        obj=programme,
+        region_code=region.code,
+        summary=_("Program %(code)s dibuat") % {"code": code},
+        changes={"quota": quota, "period": [str(period_start), str(period_end)]},
+    )
     return programme
 
 
 @transaction.atomic
 def programme_update(
-    *, by: User, programme: Programme, name: str, period_start: dt.date, period_end: dt.date,
-    age_min: int, age_max: int, occupations: Iterable[Occupation], quota: int,
+    *,
+    by: User,
+    programme: Programme,
+    name: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    age_min: int,
+    age_max: int,
+    occupations: Iterable[Occupation],
+    quota: int,
     legal_basis: str = "",
 ) -> Programme:
     """Change a programme's settings. The period may not drop months that enrolments already
@@ -110,31 +160,61 @@ def programme_update(
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     errors = []
     if period_end < period_start:
-        errors.append(DomainError(_("Tanggal selesai harus sesudah tanggal mulai."),
-                                  code="period_order", field="period_end"))
+        errors.append(
+            DomainError(
+                _("Tanggal selesai harus sesudah tanggal mulai."),
+                code="period_order",
+                field="period_end",
+            )
+        )
     if age_max < age_min:
-        errors.append(DomainError(_("Usia maksimum harus lebih besar dari usia minimum."),
-                                  code="age_order", field="age_max"))
+        errors.append(
+            DomainError(
+                _("Usia maksimum harus lebih besar dari usia minimum."),
+                code="age_order",
+                field="age_max",
+            )
+        )
     outside = EnrolmentMonth.objects.filter(enrolment__programme=programme).filter(
-        Q(month__lt=rules.month_start(period_start)) | Q(month__gt=period_end))
+        Q(month__lt=rules.month_start(period_start)) | Q(month__gt=period_end)
+    )
     if period_end >= period_start and outside.exists():
-        errors.append(DomainError(
-            _("Periode baru memotong bulan yang sudah dipegang peserta. Akhiri kepesertaan "
-              "tersebut lebih dulu, atau pilih periode yang mencakup semua bulannya."),
-            code="period_cuts_enrolments", field="period_start"))
+        errors.append(
+            DomainError(
+                _(
+                    "Periode baru memotong bulan yang sudah dipegang peserta. Akhiri kepesertaan "
+                    "tersebut lebih dulu, atau pilih periode yang mencakup semua bulannya."
+                ),
+                code="period_cuts_enrolments",
+                field="period_start",
+            )
+        )
     used = Enrolment.objects.filter(programme=programme, status__in=Enrolment.OPEN).count()
     if quota < used:
-        errors.append(DomainError(
-            _("Kuota tidak boleh kurang dari peserta yang sudah diusulkan/aktif (%(n)s).")
-            % {"n": thousands(used)}, code="quota_below_used", field="quota"))
+        errors.append(
+            DomainError(
+                _("Kuota tidak boleh kurang dari peserta yang sudah diusulkan/aktif (%(n)s).")
+                % {"n": thousands(used)},
+                code="quota_below_used",
+                field="quota",
+            )
+        )
     if errors:
         raise ValidationFailed(errors)
-    fields = {"name": name, "period_start": period_start, "period_end": period_end,
-              "age_min": age_min, "age_max": age_max, "quota": quota,
-              "legal_basis": legal_basis}
+    fields = {
+        "name": name,
+        "period_start": period_start,
+        "period_end": period_end,
+        "age_min": age_min,
+        "age_max": age_max,
+        "quota": quota,
+        "legal_basis": legal_basis,
+    }
     changes: dict[str, Any] = {
-        k: [str(getattr(programme, k)), str(v)] for k, v in fields.items()
-        if getattr(programme, k) != v}
+        k: [str(getattr(programme, k)), str(v)]
+        for k, v in fields.items()
+        if getattr(programme, k) != v
+    }
     for k, v in fields.items():
         setattr(programme, k, v)
     programme.save(update_fields=list(fields))
@@ -144,27 +224,56 @@ def programme_update(
         programme.occupations.set(new_occupations.values())
         changes["occupations"] = sorted(o.name for o in new_occupations.values())
     if changes:
-        audit_event(actor=by, action="update", obj=programme, region_code=programme.region_id,
-                    summary=_("Ketentuan program %(code)s diubah") % {"code": programme.code},
-                    changes=changes)
+        audit_event(
+            actor=by,
+            action="update",
+            obj=programme,
+            region_code=programme.region_id,
+            summary=_("Ketentuan program %(code)s diubah") % {"code": programme.code},
+            changes=changes,
+        )
     return programme
 
 
 @transaction.atomic
 def budget_line_add(
-    *, by: User, programme: Programme, kind: str, amount: int, date: dt.date,
-    document_ref: str, note: str = "",
+    *,
+    by: User,
+    programme: Programme,
+    kind: str,
+    amount: int,
+    date: dt.date,
+    document_ref: str,
+    note: str = "",
 ) -> BudgetLine:
     authorize_programme_manage(by, programme.region_id)
     if amount <= 0:
-        raise ValidationFailed([DomainError(_("Jumlah anggaran harus lebih dari Rp0."),
-                                            code="amount_invalid", field="amount")])
-    line = BudgetLine.objects.create(programme=programme, kind=kind, amount=amount, date=date,
-                                     document_ref=document_ref, note=note)
-    audit_event(actor=by, action="budget_add", obj=programme, region_code=programme.region_id,
-                summary=_("Anggaran %(kind)s ditambahkan ke %(code)s")
-                % {"kind": line.get_kind_display(), "code": programme.code},
-                changes={"amount": amount, "document_ref": document_ref})
+        raise ValidationFailed(
+            [
+                DomainError(
+                    _("Jumlah anggaran harus lebih dari Rp0."),
+                    code="amount_invalid",
+                    field="amount",
+                )
+            ]
+        )
+    line = BudgetLine.objects.create(
+        programme=programme,
+        kind=kind,
+        amount=amount,
+        date=date,
+        document_ref=document_ref,
+        note=note,
+    )
+    audit_event(
+        actor=by,
+        action="budget_add",
+        obj=programme,
+        region_code=programme.region_id,
+        summary=_("Anggaran %(kind)s ditambahkan ke %(code)s")
+        % {"kind": line.get_kind_display(), "code": programme.code},
+        changes={"amount": amount, "document_ref": document_ref},
+    )
     return line
 
 
@@ -173,15 +282,27 @@ def programme_set_quota(*, by: User, programme: Programme, quota: int) -> Progra
     authorize_programme_manage(by, programme.region_id)
     used = Enrolment.objects.filter(programme=programme, status__in=Enrolment.OPEN).count()
     if quota < used:
-        raise ValidationFailed([DomainError(
-            _("Kuota tidak boleh kurang dari peserta yang sudah diusulkan/aktif (%(n)s).")
-            % {"n": used}, code="quota_below_used", field="quota")])
+        raise ValidationFailed(
+            [
+                DomainError(
+                    _("Kuota tidak boleh kurang dari peserta yang sudah diusulkan/aktif (%(n)s).")
+                    % {"n": used},
+                    code="quota_below_used",
+                    field="quota",
+                )
+            ]
+        )
     old = programme.quota
     programme.quota = quota
     programme.save(update_fields=["quota"])
-    audit_event(actor=by, action="update", obj=programme, region_code=programme.region_id,
-                summary=_("Kuota %(code)s diubah") % {"code": programme.code},
-                changes={"quota": [old, quota]})
+    audit_event(
+        actor=by,
+        action="update",
+        obj=programme,
+        region_code=programme.region_id,
+        summary=_("Kuota %(code)s diubah") % {"code": programme.code},
+        changes={"quota": [old, quota]},
+    )
     return programme
 
 
@@ -216,9 +337,15 @@ class ProposalCheck:
     already_in: set[Any] = field(default_factory=set)  # keys open or waiting in this programme
 
 
-def proposal_checks(*, programme: Programme, candidates: Sequence[Any], by: User,
-                    period: tuple[dt.date, dt.date], on: dt.date,
-                    already_in_is_refusal: bool = True) -> ProposalCheck:
+def proposal_checks(
+    *,
+    programme: Programme,
+    candidates: Sequence[Any],
+    by: User,
+    period: tuple[dt.date, dt.date],
+    on: dt.date,
+    already_in_is_refusal: bool = True,
+) -> ProposalCheck:
     """THE proposal checks, shared by `enrolments_propose` and the spreadsheet import (which
     runs them before writing anything, and for its dry run): the user's region, eligibility
     (age, occupation, the programme's region, an active worker), no double funding for the
@@ -238,11 +365,21 @@ def proposal_checks(*, programme: Programme, candidates: Sequence[Any], by: User
         k = c.key if keyed else c.pk
         problems = []
         if not covers(c.village_id):
-            problems.append(DomainError(_("Pekerja berdomisili di luar wilayah Anda."),
-                                        code="village_out_of_scope", field="village"))
+            problems.append(
+                DomainError(
+                    _("Pekerja berdomisili di luar wilayah Anda."),
+                    code="village_out_of_scope",
+                    field="village",
+                )
+            )
         problems += rules.eligibility_problems(
-            prules, birth_date=c.birth_date, occupation_code=occupation_codes[c.occupation_id],
-            village_code=c.village_id, worker_status=c.status, on=on)
+            prules,
+            birth_date=c.birth_date,
+            occupation_code=occupation_codes[c.occupation_id],
+            village_code=c.village_id,
+            worker_status=c.status,
+            on=on,
+        )
         if problems:
             result.refused[k] = problems
         else:
@@ -255,9 +392,14 @@ def proposal_checks(*, programme: Programme, candidates: Sequence[Any], by: User
             if not already_in_is_refusal:
                 result.already_in.add(k)
             elif w in waiting:
-                result.refused[k] = [DomainError(
-                    _("Pekerja sudah ada dalam daftar tunggu program %(code)s.")
-                    % {"code": programme.code}, code="already_waiting", field="nik")]
+                result.refused[k] = [
+                    DomainError(
+                        _("Pekerja sudah ada dalam daftar tunggu program %(code)s.")
+                        % {"code": programme.code},
+                        code="already_waiting",
+                        field="nik",
+                    )
+                ]
             else:
                 result.refused[k] = [_double_funding(programme.code)]
         elif w in held:
@@ -269,9 +411,14 @@ def proposal_checks(*, programme: Programme, candidates: Sequence[Any], by: User
 
 def _double_funding(other: str) -> DomainError:
     return DomainError(
-        _("Pekerja sudah terdaftar di program %(other)s pada bulan yang sama (tidak boleh "
-          "dibiayai ganda). Akhiri kepesertaan di program itu lebih dulu.") % {"other": other},
-        code="already_enrolled", field="nik")
+        _(
+            "Pekerja sudah terdaftar di program %(other)s pada bulan yang sama (tidak boleh "
+            "dibiayai ganda). Akhiri kepesertaan di program itu lebih dulu."
+        )
+        % {"other": other},
+        code="already_enrolled",
+        field="nik",
+    )
 
 
 def quota_room(programme: Programme) -> int:
@@ -281,9 +428,11 @@ def quota_room(programme: Programme) -> int:
 
 
 def quota_full_error(programme: Programme) -> DomainError:
-    return DomainError(_("Kuota program %(code)s (%(quota)s peserta) sudah penuh.")
-                       % {"code": programme.code, "quota": thousands(programme.quota)},
-                       code="quota_exceeded")
+    return DomainError(
+        _("Kuota program %(code)s (%(quota)s peserta) sudah penuh.")
+        % {"code": programme.code, "quota": thousands(programme.quota)},
+        code="quota_exceeded",
+    )
 
 
 # --- life events ------------------------------------------------------------------------------
@@ -316,8 +465,9 @@ class EndedEnrolment:
         return self.status_before in (Enrolment.Status.REGISTERED, Enrolment.Status.ACTIVE)
 
 
-def enrolments_end_for_life_events(*, events: Sequence[LifeEvent], by: User
-                                   ) -> list[EndedEnrolment]:
+def enrolments_end_for_life_events(
+    *, events: Sequence[LifeEvent], by: User
+) -> list[EndedEnrolment]:
     """End the open and waiting enrolments of these workers with the event's reason and date,
     set-based. The end follows from the worker's record (whoever may record a death may cause
     it), so no ENROLMENT_END permission is asked. Billing stops from the next month: the
@@ -331,48 +481,87 @@ def enrolments_end_for_life_events(*, events: Sequence[LifeEvent], by: User
     villages: dict[int, str] = {}
     for part in in_batches(sorted(by_worker)):
         for pk, worker_id, status, code, region, kpj, village in (
-                Enrolment.objects.select_for_update(of=("self",)).filter(
-                    worker_id__in_array=part,
-                    status__in=[*Enrolment.OPEN, Enrolment.Status.WAITING])
-                .order_by("pk").values_list("pk", "worker_id", "status", "programme__code",
-                                            "programme__region_id", "kpj_number",
-                                            "worker__village_id")):
+            Enrolment.objects.select_for_update(of=("self",))
+            .filter(
+                worker_id__in_array=part, status__in=[*Enrolment.OPEN, Enrolment.Status.WAITING]
+            )
+            .order_by("pk")
+            .values_list(
+                "pk",
+                "worker_id",
+                "status",
+                "programme__code",
+                "programme__region_id",
+                "kpj_number",
+                "worker__village_id",
+            )
+        ):
             villages[worker_id] = village
             ev = by_worker[worker_id]
-            if ev.village_id and (ev.village_id == region
-                                  or ev.village_id.startswith(region + ".")):
+            if ev.village_id and (
+                ev.village_id == region or ev.village_id.startswith(region + ".")
+            ):
                 continue  # still inside this programme's region
-            ended.append(EndedEnrolment(pk, worker_id, ev.reason, ev.end_date, status, code,
-                                        kpj))
+            ended.append(EndedEnrolment(pk, worker_id, ev.reason, ev.end_date, status, code, kpj))
     groups: dict[tuple[str, dt.date], list[int]] = {}
     for e in ended:
         groups.setdefault((e.reason, e.end_date), []).append(e.enrolment_id)
     for (reason, end_date), pks in groups.items():
         for part in in_batches(pks):
             Enrolment.objects.filter(pk__in_array=part).update(
-                status=Enrolment.Status.ENDED, end_reason=reason, end_date=end_date,
-                closed_at=now, closed_by=by)
-            EnrolmentMonth.objects.filter(enrolment_id__in_array=part,
-                                          month__gt=end_date).delete()
+                status=Enrolment.Status.ENDED,
+                end_reason=reason,
+                end_date=end_date,
+                closed_at=now,
+                closed_by=by,
+            )
+            EnrolmentMonth.objects.filter(enrolment_id__in_array=part, month__gt=end_date).delete()
     reasons = {r.value: str(r.label) for r in Enrolment.EndReason}
     summary = _("Kepesertaan %(code)s berakhir: %(reason)s (%(date)s)")
-    audit_rows_insert((
-        ("end", "enrolment", str(e.enrolment_id), village,
-         summary % {"code": e.programme_code, "reason": reasons.get(e.reason, e.reason),
-                    "date": e.end_date.strftime("%d/%m/%Y")},
-         json.dumps({"status": [e.status_before, Enrolment.Status.ENDED.value],
-                     "end_reason": e.reason, "end_date": str(e.end_date)}))
-        for e in ended for village in (villages[e.worker_id],)), actor=by, at=now)
+    audit_rows_insert(
+        (
+            (
+                "end",
+                "enrolment",
+                str(e.enrolment_id),
+                village,
+                summary
+                % {
+                    "code": e.programme_code,
+                    "reason": reasons.get(e.reason, e.reason),
+                    "date": e.end_date.strftime("%d/%m/%Y"),
+                },
+                json.dumps(
+                    {
+                        "status": [e.status_before, Enrolment.Status.ENDED.value],
+                        "end_reason": e.reason,
+                        "end_date": str(e.end_date),
+                    }
+                ),
+            )
+            for e in ended
+            for village in (villages[e.worker_id],)
+        ),
+        actor=by,
+        at=now,
+    )
     return ended
 
 
-def enrolment_propose(*, programme: Programme, worker: Worker, by: User,
-                      on: dt.date | None = None, waitlist: bool = False) -> Enrolment:
+def enrolment_propose(
+    *,
+    programme: Programme,
+    worker: Worker,
+    by: User,
+    on: dt.date | None = None,
+    waitlist: bool = False,
+) -> Enrolment:
     """Propose one worker; raises ValidationFailed with every reason when refused. With
     `waitlist`, a proposal beyond the quota joins the waiting list instead of being refused
     (the returned enrolment then has status WAITING)."""
-    result = enrolments_propose(programme=programme, workers=[worker], by=by, on=on,
-                                waitlist=waitlist)
+    result = enrolments_propose(
+        programme=programme, workers=[worker], by=by, on=on, waitlist=waitlist
+    )
     if worker.pk in result.refused:
         raise ValidationFailed(result.refused[worker.pk])
     if result.waiting_ids:
@@ -384,55 +573,98 @@ def enrolment_propose(*, programme: Programme, worker: Worker, by: User,
 
 TRANSITIONS: dict[str, tuple[Action, tuple[str, ...], str]] = {
     "verify": (Action.ENROLMENT_VERIFY, (Enrolment.Status.PROPOSED,), Enrolment.Status.VERIFIED),
-    "reject": (Action.ENROLMENT_VERIFY, (Enrolment.Status.WAITING, Enrolment.Status.PROPOSED,
-                                         Enrolment.Status.VERIFIED), Enrolment.Status.REJECTED),
-    "register": (Action.ENROLMENT_REGISTER, (Enrolment.Status.VERIFIED,),
-                 Enrolment.Status.REGISTERED),
-    "activate": (Action.ENROLMENT_REGISTER, (Enrolment.Status.REGISTERED,),
-                 Enrolment.Status.ACTIVE),
-    "end": (Action.ENROLMENT_END, (Enrolment.Status.REGISTERED, Enrolment.Status.ACTIVE),
-            Enrolment.Status.ENDED),
+    "reject": (
+        Action.ENROLMENT_VERIFY,
+        (Enrolment.Status.WAITING, Enrolment.Status.PROPOSED, Enrolment.Status.VERIFIED),
+        Enrolment.Status.REJECTED,
+    ),
+    "register": (
+        Action.ENROLMENT_REGISTER,
+        (Enrolment.Status.VERIFIED,),
+        Enrolment.Status.REGISTERED,
+    ),
+    "activate": (
+        Action.ENROLMENT_REGISTER,
+        (Enrolment.Status.REGISTERED,),
+        Enrolment.Status.ACTIVE,
+    ),
+    "end": (
+        Action.ENROLMENT_END,
+        (Enrolment.Status.REGISTERED, Enrolment.Status.ACTIVE),
+        Enrolment.Status.ENDED,
+    ),
 }
 # Said to the user: "Kepesertaan berstatus Aktif tidak dapat diverifikasi."
 TRANSITION_LABELS = {
-    "verify": gettext_lazy("diverifikasi"), "reject": gettext_lazy("ditolak"),
-    "register": gettext_lazy("didaftarkan ke BPJS"), "activate": gettext_lazy("diaktifkan"),
+    "verify": gettext_lazy("diverifikasi"),
+    "reject": gettext_lazy("ditolak"),
+    "register": gettext_lazy("didaftarkan ke BPJS"),
+    "activate": gettext_lazy("diaktifkan"),
     "end": gettext_lazy("diakhiri"),
 }
-STAMP = {"verify": "verified", "register": "registered", "activate": "activated",
-         "reject": "closed", "end": "closed"}
+STAMP = {
+    "verify": "verified",
+    "register": "registered",
+    "activate": "activated",
+    "reject": "closed",
+    "end": "closed",
+}
 
 
 def _authorize_transition(by: User, action: str, enrolment: Enrolment) -> None:
     perm, _from, _to = TRANSITIONS[action]
-    authorize_enrolment(by, perm, worker_region=enrolment.worker.village_id,
-                        programme_region=enrolment.programme.region_id,
-                        programme_code=enrolment.programme.code)
+    authorize_enrolment(
+        by,
+        perm,
+        worker_region=enrolment.worker.village_id,
+        programme_region=enrolment.programme.region_id,
+        programme_code=enrolment.programme.code,
+    )
 
 
 def _transition_refused(status_label: str, action: str) -> DomainError:
     return DomainError(
-        _("Kepesertaan berstatus %(status)s tidak dapat %(action)s. Muat ulang halaman "
-          "untuk melihat status terbaru.")
+        _(
+            "Kepesertaan berstatus %(status)s tidak dapat %(action)s. Muat ulang halaman "
+            "untuk melihat status terbaru."
+        )
         % {"status": status_label, "action": TRANSITION_LABELS[action]},
-        code="transition_invalid")
+        code="transition_invalid",
+    )
 
 
 def _kpj_taken(kpj: str) -> ValidationFailed:
-    return ValidationFailed([DomainError(
-        _("Nomor KPJ %(kpj)s sudah dipakai pekerja lain. Periksa kartu BPJS.") % {"kpj": kpj},
-        code="kpj_taken", field="kpj_number")])
+    return ValidationFailed(
+        [
+            DomainError(
+                _("Nomor KPJ %(kpj)s sudah dipakai pekerja lain. Periksa kartu BPJS.")
+                % {"kpj": kpj},
+                code="kpj_taken",
+                field="kpj_number",
+            )
+        ]
+    )
 
 
 def _registration_in_future() -> ValidationFailed:
-    return ValidationFailed([DomainError(_("Tanggal terdaftar tidak boleh di masa depan."),
-                                         code="date_invalid", field="registration_date")])
+    return ValidationFailed(
+        [
+            DomainError(
+                _("Tanggal terdaftar tidak boleh di masa depan."),
+                code="date_invalid",
+                field="registration_date",
+            )
+        ]
+    )
 
 
 def _transition(*, enrolment: Enrolment, by: User, action: str, **fields: object) -> Enrolment:
     _perm, allowed_from, to_status = TRANSITIONS[action]
-    enrolment = (Enrolment.objects.select_for_update().select_related("worker", "programme")
-                 .get(pk=enrolment.pk))
+    enrolment = (
+        Enrolment.objects.select_for_update()
+        .select_related("worker", "programme")
+        .get(pk=enrolment.pk)
+    )
     _authorize_transition(by, action, enrolment)
     if enrolment.status not in allowed_from:
         raise _transition_refused(enrolment.get_status_display(), action)
@@ -444,11 +676,20 @@ def _transition(*, enrolment: Enrolment, by: User, action: str, **fields: object
     for k, v in fields.items():
         setattr(enrolment, k, v)
     enrolment.save()
-    audit_event(actor=by, action=action, obj=enrolment, region_code=enrolment.worker.village_id,
-                summary=_("%(name)s: %(old)s → %(new)s (%(code)s)")
-                % {"name": enrolment.worker.name, "old": Enrolment.Status(old).label,
-                   "new": enrolment.get_status_display(), "code": enrolment.programme.code},
-                changes={"status": [old, to_status], **{k: str(v) for k, v in fields.items()}})
+    audit_event(
+        actor=by,
+        action=action,
+        obj=enrolment,
+        region_code=enrolment.worker.village_id,
+        summary=_("%(name)s: %(old)s → %(new)s (%(code)s)")
+        % {
+            "name": enrolment.worker.name,
+            "old": Enrolment.Status(old).label,
+            "new": enrolment.get_status_display(),
+            "code": enrolment.programme.code,
+        },
+        changes={"status": [old, to_status], **{k: str(v) for k, v in fields.items()}},
+    )
     return enrolment
 
 
@@ -460,21 +701,28 @@ def enrolment_verify(*, enrolment: Enrolment, by: User) -> Enrolment:
 @transaction.atomic
 def enrolment_reject(*, enrolment: Enrolment, by: User, reason: str) -> Enrolment:
     if not reason.strip():
-        raise ValidationFailed([DomainError(_("Tuliskan alasan penolakan."),
-                                            code="missing_value", field="reason")])
-    enrolment = _transition(enrolment=enrolment, by=by, action="reject",
-                            reject_reason=reason.strip())
+        raise ValidationFailed(
+            [DomainError(_("Tuliskan alasan penolakan."), code="missing_value", field="reason")]
+        )
+    enrolment = _transition(
+        enrolment=enrolment, by=by, action="reject", reject_reason=reason.strip()
+    )
     EnrolmentMonth.objects.filter(enrolment=enrolment).delete()
     return enrolment
 
 
 @transaction.atomic
-def enrolment_register(*, enrolment: Enrolment, by: User, kpj_number: str,
-                       registration_date: dt.date) -> Enrolment:
+def enrolment_register(
+    *, enrolment: Enrolment, by: User, kpj_number: str, registration_date: dt.date
+) -> Enrolment:
     """Register one enrolment at BPJS: `enrolments_register_many` with one item, so the page,
     the API and the BPJS answer file share one set of checks, messages and audit events."""
-    return _register_one(by, Registration(enrolment_id=enrolment.pk, kpj_number=kpj_number,
-                                          registration_date=registration_date))
+    return _register_one(
+        by,
+        Registration(
+            enrolment_id=enrolment.pk, kpj_number=kpj_number, registration_date=registration_date
+        ),
+    )
 
 
 @transaction.atomic
@@ -490,18 +738,31 @@ def _register_one(by: User, item: Registration) -> Enrolment:
 
 
 @transaction.atomic
-def enrolment_end(*, enrolment: Enrolment, by: User, reason: str,
-                  end_date: dt.date | None = None) -> Enrolment:
+def enrolment_end(
+    *, enrolment: Enrolment, by: User, reason: str, end_date: dt.date | None = None
+) -> Enrolment:
     if reason not in Enrolment.EndReason.values:
-        raise ValidationFailed([DomainError(_("Pilih alasan berakhir dari daftar."),
-                                            code="missing_value", field="reason")])
+        raise ValidationFailed(
+            [
+                DomainError(
+                    _("Pilih alasan berakhir dari daftar."), code="missing_value", field="reason"
+                )
+            ]
+        )
     end_date = end_date or clock.today()
     if end_date < enrolment.period_start - dt.timedelta(days=1):
-        raise ValidationFailed([DomainError(
-            _("Tanggal berakhir tidak boleh sebelum kepesertaan dimulai."),
-            code="date_invalid", field="end_date")])
-    enrolment = _transition(enrolment=enrolment, by=by, action="end", end_reason=reason,
-                            end_date=end_date)
+        raise ValidationFailed(
+            [
+                DomainError(
+                    _("Tanggal berakhir tidak boleh sebelum kepesertaan dimulai."),
+                    code="date_invalid",
+                    field="end_date",
+                )
+            ]
+        )
+    enrolment = _transition(
+        enrolment=enrolment, by=by, action="end", end_reason=reason, end_date=end_date
+    )
     # Months after the end are released: the worker may be funded by another programme.
     EnrolmentMonth.objects.filter(enrolment=enrolment, month__gt=end_date).delete()
     return enrolment
@@ -549,10 +810,19 @@ def enrolments_register_many(*, by: User, items: Sequence[Registration]) -> Regi
     sponsor: dict[int, str] = {}  # the programme's region
     for part in in_batches(sorted({item.enrolment_id for item in items})):
         for pk, st, worker_id, village, name, code, region in (
-                Enrolment.objects.select_for_update(of=("self",)).filter(pk__in_array=part)
-                .order_by("pk").values_list("pk", "status", "worker_id", "worker__village_id",
-                                            "worker__name", "programme__code",
-                                            "programme__region_id")):
+            Enrolment.objects.select_for_update(of=("self",))
+            .filter(pk__in_array=part)
+            .order_by("pk")
+            .values_list(
+                "pk",
+                "status",
+                "worker_id",
+                "worker__village_id",
+                "worker__name",
+                "programme__code",
+                "programme__region_id",
+            )
+        ):
             info[pk] = (worker_id, village, name, code)
             status[pk] = st
             sponsor[pk] = region
@@ -564,15 +834,21 @@ def enrolments_register_many(*, by: User, items: Sequence[Registration]) -> Regi
     asked: dict[int, tuple[str, dt.date]] = {}  # item position -> valid KPJ, date
     for i, item in enumerate(items):
         if item.enrolment_id not in info:
-            result.problems[i] = DomainError(_("Kepesertaan tidak ditemukan."),
-                                             code="enrolment_missing")
+            result.problems[i] = DomainError(
+                _("Kepesertaan tidak ditemukan."), code="enrolment_missing"
+            )
             continue
         _worker, village, _name, code = info[item.enrolment_id]
         key = (village, code, sponsor[item.enrolment_id])
         if key not in denied:
             try:
-                authorize_enrolment(by, Action.ENROLMENT_REGISTER, worker_region=village,
-                                    programme_region=key[2], programme_code=code)
+                authorize_enrolment(
+                    by,
+                    Action.ENROLMENT_REGISTER,
+                    worker_region=village,
+                    programme_region=key[2],
+                    programme_code=code,
+                )
                 denied[key] = None
             except ScopeDenied as e:
                 denied[key] = e
@@ -583,14 +859,14 @@ def enrolments_register_many(*, by: User, items: Sequence[Registration]) -> Regi
             if item.registration_date is None:
                 raise ValueError(f"registration of enrolment {item.enrolment_id} has no date")
             try:
-                asked[i] = (validate_kpj(item.kpj_number, digits=digits),
-                            item.registration_date)
+                asked[i] = (validate_kpj(item.kpj_number, digits=digits), item.registration_date)
             except DomainError as e:
                 result.problems[i] = e
     holders: dict[str, set[int]] = {}  # KPJ -> workers whose enrolments hold it
     for part in in_batches(sorted({kpj for kpj, _date in asked.values()})):
-        for kpj, worker_id in (Enrolment.objects.filter(kpj_number__in_array=part)
-                               .values_list("kpj_number", "worker_id")):
+        for kpj, worker_id in Enrolment.objects.filter(kpj_number__in_array=part).values_list(
+            "kpj_number", "worker_id"
+        ):
             holders.setdefault(kpj, set()).add(worker_id)
 
     today = clock.today()
@@ -607,9 +883,14 @@ def enrolments_register_many(*, by: User, items: Sequence[Registration]) -> Regi
         old, new = status[pk], str(TRANSITIONS[action][2])  # the value, not the enum member
         status[pk] = new
         _worker, _village, name, code = info[pk]
-        audit.append((pk, action, summary % {"name": name, "old": labels[old],
-                                             "new": labels[new], "code": code},
-                      {"status": [old, new], **changes}))
+        audit.append(
+            (
+                pk,
+                action,
+                summary % {"name": name, "old": labels[old], "new": labels[new], "code": code},
+                {"status": [old, new], **changes},
+            )
+        )
 
     for i, item in enumerate(items):
         if i in result.problems:
@@ -644,21 +925,43 @@ def enrolments_register_many(*, by: User, items: Sequence[Registration]) -> Regi
     actor = by.pk
     activated = set(result.activated)
     register = ["status", "kpj_number", "registration_date", "registered_at", "registered_by"]
-    update_rows(Enrolment, register, [
-        (status[pk], kpj, date, at, actor, pk)
-        for pk, (kpj, date) in sorted(registered.items()) if pk not in activated])
-    update_rows(Enrolment, [*register, "activated_at", "activated_by"], [
-        (status[pk], kpj, date, at, actor, at, actor, pk)
-        for pk, (kpj, date) in sorted(registered.items()) if pk in activated])
-    update_rows(Enrolment, ["status", "activated_at", "activated_by"], [
-        (status[pk], at, actor, pk) for pk in sorted(activated - registered.keys())])
-    audit_rows_insert(((action, "enrolment", str(pk), info[pk][1], text, json.dumps(changes))
-                       for pk, action, text, changes in audit), actor=by, at=now)
+    update_rows(
+        Enrolment,
+        register,
+        [
+            (status[pk], kpj, date, at, actor, pk)
+            for pk, (kpj, date) in sorted(registered.items())
+            if pk not in activated
+        ],
+    )
+    update_rows(
+        Enrolment,
+        [*register, "activated_at", "activated_by"],
+        [
+            (status[pk], kpj, date, at, actor, at, actor, pk)
+            for pk, (kpj, date) in sorted(registered.items())
+            if pk in activated
+        ],
+    )
+    update_rows(
+        Enrolment,
+        ["status", "activated_at", "activated_by"],
+        [(status[pk], at, actor, pk) for pk in sorted(activated - registered.keys())],
+    )
+    audit_rows_insert(
+        (
+            (action, "enrolment", str(pk), info[pk][1], text, json.dumps(changes))
+            for pk, action, text, changes in audit
+        ),
+        actor=by,
+        at=now,
+    )
     return result
 
 
-def enrolments_transition_many(*, enrolment_ids: Sequence[int], by: User,
-                               action: str) -> tuple[int, list[DomainError]]:
+def enrolments_transition_many(
+    *, enrolment_ids: Sequence[int], by: User, action: str
+) -> tuple[int, list[DomainError]]:
     """Apply `verify` or `activate` to many enrolments (bulk verification of a village's list).
     Each enrolment is its own transaction; returns (done, problems), each problem's message
     starting with the worker's name so that the list says who was left out."""
@@ -666,26 +969,35 @@ def enrolments_transition_many(*, enrolment_ids: Sequence[int], by: User,
         raise ValueError(action)
     done, problems = 0, []
     func = enrolment_verify if action == "verify" else enrolment_activate
-    for enrolment in (Enrolment.objects.filter(pk__in_array=list(enrolment_ids))
-                      .select_related("worker").only("pk", "worker__name")):
+    for enrolment in (
+        Enrolment.objects.filter(pk__in_array=list(enrolment_ids))
+        .select_related("worker")
+        .only("pk", "worker__name")
+    ):
         try:
             func(enrolment=enrolment, by=by)
             done += 1
         except DomainError as e:
-            problems.append(DomainError(f"{enrolment.worker.name}: {e.message}", code=e.code,
-                                        field=e.field))
+            problems.append(
+                DomainError(f"{enrolment.worker.name}: {e.message}", code=e.code, field=e.field)
+            )
     return done, problems
 
 
 @transaction.atomic
-def enrolments_verify_many(*, by: User, programme: Programme,
-                           enrolment_ids: Sequence[int]) -> tuple[list[int], int]:
+def enrolments_verify_many(
+    *, by: User, programme: Programme, enrolment_ids: Sequence[int]
+) -> tuple[list[int], int]:
     """Verify many proposals of `programme` at once, set-based (a whole filtered list, not 50
     at a time): the sponsor check once, the worker's region once per village, one UPDATE per
     batch, one audit insert. Enrolments no longer proposed (verified or rejected meanwhile)
     are skipped and counted. Returns (verified ids, skipped)."""
-    authorize_programme(by, Action.ENROLMENT_VERIFY, programme_region=programme.region_id,
-                        programme_code=programme.code)
+    authorize_programme(
+        by,
+        Action.ENROLMENT_VERIFY,
+        programme_region=programme.region_id,
+        programme_code=programme.code,
+    )
     now = clock.now()
     scope = scope_of(by)
     summary = _("%(name)s: %(old)s → %(new)s (%(code)s)")
@@ -695,33 +1007,45 @@ def enrolments_verify_many(*, by: User, programme: Programme,
     verified: list[int] = []
     audit: list[AuditRow] = []
     for part in in_batches(list(enrolment_ids)):
-        rows = list(Enrolment.objects.select_for_update(of=("self",)).filter(
-            pk__in_array=part, programme=programme, status=old,
-        ).values_list("pk", "worker__village_id", "worker__name"))
+        rows = list(
+            Enrolment.objects.select_for_update(of=("self",))
+            .filter(
+                pk__in_array=part,
+                programme=programme,
+                status=old,
+            )
+            .values_list("pk", "worker__village_id", "worker__name")
+        )
         rows = [r for r in rows if scope.covers(r[1])]
         if not rows:
             continue
         pks = [pk for pk, _village, _name in rows]
-        Enrolment.objects.filter(pk__in_array=pks).update(status=new, verified_at=now,
-                                                          verified_by=by)
+        Enrolment.objects.filter(pk__in_array=pks).update(
+            status=new, verified_at=now, verified_by=by
+        )
         verified += pks
-        audit += [("verify", "enrolment", str(pk), village, summary % {"name": name, **labels},
-                   changes) for pk, village, name in rows]
+        audit += [
+            ("verify", "enrolment", str(pk), village, summary % {"name": name, **labels}, changes)
+            for pk, village, name in rows
+        ]
     audit_rows_insert(audit, actor=by, at=now)
     return verified, len(enrolment_ids) - len(verified)
 
 
 @transaction.atomic
-def enrolments_end_lapsed(*, by: User, programme: Programme,
-                          end_dates: dict[int, dt.date]) -> int:
+def enrolments_end_lapsed(*, by: User, programme: Programme, end_dates: dict[int, dt.date]) -> int:
     """End many active enrolments of `programme` with reason "lapsed" (contributions unpaid for
     more than 3 consecutive months, DOMAIN.md §6), set-based: the set-based equivalent of
     `enrolment_end(..., reason=LAPSED)` for the contributions app. `end_dates` maps an enrolment
     id to its end date (the last day of its last paid month). One UPDATE per distinct end date,
     months after each end released, one audit event per enrolment in one bulk insert.
     Returns how many enrolments were ended."""
-    authorize_programme(by, Action.ENROLMENT_END, programme_region=programme.region_id,
-                        programme_code=programme.code)
+    authorize_programme(
+        by,
+        Action.ENROLMENT_END,
+        programme_region=programme.region_id,
+        programme_code=programme.code,
+    )
     now = clock.now()
     reason = Enrolment.EndReason.LAPSED
     checked: set[str] = set()  # villages
@@ -732,37 +1056,67 @@ def enrolments_end_lapsed(*, by: User, programme: Programme,
     summary = _("%(name)s: kepesertaan berakhir karena iuran menunggak (%(code)s)")
     audit: list[AuditRow] = []
     for end_date, ids in sorted(by_date.items()):
-        changes = json.dumps({"status": [Enrolment.Status.ACTIVE.value,
-                                         Enrolment.Status.ENDED.value],
-                              "end_reason": str(reason), "end_date": str(end_date)})
+        changes = json.dumps(
+            {
+                "status": [Enrolment.Status.ACTIVE.value, Enrolment.Status.ENDED.value],
+                "end_reason": str(reason),
+                "end_date": str(end_date),
+            }
+        )
         for part in in_batches(ids):
-            active = list(Enrolment.objects.select_for_update(of=("self",)).filter(
-                pk__in_array=part, programme=programme, status=Enrolment.Status.ACTIVE,
-            ).values_list("pk", "worker__village_id", "worker__name"))
+            active = list(
+                Enrolment.objects.select_for_update(of=("self",))
+                .filter(
+                    pk__in_array=part,
+                    programme=programme,
+                    status=Enrolment.Status.ACTIVE,
+                )
+                .values_list("pk", "worker__village_id", "worker__name")
+            )
             if not active:
                 continue
             for village in {village for _pk, village, _name in active} - checked:
-                authorize_enrolment(by, Action.ENROLMENT_END, worker_region=village,
-                                    programme_region=programme.region_id,
-                                    programme_code=programme.code)
+                authorize_enrolment(
+                    by,
+                    Action.ENROLMENT_END,
+                    worker_region=village,
+                    programme_region=programme.region_id,
+                    programme_code=programme.code,
+                )
                 checked.add(village)
             pks = [pk for pk, _village, _name in active]
             Enrolment.objects.filter(pk__in_array=pks).update(
-                status=Enrolment.Status.ENDED, end_reason=reason, end_date=end_date,
-                closed_at=now, closed_by=by)
-            EnrolmentMonth.objects.filter(enrolment_id__in_array=pks,
-                                          month__gt=end_date).delete()
+                status=Enrolment.Status.ENDED,
+                end_reason=reason,
+                end_date=end_date,
+                closed_at=now,
+                closed_by=by,
+            )
+            EnrolmentMonth.objects.filter(enrolment_id__in_array=pks, month__gt=end_date).delete()
             ended += pks
-            audit += [("end", "enrolment", str(pk), village,
-                       summary % {"name": name, "code": programme.code}, changes)
-                      for pk, village, name in active]
+            audit += [
+                (
+                    "end",
+                    "enrolment",
+                    str(pk),
+                    village,
+                    summary % {"name": name, "code": programme.code},
+                    changes,
+                )
+                for pk, village, name in active
+            ]
     audit_rows_insert(audit, actor=by, at=now)
     return len(ended)
 
 
 def enrolments_propose(
-    *, programme: Programme, workers: Sequence[Any], by: User, on: dt.date | None = None,
-    with_instances: bool = True, waitlist: bool = False,
+    *,
+    programme: Programme,
+    workers: Sequence[Any],
+    by: User,
+    on: dt.date | None = None,
+    with_instances: bool = True,
+    waitlist: bool = False,
 ) -> ProposalResult:
     """Propose many workers at once, set-based, from one worker to a 100,000-row import.
 
@@ -781,12 +1135,19 @@ def enrolments_propose(
     result = ProposalResult()
     # The programme half of `authorize_enrolment`; the worker half is per worker in
     # `proposal_checks`, each refusal reported with the others.
-    authorize_programme(by, Action.ENROLMENT_PROPOSE, programme_region=programme.region_id,
-                        programme_code=programme.code)
+    authorize_programme(
+        by,
+        Action.ENROLMENT_PROPOSE,
+        programme_region=programme.region_id,
+        programme_code=programme.code,
+    )
     period = rules.enrolment_period(programme_rules(programme), on=on)
     if period is None:
-        raise DomainError(_("Program %(code)s sudah berakhir; usulan tidak dapat diterima.")
-                          % {"code": programme.code}, code="programme_ended")
+        raise DomainError(
+            _("Program %(code)s sudah berakhir; usulan tidak dapat diterima.")
+            % {"code": programme.code},
+            code="programme_ended",
+        )
     start, end = period
     unique: dict[int, Any] = {}
     for w in workers:
@@ -796,8 +1157,9 @@ def enrolments_propose(
         # The lock serialises proposals into one programme: the quota is counted and used
         # without another request counting the same free places.
         locked = Programme.objects.select_for_update().get(pk=programme.pk)
-        check = proposal_checks(programme=locked, candidates=list(unique.values()), by=by,
-                                period=period, on=on)
+        check = proposal_checks(
+            programme=locked, candidates=list(unique.values()), by=by, period=period, on=on
+        )
         result.refused.update(check.refused)
         free = check.accepted
         room = quota_room(locked)
@@ -806,16 +1168,39 @@ def enrolments_propose(
             waiting = sorted(free[room:], key=lambda w: w.pk)
             result.waiting_ids = insert_rows_returning_ids(
                 Enrolment,
-                ["worker", "programme", "status", "period_start", "period_end",
-                 "kpj_number", "end_reason", "reject_reason", "proposed_at", "proposed_by"],
-                [(w.pk, locked.pk, Enrolment.Status.WAITING, start, end, "", "", "", now, by.pk)
-                 for w in waiting])
+                [
+                    "worker",
+                    "programme",
+                    "status",
+                    "period_start",
+                    "period_end",
+                    "kpj_number",
+                    "end_reason",
+                    "reject_reason",
+                    "proposed_at",
+                    "proposed_by",
+                ],
+                [
+                    (w.pk, locked.pk, Enrolment.Status.WAITING, start, end, "", "", "", now, by.pk)
+                    for w in waiting
+                ],
+            )
             summary = _("%(name)s masuk daftar tunggu %(code)s (kuota penuh)")
             changes = json.dumps({"status": [None, Enrolment.Status.WAITING.value]})
-            audit_rows_insert((("propose", "enrolment", str(pk), w.village_id,
-                                summary % {"name": w.name, "code": locked.code}, changes)
-                               for pk, w in zip(result.waiting_ids, waiting, strict=True)),
-                              actor=by)
+            audit_rows_insert(
+                (
+                    (
+                        "propose",
+                        "enrolment",
+                        str(pk),
+                        w.village_id,
+                        summary % {"name": w.name, "code": locked.code},
+                        changes,
+                    )
+                    for pk, w in zip(result.waiting_ids, waiting, strict=True)
+                ),
+                actor=by,
+            )
         elif free[room:]:
             full = quota_full_error(locked)
             for w in free[room:]:
@@ -828,10 +1213,23 @@ def enrolments_propose(
             with transaction.atomic():
                 ids = insert_rows_returning_ids(
                     Enrolment,
-                    ["worker", "programme", "status", "period_start", "period_end",
-                     "kpj_number", "end_reason", "reject_reason", "proposed_at", "proposed_by"],
-                    [(w.pk, locked.pk, status, start, end, "", "", "", now, by.pk)
-                     for w in accepted])
+                    [
+                        "worker",
+                        "programme",
+                        "status",
+                        "period_start",
+                        "period_end",
+                        "kpj_number",
+                        "end_reason",
+                        "reject_reason",
+                        "proposed_at",
+                        "proposed_by",
+                    ],
+                    [
+                        (w.pk, locked.pk, status, start, end, "", "", "", now, by.pk)
+                        for w in accepted
+                    ],
+                )
                 table = Enrolment._meta.db_table
                 month_table = EnrolmentMonth._meta.db_table
                 months = rules.months_between(start, end)
@@ -846,37 +1244,56 @@ def enrolments_propose(
                         f"AND e.id >= %s AND e.id <= %s AND e.proposed_at = %s "
                         f"AND e.status = %s"
                         # SQLite inserts faster in index order; PostgreSQL would sort on disk.
-                        + (" ORDER BY e.worker_id, m.month" if connection.vendor == "sqlite"
-                           else ""),
-                        [*months, locked.pk, min(ids), max(ids), now, status])
+                        + (
+                            " ORDER BY e.worker_id, m.month"
+                            if connection.vendor == "sqlite"
+                            else ""
+                        ),
+                        [*months, locked.pk, min(ids), max(ids), now, status],
+                    )
         except IntegrityError as e:
             # A concurrent proposal (any programme) took one of these months first: the
             # primary key refused the double funding; nothing of this call is kept.
             raise DomainError(
-                _("Sebagian pekerja baru saja diusulkan oleh pengguna lain. Muat ulang dan "
-                  "coba lagi."), code="already_enrolled") from e
+                _(
+                    "Sebagian pekerja baru saja diusulkan oleh pengguna lain. Muat ulang dan "
+                    "coba lagi."
+                ),
+                code="already_enrolled",
+            ) from e
         summary = _("%(name)s diusulkan ke %(code)s")  # translated once, not per row
         changes = json.dumps({"status": [None, status]})
-        audit_rows_insert((("propose", "enrolment", str(pk), w.village_id,
-                            summary % {"name": w.name, "code": locked.code}, changes)
-                           for pk, w in zip(ids, accepted, strict=True)), actor=by)
+        audit_rows_insert(
+            (
+                (
+                    "propose",
+                    "enrolment",
+                    str(pk),
+                    w.village_id,
+                    summary % {"name": w.name, "code": locked.code},
+                    changes,
+                )
+                for pk, w in zip(ids, accepted, strict=True)
+            ),
+            actor=by,
+        )
     result.created_ids = ids
     if with_instances:
         for part in in_batches(ids):
-            result.created += Enrolment.objects.filter(pk__in_array=part).select_related(
-                "worker").order_by("pk")
+            result.created += (
+                Enrolment.objects.filter(pk__in_array=part).select_related("worker").order_by("pk")
+            )
     return result
 
 
 def _waiting_workers(programme: Programme, worker_ids: Sequence[int]) -> list[int]:
     out: list[int] = []
-    if not Enrolment.objects.filter(programme=programme,
-                                    status=Enrolment.Status.WAITING).exists():
+    if not Enrolment.objects.filter(programme=programme, status=Enrolment.Status.WAITING).exists():
         return out  # the usual case, without a query per batch of workers
     for part in in_batches(worker_ids):
-        out += Enrolment.objects.filter(programme=programme, status=Enrolment.Status.WAITING,
-                                        worker_id__in_array=part).values_list("worker_id",
-                                                                              flat=True)
+        out += Enrolment.objects.filter(
+            programme=programme, status=Enrolment.Status.WAITING, worker_id__in_array=part
+        ).values_list("worker_id", flat=True)
     return out
 
 
@@ -887,22 +1304,30 @@ class PromotionResult:
 
 
 @transaction.atomic
-def enrolments_promote_waiting(*, programme: Programme, by: User, on: dt.date | None = None,
-                               limit: int | None = None) -> PromotionResult:
+def enrolments_promote_waiting(
+    *, programme: Programme, by: User, on: dt.date | None = None, limit: int | None = None
+) -> PromotionResult:
     """Offer the places free in the quota to the waiting list, first come first served.
 
     A promoted proposal becomes an ordinary proposal holding the programme's months from
     `on`'s month; it is checked again (eligibility, double funding) since it waited. One that
     no longer qualifies stays on the list with its reasons and its place goes to the next."""
     on = on or clock.today()
-    authorize_programme(by, Action.ENROLMENT_VERIFY, programme_region=programme.region_id,
-                        programme_code=programme.code)
+    authorize_programme(
+        by,
+        Action.ENROLMENT_VERIFY,
+        programme_region=programme.region_id,
+        programme_code=programme.code,
+    )
     locked = Programme.objects.select_for_update().get(pk=programme.pk)
     prules = programme_rules(locked)
     period = rules.enrolment_period(prules, on=on)
     if period is None:
-        raise DomainError(_("Program %(code)s sudah berakhir; usulan tidak dapat diterima.")
-                          % {"code": locked.code}, code="programme_ended")
+        raise DomainError(
+            _("Program %(code)s sudah berakhir; usulan tidak dapat diterima.")
+            % {"code": locked.code},
+            code="programme_ended",
+        )
     start, end = period
     used = Enrolment.objects.filter(programme=locked, status__in=Enrolment.OPEN).count()
     room = max(locked.quota - used, 0)
@@ -913,25 +1338,48 @@ def enrolments_promote_waiting(*, programme: Programme, by: User, on: dt.date | 
         return result
     scope = scope_of(by)
     occupation_codes = dict(Occupation.objects.values_list("id", "code"))
-    queue = (Enrolment.objects.filter(programme=locked, status=Enrolment.Status.WAITING)
-             .select_related("worker").order_by("proposed_at", "id"))
+    queue = (
+        Enrolment.objects.filter(programme=locked, status=Enrolment.Status.WAITING)
+        .select_related("worker")
+        .order_by("proposed_at", "id")
+    )
     chosen: list[Enrolment] = []
     for batch_start in range(0, queue.count(), 1000):
-        batch = list(queue[batch_start:batch_start + 1000])
+        batch = list(queue[batch_start : batch_start + 1000])
         held = programmes_holding([e.worker_id for e in batch], start, end)
         for e in batch:
             w = e.worker
-            problems = [] if scope.covers(w.village_id) else [DomainError(
-                _("Pekerja berdomisili di luar wilayah Anda."), code="village_out_of_scope",
-                field="village")]
+            problems = (
+                []
+                if scope.covers(w.village_id)
+                else [
+                    DomainError(
+                        _("Pekerja berdomisili di luar wilayah Anda."),
+                        code="village_out_of_scope",
+                        field="village",
+                    )
+                ]
+            )
             problems += rules.eligibility_problems(
-                prules, birth_date=w.birth_date, occupation_code=occupation_codes[w.occupation_id],
-                village_code=w.village_id, worker_status=w.status, on=on)
+                prules,
+                birth_date=w.birth_date,
+                occupation_code=occupation_codes[w.occupation_id],
+                village_code=w.village_id,
+                worker_status=w.status,
+                on=on,
+            )
             if w.pk in held:
-                problems.append(DomainError(
-                    _("Pekerja sudah terdaftar di program %(other)s pada bulan yang sama "
-                      "(tidak boleh dibiayai ganda).") % {"other": held[w.pk]},
-                    code="already_enrolled", field="nik"))
+                problems.append(
+                    DomainError(
+                        _(
+                            "Pekerja sudah terdaftar di program %(other)s pada bulan yang sama "
+                            "(tidak boleh dibiayai ganda)."
+                        )
+                        % {"other": held[w.pk]},
+                        code="already_enrolled",
+                        field="nik",
+                    )
+                )
             if problems:
                 result.skipped[e.pk] = problems
             else:
@@ -945,20 +1393,39 @@ def enrolments_promote_waiting(*, programme: Programme, by: User, on: dt.date | 
     ids = [e.pk for e in chosen]
     try:
         with transaction.atomic():
-            Enrolment.objects.filter(pk__in=ids).update(status=Enrolment.Status.PROPOSED,
-                                                         period_start=start, period_end=end)
+            Enrolment.objects.filter(pk__in=ids).update(
+                status=Enrolment.Status.PROPOSED, period_start=start, period_end=end
+            )
             EnrolmentMonth.objects.bulk_create(
-                [EnrolmentMonth(worker_id=e.worker_id, month=m, enrolment_id=e.pk)
-                 for e in chosen for m in rules.months_between(start, end)], batch_size=2000)
+                [
+                    EnrolmentMonth(worker_id=e.worker_id, month=m, enrolment_id=e.pk)
+                    for e in chosen
+                    for m in rules.months_between(start, end)
+                ],
+                batch_size=2000,
+            )
     except IntegrityError as e:  # another programme took one of these months meanwhile
         raise DomainError(
-            _("Sebagian pekerja baru saja diusulkan oleh pengguna lain. Muat ulang dan "
-              "coba lagi."), code="already_enrolled") from e
+            _("Sebagian pekerja baru saja diusulkan oleh pengguna lain. Muat ulang dan coba lagi."),
+            code="already_enrolled",
+        ) from e
     summary = _("%(name)s dari daftar tunggu menjadi usulan %(code)s")
-    changes = json.dumps({"status": [Enrolment.Status.WAITING.value,
-                                     Enrolment.Status.PROPOSED.value]})
-    audit_rows_insert((("promote", "enrolment", str(e.pk), e.worker.village_id,
-                        summary % {"name": e.worker.name, "code": locked.code}, changes)
-                       for e in chosen), actor=by)
+    changes = json.dumps(
+        {"status": [Enrolment.Status.WAITING.value, Enrolment.Status.PROPOSED.value]}
+    )
+    audit_rows_insert(
+        (
+            (
+                "promote",
+                "enrolment",
+                str(e.pk),
+                e.worker.village_id,
+                summary % {"name": e.worker.name, "code": locked.code},
+                changes,
+            )
+            for e in chosen
+        ),
+        actor=by,
+    )
     result.promoted = ids
     return result

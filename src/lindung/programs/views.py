@@ -63,21 +63,32 @@ def _get_programme(request: HttpRequest, code: str) -> Programme:
 
 def programme_list_view(request: HttpRequest) -> HttpResponse:
     programmes = programme_list(user=request.user).order_by("-fiscal_year", "code")
-    return render(request, "programs/programme_list.html", {
-        "programmes": programmes, "can_create": _may_create(request)})
+    return render(
+        request,
+        "programs/programme_list.html",
+        {"programmes": programmes, "can_create": _may_create(request)},
+    )
 
 
 def _may_create(request: HttpRequest) -> bool:
     """A programme is sponsored by the admin's own province or regency."""
     region = request.user.region
-    return (can(request.user, Action.PROGRAMME_MANAGE) and region is not None
-            and region.level in (Region.Level.PROVINCE, Region.Level.REGENCY))
+    return (
+        can(request.user, Action.PROGRAMME_MANAGE)
+        and region is not None
+        and region.level in (Region.Level.PROVINCE, Region.Level.REGENCY)
+    )
 
 
 def _programme_initial(*, on: dt.date) -> dict[str, Any]:
     year = on.year
-    return {"fiscal_year": year, "period_start": dt.date(year, 1, 1),
-            "period_end": dt.date(year, 12, 31), "age_min": 15, "age_max": 64}
+    return {
+        "fiscal_year": year,
+        "period_start": dt.date(year, 1, 1),
+        "period_end": dt.date(year, 12, 31),
+        "age_min": 15,
+        "age_max": 64,
+    }
 
 
 def programme_create_view(request: HttpRequest) -> HttpResponse:
@@ -86,25 +97,44 @@ def programme_create_view(request: HttpRequest) -> HttpResponse:
     form = ProgrammeForm(request.POST or None, initial=_programme_initial(on=clock.today()))
     if request.method == "POST" and form.is_valid():
         try:
-            programme = services.programme_create(by=request.user, region=request.user.region,
-                                                  **form.cleaned_data)
+            programme = services.programme_create(
+                by=request.user, region=request.user.region, **form.cleaned_data
+            )
         except DomainError as e:
             add_domain_errors(form, e)
         else:
-            messages.success(request, _("Program %(code)s dibuat. Tambahkan mata anggarannya.")
-                             % {"code": programme.code})
+            messages.success(
+                request,
+                _("Program %(code)s dibuat. Tambahkan mata anggarannya.")
+                % {"code": programme.code},
+            )
             return redirect("programs:detail", code=programme.code)
-    return render(request, "programs/programme_form.html", {"form": form, "programme": None},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "programs/programme_form.html",
+        {"form": form, "programme": None},
+        status=422 if form.errors else 200,
+    )
 
 
 def programme_edit_view(request: HttpRequest, code: str) -> HttpResponse:
     programme = _get_programme(request, code)
     if not can_manage_programme(request.user, programme):
         raise PermissionDenied(_("Peran Anda tidak berwenang mengelola program ini."))
-    initial = {f: getattr(programme, f) for f in (
-        "code", "name", "fiscal_year", "period_start", "period_end", "age_min", "age_max",
-        "quota", "legal_basis")} | {"occupations": list(programme.occupations.all())}
+    initial = {
+        f: getattr(programme, f)
+        for f in (
+            "code",
+            "name",
+            "fiscal_year",
+            "period_start",
+            "period_end",
+            "age_min",
+            "age_max",
+            "quota",
+            "legal_basis",
+        )
+    } | {"occupations": list(programme.occupations.all())}
     form = ProgrammeForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("code", "fiscal_year")}
@@ -113,11 +143,16 @@ def programme_edit_view(request: HttpRequest, code: str) -> HttpResponse:
         except DomainError as e:
             add_domain_errors(form, e)
         else:
-            messages.success(request, _("Ketentuan program %(code)s disimpan.")
-                             % {"code": programme.code})
+            messages.success(
+                request, _("Ketentuan program %(code)s disimpan.") % {"code": programme.code}
+            )
             return redirect("programs:detail", code=programme.code)
-    return render(request, "programs/programme_form.html",
-                  {"form": form, "programme": programme}, status=422 if form.errors else 200)
+    return render(
+        request,
+        "programs/programme_form.html",
+        {"form": form, "programme": programme},
+        status=422 if form.errors else 200,
+    )
 
 
 def _programme_page(
@@ -162,11 +197,12 @@ def _programme_page(
                 ],
                 "budget_lines": programme.budget_lines.all(),
                 "quota_state": quota_state(programme=programme),
-                "proposed_matching": enrolments.filter(
-                    status=Enrolment.Status.PROPOSED).count() if chosen.get("status") in (
-                    "", None, Enrolment.Status.PROPOSED) else 0,
-                "can_promote": may_act_for_programme(user, Action.ENROLMENT_VERIFY,
-                                                     programme.region_id),
+                "proposed_matching": enrolments.filter(status=Enrolment.Status.PROPOSED).count()
+                if chosen.get("status") in ("", None, Enrolment.Status.PROPOSED)
+                else 0,
+                "can_promote": may_act_for_programme(
+                    user, Action.ENROLMENT_VERIFY, programme.region_id
+                ),
                 "can_manage": can_manage,
                 "budget_form": budget_form or (BudgetLineForm() if can_manage else None),
             }
@@ -221,14 +257,22 @@ def promote_waiting_view(request: HttpRequest, code: str) -> HttpResponse:
     programme = _get_programme(request, code)
     result = services.enrolments_promote_waiting(programme=programme, by=request.user)
     if result.promoted:
-        messages.success(request, _("%(n)s usulan dari daftar tunggu kini menunggu verifikasi.")
-                         % {"n": thousands(len(result.promoted))})
+        messages.success(
+            request,
+            _("%(n)s usulan dari daftar tunggu kini menunggu verifikasi.")
+            % {"n": thousands(len(result.promoted))},
+        )
     else:
         messages.info(request, _("Tidak ada tempat kuota yang dapat ditawarkan."))
     if result.skipped:
-        messages.warning(request, _("%(n)s usulan dalam daftar tunggu tidak lagi memenuhi "
-                                    "syarat dan tetap menunggu; periksa atau tolak.")
-                         % {"n": thousands(len(result.skipped))})
+        messages.warning(
+            request,
+            _(
+                "%(n)s usulan dalam daftar tunggu tidak lagi memenuhi "
+                "syarat dan tetap menunggu; periksa atau tolak."
+            )
+            % {"n": thousands(len(result.skipped))},
+        )
     return redirect("programs:detail", code=programme.code)
 
 
@@ -242,14 +286,18 @@ def quota_set_view(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("Tulis kuota sebagai bilangan bulat, mis. 15.000."))
     else:
         try:
-            services.programme_set_quota(by=request.user, programme=programme,
-                                         quota=form.cleaned_data["quota"])
+            services.programme_set_quota(
+                by=request.user, programme=programme, quota=form.cleaned_data["quota"]
+            )
         except DomainError as e:
             for error in getattr(e, "errors", [e]):
                 messages.error(request, error.message)
         else:
-            messages.success(request, _("Kuota %(code)s kini %(n)s.") % {
-                "code": programme.code, "n": thousands(form.cleaned_data["quota"])})
+            messages.success(
+                request,
+                _("Kuota %(code)s kini %(n)s.")
+                % {"code": programme.code, "n": thousands(form.cleaned_data["quota"])},
+            )
     return redirect("contributions:programme", programme.code)
 
 
@@ -335,28 +383,41 @@ def bulk_verify_view(request: HttpRequest, code: str) -> HttpResponse:
     """Verify the chosen proposals, or with `semua` every proposal matching the list's filter
     (the whole list, not 50 at a time), set-based."""
     programme = _get_programme(request, code)
-    authorize_programme(request.user, Action.ENROLMENT_VERIFY,
-                        programme_region=programme.region_id, programme_code=programme.code)
-    proposals = enrolment_list(user=request.user, programme=programme,
-                               status=Enrolment.Status.PROPOSED,
-                               q=(request.POST.get("q") or "").strip()[:50])
+    authorize_programme(
+        request.user,
+        Action.ENROLMENT_VERIFY,
+        programme_region=programme.region_id,
+        programme_code=programme.code,
+    )
+    proposals = enrolment_list(
+        user=request.user,
+        programme=programme,
+        status=Enrolment.Status.PROPOSED,
+        q=(request.POST.get("q") or "").strip()[:50],
+    )
     if request.POST.get("semua"):
         ids = list(proposals.values_list("pk", flat=True))
     else:
         chosen = [int(i) for i in request.POST.getlist("ids") if i.isdigit() and len(i) < 19]
         # Only proposals of this programme inside the user's scope; other ids are ignored.
-        ids = [pk for part in in_batches(chosen)
-               for pk in proposals.filter(pk__in=part).values_list("pk", flat=True)]
+        ids = [
+            pk
+            for part in in_batches(chosen)
+            for pk in proposals.filter(pk__in=part).values_list("pk", flat=True)
+        ]
     if not ids:
         messages.warning(request, _("Pilih dulu usulan yang akan diverifikasi."))
         return redirect("programs:detail", code=programme.code)
-    verified, skipped = services.enrolments_verify_many(by=request.user, programme=programme,
-                                                        enrolment_ids=ids)
+    verified, skipped = services.enrolments_verify_many(
+        by=request.user, programme=programme, enrolment_ids=ids
+    )
     if verified:
         messages.success(request, _("%(n)s usulan diverifikasi.") % {"n": thousands(len(verified))})
     if skipped:
-        messages.warning(request, _("%(n)s usulan dilewati karena statusnya sudah berubah.")
-                         % {"n": thousands(skipped)})
+        messages.warning(
+            request,
+            _("%(n)s usulan dilewati karena statusnya sudah berubah.") % {"n": thousands(skipped)},
+        )
     return redirect("programs:detail", code=programme.code)
 
 
@@ -365,33 +426,47 @@ def kpj_paste_view(request: HttpRequest, code: str) -> HttpResponse:
     """KPJ numbers pasted from the BPJS branch's sheet (NIK, KPJ, date per line) recorded for
     the programme's verified participants in one go, each line's problem named."""
     programme = _get_programme(request, code)
-    authorize_programme(request.user, Action.ENROLMENT_REGISTER,
-                        programme_region=programme.region_id, programme_code=programme.code)
-    lines, problems = rules.parse_kpj_lines(request.POST.get("baris", ""),
-                                            default_date=clock.today())
-    by_nik = dict(enrolment_list(user=request.user, programme=programme)
-                  .filter(status=Enrolment.Status.VERIFIED,
-                          worker__nik__in=[line.nik for line in lines])
-                  .values_list("worker__nik", "pk"))
+    authorize_programme(
+        request.user,
+        Action.ENROLMENT_REGISTER,
+        programme_region=programme.region_id,
+        programme_code=programme.code,
+    )
+    lines, problems = rules.parse_kpj_lines(
+        request.POST.get("baris", ""), default_date=clock.today()
+    )
+    by_nik = dict(
+        enrolment_list(user=request.user, programme=programme)
+        .filter(status=Enrolment.Status.VERIFIED, worker__nik__in=[line.nik for line in lines])
+        .values_list("worker__nik", "pk")
+    )
     items, sources = [], []
     for line in lines:
         if line.nik not in by_nik:
-            problems.append(_("Baris %(n)s: NIK %(nik)s tidak ada di antara peserta "
-                              "terverifikasi program ini.") % {"n": line.number,
-                                                              "nik": mask_identity(line.nik)})
+            problems.append(
+                _("Baris %(n)s: NIK %(nik)s tidak ada di antara peserta terverifikasi program ini.")
+                % {"n": line.number, "nik": mask_identity(line.nik)}
+            )
             continue
-        items.append(services.Registration(
-            enrolment_id=by_nik[line.nik], kpj_number=line.kpj,
-            registration_date=line.registration_date,
-            activate=bool(request.POST.get("aktifkan"))))
+        items.append(
+            services.Registration(
+                enrolment_id=by_nik[line.nik],
+                kpj_number=line.kpj,
+                registration_date=line.registration_date,
+                activate=bool(request.POST.get("aktifkan")),
+            )
+        )
         sources.append(line.number)
     result = services.enrolments_register_many(by=request.user, items=items)
     for position, error in sorted(result.problems.items()):
-        problems.append(_("Baris %(n)s: %(message)s") % {"n": sources[position],
-                                                          "message": error.message})
+        problems.append(
+            _("Baris %(n)s: %(message)s") % {"n": sources[position], "message": error.message}
+        )
     if result.registered:
-        messages.success(request, _("%(n)s peserta dicatat nomor KPJ-nya.")
-                         % {"n": thousands(len(result.registered))})
+        messages.success(
+            request,
+            _("%(n)s peserta dicatat nomor KPJ-nya.") % {"n": thousands(len(result.registered))},
+        )
     for problem in problems[:20]:
         messages.error(request, problem)
     if len(problems) > 20:

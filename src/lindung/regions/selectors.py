@@ -23,16 +23,19 @@ national scope holds 7,285 kecamatan and 83,762 desa): filters then ask for a ke
 or are not offered."""
 
 
-def region_choices(*, scope: RegionScope, level: int, parent: str = "",
-                   limit: int = MAX_REGION_CHOICES) -> list[tuple[str, str]] | None:
+def region_choices(
+    *, scope: RegionScope, level: int, parent: str = "", limit: int = MAX_REGION_CHOICES
+) -> list[tuple[str, str]] | None:
     """(code, label) of the regions of `level` in `scope` (under `parent` when given), for a
     filter's drop-down; None when there are more than `limit` (one bounded query)."""
     qs = regions_in_scope(scope=scope, level=level)
     if parent:
         qs = qs.filter(parent_id=parent)
-    rows = list(qs.select_related("parent").order_by("parent__name", "name")[:limit + 1])
+    rows = list(qs.select_related("parent").order_by("parent__name", "name")[: limit + 1])
     if len(rows) > limit:
         return None
     with_parent = level == Region.Level.VILLAGE and not parent
-    return [(r.code, f"{r.name} ({r.parent.name})" if with_parent and r.parent_id else r.name)
-            for r in rows]
+    return [
+        (r.code, f"{r.name} ({r.parent.name})" if with_parent and r.parent_id else r.name)
+        for r in rows
+    ]

@@ -40,11 +40,18 @@ def _rows(prefix: str) -> Iterator[Row]:
         with open(DATA_DIR / filename, newline="", encoding="utf-8") as f:
             for row in csv.DictReader(f):
                 code = row["code"]
-                if prefix and not (code == prefix or code.startswith(prefix + ".")
-                                   or prefix.startswith(code + ".")):
+                if prefix and not (
+                    code == prefix or code.startswith(prefix + ".") or prefix.startswith(code + ".")
+                ):
                     continue
-                yield (code, row["name"], int(level), str(_kind(level, code, row["name"])),
-                       row[parent_col] if parent_col else None, EDITION)
+                yield (
+                    code,
+                    row["name"],
+                    int(level),
+                    str(_kind(level, code, row["name"])),
+                    row[parent_col] if parent_col else None,
+                    EDITION,
+                )
 
 
 def regions_load(*, prefix: str = "", batch_size: int = 5000) -> int:
@@ -57,6 +64,10 @@ def regions_load(*, prefix: str = "", batch_size: int = 5000) -> int:
     new = [r for r in _rows(prefix) if r[0] not in existing]
     # Parents are written first because the files are read from provinces down.
     with transaction.atomic():
-        insert_rows(Region, ["code", "name", "level", "kind", "parent", "edition"], new,
-                    batch_size=batch_size)
+        insert_rows(
+            Region,
+            ["code", "name", "level", "kind", "parent", "edition"],
+            new,
+            batch_size=batch_size,
+        )
     return len(new)

@@ -12,5 +12,7 @@ class RegistryConfig(AppConfig):
         # The audit trail shows "Nelayan" for `occupation: 7`, "Meninggal dunia" for a status.
         register_labels(Worker.Status.choices)
         register_labels(Worker.Sex.choices)
-        register_names(("occupation", "occupation_id"), lambda ids: dict(
-            Occupation.objects.filter(pk__in=ids).values_list("pk", "name")))
+        register_names(
+            ("occupation", "occupation_id"),
+            lambda ids: dict(Occupation.objects.filter(pk__in=ids).values_list("pk", "name")),
+        )

@@ -75,7 +75,9 @@ def _score(a: str, b: str) -> int:
 
 
 def find_possible_duplicates(
-    candidates: Sequence[Candidate], *, threshold: int | None = None,
+    candidates: Sequence[Candidate],
+    *,
+    threshold: int | None = None,
     against_registry: bool = True,
 ) -> list[Match]:
     """Pairs of similar names with the same birth date and kecamatan under different NIKs:
@@ -91,16 +93,31 @@ def find_possible_duplicates(
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
                 if a.nik != b.nik and (s := _score(a.name, b.name)) >= threshold:
-                    matches.append(Match(left=b.key, right=a.key, right_nik=a.nik,
-                                         right_name=a.name, score=s,
-                                         right_village_code=a.village_code))
+                    matches.append(
+                        Match(
+                            left=b.key,
+                            right=a.key,
+                            right_nik=a.nik,
+                            right_name=a.name,
+                            score=s,
+                            right_village_code=a.village_code,
+                        )
+                    )
     if against_registry and blocks:
         for w_id, nik, name, birth, village in _registry_in_blocks(blocks.keys()):
             for c in blocks.get(_block(birth, village), ()):
                 if c.nik != nik and (s := _score(c.name, name)) >= threshold:
-                    matches.append(Match(left=c.key, right=w_id, right_nik=nik, right_name=name,
-                                         score=s, right_worker_id=w_id,
-                                         right_village_code=village))
+                    matches.append(
+                        Match(
+                            left=c.key,
+                            right=w_id,
+                            right_nik=nik,
+                            right_name=name,
+                            score=s,
+                            right_worker_id=w_id,
+                            right_village_code=village,
+                        )
+                    )
     if not matches:
         return matches
     decided = decided_pairs(
@@ -145,12 +162,26 @@ def _registry_in_blocks(
 def duplicates_flag(*, worker: Worker, source: str) -> list[Match]:
     """Check one worker just registered or edited (form, API) like an imported one: queue every
     possible duplicate for review and return the matches, for the page to warn at once."""
-    matches = find_possible_duplicates([Candidate(
-        key=worker.pk, nik=worker.nik, name=worker.name, birth_date=worker.birth_date,
-        village_code=worker.village_id, worker_id=worker.pk)])
+    matches = find_possible_duplicates(
+        [
+            Candidate(
+                key=worker.pk,
+                nik=worker.nik,
+                name=worker.name,
+                birth_date=worker.birth_date,
+                village_code=worker.village_id,
+                worker_id=worker.pk,
+            )
+        ]
+    )
     matches = [m for m in matches if m.right_worker_id and m.right_worker_id != worker.pk]
-    duplicate_pairs_record(pairs=[(worker.pk, m.right_worker_id, m.score)  # type: ignore[misc]
-                                  for m in matches], source=source)
+    duplicate_pairs_record(
+        pairs=[
+            (worker.pk, m.right_worker_id, m.score)  # type: ignore[misc]
+            for m in matches
+        ],
+        source=source,
+    )
     return matches
 
 
@@ -158,9 +189,11 @@ def pending_pairs_of(worker_ids: Iterable[int]) -> dict[int, list[DuplicatePair]
     """Worker id -> the undecided pairs it belongs to."""
     out: dict[int, list[DuplicatePair]] = defaultdict(list)
     for part in in_batches(sorted(set(worker_ids))):
-        for pair in (DuplicatePair.objects.filter(decision=DuplicatePair.Decision.PENDING)
-                     .filter(Q(worker_a_id__in_array=part) | Q(worker_b_id__in_array=part))
-                     .select_related("worker_a__village", "worker_b__village")):
+        for pair in (
+            DuplicatePair.objects.filter(decision=DuplicatePair.Decision.PENDING)
+            .filter(Q(worker_a_id__in_array=part) | Q(worker_b_id__in_array=part))
+            .select_related("worker_a__village", "worker_b__village")
+        ):
             for w in (pair.worker_a_id, pair.worker_b_id):
                 out[w].append(pair)
     return out
@@ -170,9 +203,11 @@ def decided_pairs(worker_ids: Iterable[int]) -> set[frozenset[int]]:
     """Pairs among these workers an admin has already decided (same or different)."""
     out: set[frozenset[int]] = set()
     for part in in_batches(sorted(set(worker_ids))):
-        rows = (DuplicatePair.objects.exclude(decision=DuplicatePair.Decision.PENDING)
-                .filter(Q(worker_a_id__in_array=part) | Q(worker_b_id__in_array=part))
-                .values_list("worker_a_id", "worker_b_id"))
+        rows = (
+            DuplicatePair.objects.exclude(decision=DuplicatePair.Decision.PENDING)
+            .filter(Q(worker_a_id__in_array=part) | Q(worker_b_id__in_array=part))
+            .values_list("worker_a_id", "worker_b_id")
+        )
         out.update(frozenset(r) for r in rows)
     return out
 
@@ -185,17 +220,20 @@ def duplicate_pairs_record(*, pairs: Iterable[tuple[int, int, int]], source: str
         if a == b:
             continue
         lo, hi = min(a, b), max(a, b)
-        objs[(lo, hi)] = DuplicatePair(worker_a_id=lo, worker_b_id=hi, score=score,
-                                       source=source[:80])
+        objs[(lo, hi)] = DuplicatePair(
+            worker_a_id=lo, worker_b_id=hi, score=score, source=source[:80]
+        )
     if not objs:
         return 0
     keys = sorted(objs)
     existing: set[tuple[int, int]] = set()
     for part in in_batches(keys):
-        existing.update(DuplicatePair.objects.filter(
-            worker_a_id__in_array=[k[0] for k in part],
-            worker_b_id__in_array=[k[1] for k in part],
-        ).values_list("worker_a_id", "worker_b_id"))
+        existing.update(
+            DuplicatePair.objects.filter(
+                worker_a_id__in_array=[k[0] for k in part],
+                worker_b_id__in_array=[k[1] for k in part],
+            ).values_list("worker_a_id", "worker_b_id")
+        )
     new = [objs[k] for k in keys if k not in existing]
     DuplicatePair.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
     return len(new)
@@ -204,16 +242,25 @@ def duplicate_pairs_record(*, pairs: Iterable[tuple[int, int, int]], source: str
 # --- review queue ---------------------------------------------------------------------------
 
 
-def duplicate_pairs_for(*, user: User, decision: str = DuplicatePair.Decision.PENDING,
-                        ) -> QuerySet[DuplicatePair]:
+def duplicate_pairs_for(
+    *,
+    user: User,
+    decision: str = DuplicatePair.Decision.PENDING,
+) -> QuerySet[DuplicatePair]:
     """Pairs with at least one worker inside the user's region."""
     scope = scope_of(user)
-    qs = DuplicatePair.objects.filter(scope.q("worker_a__village_id")
-                                      | scope.q("worker_b__village_id"))
+    qs = DuplicatePair.objects.filter(
+        scope.q("worker_a__village_id") | scope.q("worker_b__village_id")
+    )
     if decision:
         qs = qs.filter(decision=decision)
-    return qs.select_related("worker_a__village__parent", "worker_b__village__parent",
-                             "worker_a__occupation", "worker_b__occupation", "decided_by")
+    return qs.select_related(
+        "worker_a__village__parent",
+        "worker_b__village__parent",
+        "worker_a__occupation",
+        "worker_b__occupation",
+        "decided_by",
+    )
 
 
 def duplicate_pair_get(*, user: User, pk: int) -> DuplicatePair:
@@ -221,13 +268,17 @@ def duplicate_pair_get(*, user: User, pk: int) -> DuplicatePair:
 
 
 @transaction.atomic
-def duplicate_pair_decide(*, pair: DuplicatePair, by: User, same_person: bool,
-                          keep: Worker | None = None) -> DuplicatePair:
+def duplicate_pair_decide(
+    *, pair: DuplicatePair, by: User, same_person: bool, keep: Worker | None = None
+) -> DuplicatePair:
     """Record an admin's decision. Same person: the other record is merged into `keep` (by
     default the older one): its enrolments move over, empty fields are filled from it, and it
     stays in the registry as inactive so both histories remain readable."""
-    pair = DuplicatePair.objects.select_for_update().select_related(
-        "worker_a", "worker_b").get(pk=pair.pk)
+    pair = (
+        DuplicatePair.objects.select_for_update()
+        .select_related("worker_a", "worker_b")
+        .get(pk=pair.pk)
+    )
     for w in (pair.worker_a, pair.worker_b):
         authorize(by, Action.ENROLMENT_VERIFY, w.village_id)
     if pair.decision != DuplicatePair.Decision.PENDING:
@@ -240,17 +291,26 @@ def duplicate_pair_decide(*, pair: DuplicatePair, by: User, same_person: bool,
         for w, other in ((pair.worker_a, pair.worker_b), (pair.worker_b, pair.worker_a)):
             # Each event is read on its worker's page, by that village too: the other
             # person is named only when living in the same village (personal data by need).
-            label = (other.name if other.village_id == w.village_id
-                     else _("pekerja #%(id)s di desa lain") % {"id": other.pk})
-            audit_event(actor=by, action="not_duplicate", obj=w, region_code=w.village_id,
-                        summary=_("%(a)s dan %(b)s dinyatakan orang yang berbeda")
-                        % {"a": w.name, "b": label},
-                        changes={"other_worker": other.pk})
+            label = (
+                other.name
+                if other.village_id == w.village_id
+                else _("pekerja #%(id)s di desa lain") % {"id": other.pk}
+            )
+            audit_event(
+                actor=by,
+                action="not_duplicate",
+                obj=w,
+                region_code=w.village_id,
+                summary=_("%(a)s dan %(b)s dinyatakan orang yang berbeda")
+                % {"a": w.name, "b": label},
+                changes={"other_worker": other.pk},
+            )
         return pair
     survivor = keep if keep is not None else pair.worker_a
     if survivor.pk not in (pair.worker_a_id, pair.worker_b_id):
-        raise DomainError(_("Pilih salah satu dari dua pekerja pasangan ini."),
-                          code="merge_invalid")
+        raise DomainError(
+            _("Pilih salah satu dari dua pekerja pasangan ini."), code="merge_invalid"
+        )
     survivor = pair.worker_a if survivor.pk == pair.worker_a_id else pair.worker_b
     absorbed = pair.worker_b if survivor is pair.worker_a else pair.worker_a
     _merge(survivor=survivor, absorbed=absorbed, by=by)
@@ -262,9 +322,13 @@ def duplicate_pair_decide(*, pair: DuplicatePair, by: User, same_person: bool,
 # How far an enrolment has gone: of two enrolments of one person holding the same months, the
 # one further along (known to BPJS before one still proposed) is kept; a tie keeps the
 # surviving record's.
-_RANK = {Enrolment.Status.WAITING: 0, Enrolment.Status.PROPOSED: 1,
-         Enrolment.Status.VERIFIED: 2, Enrolment.Status.REGISTERED: 3,
-         Enrolment.Status.ACTIVE: 4}
+_RANK = {
+    Enrolment.Status.WAITING: 0,
+    Enrolment.Status.PROPOSED: 1,
+    Enrolment.Status.VERIFIED: 2,
+    Enrolment.Status.REGISTERED: 3,
+    Enrolment.Status.ACTIVE: 4,
+}
 
 
 def _close_surplus(*, survivor: Worker, absorbed: Worker, by: User) -> list[int]:
@@ -274,11 +338,17 @@ def _close_surplus(*, survivor: Worker, absorbed: Worker, by: User) -> list[int]
     already registered (the person was registered twice) is ended today, and its clashing
     months released. Returns the closed enrolment ids."""
     months: dict[int, set[dt.date]] = defaultdict(set)
-    enrolments = {e.pk: e for e in Enrolment.objects.select_for_update().filter(
-        worker__in=[survivor, absorbed], status__in=[*Enrolment.OPEN, Enrolment.Status.WAITING])
-        .select_related("programme")}
+    enrolments = {
+        e.pk: e
+        for e in Enrolment.objects.select_for_update()
+        .filter(
+            worker__in=[survivor, absorbed], status__in=[*Enrolment.OPEN, Enrolment.Status.WAITING]
+        )
+        .select_related("programme")
+    }
     for enrolment_id, month in EnrolmentMonth.objects.filter(
-            enrolment_id__in=list(enrolments)).values_list("enrolment_id", "month"):
+        enrolment_id__in=list(enrolments)
+    ).values_list("enrolment_id", "month"):
         months[enrolment_id].add(month)
     closed: list[int] = []
     mine = [e for e in enrolments.values() if e.worker_id == survivor.pk]
@@ -301,34 +371,49 @@ def _close_surplus(*, survivor: Worker, absorbed: Worker, by: User) -> list[int]
                 action = "end"
             else:
                 drop.status = Enrolment.Status.REJECTED
-                drop.reject_reason = (_("Data ganda: digabung dengan kepesertaan %(code)s yang "
-                                        "sama") % {"code": keep.programme.code})[:250]
+                drop.reject_reason = (
+                    _("Data ganda: digabung dengan kepesertaan %(code)s yang sama")
+                    % {"code": keep.programme.code}
+                )[:250]
                 action = "reject"
             drop.closed_at, drop.closed_by = now, by
-            drop.save(update_fields=["status", "end_date", "reject_reason", "closed_at",
-                                     "closed_by"])
+            drop.save(
+                update_fields=["status", "end_date", "reject_reason", "closed_at", "closed_by"]
+            )
             release.delete()
             closed.append(drop.pk)
             worker = survivor if drop.worker_id == survivor.pk else absorbed
-            audit_event(actor=by, action=action, obj=drop, region_code=worker.village_id,
-                        summary=_("%(name)s: kepesertaan ganda %(code)s ditutup saat data "
-                                  "digabung") % {"name": worker.name,
-                                                 "code": drop.programme.code},
-                        changes={"status": [old, drop.status], "kept_enrolment": keep.pk,
-                                 "reason": "duplicate_merge"})
+            audit_event(
+                actor=by,
+                action=action,
+                obj=drop,
+                region_code=worker.village_id,
+                summary=_("%(name)s: kepesertaan ganda %(code)s ditutup saat data digabung")
+                % {"name": worker.name, "code": drop.programme.code},
+                changes={
+                    "status": [old, drop.status],
+                    "kept_enrolment": keep.pk,
+                    "reason": "duplicate_merge",
+                },
+            )
     return closed
 
 
 def _merge(*, survivor: Worker, absorbed: Worker, by: User) -> None:
     closed = _close_surplus(survivor=survivor, absorbed=absorbed, by=by)
-    clash = (EnrolmentMonth.objects.filter(worker=absorbed)
-             .filter(month__in=EnrolmentMonth.objects.filter(worker=survivor).values("month"))
-             .exists())
+    clash = (
+        EnrolmentMonth.objects.filter(worker=absorbed)
+        .filter(month__in=EnrolmentMonth.objects.filter(worker=survivor).values("month"))
+        .exists()
+    )
     if clash:  # months of enrolments that ended long ago, both funded: a case for a person
         raise DomainError(
-            _("Kedua data pernah dibiayai pada bulan yang sama oleh kepesertaan yang sudah "
-              "berakhir. Periksa riwayat kepesertaan keduanya dengan BPJS sebelum digabung."),
-            code="merge_conflict")
+            _(
+                "Kedua data pernah dibiayai pada bulan yang sama oleh kepesertaan yang sudah "
+                "berakhir. Periksa riwayat kepesertaan keduanya dengan BPJS sebelum digabung."
+            ),
+            code="merge_conflict",
+        )
     moved = list(Enrolment.objects.filter(worker=absorbed).values_list("pk", flat=True))
     Enrolment.objects.filter(pk__in=moved).update(worker=survivor)
     EnrolmentMonth.objects.filter(worker=absorbed).update(worker=survivor)
@@ -342,16 +427,31 @@ def _merge(*, survivor: Worker, absorbed: Worker, by: User) -> None:
     old_status = absorbed.status
     absorbed.status = Worker.Status.INACTIVE
     absorbed.save(update_fields=["status", "updated_at"])
-    snapshot = {f: str(getattr(absorbed, f)) for f in
-                ("nik", "kk_number", "name", "sex", "birth_date", "village_id", "address",
-                 "phone")}
-    audit_event(actor=by, action="merge", obj=survivor, region_code=survivor.village_id,
-                summary=_("Data %(b)s (NIK %(nik)s) digabung ke %(a)s")
-                % {"a": survivor.name, "b": absorbed.name, "nik": absorbed.nik},
-                changes={"merged_worker": absorbed.pk, "merged": snapshot, "filled": filled,
-                         "enrolments_moved": moved, "enrolments_closed": closed})
-    audit_event(actor=by, action="merged_into", obj=absorbed, region_code=absorbed.village_id,
-                summary=_("Data ini digabung ke %(a)s (NIK %(nik)s) dan dinonaktifkan")
-                % {"a": survivor.name, "nik": survivor.nik},
-                changes={"merged_into": survivor.pk,
-                         "status": [old_status, Worker.Status.INACTIVE.value]})
+    snapshot = {
+        f: str(getattr(absorbed, f))
+        for f in ("nik", "kk_number", "name", "sex", "birth_date", "village_id", "address", "phone")
+    }
+    audit_event(
+        actor=by,
+        action="merge",
+        obj=survivor,
+        region_code=survivor.village_id,
+        summary=_("Data %(b)s (NIK %(nik)s) digabung ke %(a)s")
+        % {"a": survivor.name, "b": absorbed.name, "nik": absorbed.nik},
+        changes={
+            "merged_worker": absorbed.pk,
+            "merged": snapshot,
+            "filled": filled,
+            "enrolments_moved": moved,
+            "enrolments_closed": closed,
+        },
+    )
+    audit_event(
+        actor=by,
+        action="merged_into",
+        obj=absorbed,
+        region_code=absorbed.village_id,
+        summary=_("Data ini digabung ke %(a)s (NIK %(nik)s) dan dinonaktifkan")
+        % {"a": survivor.name, "nik": survivor.nik},
+        changes={"merged_into": survivor.pk, "status": [old_status, Worker.Status.INACTIVE.value]},
+    )

@@ -21,20 +21,40 @@ def _rows(workers: QuerySet[Worker], *, full: bool) -> Iterator[list[Any]]:
     statuses = dict(Worker.Status.choices)
     for w in workers.iterator(chunk_size=2000):
         yield [
-            w.nik if full else mask_identity(w.nik), w.name, w.get_sex_display(),
-            w.birth_place, w.birth_date, w.village_id, w.village.name,
-            w.village.parent.name if w.village.parent_id else "", w.occupation.name,
-            w.phone if full else mask_phone(w.phone), str(statuses.get(w.status, w.status)),
-            str(labels.get(w.enrolment_status, _("Belum diusulkan"))), w.kpj or "",
+            w.nik if full else mask_identity(w.nik),
+            w.name,
+            w.get_sex_display(),
+            w.birth_place,
+            w.birth_date,
+            w.village_id,
+            w.village.name,
+            w.village.parent.name if w.village.parent_id else "",
+            w.occupation.name,
+            w.phone if full else mask_phone(w.phone),
+            str(statuses.get(w.status, w.status)),
+            str(labels.get(w.enrolment_status, _("Belum diusulkan"))),
+            w.kpj or "",
         ]
 
 
 def worker_list_export(*, workers: QuerySet[Worker], fmt: str, full: bool) -> ExportFile:
     """`workers` (already scoped and filtered by `registry.selectors.worker_list`) as XLSX or
     CSV; NIK and phone whole only when `full` (registry.privacy)."""
-    header = [_("NIK"), _("Nama"), _("Jenis kelamin"), _("Tempat lahir"), _("Tanggal lahir"),
-              _("Kode desa"), _("Desa/kelurahan"), _("Kecamatan"), _("Pekerjaan"), _("No. HP"),
-              _("Status pekerja"), _("Kepesertaan"), _("Nomor KPJ")]
+    header = [
+        _("NIK"),
+        _("Nama"),
+        _("Jenis kelamin"),
+        _("Tempat lahir"),
+        _("Tanggal lahir"),
+        _("Kode desa"),
+        _("Desa/kelurahan"),
+        _("Kecamatan"),
+        _("Pekerjaan"),
+        _("No. HP"),
+        _("Status pekerja"),
+        _("Kepesertaan"),
+        _("Nomor KPJ"),
+    ]
     if fmt == "csv":
         return csv_file(header, _rows(workers, full=full))
     if fmt != "xlsx":

@@ -74,10 +74,11 @@ class WorkerForm(forms.Form):
         super().__init__(*args, **kwargs)
         villages = villages_in_scope(scope=scope_of(user)).order_by("parent__name", "name")
         self.fields["village"].queryset = villages
-        if villages[:MAX_VILLAGE_OPTIONS + 1].count() > MAX_VILLAGE_OPTIONS:
+        if villages[: MAX_VILLAGE_OPTIONS + 1].count() > MAX_VILLAGE_OPTIONS:
             # A national scope (83.762 desa): the Kemendagri code, not a list nobody scrolls.
             self.fields["village"].widget = forms.TextInput(
-                attrs={"placeholder": "64.01.01.2009", "autocomplete": "off"})
+                attrs={"placeholder": "64.01.01.2009", "autocomplete": "off"}
+            )
             self.fields["village"].help_text = _("Kode desa/kelurahan Kemendagri.")
         # An operator desa registers the workers of the one village: preselect it.
         if user.region_id and user.region.level == Region.Level.VILLAGE and not self.is_bound:
@@ -89,14 +90,21 @@ class WorkerForm(forms.Form):
 
 class WorkerEditForm(WorkerForm):
     status = forms.ChoiceField(
-        label=_("Status"), choices=Worker.Status.choices,
-        help_text=_("Meninggal dunia atau pindah mengakhiri kepesertaan yang berjalan (iuran "
-                    "berhenti mulai bulan berikutnya) dan dilaporkan ke BPJS."))
+        label=_("Status"),
+        choices=Worker.Status.choices,
+        help_text=_(
+            "Meninggal dunia atau pindah mengakhiri kepesertaan yang berjalan (iuran "
+            "berhenti mulai bulan berikutnya) dan dilaporkan ke BPJS."
+        ),
+    )
     status_date = date_field(_("Tanggal meninggal/pindah"), required=False)
     status_date.help_text = _("Kosongkan bila tidak diketahui: dipakai tanggal hari ini.")
     correction_reason = forms.CharField(
-        label=_("Alasan koreksi NIK/tanggal lahir"), required=False, max_length=250,
-        help_text=_("Wajib bila pekerja sudah terdaftar di BPJS; koreksi dilaporkan ke BPJS."))
+        label=_("Alasan koreksi NIK/tanggal lahir"),
+        required=False,
+        max_length=250,
+        help_text=_("Wajib bila pekerja sudah terdaftar di BPJS; koreksi dilaporkan ke BPJS."),
+    )
 
 
 class WorkerFilterForm(forms.Form):
@@ -139,8 +147,10 @@ class WorkerFilterForm(forms.Form):
         from lindung.programs.models import Enrolment  # registry sits below programs
 
         self.fields["kepesertaan"].choices = [
-            ("", _("Semua kepesertaan")), (NOT_PROPOSED, _("Belum diusulkan")),
-            *Enrolment.Status.choices]
+            ("", _("Semua kepesertaan")),
+            (NOT_PROPOSED, _("Belum diusulkan")),
+            *Enrolment.Status.choices,
+        ]
 
     def filters(self) -> dict[str, str]:
         """Selector keyword arguments from the valid part of the input (an out-of-scope code

@@ -48,23 +48,30 @@ class Worker(models.Model):
     birth_date = models.DateField(_("tanggal lahir"))
     # Indexed by (village, name) below, which also serves scope filters on the village.
     village = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, related_name="workers",
-        verbose_name=_("desa/kelurahan domisili"), db_index=False,
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="workers",
+        verbose_name=_("desa/kelurahan domisili"),
+        db_index=False,
     )
     address = models.CharField(_("alamat"), max_length=250, blank=True)
     phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
     # Not indexed: a dozen values over a million rows, always filtered together with the
     # village (indexed); an index here only slowed every bulk insert.
     occupation = models.ForeignKey(
-        Occupation, on_delete=models.PROTECT, related_name="workers", verbose_name=_("pekerjaan"),
+        Occupation,
+        on_delete=models.PROTECT,
+        related_name="workers",
+        verbose_name=_("pekerjaan"),
         db_index=False,
     )
     declared_income = models.PositiveBigIntegerField(
         _("penghasilan per bulan (Rp)"),
         help_text=_("Dasar iuran JKK. Bawaan dari parameter 'penghasilan_bawaan'."),
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
     # The date of the death or move that set the status (None while active, or not known).
     status_date = models.DateField(_("tanggal meninggal/pindah"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
@@ -79,10 +86,12 @@ class Worker(models.Model):
             models.Index(fields=["birth_date"]),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["nik"], name="worker_nik_unique",
-                                    opclasses=["varchar_pattern_ops"]),
-            models.CheckConstraint(condition=models.Q(nik__regex=r"^[0-9]{16}$"),
-                                   name="worker_nik_16_digits"),
+            models.UniqueConstraint(
+                fields=["nik"], name="worker_nik_unique", opclasses=["varchar_pattern_ops"]
+            ),
+            models.CheckConstraint(
+                condition=models.Q(nik__regex=r"^[0-9]{16}$"), name="worker_nik_16_digits"
+            ),
             models.CheckConstraint(condition=models.Q(sex__in=["L", "P"]), name="worker_sex_lp"),
         ]
 
@@ -104,17 +113,25 @@ class DuplicatePair(models.Model):
         SAME = "sama", _("Orang yang sama (digabung)")
         DIFFERENT = "berbeda", _("Orang yang berbeda")
 
-    worker_a = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="+",
-                                 verbose_name=_("pekerja A"))
-    worker_b = models.ForeignKey(Worker, on_delete=models.CASCADE, related_name="+",
-                                 verbose_name=_("pekerja B"))
+    worker_a = models.ForeignKey(
+        Worker, on_delete=models.CASCADE, related_name="+", verbose_name=_("pekerja A")
+    )
+    worker_b = models.ForeignKey(
+        Worker, on_delete=models.CASCADE, related_name="+", verbose_name=_("pekerja B")
+    )
     score = models.PositiveSmallIntegerField(_("kemiripan nama (%)"))
     source = models.CharField(_("sumber"), max_length=80, blank=True)
-    decision = models.CharField(_("keputusan"), max_length=10, choices=Decision.choices,
-                                default=Decision.PENDING, db_index=True)
+    decision = models.CharField(
+        _("keputusan"),
+        max_length=10,
+        choices=Decision.choices,
+        default=Decision.PENDING,
+        db_index=True,
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="+")
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -123,8 +140,9 @@ class DuplicatePair(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["worker_a", "worker_b"], name="duplicate_pair_once"),
-            models.CheckConstraint(condition=models.Q(worker_a__lt=models.F("worker_b")),
-                                   name="duplicate_pair_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(worker_a__lt=models.F("worker_b")), name="duplicate_pair_ordered"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -146,8 +164,9 @@ class BpjsNotice(models.Model):
         MOVED = "pindah", _("Pindah / keluar wilayah program")
         CORRECTION = "koreksi", _("Koreksi NIK/tanggal lahir")
 
-    worker = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="bpjs_notices",
-                               verbose_name=_("pekerja"))
+    worker = models.ForeignKey(
+        Worker, on_delete=models.PROTECT, related_name="bpjs_notices", verbose_name=_("pekerja")
+    )
     region_code = models.CharField(_("kode wilayah"), max_length=13)
     kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
     enrolment_id = models.PositiveBigIntegerField(_("ID kepesertaan"), null=True, blank=True)
@@ -157,11 +176,13 @@ class BpjsNotice(models.Model):
     details = models.JSONField(_("rincian"), default=dict, blank=True)
     reason = models.CharField(_("alasan"), max_length=250, blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
-    created_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True,
-                                   blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     reported_at = models.DateTimeField(_("dilaporkan"), null=True, blank=True, db_index=True)
-    reported_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True,
-                                    blank=True, related_name="+")
+    reported_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("laporan ke BPJS")

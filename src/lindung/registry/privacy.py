@@ -35,5 +35,8 @@ def may_reveal(user: Any, *, region_code: str | None) -> bool:
 def full_in_api(user: Any) -> bool:
     """True when API responses carry the numbers whole for `user`: roles that write to the
     registry or register people with BPJS; read-only roles get them masked."""
-    return (can(user, Action.WORKER_EDIT) or can(user, Action.ENROLMENT_REGISTER)
-            or can(user, Action.PERSONAL_DATA_FULL))
+    return (
+        can(user, Action.WORKER_EDIT)
+        or can(user, Action.ENROLMENT_REGISTER)
+        or can(user, Action.PERSONAL_DATA_FULL)
+    )

@@ -133,8 +133,9 @@ def _birth_from_digits(ddmmyy: str, today: dt.date) -> tuple[dt.date, str] | Non
     return birth, sex
 
 
-def parse_nik(raw: object, *, today: dt.date | None = None,
-              provinces: frozenset[str] | None = None) -> NikInfo:
+def parse_nik(
+    raw: object, *, today: dt.date | None = None, provinces: frozenset[str] | None = None
+) -> NikInfo:
     """Check a NIK's form, province and date; return what it encodes, or raise NikInvalid."""
     today = today or clock.today()
     if type(raw) is str and len(raw) == 16 and raw.isdigit():
@@ -147,25 +148,32 @@ def parse_nik(raw: object, *, today: dt.date | None = None,
         raise NikInvalid(
             _("NIK harus tepat 16 digit angka (tertulis %(n)s karakter). Periksa kembali KTP.")
             % {"n": len(nik)},
-            code="nik_format", field="nik",
+            code="nik_format",
+            field="nik",
         )
     provinces = provinces if provinces is not None else province_codes()
     if nik[:2] not in provinces:
         raise NikInvalid(
             _("Dua digit pertama NIK (%(pp)s) bukan kode provinsi. Periksa kembali KTP.")
             % {"pp": nik[:2]},
-            code="nik_region", field="nik",
+            code="nik_region",
+            field="nik",
         )
     parsed = _birth_from_digits(nik[6:12], today)
     if parsed is None:
         raise NikInvalid(
-            _("Digit ke-7 sampai ke-12 NIK (%(d)s) bukan tanggal lahir yang sah (DDMMYY, "
-              "tanggal +40 untuk perempuan). Periksa kembali KTP.") % {"d": nik[6:12]},
-            code="nik_date", field="nik",
+            _(
+                "Digit ke-7 sampai ke-12 NIK (%(d)s) bukan tanggal lahir yang sah (DDMMYY, "
+                "tanggal +40 untuk perempuan). Periksa kembali KTP."
+            )
+            % {"d": nik[6:12]},
+            code="nik_date",
+            field="nik",
         )
     birth, sex = parsed
-    return NikInfo(nik=nik, region_code=f"{nik[:2]}.{nik[2:4]}.{nik[4:6]}", sex=sex,
-                   birth_date=birth)
+    return NikInfo(
+        nik=nik, region_code=f"{nik[:2]}.{nik[2:4]}.{nik[4:6]}", sex=sex, birth_date=birth
+    )
 
 
 def check_nik_matches(info: NikInfo, *, sex: str | None, birth_date: dt.date | None) -> None:
@@ -174,21 +182,28 @@ def check_nik_matches(info: NikInfo, *, sex: str | None, birth_date: dt.date | N
     if sex and sex != info.sex:
         problems.append(
             _("NIK menunjukkan jenis kelamin %(nik)s, tetapi yang diisi %(given)s")
-            % {"nik": _("perempuan") if info.sex == "P" else _("laki-laki"),
-               "given": _("perempuan") if sex == "P" else _("laki-laki")}
+            % {
+                "nik": _("perempuan") if info.sex == "P" else _("laki-laki"),
+                "given": _("perempuan") if sex == "P" else _("laki-laki"),
+            }
         )
     if birth_date and (birth_date.day, birth_date.month, birth_date.year % 100) != (
-        info.birth_date.day, info.birth_date.month, info.birth_date.year % 100
+        info.birth_date.day,
+        info.birth_date.month,
+        info.birth_date.year % 100,
     ):
         problems.append(
             _("tanggal lahir di NIK %(nik)s, tetapi yang diisi %(given)s")
-            % {"nik": info.birth_date.strftime("%d/%m/%y"),
-               "given": birth_date.strftime("%d/%m/%Y")}
+            % {
+                "nik": info.birth_date.strftime("%d/%m/%y"),
+                "given": birth_date.strftime("%d/%m/%Y"),
+            }
         )
     if problems:
         raise NikInvalid(
             "; ".join(problems) + ". " + _("Periksa NIK, jenis kelamin dan tanggal lahir di KTP."),
-            code="nik_mismatch", field="nik",
+            code="nik_mismatch",
+            field="nik",
         )
 
 
@@ -198,17 +213,22 @@ def validate_kk(raw: object, *, provinces: frozenset[str] | None = None) -> str:
     if type(raw) is str and len(raw) == 16 and raw.isdigit() and raw[:2] in provinces:
         return raw  # the common case
     if is_number_cell(raw):
-        raise NikInvalid(number_cell_message(_("No. KK"), raw), code="nik_number_cell",
-                         field="kk_number")
+        raise NikInvalid(
+            number_cell_message(_("No. KK"), raw), code="nik_number_cell", field="kk_number"
+        )
     kk = normalise_number(raw)
     if not (len(kk) == 16 and kk.isascii() and kk.isdigit()):
-        raise NikInvalid(_("No. KK harus tepat 16 digit angka. Periksa kembali Kartu Keluarga."),
-                         code="kk_format", field="kk_number")
+        raise NikInvalid(
+            _("No. KK harus tepat 16 digit angka. Periksa kembali Kartu Keluarga."),
+            code="kk_format",
+            field="kk_number",
+        )
     if kk[:2] not in provinces:
         raise NikInvalid(
             _("Dua digit pertama No. KK (%(pp)s) bukan kode provinsi. Periksa Kartu Keluarga.")
             % {"pp": kk[:2]},
-            code="kk_format", field="kk_number",
+            code="kk_format",
+            field="kk_number",
         )
     return kk
 
@@ -220,7 +240,8 @@ def validate_kpj(raw: object, *, digits: int) -> str:
         raise NikInvalid(
             _("Nomor KPJ harus %(n)s digit angka sesuai kartu BPJS Ketenagakerjaan.")
             % {"n": digits},
-            code="kpj_format", field="kpj_number",
+            code="kpj_format",
+            field="kpj_number",
         )
     return kpj
 
@@ -235,10 +256,11 @@ def normalise_name(raw: object) -> str:
 
 
 def number_cell_message(what: str, raw: object) -> str:
-    return _("%(what)s tersimpan sebagai angka (%(v)s) sehingga digit terakhirnya hilang: Excel "
-             "hanya menyimpan 15 digit. Ketik ulang %(what)s sebagai teks (16 digit); di Excel, "
-             "format sel sebagai Teks dulu.") % {"what": what, "v": text(raw)[:20]}
-
+    return _(
+        "%(what)s tersimpan sebagai angka (%(v)s) sehingga digit terakhirnya hilang: Excel "
+        "hanya menyimpan 15 digit. Ketik ulang %(what)s sebagai teks (16 digit); di Excel, "
+        "format sel sebagai Teks dulu."
+    ) % {"what": what, "v": text(raw)[:20]}
 
 
 # --- worker fields ------------------------------------------------------------------------------
@@ -253,8 +275,20 @@ NAME_MAX = 150
 BIRTH_PLACE_MAX = 80
 ADDRESS_MAX = 250
 
-_SEX = {"l": "L", "lk": "L", "laki": "L", "lakilaki": "L", "pria": "L", "m": "L",
-        "p": "P", "pr": "P", "perempuan": "P", "wanita": "P", "w": "P", "f": "P"}
+_SEX = {
+    "l": "L",
+    "lk": "L",
+    "laki": "L",
+    "lakilaki": "L",
+    "pria": "L",
+    "m": "L",
+    "p": "P",
+    "pr": "P",
+    "perempuan": "P",
+    "wanita": "P",
+    "w": "P",
+    "f": "P",
+}
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 (with Excel's 1900 leap bug)
 _DATE_DMY = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})$")
 _DATE_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?$")
@@ -293,8 +327,9 @@ def key(value: object) -> str:
 
 
 def missing(field: str, what: str) -> FieldInvalid:
-    return FieldInvalid(_("%(what)s wajib diisi.") % {"what": what}, code="missing_value",
-                        field=field)
+    return FieldInvalid(
+        _("%(what)s wajib diisi.") % {"what": what}, code="missing_value", field=field
+    )
 
 
 def clean_name(raw: object, ctx: FieldContext | None = None) -> str:
@@ -304,12 +339,18 @@ def clean_name(raw: object, ctx: FieldContext | None = None) -> str:
     if not name:
         raise missing("name", _("Nama lengkap sesuai KTP"))
     if not _HAS_LETTER.search(name):
-        raise FieldInvalid(_("Nama \"%(v)s\" tidak berisi huruf. Tulis nama lengkap sesuai KTP.")
-                           % {"v": name[:40]}, code="name_invalid", field="name")
+        raise FieldInvalid(
+            _('Nama "%(v)s" tidak berisi huruf. Tulis nama lengkap sesuai KTP.') % {"v": name[:40]},
+            code="name_invalid",
+            field="name",
+        )
     if len(name) > NAME_MAX:
-        raise FieldInvalid(_("Nama terlalu panjang (%(n)s karakter, paling banyak %(max)s).")
-                           % {"n": len(name), "max": NAME_MAX}, code="name_invalid",
-                           field="name")
+        raise FieldInvalid(
+            _("Nama terlalu panjang (%(n)s karakter, paling banyak %(max)s).")
+            % {"n": len(name), "max": NAME_MAX},
+            code="name_invalid",
+            field="name",
+        )
     return name
 
 
@@ -328,9 +369,12 @@ def clean_sex(raw: object, ctx: FieldContext | None = None) -> str:
     found = _SEX.get(key(raw))
     if found:
         return found
-    raise FieldInvalid(_("Jenis kelamin \"%(v)s\" tidak dikenali. Isi L (laki-laki) atau P "
-                         "(perempuan).") % {"v": text(raw)[:20]}, code="sex_invalid",
-                       field="sex")
+    raise FieldInvalid(
+        _('Jenis kelamin "%(v)s" tidak dikenali. Isi L (laki-laki) atau P (perempuan).')
+        % {"v": text(raw)[:20]},
+        code="sex_invalid",
+        field="sex",
+    )
 
 
 def parse_date(value: object) -> dt.date:
@@ -364,18 +408,27 @@ def clean_date(raw: object, *, field: str, what: str) -> dt.date:
     try:
         return parse_date(raw)
     except (ValueError, OverflowError):
-        raise FieldInvalid(_("Tanggal \"%(v)s\" tidak dikenali. Tulis sebagai hh/bb/tttt, mis. "
-                             "17/08/1985.") % {"v": text(raw)[:20]}, code="date_invalid",
-                           field=field) from None
+        raise FieldInvalid(
+            _('Tanggal "%(v)s" tidak dikenali. Tulis sebagai hh/bb/tttt, mis. 17/08/1985.')
+            % {"v": text(raw)[:20]},
+            code="date_invalid",
+            field=field,
+        ) from None
 
 
 def clean_birth_date(raw: object, ctx: FieldContext) -> dt.date:
     """A real date from 1 January 1900 to today (a living worker's birth)."""
     birth = clean_date(raw, field="birth_date", what=_("Tanggal lahir (hh/bb/tttt)"))
     if not BIRTH_MIN <= birth <= ctx.today:
-        raise FieldInvalid(_("Tanggal lahir %(d)s tidak mungkin: harus antara 01/01/1900 dan "
-                             "hari ini. Periksa KTP.") % {"d": birth.strftime("%d/%m/%Y")},
-                           code="date_invalid", field="birth_date")
+        raise FieldInvalid(
+            _(
+                "Tanggal lahir %(d)s tidak mungkin: harus antara 01/01/1900 dan "
+                "hari ini. Periksa KTP."
+            )
+            % {"d": birth.strftime("%d/%m/%Y")},
+            code="date_invalid",
+            field="birth_date",
+        )
     return birth
 
 
@@ -410,9 +463,15 @@ def clean_phone(raw: object, ctx: FieldContext | None = None) -> str:
         phone = "0" + phone
     if phone[:2] == "08" and 9 <= len(phone) <= 14 and phone.isascii() and phone.isdigit():
         return phone
-    raise FieldInvalid(_("Nomor HP \"%(v)s\" tidak dikenali: tulis 08..., +628... atau 628... "
-                         "(9-14 digit), atau kosongkan.") % {"v": text(raw)[:20]},
-                       code="phone_invalid", field="phone")
+    raise FieldInvalid(
+        _(
+            'Nomor HP "%(v)s" tidak dikenali: tulis 08..., +628... atau 628... '
+            "(9-14 digit), atau kosongkan."
+        )
+        % {"v": text(raw)[:20]},
+        code="phone_invalid",
+        field="phone",
+    )
 
 
 def clean_income(raw: object, ctx: FieldContext | None = None) -> int | None:
@@ -429,13 +488,24 @@ def clean_income(raw: object, ctx: FieldContext | None = None) -> int | None:
         s = re.sub(r",0+$", "", s).replace(".", "").replace(" ", "")
         income = int(s) if s.isascii() and s.isdigit() else -1
     if income < 0:
-        raise FieldInvalid(_("Penghasilan \"%(v)s\" tidak dikenali. Tulis rupiah per bulan "
-                             "dengan angka saja, mis. 1500000.") % {"v": text(raw)[:20]},
-                           code="income_invalid", field="declared_income")
+        raise FieldInvalid(
+            _(
+                'Penghasilan "%(v)s" tidak dikenali. Tulis rupiah per bulan '
+                "dengan angka saja, mis. 1500000."
+            )
+            % {"v": text(raw)[:20]},
+            code="income_invalid",
+            field="declared_income",
+        )
     if not 0 < income <= INCOME_MAX:
-        raise FieldInvalid(_("Penghasilan per bulan harus lebih dari Rp0 dan paling banyak "
-                             "Rp1.000.000.000, atau kosongkan."),
-                           code="income_invalid", field="declared_income")
+        raise FieldInvalid(
+            _(
+                "Penghasilan per bulan harus lebih dari Rp0 dan paling banyak "
+                "Rp1.000.000.000, atau kosongkan."
+            ),
+            code="income_invalid",
+            field="declared_income",
+        )
     return income
 
 
@@ -451,14 +521,19 @@ def normalise_village_code(value: object) -> str:
 def clean_village(raw: object, ctx: FieldContext) -> str:
     """The Kemendagri code of a desa/kelurahan (a Region, or its code in any usual spelling)."""
     if is_blank(raw):
-        raise missing("village", _("Desa/kelurahan domisili (kode Kemendagri, mis. "
-                                   "64.01.01.2009)"))
+        raise missing("village", _("Desa/kelurahan domisili (kode Kemendagri, mis. 64.01.01.2009)"))
     code = normalise_village_code(raw)
     if code in ctx.villages:
         return code
-    raise FieldInvalid(_("Kode desa/kelurahan \"%(v)s\" tidak dikenal. Pilih dari daftar desa "
-                         "(di templat: lembar Referensi), format 64.01.01.2009.")
-                       % {"v": code[:20]}, code="village_unknown", field="village")
+    raise FieldInvalid(
+        _(
+            'Kode desa/kelurahan "%(v)s" tidak dikenal. Pilih dari daftar desa '
+            "(di templat: lembar Referensi), format 64.01.01.2009."
+        )
+        % {"v": code[:20]},
+        code="village_unknown",
+        field="village",
+    )
 
 
 def clean_occupation(raw: object, ctx: FieldContext) -> OccupationRef:
@@ -467,15 +542,22 @@ def clean_occupation(raw: object, ctx: FieldContext) -> OccupationRef:
         raise missing("occupation", _("Pekerjaan (pilih dari daftar pekerjaan rentan)"))
     found = (ctx.occupations or {}).get(key(getattr(raw, "code", raw)))
     if found is None:
-        raise FieldInvalid(_("Pekerjaan \"%(v)s\" tidak ada dalam daftar pekerjaan rentan. Pilih "
-                             "dari daftar (di templat: lembar Referensi).")
-                           % {"v": text(getattr(raw, "name", raw))[:40]},
-                           code="occupation_not_eligible", field="occupation")
+        raise FieldInvalid(
+            _(
+                'Pekerjaan "%(v)s" tidak ada dalam daftar pekerjaan rentan. Pilih '
+                "dari daftar (di templat: lembar Referensi)."
+            )
+            % {"v": text(getattr(raw, "name", raw))[:40]},
+            code="occupation_not_eligible",
+            field="occupation",
+        )
     if found.valid_to and found.valid_to < ctx.today:
-        raise FieldInvalid(_("Pekerjaan %(o)s sudah tidak berlaku sejak %(d)s. Pilih pekerjaan "
-                             "lain dari daftar.")
-                           % {"o": found.name, "d": found.valid_to.strftime("%d/%m/%Y")},
-                           code="occupation_not_eligible", field="occupation")
+        raise FieldInvalid(
+            _("Pekerjaan %(o)s sudah tidak berlaku sejak %(d)s. Pilih pekerjaan lain dari daftar.")
+            % {"o": found.name, "d": found.valid_to.strftime("%d/%m/%Y")},
+            code="occupation_not_eligible",
+            field="occupation",
+        )
     return found
 
 
@@ -503,8 +585,7 @@ FIELD_RULES: tuple[FieldRule, ...] = (
     FieldRule("address", "address", clean_address, keep_blank=True),
     FieldRule("occupation", "occupation_id", clean_occupation, few_values=True),
     FieldRule("phone", "phone", clean_phone, keep_blank=True),
-    FieldRule("declared_income", "declared_income", clean_income, keep_blank=True,
-              few_values=True),
+    FieldRule("declared_income", "declared_income", clean_income, keep_blank=True, few_values=True),
 )
 FIELD_RULE = {r.field: r for r in FIELD_RULES}
 
@@ -531,9 +612,13 @@ def check_nik_fields(info: NikInfo | None, values: dict[str, Any]) -> FieldInval
     return None
 
 
-def clean_fields(raw: dict[str, Any], ctx: FieldContext, *, only: Iterable[str] | None = None,
-                 current: dict[str, Any] | None = None,
-                 ) -> tuple[dict[str, Any], list[FieldInvalid]]:
+def clean_fields(
+    raw: dict[str, Any],
+    ctx: FieldContext,
+    *,
+    only: Iterable[str] | None = None,
+    current: dict[str, Any] | None = None,
+) -> tuple[dict[str, Any], list[FieldInvalid]]:
     """Every field of one worker through its rule: (Worker attribute -> clean value, every
     problem). `only`: the fields given (an update of some fields), by default all of them;
     `current`: the record's nik, sex and birth_date, against which a NIK, sex or birth date

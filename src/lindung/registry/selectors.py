@@ -18,8 +18,16 @@ NOT_PROPOSED = "belum"
 """The enrolment filter value for workers holding no open or waiting enrolment."""
 
 
-def worker_list(*, user: User, q: str = "", district: str = "", village: str = "",
-                occupation: str = "", status: str = "", enrolment: str = "") -> QuerySet[Worker]:
+def worker_list(
+    *,
+    user: User,
+    q: str = "",
+    district: str = "",
+    village: str = "",
+    occupation: str = "",
+    status: str = "",
+    enrolment: str = "",
+) -> QuerySet[Worker]:
     """Workers in scope, filtered, each with the status and KPJ of their latest enrolment
     (`enrolment_status`, `kpj`). `enrolment`: a status of that latest enrolment, or
     NOT_PROPOSED for workers no programme holds or lists."""
@@ -27,12 +35,18 @@ def worker_list(*, user: User, q: str = "", district: str = "", village: str = "
 
     latest = Enrolment.objects.filter(worker=OuterRef("pk")).order_by("-proposed_at", "-id")
     qs = workers_for(user=user).select_related("village", "village__parent", "occupation")
-    qs = qs.annotate(enrolment_status=Subquery(latest.values("status")[:1]),
-                     kpj=Subquery(latest.values("kpj_number")[:1]))
+    qs = qs.annotate(
+        enrolment_status=Subquery(latest.values("status")[:1]),
+        kpj=Subquery(latest.values("kpj_number")[:1]),
+    )
     if enrolment == NOT_PROPOSED:
-        qs = qs.exclude(Exists(Enrolment.objects.filter(
-            worker=OuterRef("pk"),
-            status__in=[*Enrolment.OPEN, Enrolment.Status.WAITING])))
+        qs = qs.exclude(
+            Exists(
+                Enrolment.objects.filter(
+                    worker=OuterRef("pk"), status__in=[*Enrolment.OPEN, Enrolment.Status.WAITING]
+                )
+            )
+        )
     elif enrolment:
         qs = qs.filter(enrolment_status=enrolment)
     if q:
@@ -66,9 +80,11 @@ def bpjs_notices_for(*, user: User, pending: bool = True) -> QuerySet[BpjsNotice
     """Changes the BPJS branch must be told of, in the user's region: still to report
     (`pending`) or already reported, newest first."""
     qs = scope_queryset(BpjsNotice.objects.all(), scope_of(user)).filter(
-        reported_at__isnull=pending)
+        reported_at__isnull=pending
+    )
     return qs.select_related("worker", "worker__village", "reported_by").order_by(
-        "-created_at", "-id")
+        "-created_at", "-id"
+    )
 
 
 def bpjs_notices_of(*, worker: Worker) -> QuerySet[BpjsNotice]:

@@ -41,19 +41,52 @@ from lindung.registry import rules
 from lindung.registry.models import BpjsNotice, Occupation, Worker
 
 # Inputs of the form and the API (and `worker_update`'s keywords).
-WORKER_FIELDS = ["nik", "kk_number", "name", "sex", "birth_place", "birth_date", "village",
-                 "address", "phone", "occupation", "declared_income", "status"]
+WORKER_FIELDS = [
+    "nik",
+    "kk_number",
+    "name",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "village",
+    "address",
+    "phone",
+    "occupation",
+    "declared_income",
+    "status",
+]
 # Worker attributes one write path maintains, in a fixed order.
-ATTRS = ("nik", "kk_number", "name", "sex", "birth_place", "birth_date", "village_id",
-         "address", "occupation_id", "phone", "declared_income", "status", "status_date")
-OPTIONAL_DEFAULTS = {"kk_number": "", "birth_place": "", "address": "", "phone": "",
-                     "status": Worker.Status.ACTIVE.value, "status_date": None}
+ATTRS = (
+    "nik",
+    "kk_number",
+    "name",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "village_id",
+    "address",
+    "occupation_id",
+    "phone",
+    "declared_income",
+    "status",
+    "status_date",
+)
+OPTIONAL_DEFAULTS = {
+    "kk_number": "",
+    "birth_place": "",
+    "address": "",
+    "phone": "",
+    "status": Worker.Status.ACTIVE.value,
+    "status_date": None,
+}
 # Changing these for a participant known to BPJS is a correction BPJS must verify again.
 IDENTITY_ATTRS = ("nik", "birth_date")
 STATUSES = frozenset(Worker.Status.values)
 _attr_values = operator.itemgetter(*ATTRS)
-LIFE_EVENT_STATUSES = {Worker.Status.DECEASED.value: BpjsNotice.Kind.DEATH,
-                       Worker.Status.MOVED.value: BpjsNotice.Kind.MOVED}
+LIFE_EVENT_STATUSES = {
+    Worker.Status.DECEASED.value: BpjsNotice.Kind.DEATH,
+    Worker.Status.MOVED.value: BpjsNotice.Kind.MOVED,
+}
 
 
 def default_declared_income(on: dt.date | None = None) -> int:
@@ -64,8 +97,9 @@ def occupation_refs() -> dict[str, rules.OccupationRef]:
     """Every occupation by `rules.key` of its code and of its name (codes win)."""
     out: dict[str, rules.OccupationRef] = {}
     names = []
-    for pk, code, name, valid_to in Occupation.objects.values_list("id", "code", "name",
-                                                                   "valid_to"):
+    for pk, code, name, valid_to in Occupation.objects.values_list(
+        "id", "code", "name", "valid_to"
+    ):
         ref = rules.OccupationRef(pk=pk, code=code, name=name, valid_to=valid_to)
         out[rules.key(code)] = ref
         names.append(ref)
@@ -79,10 +113,12 @@ def field_context(*, today: dt.date, village_codes: Iterable[object]) -> rules.F
     codes = {rules.normalise_village_code(c) for c in village_codes if not rules.is_blank(c)}
     known: set[str] = set()
     for part in in_batches(sorted(codes)):
-        known.update(Region.objects.filter(code__in_array=part, level=Region.Level.VILLAGE)
-                     .values_list("code", flat=True))
-    return rules.FieldContext(today=today, villages=frozenset(known),
-                              occupations=occupation_refs())
+        known.update(
+            Region.objects.filter(code__in_array=part, level=Region.Level.VILLAGE).values_list(
+                "code", flat=True
+            )
+        )
+    return rules.FieldContext(today=today, villages=frozenset(known), occupations=occupation_refs())
 
 
 # --- the set-based write path ------------------------------------------------------------------
@@ -121,18 +157,26 @@ class UpsertResult:
 
 def _nik_taken_error() -> DomainError:
     return DomainError(
-        _("NIK ini sudah terdaftar. Cari pekerja dengan NIK tersebut; satu NIK hanya untuk "
-          "satu pekerja."), code="nik_duplicate", field="nik")
+        _(
+            "NIK ini sudah terdaftar. Cari pekerja dengan NIK tersebut; satu NIK hanya untuk "
+            "satu pekerja."
+        ),
+        code="nik_duplicate",
+        field="nik",
+    )
 
 
-def _records(*, niks: Sequence[str] = (), ids: Sequence[int] = ()
-             ) -> tuple[dict[str, dict[str, Any]], dict[int, dict[str, Any]]]:
+def _records(
+    *, niks: Sequence[str] = (), ids: Sequence[int] = ()
+) -> tuple[dict[str, dict[str, Any]], dict[int, dict[str, Any]]]:
     """Existing workers by NIK and by id: {"id": .., **ATTRS}."""
     by_nik: dict[str, dict[str, Any]] = {}
     by_id: dict[int, dict[str, Any]] = {}
     cols = ("id", *ATTRS)
-    for lookup, wanted in (("nik__in_array", sorted(set(niks))), ("pk__in_array",
-                                                                  sorted(set(ids)))):
+    for lookup, wanted in (
+        ("nik__in_array", sorted(set(niks))),
+        ("pk__in_array", sorted(set(ids))),
+    ):
         for part in in_batches(wanted):
             for rec in Worker.objects.filter(**{lookup: part}).values_list(*cols):
                 d = dict(zip(cols, rec, strict=True))
@@ -149,31 +193,33 @@ def registered_participants(worker_ids: Iterable[int]) -> dict[int, list[tuple[A
     out: dict[int, list[tuple[Any, ...]]] = {}
     for part in in_batches(sorted(set(worker_ids))):
         for pk, worker_id, code, kpj in Enrolment.objects.filter(
-                worker_id__in_array=part,
-                status__in=[Enrolment.Status.REGISTERED, Enrolment.Status.ACTIVE],
+            worker_id__in_array=part,
+            status__in=[Enrolment.Status.REGISTERED, Enrolment.Status.ACTIVE],
         ).values_list("pk", "worker_id", "programme__code", "kpj_number"):
             out.setdefault(worker_id, []).append((pk, code, kpj))
     return out
 
 
-def workers_plan(*, rows: Sequence[WorkerRow], by: User, on: dt.date,
-                 on_existing: str = "update") -> None:
+def workers_plan(
+    *, rows: Sequence[WorkerRow], by: User, on: dt.date, on_existing: str = "update"
+) -> None:
     """Decide what each row does (create, update, unchanged) and why it may not (its
     `problems`), reading the registry set-based; writes nothing. `on_existing`: 'update' (an
     import: a known NIK updates that worker) or 'refuse' (registering by hand: a known NIK
     is `nik_duplicate`)."""
     scope = scope_of(by)
     covers = cache(scope.covers)  # a file names a few hundred villages
-    by_nik, by_id = _records(niks=[r.values["nik"] for r in rows if r.values.get("nik")],
-                             ids=[r.worker_id for r in rows if r.worker_id])
+    by_nik, by_id = _records(
+        niks=[r.values["nik"] for r in rows if r.values.get("nik")],
+        ids=[r.worker_id for r in rows if r.worker_id],
+    )
     default_income: int | None = None
     for r in rows:
         nik = r.values.get("nik")
         if r.worker_id is not None:
             r.before = by_id.get(r.worker_id)
             if r.before is None:
-                r.problems.append(DomainError(_("Pekerja tidak ditemukan."),
-                                              code="worker_missing"))
+                r.problems.append(DomainError(_("Pekerja tidak ditemukan."), code="worker_missing"))
                 continue
             other = by_nik.get(nik) if nik else None
             if other is not None and other["id"] != r.worker_id:
@@ -186,10 +232,16 @@ def workers_plan(*, rows: Sequence[WorkerRow], by: User, on: dt.date,
             r.worker_id = r.before["id"]
         if r.before is not None and not covers(r.before["village_id"]):
             # Not which village: where another village's person lives is theirs.
-            r.problems.append(DomainError(
-                _("NIK ini sudah terdaftar di desa lain, di luar wilayah Anda. Minta admin "
-                  "kabupaten memeriksa dan memindahkan domisilinya."),
-                code="village_out_of_scope", field="nik"))
+            r.problems.append(
+                DomainError(
+                    _(
+                        "NIK ini sudah terdaftar di desa lain, di luar wilayah Anda. Minta admin "
+                        "kabupaten memeriksa dan memindahkan domisilinya."
+                    ),
+                    code="village_out_of_scope",
+                    field="nik",
+                )
+            )
             continue
         given = r.values  # completed in place: rows of a 100,000-row file add no copies
         if given.get("declared_income", 0) is None:  # blank on a form: the dated default
@@ -207,14 +259,20 @@ def workers_plan(*, rows: Sequence[WorkerRow], by: User, on: dt.date,
             r.action = "create"
         else:
             r.after = {**{k: r.before[k] for k in ATTRS}, **given}
-            r.action = ("unchanged" if all(r.after[k] == r.before[k] for k in ATTRS)
-                        else "update")
+            r.action = "unchanged" if all(r.after[k] == r.before[k] for k in ATTRS) else "update"
         village = r.after.get("village_id")
         if village and not covers(village):
-            r.problems.append(DomainError(
-                _("Desa %(v)s di luar wilayah Anda. Anda hanya dapat mendaftarkan pekerja yang "
-                  "berdomisili di wilayah Anda.") % {"v": village},
-                code="village_out_of_scope", field="village"))
+            r.problems.append(
+                DomainError(
+                    _(
+                        "Desa %(v)s di luar wilayah Anda. Anda hanya dapat mendaftarkan pekerja yang "
+                        "berdomisili di wilayah Anda."
+                    )
+                    % {"v": village},
+                    code="village_out_of_scope",
+                    field="village",
+                )
+            )
         r.problems += _status_problems(r, on)
     _check_corrections([r for r in rows if r.action == "update" and not r.problems], by=by)
 
@@ -222,13 +280,21 @@ def workers_plan(*, rows: Sequence[WorkerRow], by: User, on: dt.date,
 def _status_problems(r: WorkerRow, on: dt.date) -> list[DomainError]:
     status, when = r.after.get("status"), r.after.get("status_date")
     if status not in STATUSES:
-        return [DomainError(_("Pilih status pekerja dari daftar."), code="status_invalid",
-                            field="status")]
+        return [
+            DomainError(
+                _("Pilih status pekerja dari daftar."), code="status_invalid", field="status"
+            )
+        ]
     if status == Worker.Status.ACTIVE:
         r.after["status_date"] = None
     elif when is not None and not (r.after["birth_date"] <= when <= on):
-        return [DomainError(_("Tanggal meninggal/pindah harus antara tanggal lahir dan hari "
-                              "ini."), code="date_invalid", field="status_date")]
+        return [
+            DomainError(
+                _("Tanggal meninggal/pindah harus antara tanggal lahir dan hari ini."),
+                code="date_invalid",
+                field="status_date",
+            )
+        ]
     elif when is None and r.before is not None and r.before["status"] == status:
         r.after["status_date"] = r.before["status_date"]
     return []
@@ -247,21 +313,40 @@ def _check_corrections(rows: Sequence[WorkerRow], *, by: User) -> None:
             continue
         fields = [k for k in IDENTITY_ATTRS if r.after[k] != r.before[k]]
         if not can(by, Action.ENROLMENT_VERIFY):
-            r.problems.append(DomainError(
-                _("Pekerja ini sudah terdaftar di BPJS Ketenagakerjaan (KPJ %(kpj)s). NIK dan "
-                  "tanggal lahirnya hanya dapat dikoreksi oleh Dinas, yang melaporkannya ke "
-                  "BPJS: hubungi admin kabupaten dengan bukti KTP/KK.")
-                % {"kpj": known[r.worker_id][0][2] or "-"},
-                code="correction_needs_dinas", field=fields[0]))
+            r.problems.append(
+                DomainError(
+                    _(
+                        "Pekerja ini sudah terdaftar di BPJS Ketenagakerjaan (KPJ %(kpj)s). NIK dan "
+                        "tanggal lahirnya hanya dapat dikoreksi oleh Dinas, yang melaporkannya ke "
+                        "BPJS: hubungi admin kabupaten dengan bukti KTP/KK."
+                    )
+                    % {"kpj": known[r.worker_id][0][2] or "-"},
+                    code="correction_needs_dinas",
+                    field=fields[0],
+                )
+            )
         elif not r.correction_reason.strip():
-            r.problems.append(DomainError(
-                _("Pekerja ini sudah terdaftar di BPJS Ketenagakerjaan. Tuliskan alasan koreksi "
-                  "NIK/tanggal lahir (mis. salah ketik, KTP baru); koreksi dilaporkan ke BPJS."),
-                code="correction_reason_missing", field="correction_reason"))
+            r.problems.append(
+                DomainError(
+                    _(
+                        "Pekerja ini sudah terdaftar di BPJS Ketenagakerjaan. Tuliskan alasan koreksi "
+                        "NIK/tanggal lahir (mis. salah ketik, KTP baru); koreksi dilaporkan ke BPJS."
+                    ),
+                    code="correction_reason_missing",
+                    field="correction_reason",
+                )
+            )
 
 
-def workers_apply(*, rows: Sequence[WorkerRow], by: User, on: dt.date, source: str = "",
-                  audit_prefix: str = "", row_in_audit: bool = False) -> UpsertResult:
+def workers_apply(
+    *,
+    rows: Sequence[WorkerRow],
+    by: User,
+    on: dt.date,
+    source: str = "",
+    audit_prefix: str = "",
+    row_in_audit: bool = False,
+) -> UpsertResult:
     """Write planned rows without problems: bulk insert and update, one audit event per created
     or updated worker with its changes, then the life events. Call inside a transaction.
     `audit_prefix`: 'import_' for the spreadsheet; `row_in_audit`: record each row's number."""
@@ -271,42 +356,67 @@ def workers_apply(*, rows: Sequence[WorkerRow], by: User, on: dt.date, source: s
     # In NIK order: inserts into the unique NIK index then walk it instead of jumping around.
     new = sorted((r for r in rows if r.action == "create"), key=lambda r: r.after["nik"])
     ids = bulk.insert_rows_returning_ids(
-        Worker, [*ATTRS, "created_at", "updated_at"],
-        [(*_attr_values(r.after), now, now) for r in new])
+        Worker,
+        [*ATTRS, "created_at", "updated_at"],
+        [(*_attr_values(r.after), now, now) for r in new],
+    )
     for r, pk in zip(new, ids, strict=True):
         r.worker_id = pk
     changed = [r for r in rows if r.action == "update"]
-    bulk.update_rows(Worker, [*ATTRS, "updated_at"],
-                     [(*_attr_values(r.after), now, r.worker_id) for r in changed])
+    bulk.update_rows(
+        Worker,
+        [*ATTRS, "updated_at"],
+        [(*_attr_values(r.after), now, r.worker_id) for r in changed],
+    )
     result.created = [r.worker_id for r in new]  # type: ignore[misc]
     result.updated = [r.worker_id for r in changed]  # type: ignore[misc]
     result.unchanged = [r.worker_id for r in rows if r.action == "unchanged"]  # type: ignore[misc]
 
-    create_summary = (_("Diimpor dari %(src)s") % {"src": source} if source
-                      else _("Pekerja %(name)s didaftarkan"))
-    update_summary = (_("Diperbarui dari %(src)s") % {"src": source} if source
-                      else _("Data pekerja %(name)s diubah"))
+    create_summary = (
+        _("Diimpor dari %(src)s") % {"src": source} if source else _("Pekerja %(name)s didaftarkan")
+    )
+    update_summary = (
+        _("Diperbarui dari %(src)s") % {"src": source}
+        if source
+        else _("Data pekerja %(name)s diubah")
+    )
 
     create_action = f"{audit_prefix}create"
     dumps = json.JSONEncoder(default=str, separators=(",", ":")).encode  # dates as ISO text
 
     def audit_rows() -> Iterable[tuple[str, str, str, str, str, str]]:
         for r in new:
-            changes: dict[str, Any] = {name: v for name, v in zip(
-                AUDIT_NAMES, _attr_values(r.after), strict=True) if v != "" and v is not None}
+            changes: dict[str, Any] = {
+                name: v
+                for name, v in zip(AUDIT_NAMES, _attr_values(r.after), strict=True)
+                if v != "" and v is not None
+            }
             if row_in_audit:
                 changes["row"] = r.key
-            yield (create_action, "worker", str(r.worker_id), r.after["village_id"],
-                   create_summary % {"name": r.after["name"]}, dumps(changes))
+            yield (
+                create_action,
+                "worker",
+                str(r.worker_id),
+                r.after["village_id"],
+                create_summary % {"name": r.after["name"]},
+                dumps(changes),
+            )
         for r in changed:
-            changes = _named(changes_between(
-                {k: r.before[k] for k in ATTRS}, {k: r.after[k] for k in ATTRS}))  # type: ignore
+            changes = _named(
+                changes_between({k: r.before[k] for k in ATTRS}, {k: r.after[k] for k in ATTRS})
+            )  # type: ignore
             if r.correction_reason.strip():
                 changes["reason"] = r.correction_reason.strip()
             if row_in_audit:
                 changes["row"] = r.key
-            yield (f"{audit_prefix}update", "worker", str(r.worker_id), r.after["village_id"],
-                   update_summary % {"name": r.after["name"]}, json.dumps(changes))
+            yield (
+                f"{audit_prefix}update",
+                "worker",
+                str(r.worker_id),
+                r.after["village_id"],
+                update_summary % {"name": r.after["name"]},
+                json.dumps(changes),
+            )
 
     audit_rows_insert(audit_rows(), actor=by, at=stamp)
     _life_events(changed, by=by, on=on, result=result)
@@ -326,8 +436,7 @@ def _named(changes: dict[str, Any]) -> dict[str, Any]:
     return {AUDIT_NAME.get(k, k): v for k, v in changes.items()}
 
 
-def _life_events(rows: Sequence[WorkerRow], *, by: User, on: dt.date,
-                 result: UpsertResult) -> None:
+def _life_events(rows: Sequence[WorkerRow], *, by: User, on: dt.date, result: UpsertResult) -> None:
     """Death, moving away and identity corrections of updated workers reach their enrolments
     and the BPJS branch."""
     from lindung.programs.services import LifeEvent, enrolments_end_for_life_events
@@ -337,13 +446,24 @@ def _life_events(rows: Sequence[WorkerRow], *, by: User, on: dt.date,
         b, a = r.before, r.after
         assert b is not None
         if a["status"] in LIFE_EVENT_STATUSES and b["status"] != a["status"]:
-            events.append(LifeEvent(worker_id=r.worker_id, reason=a["status"],  # type: ignore
-                                    end_date=a["status_date"] or on))
+            events.append(
+                LifeEvent(
+                    worker_id=r.worker_id,
+                    reason=a["status"],  # type: ignore
+                    end_date=a["status_date"] or on,
+                )
+            )
         elif a["village_id"] != b["village_id"]:
             # Moving within the region keeps the enrolments; out of a programme's region ends
             # those of that programme (programs decides which).
-            events.append(LifeEvent(worker_id=r.worker_id, reason="pindah",  # type: ignore
-                                    end_date=on, village_id=a["village_id"]))
+            events.append(
+                LifeEvent(
+                    worker_id=r.worker_id,
+                    reason="pindah",  # type: ignore
+                    end_date=on,
+                    village_id=a["village_id"],
+                )
+            )
     notices: list[BpjsNotice] = []
     by_worker = {r.worker_id: r for r in rows}
     if events:
@@ -352,42 +472,84 @@ def _life_events(rows: Sequence[WorkerRow], *, by: User, on: dt.date,
             if not ended.known_to_bpjs:
                 continue
             r = by_worker[ended.worker_id]
-            notices.append(BpjsNotice(
-                worker_id=ended.worker_id, region_code=r.after["village_id"],
-                kind=LIFE_EVENT_STATUSES.get(ended.reason, BpjsNotice.Kind.MOVED),
-                enrolment_id=ended.enrolment_id, programme_code=ended.programme_code,
-                kpj_number=ended.kpj_number, event_date=ended.end_date, created_by=by,
-                details={"status": [r.before["status"], r.after["status"]],  # type: ignore
-                         "village": [r.before["village_id"], r.after["village_id"]]}))  # type: ignore
-    corrected = [r for r in rows if r.correction_reason.strip() and any(
-        r.after[k] != r.before[k] for k in IDENTITY_ATTRS)]  # type: ignore[index]
+            notices.append(
+                BpjsNotice(
+                    worker_id=ended.worker_id,
+                    region_code=r.after["village_id"],
+                    kind=LIFE_EVENT_STATUSES.get(ended.reason, BpjsNotice.Kind.MOVED),
+                    enrolment_id=ended.enrolment_id,
+                    programme_code=ended.programme_code,
+                    kpj_number=ended.kpj_number,
+                    event_date=ended.end_date,
+                    created_by=by,
+                    details={
+                        "status": [r.before["status"], r.after["status"]],  # type: ignore
+                        "village": [r.before["village_id"], r.after["village_id"]],
+                    },
+                )
+            )  # type: ignore
+    corrected = [
+        r
+        for r in rows
+        if r.correction_reason.strip() and any(r.after[k] != r.before[k] for k in IDENTITY_ATTRS)
+    ]  # type: ignore[index]
     if corrected:
         known = registered_participants(r.worker_id for r in corrected)  # type: ignore[misc]
         for r in corrected:
             for enrolment_id, code, kpj in known.get(r.worker_id, ()):  # type: ignore[arg-type]
-                notices.append(BpjsNotice(
-                    worker_id=r.worker_id, region_code=r.after["village_id"],
-                    kind=BpjsNotice.Kind.CORRECTION, enrolment_id=enrolment_id,
-                    programme_code=code, kpj_number=kpj, event_date=on, created_by=by,
-                    reason=r.correction_reason.strip()[:250],
-                    details={k: [_plain(r.before[k]), _plain(r.after[k])]  # type: ignore
-                             for k in IDENTITY_ATTRS if r.after[k] != r.before[k]}))  # type: ignore
+                notices.append(
+                    BpjsNotice(
+                        worker_id=r.worker_id,
+                        region_code=r.after["village_id"],
+                        kind=BpjsNotice.Kind.CORRECTION,
+                        enrolment_id=enrolment_id,
+                        programme_code=code,
+                        kpj_number=kpj,
+                        event_date=on,
+                        created_by=by,
+                        reason=r.correction_reason.strip()[:250],
+                        details={
+                            k: [_plain(r.before[k]), _plain(r.after[k])]  # type: ignore
+                            for k in IDENTITY_ATTRS
+                            if r.after[k] != r.before[k]
+                        },
+                    )
+                )  # type: ignore
     if not notices:
         return
     BpjsNotice.objects.bulk_create(notices, batch_size=2000)
     result.notices = len(notices)
     summary = _("Perlu dilaporkan ke BPJS: %(kind)s, KPJ %(kpj)s (%(code)s)")
-    audit_rows_insert(((
-        "bpjs_notice", "worker", str(n.worker_id), n.region_code,
-        summary % {"kind": n.get_kind_display(), "kpj": n.kpj_number or "-",
-                   "code": n.programme_code},
-        json.dumps({"kind": n.kind, "enrolment": n.enrolment_id, **n.details}))
-        for n in notices), actor=by)
+    audit_rows_insert(
+        (
+            (
+                "bpjs_notice",
+                "worker",
+                str(n.worker_id),
+                n.region_code,
+                summary
+                % {
+                    "kind": n.get_kind_display(),
+                    "kpj": n.kpj_number or "-",
+                    "code": n.programme_code,
+                },
+                json.dumps({"kind": n.kind, "enrolment": n.enrolment_id, **n.details}),
+            )
+            for n in notices
+        ),
+        actor=by,
+    )
 
 
 @transaction.atomic
-def workers_upsert_many(*, rows: Sequence[WorkerRow], by: User, on: dt.date | None = None,
-                        on_existing: str = "update", source: str = "") -> UpsertResult:
+def workers_upsert_many(
+    *,
+    rows: Sequence[WorkerRow],
+    by: User,
+    on: dt.date | None = None,
+    on_existing: str = "update",
+    source: str = "",
+) -> UpsertResult:
     """Check and write many workers in one transaction: every row with problems is refused
     (ValidationFailed with the first refused row's problems) and nothing is written."""
     on = on or clock.today()
@@ -412,13 +574,23 @@ def _raw_fields(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k in rules.FIELD_RULE}
 
 
-def _one(*, by: User, on: dt.date, data: dict[str, Any], worker: Worker | None,
-         correction_reason: str, source: str) -> Worker:
+def _one(
+    *,
+    by: User,
+    on: dt.date,
+    data: dict[str, Any],
+    worker: Worker | None,
+    correction_reason: str,
+    source: str,
+) -> Worker:
     raw = _raw_fields(data)
     ctx = field_context(today=on, village_codes=[raw.get("village")])
     only = None if worker is None else list(raw)
-    current = None if worker is None else {"nik": worker.nik, "sex": worker.sex,
-                                            "birth_date": worker.birth_date}
+    current = (
+        None
+        if worker is None
+        else {"nik": worker.nik, "sex": worker.sex, "birth_date": worker.birth_date}
+    )
     values, errors = rules.clean_fields(raw, ctx, only=only, current=current)
     if "status" in data:
         values["status"] = data["status"]
@@ -430,17 +602,21 @@ def _one(*, by: User, on: dt.date, data: dict[str, Any], worker: Worker | None,
     if worker is not None:
         authorize(by, Action.WORKER_EDIT, worker.village_id)
     authorize(by, Action.WORKER_EDIT, region)
-    row = WorkerRow(key=0, values=values, worker_id=worker.pk if worker else None,
-                    correction_reason=correction_reason)
+    row = WorkerRow(
+        key=0,
+        values=values,
+        worker_id=worker.pk if worker else None,
+        correction_reason=correction_reason,
+    )
     with transaction.atomic():
-        result = workers_upsert_many(rows=[row], by=by, on=on, source=source,
-                                     on_existing="refuse")
+        result = workers_upsert_many(rows=[row], by=by, on=on, source=source, on_existing="refuse")
         saved = Worker.objects.select_related("village", "occupation").get(pk=row.worker_id)
         if row.action in ("create", "update"):
             from lindung.registry.duplicates import duplicates_flag
 
-            saved.possible_duplicates = duplicates_flag(worker=saved, source=source or _(
-                "formulir"))
+            saved.possible_duplicates = duplicates_flag(
+                worker=saved, source=source or _("formulir")
+            )
         else:
             saved.possible_duplicates = []
         saved.upsert_result = result
@@ -448,24 +624,37 @@ def _one(*, by: User, on: dt.date, data: dict[str, Any], worker: Worker | None,
 
 
 @transaction.atomic
-def worker_create(*, by: User, on: dt.date | None = None, source: str = "",
-                  **data: Any) -> Worker:
+def worker_create(*, by: User, on: dt.date | None = None, source: str = "", **data: Any) -> Worker:
     """Register one worker (`workers_upsert_many` with one row); `on` is the registration
     date the NIK and birth-date checks use. The returned worker carries
     `possible_duplicates`: pairs this registration put in the review queue."""
-    return _one(by=by, on=on or clock.today(), data=data, worker=None, correction_reason="",
-                source=source)
+    return _one(
+        by=by, on=on or clock.today(), data=data, worker=None, correction_reason="", source=source
+    )
 
 
 @transaction.atomic
-def worker_update(*, worker: Worker, by: User, on: dt.date | None = None,
-                  correction_reason: str = "", source: str = "", **data: Any) -> Worker:
+def worker_update(
+    *,
+    worker: Worker,
+    by: User,
+    on: dt.date | None = None,
+    correction_reason: str = "",
+    source: str = "",
+    **data: Any,
+) -> Worker:
     """Change some fields of one worker (those given). Marking them dead or moved ends their
     enrolments; correcting the NIK or birth date of a BPJS participant needs the Dinas and a
     `correction_reason` (see the module docstring)."""
     authorize(by, Action.WORKER_EDIT, worker.village_id)
-    saved = _one(by=by, on=on or clock.today(), data=data, worker=worker,
-                 correction_reason=correction_reason, source=source)
+    saved = _one(
+        by=by,
+        on=on or clock.today(),
+        data=data,
+        worker=worker,
+        correction_reason=correction_reason,
+        source=source,
+    )
     for k in ATTRS:  # the caller's instance follows the record, as a save() would
         setattr(worker, k, getattr(saved, k))
     worker.possible_duplicates = saved.possible_duplicates
@@ -482,9 +671,14 @@ def worker_reveal(*, worker: Worker, by: User) -> Worker:
     showing a full NIK is an action in the audit trail). Raises ScopeDenied for a role that
     may not, or a worker outside `by`'s region."""
     authorize(by, Action.PERSONAL_DATA_REVEAL, worker.village_id)
-    audit_event(actor=by, action="reveal", obj=worker, region_code=worker.village_id,
-                summary=_("NIK lengkap %(name)s ditampilkan") % {"name": worker.name},
-                changes={"fields": ["nik", "kk_number", "phone"]})
+    audit_event(
+        actor=by,
+        action="reveal",
+        obj=worker,
+        region_code=worker.village_id,
+        summary=_("NIK lengkap %(name)s ditampilkan") % {"name": worker.name},
+        changes={"fields": ["nik", "kk_number", "phone"]},
+    )
     return worker
 
 
@@ -498,9 +692,13 @@ def bpjs_notice_mark_reported(*, notice: BpjsNotice, by: User) -> BpjsNotice:
     notice.reported_at = clock.now()
     notice.reported_by = by
     notice.save(update_fields=["reported_at", "reported_by"])
-    audit_event(actor=by, action="bpjs_reported", obj=notice.worker,
-                region_code=notice.region_code,
-                summary=_("Dilaporkan ke BPJS: %(kind)s, KPJ %(kpj)s")
-                % {"kind": notice.get_kind_display(), "kpj": notice.kpj_number or "-"},
-                changes={"notice": notice.pk, "kind": notice.kind})
+    audit_event(
+        actor=by,
+        action="bpjs_reported",
+        obj=notice.worker,
+        region_code=notice.region_code,
+        summary=_("Dilaporkan ke BPJS: %(kind)s, KPJ %(kpj)s")
+        % {"kind": notice.get_kind_display(), "kpj": notice.kpj_number or "-"},
+        changes={"notice": notice.pk, "kind": notice.kind},
+    )
     return notice

@@ -9,8 +9,11 @@ urlpatterns = [
     path("baru/", views.worker_create_view, name="create"),
     path("ekspor.<str:fmt>", views.worker_export_view, name="export"),
     path("lapor-bpjs/", views.bpjs_notices_view, name="bpjs_notices"),
-    path("lapor-bpjs/<int:pk>/dilaporkan/", views.bpjs_notice_reported_view,
-         name="bpjs_notice_reported"),
+    path(
+        "lapor-bpjs/<int:pk>/dilaporkan/",
+        views.bpjs_notice_reported_view,
+        name="bpjs_notice_reported",
+    ),
     path("<int:pk>/", views.worker_detail_view, name="detail"),
     path("<int:pk>/ubah/", views.worker_edit_view, name="edit"),
     path("<int:pk>/tampilkan-nik/", views.worker_reveal_view, name="reveal"),

@@ -82,16 +82,28 @@ def worker_export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     workers = worker_list(user=request.user, **form.filters())
     total = workers.count()
     if total > EXPORT_MAX_ROWS:
-        messages.error(request, _("Daftar ini berisi %(n)s pekerja; unduhan dibatasi %(max)s "
-                                  "baris. Persempit saringan (kecamatan, desa, pekerjaan).")
-                       % {"n": thousands(total), "max": thousands(EXPORT_MAX_ROWS)})
+        messages.error(
+            request,
+            _(
+                "Daftar ini berisi %(n)s pekerja; unduhan dibatasi %(max)s "
+                "baris. Persempit saringan (kecamatan, desa, pekerjaan)."
+            )
+            % {"n": thousands(total), "max": thousands(EXPORT_MAX_ROWS)},
+        )
         return redirect(f"{reverse('registry:list')}?{request.GET.urlencode()}")
-    export = exports.worker_list_export(workers=workers, fmt=fmt,
-                                        full=privacy.full_in_api(request.user))
-    audit_export(actor=request.user, obj=request.user.region or request.user,
-                 region_code=request.user.region_id or "", what=_("daftar pekerja"),
-                 kind="worker_list", fmt=fmt, rows=export.rows,
-                 details={"filters": {k: v for k, v in form.filters().items() if v}})
+    export = exports.worker_list_export(
+        workers=workers, fmt=fmt, full=privacy.full_in_api(request.user)
+    )
+    audit_export(
+        actor=request.user,
+        obj=request.user.region or request.user,
+        region_code=request.user.region_id or "",
+        what=_("daftar pekerja"),
+        kind="worker_list",
+        fmt=fmt,
+        rows=export.rows,
+        details={"filters": {k: v for k, v in form.filters().items() if v}},
+    )
     return download_response(export, f"pekerja-{clock.today():%Y%m%d}.{export.extension}")
 
 
@@ -128,12 +140,22 @@ def worker_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Data pekerja %(name)s disimpan.") % {"name": worker.name})
             result = worker.upsert_result
             if result.ended_enrolments:
-                messages.warning(request, _(
-                    "%(n)s kepesertaan berakhir karena perubahan status/domisili; iuran berhenti "
-                    "mulai bulan berikutnya.") % {"n": len(result.ended_enrolments)})
+                messages.warning(
+                    request,
+                    _(
+                        "%(n)s kepesertaan berakhir karena perubahan status/domisili; iuran berhenti "
+                        "mulai bulan berikutnya."
+                    )
+                    % {"n": len(result.ended_enrolments)},
+                )
             if result.notices:
-                messages.warning(request, _("Perubahan ini perlu dilaporkan ke BPJS "
-                                            "Ketenagakerjaan: masuk daftar Lapor BPJS."))
+                messages.warning(
+                    request,
+                    _(
+                        "Perubahan ini perlu dilaporkan ke BPJS "
+                        "Ketenagakerjaan: masuk daftar Lapor BPJS."
+                    ),
+                )
             _warn_duplicates(request, worker.possible_duplicates)
             return redirect("registry:detail", pk=worker.pk)
     return render(request, "registry/worker_form.html", {"form": form, "worker": worker})
@@ -145,17 +167,30 @@ def _warn_duplicates(request: HttpRequest, matches: list[Match]) -> None:
     scope = scope_of(request.user)
     for m in matches:
         if scope.covers(m.right_village_code):
-            messages.warning(request, format_html(
-                _("Kemungkinan data ganda: mirip {link} (kemiripan {score}%, tanggal lahir dan "
-                  "kecamatan sama). Pasangan ini masuk antrean data ganda untuk diputuskan admin."),
-                link=format_html('<a href="{}">{}</a>', reverse("registry:detail",
-                                                                 args=[m.right_worker_id]),
-                                 m.right_name), score=m.score))
+            messages.warning(
+                request,
+                format_html(
+                    _(
+                        "Kemungkinan data ganda: mirip {link} (kemiripan {score}%, tanggal lahir dan "
+                        "kecamatan sama). Pasangan ini masuk antrean data ganda untuk diputuskan admin."
+                    ),
+                    link=format_html(
+                        '<a href="{}">{}</a>',
+                        reverse("registry:detail", args=[m.right_worker_id]),
+                        m.right_name,
+                    ),
+                    score=m.score,
+                ),
+            )
         else:
-            messages.warning(request, _(
-                "Kemungkinan data ganda: mirip pekerja terdaftar di desa lain (kemiripan "
-                "%(s)s%%). Pasangan ini masuk antrean data ganda untuk diputuskan admin.")
-                % {"s": m.score})
+            messages.warning(
+                request,
+                _(
+                    "Kemungkinan data ganda: mirip pekerja terdaftar di desa lain (kemiripan "
+                    "%(s)s%%). Pasangan ini masuk antrean data ganda untuk diputuskan admin."
+                )
+                % {"s": m.score},
+            )
 
 
 def _duplicate_notes(user: object, worker: Worker) -> list[object]:
@@ -165,17 +200,26 @@ def _duplicate_notes(user: object, worker: Worker) -> list[object]:
     for pair in pending_pairs_of([worker.pk]).get(worker.pk, []):
         other = pair.worker_b if pair.worker_a_id == worker.pk else pair.worker_a
         if scope.covers(other.village_id):
-            notes.append(format_html('<a href="{}">{}</a> ({}, {}%)',
-                                     reverse("registry:detail", args=[other.pk]), other.name,
-                                     other.village.name, pair.score))
+            notes.append(
+                format_html(
+                    '<a href="{}">{}</a> ({}, {}%)',
+                    reverse("registry:detail", args=[other.pk]),
+                    other.name,
+                    other.village.name,
+                    pair.score,
+                )
+            )
         else:
             notes.append(_("pekerja di desa lain (%(s)s%%)") % {"s": pair.score})
     return notes
 
 
 def _detail(
-    request: HttpRequest, worker: Worker, propose_form: ProposeForm | None = None,
-    status: int = 200, revealed: bool = False,
+    request: HttpRequest,
+    worker: Worker,
+    propose_form: ProposeForm | None = None,
+    status: int = 200,
+    revealed: bool = False,
 ) -> HttpResponse:
     user = request.user
     # NIK, No. KK and phone whole only by need (registry.privacy); `revealed` after the
@@ -244,8 +288,9 @@ def worker_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             programme = programme_get(user=request.user, code=form.cleaned_data["programme"])
-            enrolment = enrolment_propose(programme=programme, worker=worker, by=request.user,
-                                          waitlist=True)
+            enrolment = enrolment_propose(
+                programme=programme, worker=worker, by=request.user, waitlist=True
+            )
         except Programme.DoesNotExist:
             form.add_error("programme", _("Program tidak ditemukan di wilayah Anda."))
         except DomainError as e:
@@ -253,10 +298,14 @@ def worker_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             if enrolment.status == Enrolment.Status.WAITING:
                 place = waiting_positions(enrolments=[enrolment])[enrolment.pk]
-                messages.warning(request, _(
-                    "Kuota program %(code)s sudah penuh: %(name)s masuk daftar tunggu, urutan "
-                    "ke-%(n)s. Dinas menawarkan tempat yang kosong menurut urutan usulan.")
-                    % {"code": programme.code, "name": worker.name, "n": thousands(place)})
+                messages.warning(
+                    request,
+                    _(
+                        "Kuota program %(code)s sudah penuh: %(name)s masuk daftar tunggu, urutan "
+                        "ke-%(n)s. Dinas menawarkan tempat yang kosong menurut urutan usulan."
+                    )
+                    % {"code": programme.code, "name": worker.name, "n": thousands(place)},
+                )
             else:
                 messages.success(
                     request,
@@ -268,15 +317,21 @@ def worker_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def bpjs_notices_view(request: HttpRequest) -> HttpResponse:
-    """"Perlu dilaporkan ke BPJS": deaths, moves and identity corrections of participants BPJS
+    """ "Perlu dilaporkan ke BPJS": deaths, moves and identity corrections of participants BPJS
     knows, in the user's region, for the BPJS officer (and the Dinas) to act on and mark."""
     require_action(request, Action.ENROLMENT_REGISTER)
     reported = request.GET.get("status") == "dilaporkan"
     notices = bpjs_notices_for(user=request.user, pending=not reported)
     page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "registry/bpjs_notices.html",
-                  {"page_obj": page, "reported": reported,
-                   "personal_full": privacy.full_on_detail(request.user)})
+    return render(
+        request,
+        "registry/bpjs_notices.html",
+        {
+            "page_obj": page,
+            "reported": reported,
+            "personal_full": privacy.full_on_detail(request.user),
+        },
+    )
 
 
 @require_POST
@@ -288,7 +343,7 @@ def bpjs_notice_reported_view(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as e:
         messages.error(request, e.message)
     else:
-        messages.success(request, _("%(name)s ditandai sudah dilaporkan ke BPJS.")
-                         % {"name": notice.worker.name})
+        messages.success(
+            request, _("%(name)s ditandai sudah dilaporkan ke BPJS.") % {"name": notice.worker.name}
+        )
     return redirect("registry:bpjs_notices")
-

@@ -48,8 +48,15 @@ class InnovationInline(admin.TabularInline):
 class ParitranaAssessmentAdmin(admin.ModelAdmin):
     """Read-only here: an assessment is entered on its page (`reports.services`, audited)."""
 
-    list_display = ["region", "year", "regulation", "regulation_number", "regulation_year",
-                    "interview_score", "updated_at"]
+    list_display = [
+        "region",
+        "year",
+        "regulation",
+        "regulation_number",
+        "regulation_year",
+        "interview_score",
+        "updated_at",
+    ]
     list_filter = ["year", "regulation"]
     inlines = [InnovationInline]
 
@@ -65,8 +72,17 @@ class ParitranaAssessmentAdmin(admin.ModelAdmin):
 
 @admin.register(ReportRun)
 class ReportRunAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind", "region", "period", "format", "status", "progress",
-                    "created_by", "created_at"]
+    list_display = [
+        "id",
+        "kind",
+        "region",
+        "period",
+        "format",
+        "status",
+        "progress",
+        "created_by",
+        "created_at",
+    ]
     list_filter = ["kind", "status", "format"]
     exclude = ["file"]
 

@@ -19,28 +19,51 @@ class Letterhead(models.Model):
 
     scope_field = "region_id"
 
-    region = models.OneToOneField("regions.Region", on_delete=models.PROTECT, primary_key=True,
-                                  related_name="+", verbose_name=_("wilayah"))
-    government = models.CharField(_("nama pemerintah daerah"), max_length=120,
-                                  help_text=_("Mis. PEMERINTAH KABUPATEN PASER"))
-    agency = models.CharField(_("nama dinas"), max_length=160, blank=True,
-                              help_text=_("Mis. DINAS TENAGA KERJA DAN TRANSMIGRASI"))
-    address = models.CharField(_("alamat"), max_length=250, blank=True,
-                               help_text=_("Alamat, telepon, surel, kode pos"))
-    city = models.CharField(_("tempat penandatanganan"), max_length=60, blank=True,
-                            help_text=_("Mis. Tana Paser"))
-    logo = models.CharField(_("logo"), max_length=200, blank=True,
-                            help_text=_("Berkas PNG/JPEG di MEDIA_ROOT/reports/ (diunggah "
-                                        "lewat halaman kop laporan)."))
-    signer_title = models.CharField(_("jabatan penanda tangan"), max_length=160,
-                                    default="Kepala Dinas")
+    region = models.OneToOneField(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("wilayah"),
+    )
+    government = models.CharField(
+        _("nama pemerintah daerah"), max_length=120, help_text=_("Mis. PEMERINTAH KABUPATEN PASER")
+    )
+    agency = models.CharField(
+        _("nama dinas"),
+        max_length=160,
+        blank=True,
+        help_text=_("Mis. DINAS TENAGA KERJA DAN TRANSMIGRASI"),
+    )
+    address = models.CharField(
+        _("alamat"), max_length=250, blank=True, help_text=_("Alamat, telepon, surel, kode pos")
+    )
+    city = models.CharField(
+        _("tempat penandatanganan"), max_length=60, blank=True, help_text=_("Mis. Tana Paser")
+    )
+    logo = models.CharField(
+        _("logo"),
+        max_length=200,
+        blank=True,
+        help_text=_("Berkas PNG/JPEG di MEDIA_ROOT/reports/ (diunggah lewat halaman kop laporan)."),
+    )
+    signer_title = models.CharField(
+        _("jabatan penanda tangan"), max_length=160, default="Kepala Dinas"
+    )
     signer_name = models.CharField(_("nama penanda tangan"), max_length=120, blank=True)
     signer_rank = models.CharField(_("pangkat/golongan"), max_length=80, blank=True)
-    signer_nip = models.CharField(_("NIP penanda tangan"), max_length=21, blank=True,
-                                  help_text=_("18 angka; spasi boleh"))
+    signer_nip = models.CharField(
+        _("NIP penanda tangan"), max_length=21, blank=True, help_text=_("18 angka; spasi boleh")
+    )
     updated_at = models.DateTimeField(_("diubah"))
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+", db_index=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         verbose_name = _("kop laporan")
@@ -76,15 +99,22 @@ class ReportRun(models.Model):
 
     FINISHED = (Status.DONE, Status.FAILED)
 
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("wilayah"), db_index=False)
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("wilayah"),
+        db_index=False,
+    )
     kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
-    period = models.CharField(_("periode"), max_length=10,
-                              help_text=_("2026-11, 2026-Q3, 2026-S2 atau 2026"))
+    period = models.CharField(
+        _("periode"), max_length=10, help_text=_("2026-11, 2026-Q3, 2026-S2 atau 2026")
+    )
     parameters = models.JSONField(_("parameter"), default=dict, blank=True)
     format = models.CharField(_("format"), max_length=4, choices=Format.choices)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.QUEUED, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
     progress = models.PositiveSmallIntegerField(_("kemajuan (%)"), default=0)
     phase = models.CharField(_("tahap"), max_length=80, blank=True)
     file = models.BinaryField(_("berkas"), null=True, blank=True)
@@ -92,8 +122,12 @@ class ReportRun(models.Model):
     size = models.PositiveIntegerField(_("ukuran (byte)"), default=0)
     rows = models.PositiveIntegerField(_("baris data"), default=0)
     error = models.TextField(_("kesalahan"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("dibuat oleh"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("dibuat oleh"),
+    )
     created_at = models.DateTimeField(_("dibuat pada"))
     started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
@@ -109,8 +143,9 @@ class ReportRun(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["region", "-created_at"], name="reportrun_region")]
         constraints = [
-            models.CheckConstraint(condition=models.Q(progress__lte=100),
-                                   name="reportrun_progress_0_100"),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="reportrun_progress_0_100"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -150,10 +185,12 @@ class ParitranaCriterion(models.Model):
         verbose_name_plural = _("kriteria Paritrana")
         ordering = ["key", "-valid_from"]
         constraints = [
-            models.UniqueConstraint(fields=["key", "valid_from"],
-                                    name="paritrana_criterion_valid_from"),
-            models.CheckConstraint(condition=models.Q(weight__gte=0, weight__lte=100),
-                                   name="paritrana_weight_0_100"),
+            models.UniqueConstraint(
+                fields=["key", "valid_from"], name="paritrana_criterion_valid_from"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weight__gte=0, weight__lte=100), name="paritrana_weight_0_100"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -182,39 +219,59 @@ class ParitranaAssessment(models.Model):
         PERBUP = "perbup", _("Peraturan Bupati/Wali Kota/Gubernur")
         NONE = "none", _("Belum ada regulasi")
 
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("wilayah"), db_index=False)
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("wilayah"),
+        db_index=False,
+    )
     year = models.PositiveSmallIntegerField(_("tahun dinilai"))
-    regulation = models.CharField(_("regulasi"), max_length=8, choices=Regulation.choices,
-                                  default=Regulation.NONE)
+    regulation = models.CharField(
+        _("regulasi"), max_length=8, choices=Regulation.choices, default=Regulation.NONE
+    )
     regulation_number = models.CharField(_("nomor regulasi"), max_length=40, blank=True)
-    regulation_year = models.PositiveSmallIntegerField(_("tahun regulasi"), null=True,
-                                                       blank=True)
+    regulation_year = models.PositiveSmallIntegerField(_("tahun regulasi"), null=True, blank=True)
     regulation_title = models.CharField(_("judul regulasi"), max_length=250, blank=True)
     budget_allocated = models.PositiveBigIntegerField(
-        _("anggaran dialokasikan (Rp)"), null=True, blank=True,
-        help_text=_("Kosongkan untuk memakai mata anggaran program di Lindung."))
+        _("anggaran dialokasikan (Rp)"),
+        null=True,
+        blank=True,
+        help_text=_("Kosongkan untuk memakai mata anggaran program di Lindung."),
+    )
     budget_realised = models.PositiveBigIntegerField(
-        _("anggaran terealisasi (Rp)"), null=True, blank=True,
-        help_text=_("Kosongkan untuk memakai pembayaran iuran (SP2D) di Lindung."))
-    interview_score = models.DecimalField(_("nilai wawancara (0-100)"), max_digits=5,
-                                          decimal_places=2, null=True, blank=True)
+        _("anggaran terealisasi (Rp)"),
+        null=True,
+        blank=True,
+        help_text=_("Kosongkan untuk memakai pembayaran iuran (SP2D) di Lindung."),
+    )
+    interview_score = models.DecimalField(
+        _("nilai wawancara (0-100)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     notes = models.TextField(_("catatan"), blank=True)
     updated_at = models.DateTimeField(_("diubah"))
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+", db_index=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         verbose_name = _("penilaian Paritrana")
         verbose_name_plural = _("penilaian Paritrana")
         ordering = ["-year", "region"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "year"],
-                                    name="paritrana_one_per_region_year"),
+            models.UniqueConstraint(
+                fields=["region", "year"], name="paritrana_one_per_region_year"
+            ),
             models.CheckConstraint(
                 condition=models.Q(interview_score__isnull=True)
                 | models.Q(interview_score__gte=0, interview_score__lte=100),
-                name="paritrana_interview_0_100"),
+                name="paritrana_interview_0_100",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -227,15 +284,29 @@ class ParitranaInnovation(models.Model):
 
     scope_field = "assessment__region_id"
 
-    assessment = models.ForeignKey(ParitranaAssessment, on_delete=models.CASCADE,
-                                   related_name="innovations", verbose_name=_("penilaian"))
+    assessment = models.ForeignKey(
+        ParitranaAssessment,
+        on_delete=models.CASCADE,
+        related_name="innovations",
+        verbose_name=_("penilaian"),
+    )
     title = models.CharField(_("inovasi"), max_length=200)
     description = models.TextField(_("uraian"), blank=True)
-    evidence = models.CharField(_("bukti"), max_length=300, blank=True,
-                                help_text=_("Nomor SK, tautan berita atau dokumen pendukung"))
+    evidence = models.CharField(
+        _("bukti"),
+        max_length=300,
+        blank=True,
+        help_text=_("Nomor SK, tautan berita atau dokumen pendukung"),
+    )
     created_at = models.DateTimeField(_("dicatat pada"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+", db_index=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         verbose_name = _("inovasi Paritrana")

@@ -59,17 +59,39 @@ SMALL = ParagraphStyle("lindung-small", parent=NORMAL, fontSize=8, leading=10)
 CELL = ParagraphStyle("lindung-cell", parent=NORMAL, fontSize=7.5, leading=9)
 CELL_BOLD = ParagraphStyle("lindung-cell-bold", parent=CELL, fontName="Helvetica-Bold")
 HEAD = ParagraphStyle("lindung-head", parent=CELL, fontName="Helvetica-Bold")
-TITLE = ParagraphStyle("lindung-title", parent=NORMAL, fontName="Helvetica-Bold", fontSize=13,
-                       leading=16, alignment=TA_CENTER, spaceAfter=2)
-SUBTITLE = ParagraphStyle("lindung-subtitle", parent=NORMAL, alignment=TA_CENTER,
-                          fontSize=10.5, leading=13)
-H2 = ParagraphStyle("lindung-h2", parent=NORMAL, fontName="Helvetica-Bold", fontSize=11,
-                    leading=14, spaceBefore=10, spaceAfter=4)
-LH_GOV = ParagraphStyle("lindung-lh-gov", parent=NORMAL, fontName="Helvetica-Bold",
-                        fontSize=13, leading=15, alignment=TA_CENTER)
+TITLE = ParagraphStyle(
+    "lindung-title",
+    parent=NORMAL,
+    fontName="Helvetica-Bold",
+    fontSize=13,
+    leading=16,
+    alignment=TA_CENTER,
+    spaceAfter=2,
+)
+SUBTITLE = ParagraphStyle(
+    "lindung-subtitle", parent=NORMAL, alignment=TA_CENTER, fontSize=10.5, leading=13
+)
+H2 = ParagraphStyle(
+    "lindung-h2",
+    parent=NORMAL,
+    fontName="Helvetica-Bold",
+    fontSize=11,
+    leading=14,
+    spaceBefore=10,
+    spaceAfter=4,
+)
+LH_GOV = ParagraphStyle(
+    "lindung-lh-gov",
+    parent=NORMAL,
+    fontName="Helvetica-Bold",
+    fontSize=13,
+    leading=15,
+    alignment=TA_CENTER,
+)
 LH_AGENCY = ParagraphStyle("lindung-lh-agency", parent=LH_GOV, fontSize=12, leading=14)
-LH_ADDRESS = ParagraphStyle("lindung-lh-address", parent=NORMAL, fontSize=8.5, leading=10.5,
-                            alignment=TA_CENTER)
+LH_ADDRESS = ParagraphStyle(
+    "lindung-lh-address", parent=NORMAL, fontSize=8.5, leading=10.5, alignment=TA_CENTER
+)
 
 
 def p(text: Any, style: ParagraphStyle = NORMAL) -> Paragraph:
@@ -99,9 +121,11 @@ class _NumberedCanvas(canvas.Canvas):
             self.setFont("Helvetica", 7.5)
             self.setFillColor(colors.grey)
             self.drawString(MARGIN, 0.9 * cm, self._footer[:120])
-            self.drawRightString(self._pagesize[0] - MARGIN, 0.9 * cm,
-                                 _("Halaman %(n)s dari %(total)s")
-                                 % {"n": self._pageNumber, "total": total})
+            self.drawRightString(
+                self._pagesize[0] - MARGIN,
+                0.9 * cm,
+                _("Halaman %(n)s dari %(total)s") % {"n": self._pageNumber, "total": total},
+            )
             super().showPage()
         super().save()
 
@@ -132,8 +156,11 @@ def logo_path(lh: Letterhead | None) -> Path | None:
     return path
 
 
-def letterhead_flowables(region: Region, lh: Letterhead | None, width: float,
-                         ) -> list[Flowable]:
+def letterhead_flowables(
+    region: Region,
+    lh: Letterhead | None,
+    width: float,
+) -> list[Flowable]:
     lines: list[Flowable] = [p(lh.government if lh else default_government(region), LH_GOV)]
     if lh is not None and lh.agency:
         lines.append(p(lh.agency.upper(), LH_AGENCY))
@@ -149,12 +176,18 @@ def letterhead_flowables(region: Region, lh: Letterhead | None, width: float,
         except Exception:  # a damaged file must not stop the report; the logo is left out
             log.warning("logo %s unreadable", path, exc_info=True)
             logo = ""
-    head = Table([[logo, lines, ""]], colWidths=[2.8 * cm, width - 5.6 * cm, 2.8 * cm],
-                 style=TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                                   ("ALIGN", (0, 0), (0, 0), "CENTER")]))
-    return [head, HRFlowable(width="100%", thickness=2, color=colors.black, spaceBefore=2,
-                             spaceAfter=1),
-            HRFlowable(width="100%", thickness=0.5, color=colors.black, spaceAfter=10)]
+    head = Table(
+        [[logo, lines, ""]],
+        colWidths=[2.8 * cm, width - 5.6 * cm, 2.8 * cm],
+        style=TableStyle(
+            [("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (0, 0), (0, 0), "CENTER")]
+        ),
+    )
+    return [
+        head,
+        HRFlowable(width="100%", thickness=2, color=colors.black, spaceBefore=2, spaceAfter=1),
+        HRFlowable(width="100%", thickness=0.5, color=colors.black, spaceAfter=10),
+    ]
 
 
 def signature_block(lh: Letterhead | None, on: Any) -> Flowable:
@@ -172,10 +205,18 @@ def signature_block(lh: Letterhead | None, on: Any) -> Flowable:
     if lh and lh.signer_rank:
         cells.append(p(lh.signer_rank))
     cells.append(p(_("NIP. %(nip)s") % {"nip": nip}))
-    block = Table([[c] for c in cells], colWidths=[8 * cm], hAlign="RIGHT",
-                  style=TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                    ("TOPPADDING", (0, 0), (-1, -1), 0),
-                                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+    block = Table(
+        [[c] for c in cells],
+        colWidths=[8 * cm],
+        hAlign="RIGHT",
+        style=TableStyle(
+            [
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            ]
+        ),
+    )
     return KeepTogether([Spacer(1, 0.8 * cm), block])
 
 
@@ -204,8 +245,9 @@ def table_flowable(t: TableSpec, width: float) -> list[Flowable]:
     ]
     if t.total is not None:
         style.append(("BACKGROUND", (0, -1), (-1, -1), TOTAL_BG))
-    table = LongTable(data, colWidths=widths, repeatRows=1, style=TableStyle(style),
-                      splitByRow=True)
+    table = LongTable(
+        data, colWidths=widths, repeatRows=1, style=TableStyle(style), splitByRow=True
+    )
     out: list[Flowable] = [p(t.title, H2), table]
     if not t.rows:
         out.append(p(_("Tidak ada data pada periode ini."), SMALL))
@@ -260,8 +302,11 @@ def bar_chart(title: str, items: Sequence[tuple[str, int]], width: float) -> Flo
     return d
 
 
-def line_chart(title: str, points: Sequence[tuple[Any, int]], width: float,
-               ) -> Flowable | None:
+def line_chart(
+    title: str,
+    points: Sequence[tuple[Any, int]],
+    width: float,
+) -> Flowable | None:
     """Active participants at each month's end."""
     if len(points) < 2:
         return None
@@ -270,8 +315,9 @@ def line_chart(title: str, points: Sequence[tuple[Any, int]], width: float,
     chart.x, chart.y = 1.8 * cm, 0.8 * cm
     chart.width, chart.height = width - 2.3 * cm, 4.4 * cm
     chart.data = [[n for _d, n in points]]
-    chart.categoryAxis.categoryNames = [f"{MONTHS_ID[day.month - 1][:3]} {day.year % 100:02d}"
-                                        for day, _n in points]
+    chart.categoryAxis.categoryNames = [
+        f"{MONTHS_ID[day.month - 1][:3]} {day.year % 100:02d}" for day, _n in points
+    ]
     chart.categoryAxis.labels.fontSize = 7
     _integer_axis(chart.valueAxis, max(n for _d, n in points))
     chart.valueAxis.labels.fontSize = 7
@@ -300,17 +346,34 @@ def _axis_number(value: float) -> str:
 # --- the document --------------------------------------------------------------------------------
 
 
-def build(*, region: Region, letterhead: Letterhead | None, title: str, subtitle: Sequence[str],
-          body: Callable[[float], list[Flowable]], footer: str, signed_on: Any,
-          author: str = "", wide: bool = False) -> bytes:
+def build(
+    *,
+    region: Region,
+    letterhead: Letterhead | None,
+    title: str,
+    subtitle: Sequence[str],
+    body: Callable[[float], list[Flowable]],
+    footer: str,
+    signed_on: Any,
+    author: str = "",
+    wide: bool = False,
+) -> bytes:
     """The document: letterhead, title, `body(width)`, signature; A4, landscape when `wide`
     (the monev report's tables have up to 14 columns)."""
     out = io.BytesIO()
     page = landscape(A4) if wide else A4
     width = page[0] - 2 * MARGIN
-    doc = SimpleDocTemplate(out, pagesize=page, leftMargin=MARGIN, rightMargin=MARGIN,
-                            topMargin=MARGIN, bottomMargin=1.6 * cm, title=title,
-                            author=author or "Lindung", creator="Lindung")
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=page,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=1.6 * cm,
+        title=title,
+        author=author or "Lindung",
+        creator="Lindung",
+    )
     story: list[Flowable] = letterhead_flowables(region, letterhead, width)
     story.append(p(title, TITLE))
     story += [p(line, SUBTITLE) for line in subtitle]

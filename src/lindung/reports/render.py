@@ -13,14 +13,18 @@ from lindung.reports.tables import TableSpec
 
 
 def monev_title() -> str:
-    return _("Laporan Monitoring dan Evaluasi Perlindungan Jaminan Sosial Ketenagakerjaan "
-             "bagi Pekerja Rentan")
+    return _(
+        "Laporan Monitoring dan Evaluasi Perlindungan Jaminan Sosial Ketenagakerjaan "
+        "bagi Pekerja Rentan"
+    )
 
 
 def monev_subtitle(d: MonevData) -> list[str]:
-    return [d.region.label,
-            _("Periode %(label)s (%(start)s – %(end)s)")
-            % {"label": d.period.label, "start": tanggal(d.start), "end": tanggal(d.end)}]
+    return [
+        d.region.label,
+        _("Periode %(label)s (%(start)s – %(end)s)")
+        % {"label": d.period.label, "start": tanggal(d.start), "end": tanggal(d.end)},
+    ]
 
 
 def monev_filename(d: MonevData, ext: str) -> str:
@@ -40,30 +44,38 @@ def monev_pdf(d: MonevData) -> ExportFile:
         out += pdf.table_flowable(ts[0], width)
         out.append(pdf.p(_("Perubahan dibanding %(unit)s") % {"unit": d.period.unit}, pdf.H2))
         out += [pdf.p("• " + s) for s in d.sentences]
-        chart = pdf.line_chart(_("Peserta aktif di akhir bulan (12 bulan terakhir)"), d.trend,
-                               width)
+        chart = pdf.line_chart(
+            _("Peserta aktif di akhir bulan (12 bulan terakhir)"), d.trend, width
+        )
         if chart is not None:
             out += [pdf.Spacer(1, 0.3 * pdf.cm), chart]
         if d.report.children:
-            bars = pdf.bar_chart(_("Peserta aktif per %(level)s")
-                                 % {"level": d.child_label.lower()},
-                                 [(d.child_name(c), c.active) for c in d.report.children],
-                                 width)
+            bars = pdf.bar_chart(
+                _("Peserta aktif per %(level)s") % {"level": d.child_label.lower()},
+                [(d.child_name(c), c.active) for c in d.report.children],
+                width,
+            )
             if bars is not None:
                 out += [pdf.Spacer(1, 0.3 * pdf.cm), bars]
         for t in ts[1:]:
             if t.in_pdf:
                 out += pdf.table_flowable(t, width)
         if not d.villages_listed:
-            out.append(pdf.p(_("Rincian per desa ada di laporan tiap kabupaten/kota."),
-                             pdf.SMALL))
+            out.append(pdf.p(_("Rincian per desa ada di laporan tiap kabupaten/kota."), pdf.SMALL))
         return out
 
-    content = pdf.build(region=d.region, letterhead=d.letterhead, title=monev_title(),
-                        subtitle=monev_subtitle(d), body=body, signed_on=d.generated_on,
-                        footer=_("Lindung · Laporan monev %(region)s · %(period)s")
-                        % {"region": d.region.label, "period": d.period.label},
-                        author=d.generated_by, wide=True)
+    content = pdf.build(
+        region=d.region,
+        letterhead=d.letterhead,
+        title=monev_title(),
+        subtitle=monev_subtitle(d),
+        body=body,
+        signed_on=d.generated_on,
+        footer=_("Lindung · Laporan monev %(region)s · %(period)s")
+        % {"region": d.region.label, "period": d.period.label},
+        author=d.generated_by,
+        wide=True,
+    )
     return ExportFile(content, PDF, "pdf", _rows(ts))
 
 
@@ -71,8 +83,10 @@ def monev_xlsx(d: MonevData) -> ExportFile:
     return xlsx.workbook(
         title=monev_title(),
         subtitle=[*monev_subtitle(d), xlsx.generated_line(d.generated_on, d.generated_by)],
-        tables=tables.monev_tables(d), sentences=d.sentences,
-        sentences_title=_("Perubahan dibanding %(unit)s") % {"unit": d.period.unit})
+        tables=tables.monev_tables(d),
+        sentences=d.sentences,
+        sentences_title=_("Perubahan dibanding %(unit)s") % {"unit": d.period.unit},
+    )
 
 
 def monev_file(d: MonevData, fmt: str) -> ExportFile:
@@ -98,20 +112,33 @@ def paritrana_pdf(r: ParitranaResult) -> ExportFile:
     ts = tables.paritrana_tables(r)
 
     def body(width: float) -> list:
-        out: list = [pdf.p(_("Nilai total: %(total)s dari 100")
-                           % {"total": tables.display(r.score.total, tables.SCORE)}, pdf.H2)]
+        out: list = [
+            pdf.p(
+                _("Nilai total: %(total)s dari 100")
+                % {"total": tables.display(r.score.total, tables.SCORE)},
+                pdf.H2,
+            )
+        ]
         for t in ts:
             out += pdf.table_flowable(t, width)
-        bars = pdf.bar_chart(_("Skor per kriteria (0-100)"),
-                             [(row[0], int(row[2])) for row in ts[0].rows], width)
+        bars = pdf.bar_chart(
+            _("Skor per kriteria (0-100)"), [(row[0], int(row[2])) for row in ts[0].rows], width
+        )
         if bars is not None:
             out += [pdf.Spacer(1, 0.3 * pdf.cm), bars]
         return out
 
-    content = pdf.build(region=r.region, letterhead=r.letterhead, title=paritrana_title(),
-                        subtitle=paritrana_subtitle(r), body=body, signed_on=r.generated_on,
-                        footer=_("Lindung · Paritrana %(region)s · %(year)s")
-                        % {"region": r.region.label, "year": r.year}, author=r.generated_by)
+    content = pdf.build(
+        region=r.region,
+        letterhead=r.letterhead,
+        title=paritrana_title(),
+        subtitle=paritrana_subtitle(r),
+        body=body,
+        signed_on=r.generated_on,
+        footer=_("Lindung · Paritrana %(region)s · %(year)s")
+        % {"region": r.region.label, "year": r.year},
+        author=r.generated_by,
+    )
     return ExportFile(content, PDF, "pdf", _rows(ts))
 
 
@@ -119,7 +146,8 @@ def paritrana_xlsx(r: ParitranaResult) -> ExportFile:
     return xlsx.workbook(
         title=paritrana_title(),
         subtitle=[*paritrana_subtitle(r), xlsx.generated_line(r.generated_on, r.generated_by)],
-        tables=tables.paritrana_tables(r))
+        tables=tables.paritrana_tables(r),
+    )
 
 
 def paritrana_file(r: ParitranaResult, fmt: str) -> ExportFile:

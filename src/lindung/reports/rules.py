@@ -50,8 +50,12 @@ class Period:
     @property
     def code(self) -> str:
         """'2026-11', '2026-Q3', '2026-S2' or '2026' (what `parse_period` reads)."""
-        return {"month": f"{self.year}-{self.index:02d}", "quarter": f"{self.year}-Q{self.index}",
-                "semester": f"{self.year}-S{self.index}", "year": f"{self.year}"}[self.kind]
+        return {
+            "month": f"{self.year}-{self.index:02d}",
+            "quarter": f"{self.year}-Q{self.index}",
+            "semester": f"{self.year}-S{self.index}",
+            "year": f"{self.year}",
+        }[self.kind]
 
     @property
     def label(self) -> str:
@@ -67,13 +71,21 @@ class Period:
     @property
     def unit(self) -> str:
         """The word for 'the previous one' in a sentence: '… dari triwulan lalu'."""
-        return {"month": _("bulan lalu"), "quarter": _("triwulan lalu"),
-                "semester": _("semester lalu"), "year": _("tahun lalu")}[self.kind]
+        return {
+            "month": _("bulan lalu"),
+            "quarter": _("triwulan lalu"),
+            "semester": _("semester lalu"),
+            "year": _("tahun lalu"),
+        }[self.kind]
 
     @property
     def this_unit(self) -> str:
-        return {"month": _("bulan ini"), "quarter": _("triwulan ini"),
-                "semester": _("semester ini"), "year": _("tahun ini")}[self.kind]
+        return {
+            "month": _("bulan ini"),
+            "quarter": _("triwulan ini"),
+            "semester": _("semester ini"),
+            "year": _("tahun ini"),
+        }[self.kind]
 
     @property
     def previous(self) -> Period:
@@ -110,19 +122,27 @@ def parse_period(text: str) -> Period:
                 if 1 <= int(number) <= (4 if kind == "quarter" else 2):
                     return Period(kind, year, int(number))
     raise PeriodInvalid(
-        _("Periode %(text)s tidak dikenal. Tulis 2026-11 (bulan), 2026-Q3 (triwulan), 2026-S2 "
-          "(semester) atau 2026 (tahun), tahun %(min)s-%(max)s.")
+        _(
+            "Periode %(text)s tidak dikenal. Tulis 2026-11 (bulan), 2026-Q3 (triwulan), 2026-S2 "
+            "(semester) atau 2026 (tahun), tahun %(min)s-%(max)s."
+        )
         % {"text": repr((text or "")[:20]), "min": YEAR_MIN, "max": YEAR_MAX},
-        field="period")
+        field="period",
+    )
 
 
 def require_started(period: Period, *, today: dt.date) -> None:
     """A report describes what happened: a period that has not begun has nothing to show."""
     if period.start > today:
         raise PeriodInvalid(
-            _("Periode %(label)s belum dimulai (mulai %(start)s); pilih periode yang sudah "
-              "berjalan atau selesai.") % {"label": period.label, "start": tanggal(period.start)},
-            code="period_future", field="period")
+            _(
+                "Periode %(label)s belum dimulai (mulai %(start)s); pilih periode yang sudah "
+                "berjalan atau selesai."
+            )
+            % {"label": period.label, "start": tanggal(period.start)},
+            code="period_future",
+            field="period",
+        )
 
 
 # --- the period's changes, in sentences -------------------------------------------------------
@@ -191,81 +211,157 @@ def change_sentences(current: Snapshot, previous: Snapshot) -> list[str]:
     unit = current.period.unit
     out: list[str] = []
     if current.active == previous.active:
-        out.append(_("Peserta aktif tetap %(n)s, sama dengan %(unit)s.")
-                   % {"n": thousands(current.active), "unit": unit})
+        out.append(
+            _("Peserta aktif tetap %(n)s, sama dengan %(unit)s.")
+            % {"n": thousands(current.active), "unit": unit}
+        )
     else:
         word, delta, share = _change(current.active, previous.active)
         if share is None:
-            out.append(_("Peserta aktif %(word)s %(delta)s dari %(unit)s menjadi %(n)s "
-                         "(%(unit)s belum ada peserta aktif).")
-                       % {"word": word, "delta": thousands(delta), "unit": unit,
-                          "n": thousands(current.active)})
+            out.append(
+                _(
+                    "Peserta aktif %(word)s %(delta)s dari %(unit)s menjadi %(n)s "
+                    "(%(unit)s belum ada peserta aktif)."
+                )
+                % {
+                    "word": word,
+                    "delta": thousands(delta),
+                    "unit": unit,
+                    "n": thousands(current.active),
+                }
+            )
         else:
-            out.append(_("Peserta aktif %(word)s %(delta)s (%(pct)s) dari %(unit)s menjadi "
-                         "%(n)s.") % {"word": word, "delta": thousands(delta),
-                                      "pct": _pct1(share), "unit": unit,
-                                      "n": thousands(current.active)})
-    out.append(_("Selama %(label)s: %(new)s peserta baru terdaftar di BPJS, %(ended)s "
-                 "kepesertaan berakhir.") % {"label": current.period.label,
-                                             "new": thousands(current.new),
-                                             "ended": thousands(current.ended)})
-    started = sorted(current.implementing.keys() - previous.implementing.keys(),
-                     key=lambda c: (current.implementing[c], c))
-    stopped = sorted(previous.implementing.keys() - current.implementing.keys(),
-                     key=lambda c: (previous.implementing[c], c))
+            out.append(
+                _("Peserta aktif %(word)s %(delta)s (%(pct)s) dari %(unit)s menjadi %(n)s.")
+                % {
+                    "word": word,
+                    "delta": thousands(delta),
+                    "pct": _pct1(share),
+                    "unit": unit,
+                    "n": thousands(current.active),
+                }
+            )
+    out.append(
+        _(
+            "Selama %(label)s: %(new)s peserta baru terdaftar di BPJS, %(ended)s "
+            "kepesertaan berakhir."
+        )
+        % {
+            "label": current.period.label,
+            "new": thousands(current.new),
+            "ended": thousands(current.ended),
+        }
+    )
+    started = sorted(
+        current.implementing.keys() - previous.implementing.keys(),
+        key=lambda c: (current.implementing[c], c),
+    )
+    stopped = sorted(
+        previous.implementing.keys() - current.implementing.keys(),
+        key=lambda c: (previous.implementing[c], c),
+    )
     total = _("Kini %(n)s dari %(total)s desa/kelurahan melaksanakan.") % {
-        "n": thousands(len(current.implementing)), "total": thousands(current.villages_total)}
+        "n": thousands(len(current.implementing)),
+        "total": thousands(current.villages_total),
+    }
     if started:
-        out.append(_("%(villages)s baru melaksanakan: %(names)s. %(total)s") % {
-            "villages": _village_kinds(started),
-            "names": _joined([current.implementing[c] for c in started]), "total": total})
+        out.append(
+            _("%(villages)s baru melaksanakan: %(names)s. %(total)s")
+            % {
+                "villages": _village_kinds(started),
+                "names": _joined([current.implementing[c] for c in started]),
+                "total": total,
+            }
+        )
     else:
-        out.append(_("Tidak ada desa/kelurahan baru yang melaksanakan. %(total)s")
-                   % {"total": total})
+        out.append(
+            _("Tidak ada desa/kelurahan baru yang melaksanakan. %(total)s") % {"total": total}
+        )
     if stopped:
-        out.append(_("%(villages)s tidak lagi memiliki peserta aktif: %(names)s.") % {
-            "villages": _village_kinds(stopped),
-            "names": _joined([previous.implementing[c] for c in stopped])})
+        out.append(
+            _("%(villages)s tidak lagi memiliki peserta aktif: %(names)s.")
+            % {
+                "villages": _village_kinds(stopped),
+                "names": _joined([previous.implementing[c] for c in stopped]),
+            }
+        )
     if current.coverage_pct is None:
-        out.append(_("Cakupan belum dapat dihitung: penyebut (perkiraan pekerja rentan) tahun "
-                     "%(year)s belum diisi.") % {"year": current.period.end.year})
+        out.append(
+            _(
+                "Cakupan belum dapat dihitung: penyebut (perkiraan pekerja rentan) tahun "
+                "%(year)s belum diisi."
+            )
+            % {"year": current.period.end.year}
+        )
     elif previous.coverage_pct is None or previous.coverage_pct == current.coverage_pct:
-        out.append(_("Cakupan %(pct)s dari %(den)s pekerja rentan.")
-                   % {"pct": _pct1(current.coverage_pct), "den": thousands(current.denominator
-                                                                           or 0)})
+        out.append(
+            _("Cakupan %(pct)s dari %(den)s pekerja rentan.")
+            % {"pct": _pct1(current.coverage_pct), "den": thousands(current.denominator or 0)}
+        )
     else:
         word = _("naik") if current.coverage_pct > previous.coverage_pct else _("turun")
-        out.append(_("Cakupan %(word)s dari %(before)s menjadi %(now)s dari %(den)s pekerja "
-                     "rentan.") % {"word": word, "before": _pct1(previous.coverage_pct),
-                                   "now": _pct1(current.coverage_pct),
-                                   "den": thousands(current.denominator or 0)})
+        out.append(
+            _("Cakupan %(word)s dari %(before)s menjadi %(now)s dari %(den)s pekerja rentan.")
+            % {
+                "word": word,
+                "before": _pct1(previous.coverage_pct),
+                "now": _pct1(current.coverage_pct),
+                "den": thousands(current.denominator or 0),
+            }
+        )
     if current.target_progress_pct is not None:
-        out.append(_("Capaian target %(pct)s dari %(target)s peserta.")
-                   % {"pct": _pct1(current.target_progress_pct),
-                      "target": thousands(current.target_participants or 0)})
+        out.append(
+            _("Capaian target %(pct)s dari %(target)s peserta.")
+            % {
+                "pct": _pct1(current.target_progress_pct),
+                "target": thousands(current.target_participants or 0),
+            }
+        )
     if current.contributions_paid is not None and previous.contributions_paid is not None:
-        out.append(_("Iuran dibayar %(now)s (%(unit)s %(before)s).")
-                   % {"now": rupiah(current.contributions_paid), "unit": unit,
-                      "before": rupiah(previous.contributions_paid)})
+        out.append(
+            _("Iuran dibayar %(now)s (%(unit)s %(before)s).")
+            % {
+                "now": rupiah(current.contributions_paid),
+                "unit": unit,
+                "before": rupiah(previous.contributions_paid),
+            }
+        )
     if current.claims_paid or previous.claims_paid:
-        out.append(_("Manfaat dibayar %(now)s untuk %(n)s klaim (%(unit)s %(before)s).")
-                   % {"now": rupiah(current.benefits_paid), "n": thousands(current.claims_paid),
-                      "unit": unit, "before": rupiah(previous.benefits_paid)})
+        out.append(
+            _("Manfaat dibayar %(now)s untuk %(n)s klaim (%(unit)s %(before)s).")
+            % {
+                "now": rupiah(current.benefits_paid),
+                "n": thousands(current.claims_paid),
+                "unit": unit,
+                "before": rupiah(previous.benefits_paid),
+            }
+        )
     else:
-        out.append(_("Belum ada manfaat klaim yang dibayar pada %(this)s maupun %(unit)s.")
-                   % {"this": current.period.this_unit, "unit": unit})
+        out.append(
+            _("Belum ada manfaat klaim yang dibayar pada %(this)s maupun %(unit)s.")
+            % {"this": current.period.this_unit, "unit": unit}
+        )
     return out
 
 
 # --- Paritrana -----------------------------------------------------------------------------------
 
 REGULATION, COVERAGE, BUDGET, INNOVATION, INTERVIEW = (
-    "regulation", "coverage", "budget", "innovation", "interview")
+    "regulation",
+    "coverage",
+    "budget",
+    "innovation",
+    "interview",
+)
 KEYS = (REGULATION, COVERAGE, BUDGET, INNOVATION, INTERVIEW)
 REGULATION_KINDS = ("perda", "perbup", "none")
-LABELS = {REGULATION: gettext_lazy("Regulasi"), COVERAGE: gettext_lazy("Cakupan kepesertaan"),
-          BUDGET: gettext_lazy("Anggaran"), INNOVATION: gettext_lazy("Inovasi"),
-          INTERVIEW: gettext_lazy("Wawancara kepala daerah")}
+LABELS = {
+    REGULATION: gettext_lazy("Regulasi"),
+    COVERAGE: gettext_lazy("Cakupan kepesertaan"),
+    BUDGET: gettext_lazy("Anggaran"),
+    INNOVATION: gettext_lazy("Inovasi"),
+    INTERVIEW: gettext_lazy("Wawancara kepala daerah"),
+}
 TWO = Decimal("0.01")
 
 
@@ -276,25 +372,49 @@ class BandsInvalid(DomainError):
 def check_bands(key: str, bands: Any) -> None:
     """Raise BandsInvalid unless `bands` has the shape of criterion `key` (see
     `models.ParitranaCriterion`); every score 0-100."""
+
     def score_ok(v: Any) -> bool:
         return isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 100
 
     if key == REGULATION:
-        if not (isinstance(bands, dict) and set(bands) == set(REGULATION_KINDS)
-                and all(score_ok(v) for v in bands.values())):
-            raise BandsInvalid(_('Pita regulasi: {"perda": 100, "perbup": 70, "none": 0}, nilai '
-                                 '0-100.'), field="bands")
+        if not (
+            isinstance(bands, dict)
+            and set(bands) == set(REGULATION_KINDS)
+            and all(score_ok(v) for v in bands.values())
+        ):
+            raise BandsInvalid(
+                _('Pita regulasi: {"perda": 100, "perbup": 70, "none": 0}, nilai 0-100.'),
+                field="bands",
+            )
     elif key == INTERVIEW:
         if bands not in ([], {}, None):
-            raise BandsInvalid(_("Wawancara tidak memakai pita: nilai yang diisi (0-100) adalah "
-                                 "skornya. Kosongkan ([])."), field="bands")
+            raise BandsInvalid(
+                _(
+                    "Wawancara tidak memakai pita: nilai yang diisi (0-100) adalah "
+                    "skornya. Kosongkan ([])."
+                ),
+                field="bands",
+            )
     elif key in (COVERAGE, BUDGET, INNOVATION):
-        if not (isinstance(bands, list) and bands and all(
-                isinstance(b, (list, tuple)) and len(b) == 2
-                and isinstance(b[0], (int, float)) and not isinstance(b[0], bool)
-                and score_ok(b[1]) for b in bands)):
-            raise BandsInvalid(_("Pita berupa daftar [batas bawah, skor], mis. [[0, 0], [50, 60], "
-                                 "[90, 100]]; skor 0-100."), field="bands")
+        if not (
+            isinstance(bands, list)
+            and bands
+            and all(
+                isinstance(b, (list, tuple))
+                and len(b) == 2
+                and isinstance(b[0], (int, float))
+                and not isinstance(b[0], bool)
+                and score_ok(b[1])
+                for b in bands
+            )
+        ):
+            raise BandsInvalid(
+                _(
+                    "Pita berupa daftar [batas bawah, skor], mis. [[0, 0], [50, 60], "
+                    "[90, 100]]; skor 0-100."
+                ),
+                field="bands",
+            )
     else:
         raise BandsInvalid(_("Kriteria %(key)s tidak dikenal.") % {"key": key}, field="key")
 
@@ -356,35 +476,56 @@ def budget_realisation_pct(allocated: int, realised: int) -> float | None:
     return pct(realised, allocated)
 
 
-def paritrana_score(inputs: ParitranaInputs, criteria: Mapping[str, Criterion]
-                    ) -> ParitranaScore:
+def paritrana_score(inputs: ParitranaInputs, criteria: Mapping[str, Criterion]) -> ParitranaScore:
     """Each criterion's score (0-100) and the weighted total (0-100): Σ score × weight ÷
     Σ weights, so weights need not add up to 100. Missing facts score 0 and say why."""
     rows: list[tuple[str, str, Decimal, str]] = []
     labels = {"perda": "Perda", "perbup": _("Perbup/Perwali/Pergub"), "none": _("Tidak ada")}
     c = criteria
     if REGULATION in c:
-        rows.append((REGULATION, labels.get(inputs.regulation, inputs.regulation),
-                     Decimal(str(c[REGULATION].bands.get(inputs.regulation, 0))), ""))
+        rows.append(
+            (
+                REGULATION,
+                labels.get(inputs.regulation, inputs.regulation),
+                Decimal(str(c[REGULATION].bands.get(inputs.regulation, 0))),
+                "",
+            )
+        )
     if COVERAGE in c:
         if inputs.coverage_pct is None:
-            rows.append((COVERAGE, "–", Decimal(0),
-                         _("Penyebut (perkiraan pekerja rentan) belum diisi.")))
+            rows.append(
+                (COVERAGE, "–", Decimal(0), _("Penyebut (perkiraan pekerja rentan) belum diisi."))
+            )
         else:
-            rows.append((COVERAGE, _pct1(inputs.coverage_pct),
-                         band_score(inputs.coverage_pct, c[COVERAGE].bands), ""))
+            rows.append(
+                (
+                    COVERAGE,
+                    _pct1(inputs.coverage_pct),
+                    band_score(inputs.coverage_pct, c[COVERAGE].bands),
+                    "",
+                )
+            )
     if BUDGET in c:
         share = budget_realisation_pct(inputs.budget_allocated, inputs.budget_realised)
-        value = _("%(real)s dari %(alloc)s") % {"real": rupiah(inputs.budget_realised),
-                                                "alloc": rupiah(inputs.budget_allocated)}
+        value = _("%(real)s dari %(alloc)s") % {
+            "real": rupiah(inputs.budget_realised),
+            "alloc": rupiah(inputs.budget_allocated),
+        }
         if share is None:
             rows.append((BUDGET, value, Decimal(0), _("Tidak ada anggaran dialokasikan.")))
         else:
-            rows.append((BUDGET, f"{value} ({_pct1(share)})", band_score(share,
-                                                                          c[BUDGET].bands), ""))
+            rows.append(
+                (BUDGET, f"{value} ({_pct1(share)})", band_score(share, c[BUDGET].bands), "")
+            )
     if INNOVATION in c:
-        rows.append((INNOVATION, _("%(n)s inovasi berbukti") % {"n": inputs.innovations},
-                     band_score(inputs.innovations, c[INNOVATION].bands), ""))
+        rows.append(
+            (
+                INNOVATION,
+                _("%(n)s inovasi berbukti") % {"n": inputs.innovations},
+                band_score(inputs.innovations, c[INNOVATION].bands),
+                "",
+            )
+        )
     if INTERVIEW in c:
         if inputs.interview is None:
             rows.append((INTERVIEW, "–", Decimal(0), _("Nilai wawancara belum diisi.")))
@@ -396,10 +537,21 @@ def paritrana_score(inputs: ParitranaInputs, criteria: Mapping[str, Criterion]
     for key, value, score, note in rows:
         weight = c[key].weight
         weighted = (score * weight / total_weight) if total_weight else Decimal(0)
-        scored.append(CriterionScore(key=key, value=value, score=score, weight=weight,
-                                     weighted=weighted.quantize(TWO, ROUND_HALF_UP), note=note))
-    total = (sum((s.score * s.weight for s in scored), Decimal(0)) / total_weight
-             if total_weight else Decimal(0))
+        scored.append(
+            CriterionScore(
+                key=key,
+                value=value,
+                score=score,
+                weight=weight,
+                weighted=weighted.quantize(TWO, ROUND_HALF_UP),
+                note=note,
+            )
+        )
+    total = (
+        sum((s.score * s.weight for s in scored), Decimal(0)) / total_weight
+        if total_weight
+        else Decimal(0)
+    )
     return ParitranaScore(rows=tuple(scored), total=total.quantize(TWO, ROUND_HALF_UP))
 
 

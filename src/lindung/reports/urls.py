@@ -17,12 +17,20 @@ urlpatterns = [
     path("kop/<str:code>/logo.img", views.letterhead_logo_image_view, name="letterhead_image"),
     path("paritrana/", views.paritrana_home_view, name="paritrana_home"),
     path("paritrana/<str:code>/<int:year>/", views.paritrana_view, name="paritrana"),
-    path("paritrana/<str:code>/<int:year>/inovasi/", views.innovation_add_view,
-         name="innovation_add"),
-    path("paritrana/<str:code>/<int:year>/unduh/", views.paritrana_export_view,
-         name="paritrana_export"),
-    path("paritrana/inovasi/<int:pk>/hapus/", views.innovation_delete_view,
-         name="innovation_delete"),
-    path("paritrana/banding/<str:code>/<int:year>/", views.paritrana_compare_view,
-         name="paritrana_compare"),
+    path(
+        "paritrana/<str:code>/<int:year>/inovasi/", views.innovation_add_view, name="innovation_add"
+    ),
+    path(
+        "paritrana/<str:code>/<int:year>/unduh/",
+        views.paritrana_export_view,
+        name="paritrana_export",
+    ),
+    path(
+        "paritrana/inovasi/<int:pk>/hapus/", views.innovation_delete_view, name="innovation_delete"
+    ),
+    path(
+        "paritrana/banding/<str:code>/<int:year>/",
+        views.paritrana_compare_view,
+        name="paritrana_compare",
+    ),
 ]

@@ -39,23 +39,37 @@ def home_view(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     suggestions = forms.period_suggestions(today)
     form = forms.ReportRequestForm(
-        request.POST or None, user=request.user,
-        initial={"region": request.user.region_id, "period": suggestions[0].code,
-                 "format": ReportRun.Format.PDF})
+        request.POST or None,
+        user=request.user,
+        initial={
+            "region": request.user.region_id,
+            "period": suggestions[0].code,
+            "format": ReportRun.Format.PDF,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             run = services.report_run_request(
-                by=request.user, region_code=form.cleaned_data["region"],
-                kind=ReportRun.Kind.MONEV, period=form.cleaned_data["period"],
-                fmt=form.cleaned_data["format"])
+                by=request.user,
+                region_code=form.cleaned_data["region"],
+                kind=ReportRun.Kind.MONEV,
+                period=form.cleaned_data["period"],
+                fmt=form.cleaned_data["format"],
+            )
         except DomainError as e:
             add_domain_errors(form, e)
         else:
             return redirect("reports:run", pk=run.pk)
     services.report_runs_reclaim()
-    return render(request, "reports/home.html", {
-        "form": form, "suggestions": suggestions,
-        "runs": selectors.report_runs_for(user=request.user)[:10]})
+    return render(
+        request,
+        "reports/home.html",
+        {
+            "form": form,
+            "suggestions": suggestions,
+            "runs": selectors.report_runs_for(user=request.user)[:10],
+        },
+    )
 
 
 def archive_view(request: HttpRequest) -> HttpResponse:
@@ -72,10 +86,18 @@ def archive_view(request: HttpRequest) -> HttpResponse:
         runs = runs.filter(kind=kind)
     page = Paginator(runs, ARCHIVE_PAGE).get_page(request.GET.get("page"))
     region = Region.objects.filter(code=code).first() if code else None
-    return render(request, "reports/archive.html", {
-        "page_obj": page, "region": region, "code": code, "kind": kind,
-        "kinds": ReportRun.Kind.choices,
-        "regions": forms.region_choices(request.user)})
+    return render(
+        request,
+        "reports/archive.html",
+        {
+            "page_obj": page,
+            "region": region,
+            "code": code,
+            "kind": kind,
+            "kinds": ReportRun.Kind.choices,
+            "regions": forms.region_choices(request.user),
+        },
+    )
 
 
 def run_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -99,14 +121,18 @@ def run_download_view(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk, with_file=True)
     if run.status != ReportRun.Status.DONE or run.file is None:
         raise Http404(_("Berkas laporan ini belum tersedia."))
-    export = ExportFile(bytes(run.file), PDF if run.format == "pdf" else XLSX, run.format,
-                        run.rows)
-    audit_export(actor=request.user, obj=run, region_code=run.region_id,
-                 what=_("%(kind)s %(region)s %(period)s")
-                 % {"kind": run.get_kind_display(), "region": run.region.label,
-                    "period": run.period},
-                 kind=f"report_{run.kind}", fmt=run.format, rows=run.rows,
-                 details={"run": run.pk})
+    export = ExportFile(bytes(run.file), PDF if run.format == "pdf" else XLSX, run.format, run.rows)
+    audit_export(
+        actor=request.user,
+        obj=run,
+        region_code=run.region_id,
+        what=_("%(kind)s %(region)s %(period)s")
+        % {"kind": run.get_kind_display(), "region": run.region.label, "period": run.period},
+        kind=f"report_{run.kind}",
+        fmt=run.format,
+        rows=run.rows,
+        details={"run": run.pk},
+    )
     return download_response(export, run.filename)
 
 
@@ -128,13 +154,22 @@ def letterhead_view(request: HttpRequest) -> HttpResponse:
     regions = list(selectors.letterhead_regions(user=request.user))
     if not regions:
         raise Http404(_("Tidak ada provinsi atau kabupaten/kota di wilayah Anda."))
-    code = request.GET.get("wilayah") or request.POST.get("wilayah") or (
-        request.user.region_id if any(r.code == request.user.region_id for r in regions)
-        else regions[0].code)
+    code = (
+        request.GET.get("wilayah")
+        or request.POST.get("wilayah")
+        or (
+            request.user.region_id
+            if any(r.code == request.user.region_id for r in regions)
+            else regions[0].code
+        )
+    )
     region = _region_in_scope(request, code)
     current = Letterhead.objects.filter(region=region).first()
-    initial = ({f: getattr(current, f) for f in services.LETTERHEAD_FIELDS} if current else
-               {"government": pdf.default_government(region), "signer_title": "Kepala Dinas"})
+    initial = (
+        {f: getattr(current, f) for f in services.LETTERHEAD_FIELDS}
+        if current
+        else {"government": pdf.default_government(region), "signer_title": "Kepala Dinas"}
+    )
     form = forms.LetterheadForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -142,12 +177,22 @@ def letterhead_view(request: HttpRequest) -> HttpResponse:
         except DomainError as e:
             add_domain_errors(form, e)
         else:
-            messages.success(request, _("Kop laporan %(region)s disimpan.")
-                             % {"region": region.label})
+            messages.success(
+                request, _("Kop laporan %(region)s disimpan.") % {"region": region.label}
+            )
             return redirect(f"{reverse('reports:letterhead')}?wilayah={region.code}")
-    return render(request, "reports/letterhead.html", {
-        "form": form, "logo_form": forms.LogoForm(), "region": region, "current": current,
-        "regions": regions, "has_logo": pdf.logo_path(current) is not None})
+    return render(
+        request,
+        "reports/letterhead.html",
+        {
+            "form": form,
+            "logo_form": forms.LogoForm(),
+            "region": region,
+            "current": current,
+            "regions": regions,
+            "has_logo": pdf.logo_path(current) is not None,
+        },
+    )
 
 
 @require_POST
@@ -157,8 +202,9 @@ def letterhead_logo_view(request: HttpRequest, code: str) -> HttpResponse:
     form = forms.LogoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.letterhead_logo_set(by=request.user, region=region,
-                                         content=form.cleaned_data["logo"].read())
+            services.letterhead_logo_set(
+                by=request.user, region=region, content=form.cleaned_data["logo"].read()
+            )
         except DomainError as e:
             add_domain_errors(form, e)
         else:
@@ -190,8 +236,12 @@ def paritrana_home_view(request: HttpRequest) -> HttpResponse:
     year = clock.today().year - 1
     regions = list(selectors.paritrana_regions(user=request.user))
     if not regions:
-        raise Http404(_("Penilaian Paritrana dibuat untuk provinsi atau kabupaten/kota; "
-                        "wilayah Anda tidak termasuk."))
+        raise Http404(
+            _(
+                "Penilaian Paritrana dibuat untuk provinsi atau kabupaten/kota; "
+                "wilayah Anda tidak termasuk."
+            )
+        )
     own = next((r for r in regions if r.code == request.user.region_id), regions[0])
     return redirect("reports:paritrana", code=own.code, year=year)
 
@@ -203,10 +253,14 @@ def _paritrana_context(request: HttpRequest, code: str, year: int) -> dict:
         raise Http404(_("Wilayah tidak ditemukan.")) from e
     if result.region.level > Region.Level.REGENCY:
         raise Http404(_("Penilaian Paritrana dibuat untuk provinsi atau kabupaten/kota."))
-    return {"result": result, "year": year, "code": code,
-            "can_edit": can(request.user, Action.PROGRAMME_MANAGE),
-            "regions": selectors.paritrana_regions(user=request.user),
-            "years": list(range(clock.today().year, clock.today().year - 6, -1))}
+    return {
+        "result": result,
+        "year": year,
+        "code": code,
+        "can_edit": can(request.user, Action.PROGRAMME_MANAGE),
+        "regions": selectors.paritrana_regions(user=request.user),
+        "years": list(range(clock.today().year, clock.today().year - 6, -1)),
+    }
 
 
 def paritrana_view(request: HttpRequest, code: str, year: int) -> HttpResponse:
@@ -216,24 +270,39 @@ def paritrana_view(request: HttpRequest, code: str, year: int) -> HttpResponse:
         raise Http404(_("Tahun di luar rentang."))
     context = _paritrana_context(request, code, year)
     a = context["result"].assessment
-    initial = ({f: getattr(a, f) for f in (
-        "regulation", "regulation_number", "regulation_year", "regulation_title",
-        "budget_allocated", "budget_realised", "interview_score", "notes")} if a else
-        {"regulation": "none"})
+    initial = (
+        {
+            f: getattr(a, f)
+            for f in (
+                "regulation",
+                "regulation_number",
+                "regulation_year",
+                "regulation_title",
+                "budget_allocated",
+                "budget_realised",
+                "interview_score",
+                "notes",
+            )
+        }
+        if a
+        else {"regulation": "none"}
+    )
     form = forms.ParitranaForm(request.POST or None, initial=initial)
     if request.method == "POST":
         require_action(request, Action.PROGRAMME_MANAGE)
         if form.is_valid():
             try:
-                services.paritrana_save(by=request.user, region=context["result"].region,
-                                        year=year, **form.cleaned_data)
+                services.paritrana_save(
+                    by=request.user, region=context["result"].region, year=year, **form.cleaned_data
+                )
             except DomainError as e:
                 add_domain_errors(form, e)
             else:
                 messages.success(request, _("Penilaian disimpan; skor dihitung ulang."))
                 return redirect("reports:paritrana", code=code, year=year)
-    context.update(form=form, innovation_form=forms.InnovationForm(),
-                   formats=ReportRun.Format.choices)
+    context.update(
+        form=form, innovation_form=forms.InnovationForm(), formats=ReportRun.Format.choices
+    )
     return render(request, "reports/paritrana.html", context)
 
 
@@ -244,8 +313,7 @@ def innovation_add_view(request: HttpRequest, code: str, year: int) -> HttpRespo
     form = forms.InnovationForm(request.POST)
     if form.is_valid():
         try:
-            services.innovation_add(by=request.user, region=region, year=year,
-                                    **form.cleaned_data)
+            services.innovation_add(by=request.user, region=region, year=year, **form.cleaned_data)
         except DomainError as e:
             messages.error(request, e.message)
         else:
@@ -266,8 +334,7 @@ def innovation_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from e
     services.innovation_delete(by=request.user, innovation=item)
     messages.success(request, _("Inovasi dihapus."))
-    return redirect("reports:paritrana", code=item.assessment.region_id,
-                    year=item.assessment.year)
+    return redirect("reports:paritrana", code=item.assessment.region_id, year=item.assessment.year)
 
 
 @require_POST
@@ -275,9 +342,13 @@ def paritrana_export_view(request: HttpRequest, code: str, year: int) -> HttpRes
     """Export the assessment as PDF or XLSX: built in the background like a monev report."""
     fmt = request.POST.get("format", "pdf")
     try:
-        run = services.report_run_request(by=request.user, region_code=code,
-                                          kind=ReportRun.Kind.PARITRANA, period=str(year),
-                                          fmt=fmt)
+        run = services.report_run_request(
+            by=request.user,
+            region_code=code,
+            kind=ReportRun.Kind.PARITRANA,
+            period=str(year),
+            fmt=fmt,
+        )
     except ScopeDenied:
         raise
     except DomainError as e:
@@ -295,7 +366,14 @@ def paritrana_compare_view(request: HttpRequest, code: str, year: int) -> HttpRe
     if region is None or region.level != Region.Level.PROVINCE:
         raise Http404(_("Perbandingan dibuat per provinsi."))
     results = selectors.paritrana_compare(user=request.user, code=code, year=year)
-    return render(request, "reports/paritrana_compare.html", {
-        "region": region, "year": year, "results": results,
-        "columns": [row.label for row in results[0].score.rows] if results else [],
-        "years": list(range(clock.today().year, clock.today().year - 6, -1))})
+    return render(
+        request,
+        "reports/paritrana_compare.html",
+        {
+            "region": region,
+            "year": year,
+            "results": results,
+            "columns": [row.label for row in results[0].score.rows] if results else [],
+            "years": list(range(clock.today().year, clock.today().year - 6, -1)),
+        },
+    )

@@ -23,8 +23,11 @@ def _cell(value: object, kind: str, *, bold: bool = False) -> object:
     fmt = FORMATS.get(kind)
     if value is None or (fmt is None and not bold):
         return value
-    return Styled(value, number_format=fmt if not isinstance(value, str) else None,
-                  font=BOLD if bold else None)
+    return Styled(
+        value,
+        number_format=fmt if not isinstance(value, str) else None,
+        font=BOLD if bold else None,
+    )
 
 
 def _sheet_name(key: str, used: set[str]) -> str:
@@ -38,8 +41,14 @@ def _sheet_name(key: str, used: set[str]) -> str:
     return name
 
 
-def workbook(*, title: str, subtitle: Sequence[str], tables: Sequence[TableSpec],
-             sentences: Sequence[str] = (), sentences_title: str = "") -> ExportFile:
+def workbook(
+    *,
+    title: str,
+    subtitle: Sequence[str],
+    tables: Sequence[TableSpec],
+    sentences: Sequence[str] = (),
+    sentences_title: str = "",
+) -> ExportFile:
     """The title and subtitle lines head the first sheet; each table gets its sheet."""
     book = XlsxBook()
     used: set[str] = set()
@@ -57,8 +66,9 @@ def workbook(*, title: str, subtitle: Sequence[str], tables: Sequence[TableSpec]
             bold = r in t.bold_rows
             sheet.append([_cell(v, t.kind(r, c), bold=bold) for c, v in enumerate(row)])
         if t.total is not None:
-            sheet.append([_cell(v, t.kind(-1, c), bold=True) for c, v in enumerate(t.total)],
-                         data=False)
+            sheet.append(
+                [_cell(v, t.kind(-1, c), bold=True) for c, v in enumerate(t.total)], data=False
+            )
         if t.note:
             sheet.append([], data=False)
             sheet.append([t.note], data=False)

@@ -26,28 +26,34 @@ from lindung.registry.selectors import worker_get
 
 router = Router(tags=["claims"])
 
-CLAIM_TYPES = Literal["jkm", "jkk_medical", "jkk_stmb", "jkk_disability", "jkk_death",
-                      "scholarship"]
+CLAIM_TYPES = Literal[
+    "jkm", "jkk_medical", "jkk_stmb", "jkk_disability", "jkk_death", "scholarship"
+]
 CAUSES = Literal["", "jkm", "jkk_death", "jkk_disability"]
 LEVELS = Literal["TK", "SD", "SMP", "SMA", "PT"]
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
-ORDERING = {"reported_date": ("reported_date",), "event_date": ("event_date",),
-            "amount": ("calculated_amount",)}
+ORDERING = {
+    "reported_date": ("reported_date",),
+    "event_date": ("event_date",),
+    "amount": ("calculated_amount",),
+}
 DATES = {"ge": dt.date(1900, 1, 1), "le": dt.date(2100, 12, 31)}
 
 
 class ClaimFilter(Schema):
     date_from: dt.date | None = Field(None, description="Peristiwa sejak", **DATES)
     date_to: dt.date | None = Field(None, description="Peristiwa sampai", **DATES)
-    claim_type: Literal["", "jkm", "jkk_medical", "jkk_stmb", "jkk_disability", "jkk_death",
-                        "scholarship"] = ""
+    claim_type: Literal[
+        "", "jkm", "jkk_medical", "jkk_stmb", "jkk_disability", "jkk_death", "scholarship"
+    ] = ""
     status: Literal["", "dilaporkan", "dokumen_lengkap", "diajukan", "dibayar", "ditolak"] = ""
     district: str = Field("", max_length=13, description="Kode kecamatan")
     village: str = Field("", max_length=13, description="Kode desa/kelurahan")
     occupation: str = Field("", max_length=40, description="Kode pekerjaan")
     programme: str = Field("", max_length=30, description="Kode program")
-    ordering: Literal["", "reported_date", "-reported_date", "event_date", "-event_date",
-                      "amount", "-amount"] = ""
+    ordering: Literal[
+        "", "reported_date", "-reported_date", "event_date", "-event_date", "amount", "-amount"
+    ] = ""
 
 
 @router.get("", response={200: list[ClaimOut], **ERRORS})
@@ -76,14 +82,18 @@ class CalculateIn(Schema):
     income: int = Field(..., gt=0, le=999_999_999_999, description="Penghasilan per bulan (Rp)")
     member_since: dt.date = Field(..., description="Tanggal terdaftar di BPJS", **DATES)
     event: dt.date = Field(..., description="Tanggal peristiwa", **DATES)
-    reported: dt.date | None = Field(None, description="Tanggal dilaporkan (bawaan: hari ini)",
-                                     **DATES)
-    unpaid: list[str] = Field([], max_length=600,
-                              description="Bulan yang iurannya belum dibayar, YYYY-MM")
-    lapsed_since: str | None = Field(None, pattern=MONTH,
-                                     description="Bulan pertama kepesertaan putus, YYYY-MM")
-    stmb_months: int | None = Field(None, ge=0, le=9999,
-                                    description="Lama tidak mampu bekerja (bulan)")
+    reported: dt.date | None = Field(
+        None, description="Tanggal dilaporkan (bawaan: hari ini)", **DATES
+    )
+    unpaid: list[str] = Field(
+        [], max_length=600, description="Bulan yang iurannya belum dibayar, YYYY-MM"
+    )
+    lapsed_since: str | None = Field(
+        None, pattern=MONTH, description="Bulan pertama kepesertaan putus, YYYY-MM"
+    )
+    stmb_months: int | None = Field(
+        None, ge=0, le=9999, description="Lama tidak mampu bekerja (bulan)"
+    )
     cause: CAUSES = Field("", description="Sebab beasiswa")
     children: list[ChildAgeIn] = Field([], max_length=20, description="Anak penerima beasiswa")
     contribution_years: int | None = Field(None, ge=0, le=9999, description="Masa iur (tahun)")
@@ -104,8 +114,11 @@ class CalculateOut(Schema):
 
 def _month(value: str, field: str) -> dt.date:
     if not re.fullmatch(MONTH.strip("^$"), value.strip()):
-        raise DomainError(_("Bulan harus berbentuk YYYY-MM, bukan %(v)r.") % {"v": value},
-                          code="invalid_input", field=field)
+        raise DomainError(
+            _("Bulan harus berbentuk YYYY-MM, bukan %(v)r.") % {"v": value},
+            code="invalid_input",
+            field=field,
+        )
     return dt.date.fromisoformat(value.strip() + "-01")
 
 
@@ -114,14 +127,18 @@ def claim_calculate(request: HttpRequest, payload: CalculateIn):
     """Eligibility and benefit over given facts, as `lindung claims calculate --json`: the same
     rules and benefit tables as the claim pages; nothing is stored. Codes: docs/claims.md."""
     outcome = calculate(
-        claim_type=payload.claim_type, income=payload.income, member_since=payload.member_since,
-        event=payload.event, reported=payload.reported,
+        claim_type=payload.claim_type,
+        income=payload.income,
+        member_since=payload.member_since,
+        event=payload.event,
+        reported=payload.reported,
         unpaid=[_month(m, "unpaid") for m in payload.unpaid],
-        lapsed_since=_month(payload.lapsed_since, "lapsed_since")
-        if payload.lapsed_since else None,
-        stmb_months=payload.stmb_months, cause=payload.cause,
+        lapsed_since=_month(payload.lapsed_since, "lapsed_since") if payload.lapsed_since else None,
+        stmb_months=payload.stmb_months,
+        cause=payload.cause,
         children=[rules.Child(level=c.level, age=c.age) for c in payload.children],
-        contribution_years=payload.contribution_years)
+        contribution_years=payload.contribution_years,
+    )
     return outcome.as_dict()
 
 
@@ -141,8 +158,9 @@ class ClaimReportIn(Schema):
     reported_date: dt.date | None = Field(None, description="Bawaan: hari ini", **DATES)
     description: str = Field("", max_length=2000, description="Apa yang terjadi")
     claimant_name: str = Field(..., max_length=100)
-    claimant_relationship: Literal["peserta", "pasangan", "anak", "orang_tua", "saudara",
-                                   "cucu", "wali"]
+    claimant_relationship: Literal[
+        "peserta", "pasangan", "anak", "orang_tua", "saudara", "cucu", "wali"
+    ]
     claimant_nik: str = Field(..., max_length=20)
     bank_name: str = Field(..., max_length=60)
     bank_account: str = Field(..., max_length=30)
@@ -199,15 +217,17 @@ def claim_report(request: HttpRequest, payload: ClaimReportIn):
 
 
 @router.post("/{int:claim_id}/documents", response={201: DocumentOut, **ERRORS})
-def claim_document_add(request: HttpRequest, claim_id: int, data: Form[DocumentIn],
-                       file: File[UploadedFile]):
+def claim_document_add(
+    request: HttpRequest, claim_id: int, data: Form[DocumentIn], file: File[UploadedFile]
+):
     """Upload one checklist document (PDF, JPEG or PNG by content; size limit
     `CLAIM_DOCUMENT_MAX_MB`) while the claim is reported or its documents complete."""
     claim = _get(request, claim_id)
     require(request.auth, Action.CLAIM_REPORT)
     documents.check_size(file.size or 0)
-    doc = services.claim_document_add(by=request.auth, claim=claim, kind=data.kind,
-                                      content=file.read(), filename=file.name or "")
+    doc = services.claim_document_add(
+        by=request.auth, claim=claim, kind=data.kind, content=file.read(), filename=file.name or ""
+    )
     return 201, doc
 
 
@@ -219,23 +239,29 @@ def claim_documents_complete(request: HttpRequest, claim_id: int):
 
 @router.post("/{int:claim_id}/submit", response={200: ClaimOut, **ERRORS})
 def claim_submit(request: HttpRequest, claim_id: int, payload: SubmitIn):
-    claim = services.claim_submit(by=request.auth, claim=_get(request, claim_id),
-                                  bpjs_reference=payload.bpjs_reference)
+    claim = services.claim_submit(
+        by=request.auth, claim=_get(request, claim_id), bpjs_reference=payload.bpjs_reference
+    )
     return _fresh(request, claim)
 
 
 @router.post("/{int:claim_id}/pay", response={200: ClaimOut, **ERRORS})
 def claim_pay(request: HttpRequest, claim_id: int, payload: PayIn):
-    claim = services.claim_pay(by=request.auth, claim=_get(request, claim_id),
-                               amount=payload.amount, paid_date=payload.paid_date,
-                               bpjs_reference=payload.bpjs_reference)
+    claim = services.claim_pay(
+        by=request.auth,
+        claim=_get(request, claim_id),
+        amount=payload.amount,
+        paid_date=payload.paid_date,
+        bpjs_reference=payload.bpjs_reference,
+    )
     return _fresh(request, claim)
 
 
 @router.post("/{int:claim_id}/reject", response={200: ClaimOut, **ERRORS})
 def claim_reject(request: HttpRequest, claim_id: int, payload: RejectIn):
-    claim = services.claim_reject(by=request.auth, claim=_get(request, claim_id),
-                                  reason=payload.reason)
+    claim = services.claim_reject(
+        by=request.auth, claim=_get(request, claim_id), reason=payload.reason
+    )
     return _fresh(request, claim)
 
 

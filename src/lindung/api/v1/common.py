@@ -39,8 +39,11 @@ def require(user: User, action: Action) -> None:
 def file_response(description: str, *content_types: str) -> dict[str, Any]:
     """openapi_extra documenting a file download (200) beside the JSON errors."""
     binary = {"schema": {"type": "string", "format": "binary"}}
-    return {"responses": {200: {"description": description,
-                                "content": dict.fromkeys(content_types, binary)}}}
+    return {
+        "responses": {
+            200: {"description": description, "content": dict.fromkeys(content_types, binary)}
+        }
+    }
 
 
 def auth_user(request: HttpRequest) -> User:

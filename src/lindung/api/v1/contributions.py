@@ -24,11 +24,14 @@ PAYMENT_ORDERING = {"paid_on": ("paid_on",), "amount": ("amount",)}
 
 class BillFilter(Schema):
     programme: str = Field("", max_length=30, description="Kode program")
-    month: dt.date | None = Field(None, ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31),
-                                  description="Tanggal mana pun di bulannya")
+    month: dt.date | None = Field(
+        None,
+        ge=dt.date(1900, 1, 1),
+        le=dt.date(2100, 12, 31),
+        description="Tanggal mana pun di bulannya",
+    )
     unpaid: bool = Field(False, description="Hanya tagihan yang belum lunas")
-    ordering: Literal["", "month", "-month", "total", "-total", "programme",
-                      "-programme"] = ""
+    ordering: Literal["", "month", "-month", "total", "-total", "programme", "-programme"] = ""
 
 
 class PaymentFilter(Schema):
@@ -45,7 +48,8 @@ def _programme(request: HttpRequest, code: str):
 def bill_list(request: HttpRequest, filters: Query[BillFilter]):
     programme = _programme(request, filters.programme)
     qs = (selectors.unpaid_bills if filters.unpaid else selectors.bill_list)(
-        user=request.auth, programme=programme)
+        user=request.auth, programme=programme
+    )
     if filters.month is not None:
         qs = qs.filter(month=month_start(filters.month))
     return ordered(qs, filters.ordering, BILL_ORDERING)
@@ -59,8 +63,7 @@ def bill_detail(request: HttpRequest, bill_id: int):
 @payments.get("", response={200: list[PaymentOut], **ERRORS})
 @paginate(LimitedPagination)
 def payment_list(request: HttpRequest, filters: Query[PaymentFilter]):
-    qs = selectors.payments_for(user=request.auth,
-                                programme=_programme(request, filters.programme))
+    qs = selectors.payments_for(user=request.auth, programme=_programme(request, filters.programme))
     return ordered(qs.order_by("-paid_on", "-id"), filters.ordering, PAYMENT_ORDERING)
 
 

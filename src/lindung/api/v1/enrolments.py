@@ -32,18 +32,24 @@ from lindung.registry.selectors import worker_get
 
 router = Router(tags=["enrolments"])
 
-ORDERING = {"proposed_at": ("proposed_at",), "status": ("status",),
-            "name": ("worker__name",), "id": ("id",)}
+ORDERING = {
+    "proposed_at": ("proposed_at",),
+    "status": ("status",),
+    "name": ("worker__name",),
+    "id": ("id",),
+}
 BULK_ACTIONS = {"verify": Action.ENROLMENT_VERIFY, "activate": Action.ENROLMENT_REGISTER}
 
 
 class EnrolmentFilter(Schema):
     programme: str = Field("", max_length=30, description="Kode program")
-    status: Literal["", "menunggu", "diusulkan", "diverifikasi", "terdaftar", "aktif",
-                    "berakhir", "ditolak"] = ""
+    status: Literal[
+        "", "menunggu", "diusulkan", "diverifikasi", "terdaftar", "aktif", "berakhir", "ditolak"
+    ] = ""
     q: str = Field("", max_length=100, description="Nama, atau awal NIK")
-    ordering: Literal["", "proposed_at", "-proposed_at", "status", "-status", "name", "-name",
-                      "id", "-id"] = ""
+    ordering: Literal[
+        "", "proposed_at", "-proposed_at", "status", "-status", "name", "-name", "id", "-id"
+    ] = ""
 
 
 def _get(request: HttpRequest, enrolment_id: int) -> Enrolment:
@@ -53,10 +59,14 @@ def _get(request: HttpRequest, enrolment_id: int) -> Enrolment:
 @router.get("", response={200: list[EnrolmentOut], **ERRORS})
 @paginate(LimitedPagination)
 def enrolment_list(request: HttpRequest, filters: Query[EnrolmentFilter]):
-    programme = (selectors.programme_get(user=request.auth, code=filters.programme)
-                 if filters.programme else None)
-    qs = selectors.enrolment_list(user=request.auth, programme=programme,
-                                  status=filters.status, q=filters.q)
+    programme = (
+        selectors.programme_get(user=request.auth, code=filters.programme)
+        if filters.programme
+        else None
+    )
+    qs = selectors.enrolment_list(
+        user=request.auth, programme=programme, status=filters.status, q=filters.q
+    )
     return ordered(qs, filters.ordering, ORDERING)
 
 
@@ -72,8 +82,9 @@ def enrolment_propose(request: HttpRequest, payload: ProposeManyIn):
     `quota_exceeded`)."""
     programme = selectors.programme_get(user=request.auth, code=payload.programme)
     worker = worker_get(user=request.auth, pk=payload.worker_id)
-    enrolment = services.enrolment_propose(programme=programme, worker=worker, by=request.auth,
-                                           waitlist=payload.waitlist)
+    enrolment = services.enrolment_propose(
+        programme=programme, worker=worker, by=request.auth, waitlist=payload.waitlist
+    )
     return 201, selectors.enrolment_get(user=request.auth, pk=enrolment.pk)
 
 
@@ -85,15 +96,23 @@ def enrolment_bulk(request: HttpRequest, payload: BulkTransitionIn):
     asked = list(dict.fromkeys(payload.enrolment_ids))
     # Only enrolments inside the caller's region reach the service: the problems it reports
     # name the worker, and an id outside the region is simply not found.
-    visible = set(selectors.enrolments_for(user=request.auth).filter(
-        pk__in=asked).values_list("pk", flat=True))
+    visible = set(
+        selectors.enrolments_for(user=request.auth)
+        .filter(pk__in=asked)
+        .values_list("pk", flat=True)
+    )
     done, problems = services.enrolments_transition_many(
-        enrolment_ids=[pk for pk in asked if pk in visible], by=request.auth,
-        action=payload.action)
-    missing = [{"code": "not_found", "field": "enrolment_ids",
-                "message": _("Kepesertaan #%(id)s: %(msg)s") % {"id": pk,
-                                                                "msg": not_found_message()}}
-               for pk in asked if pk not in visible]
+        enrolment_ids=[pk for pk in asked if pk in visible], by=request.auth, action=payload.action
+    )
+    missing = [
+        {
+            "code": "not_found",
+            "field": "enrolment_ids",
+            "message": _("Kepesertaan #%(id)s: %(msg)s") % {"id": pk, "msg": not_found_message()},
+        }
+        for pk in asked
+        if pk not in visible
+    ]
     return {"done": done, "problems": [p.as_dict() for p in problems] + missing}
 
 
@@ -104,15 +123,19 @@ def enrolment_verify(request: HttpRequest, enrolment_id: int):
 
 @router.post("/{int:enrolment_id}/reject", response={200: EnrolmentOut, **ERRORS})
 def enrolment_reject(request: HttpRequest, enrolment_id: int, payload: RejectIn):
-    return services.enrolment_reject(enrolment=_get(request, enrolment_id), by=request.auth,
-                                     reason=payload.reason)
+    return services.enrolment_reject(
+        enrolment=_get(request, enrolment_id), by=request.auth, reason=payload.reason
+    )
 
 
 @router.post("/{int:enrolment_id}/register", response={200: EnrolmentOut, **ERRORS})
 def enrolment_register(request: HttpRequest, enrolment_id: int, payload: RegisterIn):
-    return services.enrolment_register(enrolment=_get(request, enrolment_id), by=request.auth,
-                                       kpj_number=payload.kpj_number,
-                                       registration_date=payload.registration_date)
+    return services.enrolment_register(
+        enrolment=_get(request, enrolment_id),
+        by=request.auth,
+        kpj_number=payload.kpj_number,
+        registration_date=payload.registration_date,
+    )
 
 
 @router.post("/{int:enrolment_id}/activate", response={200: EnrolmentOut, **ERRORS})
@@ -122,8 +145,12 @@ def enrolment_activate(request: HttpRequest, enrolment_id: int):
 
 @router.post("/{int:enrolment_id}/end", response={200: EnrolmentOut, **ERRORS})
 def enrolment_end(request: HttpRequest, enrolment_id: int, payload: EndIn):
-    return services.enrolment_end(enrolment=_get(request, enrolment_id), by=request.auth,
-                                  reason=payload.reason, end_date=payload.end_date)
+    return services.enrolment_end(
+        enrolment=_get(request, enrolment_id),
+        by=request.auth,
+        reason=payload.reason,
+        end_date=payload.end_date,
+    )
 
 
 @router.get("/{int:enrolment_id}/coverage", response={200: list[CoverageMonthOut], **ERRORS})
@@ -131,7 +158,14 @@ def enrolment_coverage(request: HttpRequest, enrolment_id: int):
     """Month by month: paid, not yet due, in arrears or lapsed, from the first covered month
     to today (or the enrolment's end)."""
     enrolment = _get(request, enrolment_id)
-    return [{"month": month, "status": state.status, "unpaid_months": state.unpaid_months,
-             "lapses_on": state.lapses_on}
-            for month, state in worker_coverage(user=request.auth, enrolment=enrolment,
-                                                on=clock.today())]
+    return [
+        {
+            "month": month,
+            "status": state.status,
+            "unpaid_months": state.unpaid_months,
+            "lapses_on": state.lapses_on,
+        }
+        for month, state in worker_coverage(
+            user=request.auth, enrolment=enrolment, on=clock.today()
+        )
+    ]

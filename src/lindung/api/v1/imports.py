@@ -34,6 +34,7 @@ from lindung.programs.selectors import programme_get
 router = Router(tags=["imports"])
 bpjs_router = Router(tags=["bpjs"])
 
+
 class UploadIn(Schema):
     programme: str = Field("", max_length=30, description="Kode program (boleh kosong)")
     dry_run: bool = Field(False, description="Uji coba: periksa saja, tidak menyimpan")
@@ -44,8 +45,9 @@ class JobFilter(Schema):
     status: Literal["", "antri", "berjalan", "selesai", "ditolak", "gagal"] = ""
 
 
-def _accepted(request: HttpRequest, response: HttpResponse,
-              job: ImportJob) -> tuple[int, ImportJob]:
+def _accepted(
+    request: HttpRequest, response: HttpResponse, job: ImportJob
+) -> tuple[int, ImportJob]:
     response["Location"] = reverse("api:import_detail", args=[job.pk])
     return 202, import_job_get(user=request.auth, pk=job.pk)
 
@@ -56,32 +58,51 @@ def _form_problems(form: UploadForm) -> ValidationFailed:
     errors = []
     for name, problems in form.errors.get_json_data().items():
         for p in problems:
-            errors.append(DomainError(p["message"], code=p["code"] or "file_invalid",
-                                      field=None if name == "__all__" else name))
+            errors.append(
+                DomainError(
+                    p["message"],
+                    code=p["code"] or "file_invalid",
+                    field=None if name == "__all__" else name,
+                )
+            )
     return ValidationFailed(errors)
 
 
-def _upload(request: HttpRequest, response: HttpResponse, form_class: type[UploadForm],
-            file: UploadedFile, data: UploadIn, kind: str) -> tuple[int, ImportJob]:
-    require(request.auth, Action.ENROLMENT_REGISTER if kind == ImportJob.Kind.BPJS_ANSWER
-            else Action.WORKER_EDIT)
+def _upload(
+    request: HttpRequest,
+    response: HttpResponse,
+    form_class: type[UploadForm],
+    file: UploadedFile,
+    data: UploadIn,
+    kind: str,
+) -> tuple[int, ImportJob]:
+    require(
+        request.auth,
+        Action.ENROLMENT_REGISTER if kind == ImportJob.Kind.BPJS_ANSWER else Action.WORKER_EDIT,
+    )
     if data.programme:  # outside the caller's region: 404, like every other record
         programme_get(user=request.auth, code=data.programme)
-    form = form_class({"programme": data.programme, "dry_run": data.dry_run}, {"file": file},
-                      user=request.auth)
+    form = form_class(
+        {"programme": data.programme, "dry_run": data.dry_run}, {"file": file}, user=request.auth
+    )
     if not form.is_valid():
         raise _form_problems(form)
     upload = form.cleaned_data["file"]
     job = services.import_job_create(
-        by=request.auth, filename=upload.name, content=upload.read(),
-        programme=form.cleaned_data["programme"], dry_run=form.cleaned_data["dry_run"],
-        kind=kind)
+        by=request.auth,
+        filename=upload.name,
+        content=upload.read(),
+        programme=form.cleaned_data["programme"],
+        dry_run=form.cleaned_data["dry_run"],
+        kind=kind,
+    )
     return _accepted(request, response, job)
 
 
 @router.post("", response={202: ImportJobOut, **ERRORS})
-def import_upload(request: HttpRequest, response: HttpResponse, file: File[UploadedFile],
-                  form: Form[UploadIn]):
+def import_upload(
+    request: HttpRequest, response: HttpResponse, file: File[UploadedFile], form: Form[UploadIn]
+):
     """Upload a workers file (.xlsx or .csv, the /impor/ template's columns): 202 with the
     queued job. With `programme`, accepted rows are proposed to it; `dry_run` checks only."""
     return _upload(request, response, UploadForm, file, form, ImportJob.Kind.WORKERS)
@@ -107,9 +128,11 @@ def import_detail(request: HttpRequest, job_id: int):
     return import_job_get(user=request.auth, pk=job_id)
 
 
-@router.get("/{int:job_id}/errors", response={202: ImportJobOut, **ERRORS},
-            openapi_extra=file_response("Berkas perbaikan: setiap baris ditolak dengan "
-                                        "alasannya", XLSX))
+@router.get(
+    "/{int:job_id}/errors",
+    response={202: ImportJobOut, **ERRORS},
+    openapi_extra=file_response("Berkas perbaikan: setiap baris ditolak dengan alasannya", XLSX),
+)
 def import_error_workbook(request: HttpRequest, response: HttpResponse, job_id: int):
     """The error workbook (every rejected row with its reason, to correct and upload again).
     Built by the task worker: until it is ready the answer is 202 with the job (poll again
@@ -124,11 +147,18 @@ def import_error_workbook(request: HttpRequest, response: HttpResponse, job_id: 
         response["Retry-After"] = "5"
         return 202, job
     content = ImportJob.objects.values_list("error_file", flat=True).get(pk=job.pk)
-    export = ExportFile(content=bytes(content), content_type=XLSX, extension="xlsx",
-                        rows=job.error_file_rows)
-    audit_export(actor=request.auth, obj=job, region_code=job.region_code,
-                 what=_("baris ditolak dari %(file)s") % {"file": job.filename},
-                 kind="import_errors", fmt=export.extension, rows=export.rows)
+    export = ExportFile(
+        content=bytes(content), content_type=XLSX, extension="xlsx", rows=job.error_file_rows
+    )
+    audit_export(
+        actor=request.auth,
+        obj=job,
+        region_code=job.region_code,
+        what=_("baris ditolak dari %(file)s") % {"file": job.filename},
+        kind="import_errors",
+        fmt=export.extension,
+        rows=export.rows,
+    )
     return download_response(export, f"{job.filename.rsplit('.', 1)[0]}-perbaiki.xlsx")
 
 
@@ -139,30 +169,39 @@ class RegistrationFormat(Schema):
     format: Literal["xlsx", "csv"] = "xlsx"
 
 
-@bpjs_router.get("/registrations/{code}", response=ERRORS,
-                 openapi_extra=file_response("Berkas pendaftaran (xlsx atau csv)", XLSX, CSV))
-def bpjs_registration_file(request: HttpRequest, code: str,
-                           query: Query[RegistrationFormat]) -> HttpResponse:
+@bpjs_router.get(
+    "/registrations/{code}",
+    response=ERRORS,
+    openapi_extra=file_response("Berkas pendaftaran (xlsx atau csv)", XLSX, CSV),
+)
+def bpjs_registration_file(
+    request: HttpRequest, code: str, query: Query[RegistrationFormat]
+) -> HttpResponse:
     """The registration file for the BPJS branch: the programme's verified enrolments inside
     the caller's region (audited as an export)."""
     require(request.auth, Action.ENROLMENT_REGISTER)
     programme = programme_get(user=request.auth, code=code)
     fmt = query.format
     export = bpjs.registration_export(by=request.auth, programme=programme, fmt=fmt)
-    audit_export(actor=request.auth, obj=programme,
-                 region_code=bpjs.registration_region(by=request.auth, programme=programme),
-                 what=_("berkas pendaftaran BPJS %(code)s") % {"code": programme.code},
-                 kind="bpjs_registration", fmt=fmt, rows=export.rows,
-                 details={"programme": programme.code})
-    return download_response(export, f"pendaftaran-bpjs-{programme.code}-"
-                                     f"{clock.today():%Y%m%d}.{fmt}")
+    audit_export(
+        actor=request.auth,
+        obj=programme,
+        region_code=bpjs.registration_region(by=request.auth, programme=programme),
+        what=_("berkas pendaftaran BPJS %(code)s") % {"code": programme.code},
+        kind="bpjs_registration",
+        fmt=fmt,
+        rows=export.rows,
+        details={"programme": programme.code},
+    )
+    return download_response(
+        export, f"pendaftaran-bpjs-{programme.code}-{clock.today():%Y%m%d}.{fmt}"
+    )
 
 
 @bpjs_router.post("/answers", response={202: ImportJobOut, **ERRORS})
-def bpjs_answer_upload(request: HttpRequest, response: HttpResponse,
-                       file: File[UploadedFile], form: Form[UploadIn]):
+def bpjs_answer_upload(
+    request: HttpRequest, response: HttpResponse, file: File[UploadedFile], form: Form[UploadIn]
+):
     """Upload the branch's answer (columns NIK, NO_KPJ, TANGGAL_TERDAFTAR, STATUS): 202 with
     the queued job; poll it at `/imports/{id}`."""
-    return _upload(request, response, AnswerUploadForm, file, form,
-                   ImportJob.Kind.BPJS_ANSWER)
-
+    return _upload(request, response, AnswerUploadForm, file, form, ImportJob.Kind.BPJS_ANSWER)

@@ -24,13 +24,20 @@ DATES = {"ge": dt.date(1900, 1, 1), "le": dt.date(2100, 12, 31)}
 
 
 class ReportFilter(Schema):
-    region: str | None = Field(None, max_length=13, description=(
-        "Kode wilayah (mis. 64.01); bawaan: wilayah pengguna. Kosong ('') = Indonesia, hanya "
-        "untuk pengguna nasional."))
-    on: dt.date | None = Field(None, description="Keadaan pada tanggal ini (bawaan: hari ini)",
-                               **DATES)
-    start: dt.date | None = Field(None, description="Awal periode untuk baru/berakhir (bawaan: "
-                                                    "1 Januari tahun `on`)", **DATES)
+    region: str | None = Field(
+        None,
+        max_length=13,
+        description=(
+            "Kode wilayah (mis. 64.01); bawaan: wilayah pengguna. Kosong ('') = Indonesia, hanya "
+            "untuk pengguna nasional."
+        ),
+    )
+    on: dt.date | None = Field(
+        None, description="Keadaan pada tanggal ini (bawaan: hari ini)", **DATES
+    )
+    start: dt.date | None = Field(
+        None, description="Awal periode untuk baru/berakhir (bawaan: 1 Januari tahun `on`)", **DATES
+    )
 
 
 class RolloutFilter(Schema):
@@ -45,9 +52,15 @@ def _region(request: HttpRequest, region: str | None) -> str:
 def _period(filters: ReportFilter) -> tuple[dt.date, dt.date | None]:
     on = min(filters.on or clock.today(), clock.today())  # never after today
     if filters.start is not None and filters.start > on:
-        raise ValidationFailed([DomainError(
-            _("Awal periode (start) harus sebelum atau sama dengan tanggal akhir (on)."),
-            code="period_order", field="start")])
+        raise ValidationFailed(
+            [
+                DomainError(
+                    _("Awal periode (start) harus sebelum atau sama dengan tanggal akhir (on)."),
+                    code="period_order",
+                    field="start",
+                )
+            ]
+        )
     return on, filters.start
 
 
@@ -57,8 +70,9 @@ def indicator_report(request: HttpRequest, filters: Query[ReportFilter]):
     of the estimated vulnerable workers, targets and village rollout of the region, and of
     each region one level down (`children`)."""
     on, start = _period(filters)
-    report = indicators.region_report(user=request.auth, code=_region(request, filters.region),
-                                      on=on, start=start)
+    report = indicators.region_report(
+        user=request.auth, code=_region(request, filters.region), on=on, start=start
+    )
     return report.as_dict()
 
 
@@ -66,6 +80,7 @@ def indicator_report(request: HttpRequest, filters: Query[ReportFilter]):
 @paginate(LimitedPagination)
 def village_rollout(request: HttpRequest, filters: Query[RolloutFilter]):
     """Every village of the region with its rollout step (the gap: `belum_dijangkau`)."""
-    rows = indicators.village_rollout(user=request.auth, code=_region(request, filters.region),
-                                      status=filters.status)
+    rows = indicators.village_rollout(
+        user=request.auth, code=_region(request, filters.region), status=filters.status
+    )
     return [{**f.as_dict(), "rollout": f.rollout} for f in rows]

@@ -31,13 +31,16 @@ ORDERING = {"code": ("code",), "fiscal_year": ("fiscal_year",), "quota": ("quota
 
 class ProgrammeFilter(Schema):
     fiscal_year: int | None = Field(None, ge=1900, le=2100)
-    ordering: Literal["", "code", "-code", "fiscal_year", "-fiscal_year", "quota",
-                      "-quota"] = ""
+    ordering: Literal["", "code", "-code", "fiscal_year", "-fiscal_year", "quota", "-quota"] = ""
 
 
 class CoverageFilter(Schema):
-    month: dt.date | None = Field(None, ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31),
-                                  description="Tanggal mana pun di bulannya; bawaan: bulan ini")
+    month: dt.date | None = Field(
+        None,
+        ge=dt.date(1900, 1, 1),
+        le=dt.date(2100, 12, 31),
+        description="Tanggal mana pun di bulannya; bawaan: bulan ini",
+    )
 
 
 class CoverageListFilter(CoverageFilter):
@@ -50,8 +53,11 @@ def programme_list(request: HttpRequest, filters: Query[ProgrammeFilter]):
     qs = selectors.programme_list(user=request.auth)
     if filters.fiscal_year is not None:
         qs = qs.filter(fiscal_year=filters.fiscal_year)
-    return ordered(qs, filters.ordering, ORDERING) if filters.ordering else qs.order_by(
-        "-fiscal_year", "code")
+    return (
+        ordered(qs, filters.ordering, ORDERING)
+        if filters.ordering
+        else qs.order_by("-fiscal_year", "code")
+    )
 
 
 @router.get("/{code}", response={200: ProgrammeOut, **ERRORS})
@@ -74,8 +80,9 @@ def budget_line_add(request: HttpRequest, code: str, payload: BudgetLineIn):
 
 
 def _month(programme, month: dt.date | None) -> dt.date:
-    return month or programme_month(period_start=programme.period_start,
-                                    period_end=programme.period_end, on=clock.today())
+    return month or programme_month(
+        period_start=programme.period_start, period_end=programme.period_end, on=clock.today()
+    )
 
 
 @router.get("/{code}/coverage", response={200: CoverageSummaryOut, **ERRORS})
@@ -83,38 +90,64 @@ def coverage_summary(request: HttpRequest, code: str, filters: Query[CoverageFil
     """Participants per coverage status in one month (covered, not due, in arrears, lapsed),
     as the contributions page counts them."""
     programme = contributions.programme_get(user=request.auth, code=code)
-    summary = contributions.coverage_summary(user=request.auth, programme=programme,
-                                             month=_month(programme, filters.month),
-                                             on=clock.today())
-    return {"programme": programme.code, "month": summary.month, "on": summary.on,
-            "counts": summary.counts, "lapsed_ended": summary.lapsed_ended,
-            "lapse_warnings": [{"lapses_on": d, "first_unpaid": f, "count": n}
-                               for d, f, n in summary.lapse_warnings]}
+    summary = contributions.coverage_summary(
+        user=request.auth,
+        programme=programme,
+        month=_month(programme, filters.month),
+        on=clock.today(),
+    )
+    return {
+        "programme": programme.code,
+        "month": summary.month,
+        "on": summary.on,
+        "counts": summary.counts,
+        "lapsed_ended": summary.lapsed_ended,
+        "lapse_warnings": [
+            {"lapses_on": d, "first_unpaid": f, "count": n} for d, f, n in summary.lapse_warnings
+        ],
+    }
 
 
 @router.get("/{code}/coverage/workers", response={200: PagedCoverageRowOut, **ERRORS})
-def coverage_workers(request: HttpRequest, code: str, filters: Query[CoverageListFilter],
-                     page: Query[LimitedPagination.Input]):
+def coverage_workers(
+    request: HttpRequest,
+    code: str,
+    filters: Query[CoverageListFilter],
+    page: Query[LimitedPagination.Input],
+):
     """Each participant's coverage status in one month, longest unpaid first."""
     programme = contributions.programme_get(user=request.auth, code=code)
     rows, to_row = contributions.coverage_list(
-        user=request.auth, programme=programme, month=_month(programme, filters.month),
-        unpaid_only=filters.unpaid, on=clock.today())
+        user=request.auth,
+        programme=programme,
+        month=_month(programme, filters.month),
+        unpaid_only=filters.unpaid,
+        on=clock.today(),
+    )
     items = []
-    for enrolment, state in map(to_row, rows[page.offset:page.offset + page.limit]):
-        items.append(CoverageRowOut(
-            enrolment_id=enrolment.pk, worker_id=enrolment.worker_id,
-            worker_name=enrolment.worker.name, village=enrolment.worker.village_id,
-            kpj_number=enrolment.kpj_number, status=state.status,
-            unpaid_months=state.unpaid_months, lapses_on=state.lapses_on))
+    for enrolment, state in map(to_row, rows[page.offset : page.offset + page.limit]):
+        items.append(
+            CoverageRowOut(
+                enrolment_id=enrolment.pk,
+                worker_id=enrolment.worker_id,
+                worker_name=enrolment.worker.name,
+                village=enrolment.worker.village_id,
+                kpj_number=enrolment.kpj_number,
+                status=state.status,
+                unpaid_months=state.unpaid_months,
+                lapses_on=state.lapses_on,
+            )
+        )
     return {"items": items, "count": rows.count()}
 
 
 class ValuePeriod(Schema):
-    period_start: dt.date | None = Field(None, ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31),
-                                         description="Bawaan: awal program")
-    period_end: dt.date | None = Field(None, ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31),
-                                       description="Bawaan: akhir program")
+    period_start: dt.date | None = Field(
+        None, ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31), description="Bawaan: awal program"
+    )
+    period_end: dt.date | None = Field(
+        None, ge=dt.date(1900, 1, 1), le=dt.date(2100, 12, 31), description="Bawaan: akhir program"
+    )
 
 
 class ValueByTypeOut(Schema):
@@ -138,16 +171,26 @@ class ValueForBudgetOut(Schema):
 
 @router.get("/{code}/value-for-budget", response={200: ValueForBudgetOut, **ERRORS})
 def value_for_budget(request: HttpRequest, code: str, period: Query[ValuePeriod]):
-    """"Rp X contributions paid → Rp Y benefits to N families" of one programme and period
+    """ "Rp X contributions paid → Rp Y benefits to N families" of one programme and period
     (claims.selectors.claims_value_for_budget, as the programme page shows it)."""
     from lindung.claims.selectors import claims_value_for_budget
 
     programme = contributions.programme_get(user=request.auth, code=code)
-    v = claims_value_for_budget(user=request.auth, programme=programme,
-                                period_start=period.period_start, period_end=period.period_end)
-    return {"programme": programme.code, "period_start": v.period_start,
-            "period_end": v.period_end, "contributions_paid": v.contributions_paid,
-            "benefits_paid": v.benefits_paid, "families": v.families,
-            "claims_paid": v.claims_paid, "claims_open": v.claims_open,
-            "by_type": [{"claim_type": t, "claims": n, "amount": a} for t, n, a in v.by_type],
-            "sentence": v.sentence}
+    v = claims_value_for_budget(
+        user=request.auth,
+        programme=programme,
+        period_start=period.period_start,
+        period_end=period.period_end,
+    )
+    return {
+        "programme": programme.code,
+        "period_start": v.period_start,
+        "period_end": v.period_end,
+        "contributions_paid": v.contributions_paid,
+        "benefits_paid": v.benefits_paid,
+        "families": v.families,
+        "claims_paid": v.claims_paid,
+        "claims_open": v.claims_open,
+        "by_type": [{"claim_type": t, "claims": n, "amount": a} for t, n, a in v.by_type],
+        "sentence": v.sentence,
+    }

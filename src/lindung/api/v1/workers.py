@@ -16,8 +16,12 @@ from lindung.registry.models import Worker
 
 router = Router(tags=["workers"])
 
-ORDERING = {"name": ("name",), "birth_date": ("birth_date",), "village": ("village_id",),
-            "id": ("id",)}
+ORDERING = {
+    "name": ("name",),
+    "birth_date": ("birth_date",),
+    "village": ("village_id",),
+    "id": ("id",),
+}
 
 
 class WorkerFilter(Schema):
@@ -26,8 +30,9 @@ class WorkerFilter(Schema):
     village: str = Field("", max_length=13, description="Kode desa/kelurahan")
     occupation: str = Field("", max_length=40, description="Kode pekerjaan")
     status: Literal["", "aktif", "meninggal", "pindah", "nonaktif"] = ""
-    ordering: Literal["", "name", "-name", "birth_date", "-birth_date", "village", "-village",
-                      "id", "-id"] = ""
+    ordering: Literal[
+        "", "name", "-name", "birth_date", "-birth_date", "village", "-village", "id", "-id"
+    ] = ""
 
 
 def _references(data: dict) -> dict:
@@ -59,8 +64,9 @@ def worker_create(request: HttpRequest, payload: WorkerIn):
 @router.patch("/{int:worker_id}", response={200: WorkerOut, **ERRORS})
 def worker_update(request: HttpRequest, worker_id: int, payload: WorkerPatch) -> Worker:
     worker = selectors.worker_get(user=request.auth, pk=worker_id)
-    services.worker_update(worker=worker, by=request.auth,
-                           **_references(payload.dict(exclude_unset=True)))
+    services.worker_update(
+        worker=worker, by=request.auth, **_references(payload.dict(exclude_unset=True))
+    )
     return selectors.worker_get(user=request.auth, pk=worker_id)
 
 
@@ -68,5 +74,9 @@ def worker_update(request: HttpRequest, worker_id: int, payload: WorkerPatch) ->
 @paginate(LimitedPagination)
 def worker_enrolments(request: HttpRequest, worker_id: int):
     worker = selectors.worker_get(user=request.auth, pk=worker_id)
-    return (enrolments_for(user=request.auth).filter(worker=worker)
-            .select_related("worker", "programme").order_by("-proposed_at", "-id"))
+    return (
+        enrolments_for(user=request.auth)
+        .filter(worker=worker)
+        .select_related("worker", "programme")
+        .order_by("-proposed_at", "-id")
+    )

@@ -108,8 +108,11 @@ def _mask_value(key: str, value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_mask_value(key, v) for v in value]
     if isinstance(value, str):
-        return (formatting.mask_phone(value) if key in _PHONE_KEYS
-                else formatting.mask_identities_in(value))
+        return (
+            formatting.mask_phone(value)
+            if key in _PHONE_KEYS
+            else formatting.mask_identities_in(value)
+        )
     return value
 
 

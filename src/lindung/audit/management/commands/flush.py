@@ -31,9 +31,10 @@ class Command(DjangoFlush):
             # Asked before the transaction: SQLite would hold its write lock while waiting.
             confirm = input(
                 f"You have requested a flush of the database.\nThis will IRREVERSIBLY "
-                f"DESTROY all data currently in the \"{connection.settings_dict['NAME']}\" "
+                f'DESTROY all data currently in the "{connection.settings_dict["NAME"]}" '
                 f"database,\nand return each table to an empty state.\nAre you sure you want "
-                f"to do this?\n\n    Type 'yes' to continue, or 'no' to cancel: ")
+                f"to do this?\n\n    Type 'yes' to continue, or 'no' to cancel: "
+            )
             if confirm != "yes":
                 self.stdout.write("Flush cancelled.")
                 return

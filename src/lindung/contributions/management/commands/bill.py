@@ -39,8 +39,11 @@ class Command(BaseCommand):
         except Programme.DoesNotExist as e:
             raise CommandError(f"Program {options['programme']} tidak ditemukan.") from e
         users = User.objects.filter(is_active=True)
-        user = (users.filter(username=options["user"]).first() if options.get("user")
-                else users.filter(is_superuser=True).order_by("pk").first())
+        user = (
+            users.filter(username=options["user"]).first()
+            if options.get("user")
+            else users.filter(is_superuser=True).order_by("pk").first()
+        )
         if user is None:
             raise CommandError("Pengguna tidak ditemukan; pakai --user NAMA.")
         started = time.perf_counter()
@@ -51,4 +54,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Tagihan {programme.code} {month:%Y-%m}: {thousands(bill.line_count)} peserta, "
             f"{rupiah(bill.total)}, jatuh tempo {bill.due_date:%d-%m-%Y} "
-            f"({time.perf_counter() - started:.1f} detik)")
+            f"({time.perf_counter() - started:.1f} detik)"
+        )

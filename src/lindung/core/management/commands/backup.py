@@ -11,12 +11,18 @@ from lindung.core.backup import BackupError, backup
 
 
 class Command(BaseCommand):
-    help = ("Mencadangkan basis data (SQLite: backup daring; PostgreSQL: pg_dump) dan berkas "
-            "unggahan ke satu arsip .tar.")
+    help = (
+        "Mencadangkan basis data (SQLite: backup daring; PostgreSQL: pg_dump) dan berkas "
+        "unggahan ke satu arsip .tar."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--output", "-o", type=Path,
-                            help="berkas arsip (bawaan: BACKUP_DIR/lindung-TTTTBBHH-jjmmdd.tar)")
+        parser.add_argument(
+            "--output",
+            "-o",
+            type=Path,
+            help="berkas arsip (bawaan: BACKUP_DIR/lindung-TTTTBBHH-jjmmdd.tar)",
+        )
         parser.add_argument("--database", default="default", help="alias basis data Django")
 
     def handle(self, *args, output: Path | None = None, database: str = "default", **options):
@@ -24,7 +30,10 @@ class Command(BaseCommand):
             result = backup(output=output, using=database)
         except BackupError as e:
             raise CommandError(str(e)) from e
-        self.stdout.write(self.style.SUCCESS(
-            f"Cadangan tersimpan: {result.path} ({result.vendor}, "
-            f"{result.size / 1_000_000:.1f} MB, {result.media_files} berkas unggahan, "
-            f"{result.seconds:.1f} detik)."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Cadangan tersimpan: {result.path} ({result.vendor}, "
+                f"{result.size / 1_000_000:.1f} MB, {result.media_files} berkas unggahan, "
+                f"{result.seconds:.1f} detik)."
+            )
+        )

@@ -25,12 +25,18 @@ def foreign_data() -> list[str]:
     empty for an empty database or one holding only the demo."""
     demo_users = {username for username, *_rest in USERS}
     found = []
-    users = list(User.objects.exclude(username__in=demo_users)
-                 .order_by("username").values_list("username", flat=True)[:SHOWN + 1])
+    users = list(
+        User.objects.exclude(username__in=demo_users)
+        .order_by("username")
+        .values_list("username", flat=True)[: SHOWN + 1]
+    )
     if users:
         found.append("pengguna: " + _listed(users))
-    codes = [c for c in Programme.objects.order_by("code").values_list("code", flat=True)
-             if not DEMO_PROGRAMME.fullmatch(c)]
+    codes = [
+        c
+        for c in Programme.objects.order_by("code").values_list("code", flat=True)
+        if not DEMO_PROGRAMME.fullmatch(c)
+    ]
     if codes:
         found.append("program: " + _listed(codes))
     return found
@@ -45,19 +51,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--force", action="store_true",
+            "--force",
+            action="store_true",
             help="muat juga ke basis data yang sudah berisi data lain (membuat akun 'admin' "
-                 f"dengan kata sandi '{DEMO_PASSWORD}')")
+            f"dengan kata sandi '{DEMO_PASSWORD}')",
+        )
 
     def handle(self, *args, force: bool = False, **options):
         if (found := foreign_data()) and not force:
             raise CommandError(
                 "Data demo tidak dimuat: basis data ini sudah berisi data yang bukan data demo ("
-                + "; ".join(found) + "). Data demo membuat akun 'admin' (administrator sistem) "
+                + "; ".join(found)
+                + "). Data demo membuat akun 'admin' (administrator sistem) "
                 f"dan enam akun lain dengan kata sandi yang diumumkan ('{DEMO_PASSWORD}'), "
                 "sehingga siapa pun dapat masuk ke instalasi ini. Gunakan basis data kosong "
                 "untuk demo (mis. DATABASE_URL lain atau LINDUNG_DATA_DIR lain), atau jalankan "
-                "dengan --force bila memang ingin memuatnya di sini.")
+                "dengan --force bila memang ingin memuatnya di sini."
+            )
         start = time.perf_counter()
         s = demo_load()
         self.stdout.write(
@@ -68,6 +78,9 @@ class Command(BaseCommand):
         for username, role, region in s.users or []:
             self.stdout.write(f"  {username:<20} {role:<40} {region}")
         if force and found:
-            self.stderr.write(self.style.WARNING(
-                f"Peringatan: akun demo dengan kata sandi '{DEMO_PASSWORD}' kini ada di basis "
-                "data yang juga berisi data lain. Ganti kata sandinya atau nonaktifkan akunnya."))
+            self.stderr.write(
+                self.style.WARNING(
+                    f"Peringatan: akun demo dengan kata sandi '{DEMO_PASSWORD}' kini ada di basis "
+                    "data yang juga berisi data lain. Ganti kata sandinya atau nonaktifkan akunnya."
+                )
+            )

@@ -29,14 +29,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="berkas .xlsx atau .csv")
-        parser.add_argument("--programme", "--program", dest="programme", default="",
-                            help="kode program: baris yang diterima sekaligus diusulkan")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="periksa saja, tidak menyimpan apa pun")
+        parser.add_argument(
+            "--programme",
+            "--program",
+            dest="programme",
+            default="",
+            help="kode program: baris yang diterima sekaligus diusulkan",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="periksa saja, tidak menyimpan apa pun"
+        )
         parser.add_argument("--json", action="store_true", help="cetak hasil sebagai JSON")
-        parser.add_argument("--user", default="",
-                            help="pengguna yang mengimpor (bawaan: superuser pertama); "
-                                 "impor dibatasi wilayah pengguna ini")
+        parser.add_argument(
+            "--user",
+            default="",
+            help="pengguna yang mengimpor (bawaan: superuser pertama); "
+            "impor dibatasi wilayah pengguna ini",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         as_json = opts["json"]
@@ -46,8 +55,9 @@ class Command(BaseCommand):
             if opts["programme"]:
                 programme = Programme.objects.filter(code=opts["programme"]).first()
                 if programme is None:
-                    raise DomainError(f"Program {opts['programme']} tidak ditemukan.",
-                                      code="programme_unknown")
+                    raise DomainError(
+                        f"Program {opts['programme']} tidak ditemukan.", code="programme_unknown"
+                    )
             path = Path(opts["file"])
             try:
                 size = path.stat().st_size
@@ -55,18 +65,29 @@ class Command(BaseCommand):
                 if size > limit:  # refused before a byte of it is read into memory
                     raise FileRefused(
                         f"Berkas berukuran {thousands(-(-size // MB))} MB; batas "
-                        f"{thousands(limit // MB)} MB per berkas.", code="file_too_large")
+                        f"{thousands(limit // MB)} MB per berkas.",
+                        code="file_too_large",
+                    )
                 content = path.read_bytes()
             except OSError as e:
-                raise DomainError(f"Berkas {path} tidak dapat dibuka: {e.strerror}.",
-                                  code="file_unreadable") from e
-            report = workers_import(by=user, content=content, filename=path.name,
-                                    programme=programme, dry_run=opts["dry_run"],
-                                    source=f"CLI {path.name}")
+                raise DomainError(
+                    f"Berkas {path} tidak dapat dibuka: {e.strerror}.", code="file_unreadable"
+                ) from e
+            report = workers_import(
+                by=user,
+                content=content,
+                filename=path.name,
+                programme=programme,
+                dry_run=opts["dry_run"],
+                source=f"CLI {path.name}",
+            )
         except DomainError as e:
             if as_json:
-                self.stdout.write(json.dumps({"refused": {"code": e.code, "message": e.message}},
-                                             ensure_ascii=False))
+                self.stdout.write(
+                    json.dumps(
+                        {"refused": {"code": e.code, "message": e.message}}, ensure_ascii=False
+                    )
+                )
             self.stderr.write(f"Berkas ditolak: {e.message}")
             sys.exit(REFUSED)
         if opts["verbosity"] >= 2:
@@ -79,7 +100,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{prefix}{c['rows']} baris: {c['accepted']} diterima, {c['rejected']} ditolak; "
             f"{c['created']} baru, {c['updated']} diubah, {c['unchanged']} tidak berubah, "
-            f"{c['enrolled']} diusulkan.")
+            f"{c['enrolled']} diusulkan."
+        )
         for e in report.errors:
             self.stdout.write(f"  baris {e.row} [{e.code}] {e.message}")
         for w in report.warnings:
@@ -87,10 +109,16 @@ class Command(BaseCommand):
 
     def _user(self, username: str) -> User:
         qs = User.objects.filter(is_active=True)
-        user = (qs.filter(username=username).first() if username
-                else qs.filter(is_superuser=True).order_by("pk").first())
+        user = (
+            qs.filter(username=username).first()
+            if username
+            else qs.filter(is_superuser=True).order_by("pk").first()
+        )
         if user is None:
             raise DomainError(
-                f"Pengguna {username} tidak ditemukan." if username else
-                "Tidak ada superuser; pilih pengguna dengan --user.", code="user_unknown")
+                f"Pengguna {username} tidak ditemukan."
+                if username
+                else "Tidak ada superuser; pilih pengguna dengan --user.",
+                code="user_unknown",
+            )
         return user

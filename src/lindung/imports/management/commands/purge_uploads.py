@@ -17,14 +17,23 @@ REFUSED = 2
 
 
 class Command(BaseCommand):
-    help = ("Hapus berkas unggahan (impor pekerja, jawaban BPJS) yang melewati masa simpan "
-            "(parameter retensi_berkas_hari, bawaan 90 hari).")
+    help = (
+        "Hapus berkas unggahan (impor pekerja, jawaban BPJS) yang melewati masa simpan "
+        "(parameter retensi_berkas_hari, bawaan 90 hari)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--days", type=int, default=None,
-                            help="masa simpan dalam hari (bawaan: parameter retensi_berkas_hari)")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="hitung saja berkas yang akan dihapus, tidak menghapus")
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=None,
+            help="masa simpan dalam hari (bawaan: parameter retensi_berkas_hari)",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="hitung saja berkas yang akan dihapus, tidak menghapus",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         today = clock.today()
@@ -35,7 +44,9 @@ class Command(BaseCommand):
             self.stderr.write(e.message)
             raise SystemExit(REFUSED) from e
         if opts["dry_run"]:
-            self.stdout.write(f"{n} berkas unggahan lebih dari {days} hari akan dihapus "
-                              "(uji coba, tidak ada yang dihapus).")
+            self.stdout.write(
+                f"{n} berkas unggahan lebih dari {days} hari akan dihapus "
+                "(uji coba, tidak ada yang dihapus)."
+            )
         else:
             self.stdout.write(f"{n} berkas unggahan lebih dari {days} hari dihapus.")

@@ -34,15 +34,16 @@ class Command(BaseCommand):
             user = command_user(opts["user"])
             if not path.is_file():
                 raise DomainError(f"Berkas {path} tidak ditemukan.", code="file_missing")
-            report = boundaries_import(content=path.read_bytes(), by=user,
-                                       dry_run=opts["dry_run"])
+            report = boundaries_import(content=path.read_bytes(), by=user, dry_run=opts["dry_run"])
         except DomainError as e:
             self.stderr.write(e.message)
             sys.exit(REFUSED)
         if opts["json"]:
             self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))
             return
-        self.stdout.write(f"{report.imported} dari {report.features} wilayah diimpor"
-                          f"{' (uji coba)' if opts['dry_run'] else ''}.")
+        self.stdout.write(
+            f"{report.imported} dari {report.features} wilayah diimpor"
+            f"{' (uji coba)' if opts['dry_run'] else ''}."
+        )
         for e in report.errors:
             self.stdout.write(f"  {e['row'] or '-'}: {e['code']} {e['message']}")

@@ -29,27 +29,33 @@ class Command(BaseCommand):
     help = "Indikator monitoring suatu wilayah dan wilayah di bawahnya."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--region", "--wilayah", dest="region", default="",
-                            help="kode Kemendagri, mis. 64.01 (bawaan: seluruh Indonesia)")
+        parser.add_argument(
+            "--region",
+            "--wilayah",
+            dest="region",
+            default="",
+            help="kode Kemendagri, mis. 64.01 (bawaan: seluruh Indonesia)",
+        )
         group = parser.add_mutually_exclusive_group()
         group.add_argument("--year", "--tahun", dest="year", type=int, default=None)
-        group.add_argument("--month", "--bulan", dest="month", default=None,
-                           help="bulan TTTT-BB")
+        group.add_argument("--month", "--bulan", dest="month", default=None, help="bulan TTTT-BB")
         parser.add_argument("--json", action="store_true", help="cetak sebagai JSON")
-        parser.add_argument("--user", default="",
-                            help="pengguna yang membaca (bawaan: superuser pertama)")
+        parser.add_argument(
+            "--user", default="", help="pengguna yang membaca (bawaan: superuser pertama)"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
             user = command_user(opts["user"])
             try:
-                start, end = rules.parse_period(year=opts["year"], month=opts["month"],
-                                                on=clock.today())
+                start, end = rules.parse_period(
+                    year=opts["year"], month=opts["month"], on=clock.today()
+                )
             except ValueError as e:
-                raise DomainError("Tulis bulan sebagai TTTT-BB, mis. 2026-11.",
-                                  code="month_invalid") from e
-            report = indicators.region_report(user=user, code=opts["region"], on=end,
-                                              start=start)
+                raise DomainError(
+                    "Tulis bulan sebagai TTTT-BB, mis. 2026-11.", code="month_invalid"
+                ) from e
+            report = indicators.region_report(user=user, code=opts["region"], on=end, start=start)
         except Region.DoesNotExist:
             self.stderr.write(f"Wilayah {opts['region']} tidak ditemukan.")
             sys.exit(REFUSED)
@@ -64,6 +70,8 @@ class Command(BaseCommand):
         self.stdout.write(header)
         for f in [*report.children, report.root]:
             villages = f"{f.villages_implementing}/{f.villages_total}"
-            self.stdout.write(f"{f.name[:31]:<32}{thousands(f.registered):>10}"
-                              f"{thousands(f.active):>10}{_pct(f.coverage_pct):>10}"
-                              f"{villages:>12}")
+            self.stdout.write(
+                f"{f.name[:31]:<32}{thousands(f.registered):>10}"
+                f"{thousands(f.active):>10}{_pct(f.coverage_pct):>10}"
+                f"{villages:>12}"
+            )

@@ -26,9 +26,15 @@ class Command(BaseCommand):
         started = time.perf_counter()
         result = aggregates.rebuild() if options["full"] else aggregates.refresh()
         seconds = round(time.perf_counter() - started, 3)
-        out = {"rebuilt": result.rebuilt, "new_day": result.rolled_days,
-               "events": result.events, "villages": result.villages,
-               "prefixes": list(result.prefixes), "rows": result.rows, "seconds": seconds}
+        out = {
+            "rebuilt": result.rebuilt,
+            "new_day": result.rolled_days,
+            "events": result.events,
+            "villages": result.villages,
+            "prefixes": list(result.prefixes),
+            "rows": result.rows,
+            "seconds": seconds,
+        }
         if options["json"]:
             self.stdout.write(json.dumps(out))
         else:

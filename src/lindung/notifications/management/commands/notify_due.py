@@ -17,12 +17,17 @@ from lindung.notifications.services import notifications_due, notifications_from
 
 
 class Command(BaseCommand):
-    help = ("Buat notifikasi harian (tagihan jatuh tempo, tagihan lewat jatuh tempo, peringatan "
-            "putus kepesertaan) dan notifikasi dari jejak audit sejak proses terakhir.")
+    help = (
+        "Buat notifikasi harian (tagihan jatuh tempo, tagihan lewat jatuh tempo, peringatan "
+        "putus kepesertaan) dan notifikasi dari jejak audit sejak proses terakhir."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--date", default=None,
-                            help="periksa tagihan per tanggal ini (YYYY-MM-DD; bawaan: hari ini)")
+        parser.add_argument(
+            "--date",
+            default=None,
+            help="periksa tagihan per tanggal ini (YYYY-MM-DD; bawaan: hari ini)",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         on = clock.today()
@@ -36,4 +41,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Notifikasi per {on:%d-%m-%Y}: {audit.rejected} usulan ditolak, {audit.waiting} "
             f"rekap usulan baru, {due.bills} tagihan, {due.lapses} peringatan putus; "
-            f"{due.deleted} notifikasi lama yang sudah dibaca dihapus.")
+            f"{due.deleted} notifikasi lama yang sudah dibaca dihapus."
+        )
