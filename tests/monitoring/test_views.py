@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from lindung.monitoring import selectors
 from lindung.programs.services import enrolment_propose, enrolment_verify
 from tests.conftest import DESA_A, DESA_B, DESA_OTHER_KEC, DESA_PPU
 
@@ -30,13 +31,15 @@ def test_admin_dashboard_counts_paser_only(client, users, population):
     response = client.get(reverse("home"))
     assert response.status_code == 200
     ctx = response.context
-    assert ctx["worker_count"] == 4
-    assert dict((s, n) for s, _label, n in ctx["status_counts"])["diverifikasi"] == 1
-    assert {r["name"]: r["n"] for r in ctx["by_district"]} == {
-        "Batu Sopang": 3,
-        "Tanjung Harapan": 1,
-    }
-    assert {r["occupation__name"]: r["n"] for r in ctx["by_occupation"]}.get("Ojek") is None
+    root = ctx["report"].root
+    assert (root.registered, root.proposed, root.verified, root.active) == (4, 0, 1, 0)
+    # Kecamatan of Paser, largest first, each linking to its drill-down page.
+    assert [(c.code, c.registered) for c in ctx["children"]] == [
+        (DESA_A[:8], 3),
+        (DESA_OTHER_KEC[:8], 1),
+    ]
+    assert f"/monitoring/wilayah/{DESA_A[:8]}/" in response.content.decode()
+    assert ctx["by_occupation"] == []  # nobody active yet
     (p,) = ctx["programmes"]
     assert (p.code, p.used, p.left) == ("PASER-2026", 1, 99)
 
@@ -44,26 +47,33 @@ def test_admin_dashboard_counts_paser_only(client, users, population):
 def test_operator_dashboard_is_limited_to_the_village(client, users, population):
     client.force_login(users.operator)
     ctx = client.get(reverse("home")).context
-    assert ctx["worker_count"] == 2
-    assert [r["n"] for r in ctx["by_district"]] == [2]
-    assert sorted(r["n"] for r in ctx["by_occupation"]) == [1, 1]
+    assert ctx["report"].root.code == DESA_A
+    assert ctx["report"].root.registered == 2
+    assert ctx["children"] == []  # a village has no children: the page links its list
 
 
 def test_ppu_admin_sees_no_paser_programme(client, users, population):
     client.force_login(users.admin_ppu)
     response = client.get(reverse("home"))
-    assert response.context["worker_count"] == 1
+    assert response.context["report"].root.registered == 1
     assert list(response.context["programmes"]) == []
     assert "PASER-2026" not in response.content.decode()
 
 
-def test_aggregates_are_set_based(users, population, django_assert_max_num_queries):
-    # The user's extra regions, kecamatan counts + their names, occupations, programmes:
-    # a fixed number of queries whatever the number of workers.
-    with django_assert_max_num_queries(5):
-        selectors.workers_by_district(user=users.province)
-        selectors.workers_by_occupation(user=users.province)
-        list(selectors.programme_quotas(user=users.province))
+def test_home_page_queries_do_not_grow_with_the_registry(client, users, population, make_worker):
+    # The page reads the maintained rows: after a first request (which refreshes them), a
+    # second costs a fixed number of queries, and more workers add none.
+    client.force_login(users.province)
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as before:
+        client.get(reverse("home"))
+    for _ in range(5):
+        make_worker(village=DESA_B, occupation="petani")
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as after:
+        response = client.get(reverse("home"))
+    assert 0 < len(after.captured_queries) <= len(before.captured_queries)
+    assert response.context["report"].root.registered == 10
 
 
 def test_menu_hides_audit_from_operator_and_shows_it_to_auditor(client, users):
@@ -121,7 +131,7 @@ def test_english_is_available(client, users):
     assert "Log in to Lindung" in client.get(reverse("login")).content.decode()
     client.force_login(users.operator)
     html = client.get(reverse("home")).content.decode()
-    assert "Workers by district" in html and "Village operator" in html
+    assert "Active participants by occupation" in html and "Village operator" in html
     response = client.post(
         reverse("registry:create"),
         {

@@ -607,6 +607,52 @@ def region_report(
     return report
 
 
+def combined_report(reports: list[Report]) -> Report:
+    """Several regions of one user (a BPJS branch serving two regencies) as one report: the
+    root is their sum, the children are the regions themselves. Counts, denominators, targets
+    and villages add up; a missing denominator or target anywhere makes the sum missing (a
+    partial sum would overstate coverage); a coverage target is not additive."""
+    if len(reports) == 1:
+        return reports[0]
+    roots = [r.root for r in reports]
+
+    def total(name: str) -> int | None:
+        values = [getattr(f, name) for f in roots]
+        return None if any(v is None for v in values) else sum(values)
+
+    root = Figures(
+        code=NATIONAL,
+        name=", ".join(f.name for f in roots),
+        level=min(f.level for f in roots),
+        **{k: sum(getattr(f, k) for f in roots) for k in COUNTS},
+        denominator=total("denominator"),
+        target_participants=total("target_participants"),
+        target_villages=total("target_villages"),
+        villages_total=sum(f.villages_total for f in roots),
+        villages_socialised=sum(f.villages_socialised for f in roots),
+        villages_implementing=sum(f.villages_implementing for f in roots),
+    )
+    occupations: dict[str, int] = defaultdict(int)
+    sexes: dict[str, int] = defaultdict(int)
+    for r in reports:
+        for row in r.by_occupation:
+            occupations[row["name"]] += row["active"]
+        for sex, n in r.by_sex.items():
+            sexes[sex] += n
+    return Report(
+        root=root,
+        children=roots,
+        start=reports[0].start,
+        end=reports[0].end,
+        child_level=root.level,
+        by_occupation=[
+            {"name": k, "active": v}
+            for k, v in sorted(occupations.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
+        by_sex=dict(sexes),
+    )
+
+
 def village_rollout(
     *, user: User, code: str, on: dt.date | None = None, status: str = "", raw: bool = False
 ) -> list[Figures]:

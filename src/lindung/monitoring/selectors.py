@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import QuerySet
 
 from lindung.accounts.models import User
 from lindung.accounts.permissions import scope_of
 from lindung.monitoring.models import Boundary, Denominator, Target
 from lindung.programs.models import Programme
 from lindung.programs.selectors import programme_list
-from lindung.regions.models import Region
 from lindung.regions.scope import scope_queryset
-from lindung.registry.models import Worker
-from lindung.registry.selectors import workers_for
 
 # 'PP.KK.CC' is the first 8 characters of a village code 'PP.KK.CC.DDDD'.
 DISTRICT_CODE_LENGTH = 8
@@ -22,46 +18,6 @@ REGENCY_CODE_LENGTH = 5  # "64.01"
 
 def programme_quotas(*, user: User) -> QuerySet[Programme]:
     return programme_list(user=user).order_by("-fiscal_year", "code")
-
-
-def workers_by_district(*, user: User) -> list[dict[str, object]]:
-    """[{code, name, n}] per kecamatan, largest first (active workers)."""
-    rows = list(
-        workers_for(user=user)
-        .filter(status=Worker.Status.ACTIVE)
-        .annotate(district=Substr("village_id", 1, DISTRICT_CODE_LENGTH))
-        .values("district")
-        .annotate(n=Count("id"))
-        .order_by("-n", "district")
-    )
-    # Kecamatan of several regencies (a BPJS branch, the province) are named with their
-    # kabupaten: two regencies may each have a "Long Kali". One query for both levels.
-    regencies = {r["district"][:REGENCY_CODE_LENGTH] for r in rows}
-    names = Region.objects.in_bulk([r["district"] for r in rows] + sorted(regencies))
-
-    def name(code: str) -> str:
-        return names[code].name if code in names else code
-
-    return [
-        {
-            "code": r["district"],
-            "n": r["n"],
-            "name": name(r["district"]),
-            "regency": name(r["district"][:REGENCY_CODE_LENGTH]) if len(regencies) > 1 else "",
-        }
-        for r in rows
-    ]
-
-
-def workers_by_occupation(*, user: User) -> list[dict[str, object]]:
-    """[{name, n}] per occupation, largest first (active workers)."""
-    return list(
-        workers_for(user=user)
-        .filter(status=Worker.Status.ACTIVE)
-        .values("occupation__name")
-        .annotate(n=Count("id"))
-        .order_by("-n", "occupation__name")
-    )
 
 
 def denominators_for(

@@ -28,8 +28,6 @@ from lindung.monitoring.forms import (
 )
 from lindung.monitoring.models import Denominator
 from lindung.monitoring.rules import Rollout
-from lindung.programs.models import Enrolment
-from lindung.programs.selectors import enrolment_status_counts
 from lindung.regions.models import Region, ancestor_codes
 
 ROLLOUT_PAGE = 100
@@ -45,29 +43,31 @@ def _dashboard_root(request: HttpRequest) -> str | None:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The dashboard of the user's region."""
+    """The dashboard of the user's region: the maintained indicators (`monitoring.aggregates`)
+    and the programmes' quotas, so the page costs the same with 1,000 or 1,000,000 workers
+    (no count over the registry or the enrolments here)."""
     user = request.user
-    counts = enrolment_status_counts(user=user)
-    by_district = selectors.workers_by_district(user=user)
-    by_occupation = selectors.workers_by_occupation(user=user)
     root = _dashboard_root(request)
-    report = indicators.region_report(user=user, code=root) if root is not None else None
+    scope = scope_of(user)
+    codes = [indicators.NATIONAL] if scope.is_national else list(scope.prefixes)
+    report = (
+        indicators.combined_report(
+            [indicators.region_report(user=user, code=code) for code in codes]
+        )
+        if root is not None
+        else None
+    )
+    children = [c for c in report.children if c.registered or c.active] if report else []
+    by_occupation = report.by_occupation if report else []
     return render(
         request,
         "monitoring/home.html",
         {
-            # Every worker has a village, so the kecamatan counts add up to the total.
-            "worker_count": sum(r["n"] for r in by_district),
-            "status_counts": [
-                (s, label, counts.get(s, 0)) for s, label in Enrolment.Status.choices
-            ],
-            "open_count": sum(counts.get(s, 0) for s in Enrolment.OPEN),
-            "active_count": counts.get(Enrolment.Status.ACTIVE, 0),
             "programmes": selectors.programme_quotas(user=user),
-            "by_district": by_district,
-            "by_district_max": max((r["n"] for r in by_district), default=0),
+            "children": sorted(children, key=lambda c: (-c.registered, c.code)),
+            "children_max": max((c.registered for c in children), default=0),
             "by_occupation": by_occupation,
-            "by_occupation_max": max((r["n"] for r in by_occupation), default=0),
+            "by_occupation_max": max((r["active"] for r in by_occupation), default=0),
             "report": report,
             "root": root,
         },
