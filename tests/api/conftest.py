@@ -79,6 +79,7 @@ PASER_KPJ = "55500000001"
 PASER_SP2D = "SP2D-RAHASIA-PASER"
 PASER_FILE = "rahasia-paser.csv"
 PASER_HEIR = "Ahli Waris Rahasia"
+PASER_BATCH_NAME = "Rahasia Pekebun Paser"
 
 
 @pytest.fixture
@@ -198,3 +199,32 @@ def outsiders(users, make_user):
         leader=make_user("bupati_ppu", "pimpinan", PPU),
         auditor=make_user("inspektorat_ppu", "auditor", PPU),
     )
+
+
+@pytest.fixture
+def paser_batch(paser, users, make_worker):
+    """Paser's first BPJS registration batch: one more worker, proposed and verified, sent by
+    the Paser admin (`imports.bpjs.bpjs_batch_create`)."""
+    from lindung.imports.bpjs import bpjs_batch_create
+    from lindung.programs.services import enrolment_propose, enrolment_verify
+
+    worker = make_worker(name=PASER_BATCH_NAME, occupation="pekebun")
+    enrolment = enrolment_propose(programme=paser.programme, worker=worker, by=users.admin)
+    enrolment_verify(enrolment=enrolment, by=users.admin)
+    return bpjs_batch_create(by=users.admin, programme=paser.programme)
+
+
+@pytest.fixture
+def paser_bill_job(paser, users, settings):
+    """A bill of Paser's programme queued for the task worker (the database backend, whose
+    results can be read back): the id `GET /bills/jobs/{task_id}` polls."""
+    from lindung.contributions.tasks import bill_generate_task
+
+    settings.TASKS = DATABASE_TASKS
+    result = bill_generate_task.enqueue(
+        programme_id=paser.programme.pk, month="2026-11-01", user_id=users.admin.pk
+    )
+    return str(result.id)
+
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

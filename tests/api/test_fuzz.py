@@ -86,7 +86,7 @@ def keep_the_test_connection():
 @pytest.mark.usefixtures("keep_the_test_connection")
 @pytest.mark.parametrize("read_only", [False, True], ids=["admin", "read-only"])
 def test_fuzzing_finds_no_server_error_and_no_undocumented_answer(
-    paser, users, settings, read_only, tmp_path
+    paser, paser_batch, paser_bill_job, users, settings, read_only, tmp_path
 ):
     settings.API_RATE_LIMIT = 0  # thousands of requests a minute, on purpose
     settings.MEDIA_ROOT = tmp_path / "media"  # a generated claim document lands here, if any
@@ -104,6 +104,8 @@ def test_fuzzing_finds_no_server_error_and_no_undocumented_answer(
         "bill_id": paser.bill.pk,
         "payment_id": paser.payment.pk,
         "claim_id": paser.claim.pk,
+        "batch_id": paser_batch.pk,
+        "task_id": paser_bill_job,
     }
     for result in schema.get_all_operations():
         operation = result.ok()
@@ -123,7 +125,7 @@ def test_fuzzing_finds_no_server_error_and_no_undocumented_answer(
                 statuses,
                 failures[f"{label} {mode}"],
             )
-    assert operations >= 36
+    assert operations >= 45
     failed = {op: problems for op, problems in failures.items() if problems}
     assert not failed, "\n".join(f"{op}: {problems[0]}" for op, problems in failed.items())
     assert not any(s >= 500 for s in statuses), statuses

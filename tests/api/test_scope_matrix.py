@@ -19,12 +19,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from lindung.api.api import api
 from lindung.audit.models import AuditEvent
-from lindung.programs.models import BudgetLine, Enrolment
+from lindung.imports.models import BpjsBatch
+from lindung.programs.models import BudgetLine, Enrolment, Programme
 from tests.api.conftest import (
+    DATABASE_TASKS,
+    PASER_BATCH_NAME,
     PASER_FILE,
     PASER_HEIR,
     PASER_KPJ,
@@ -56,6 +59,7 @@ class Req:
     files: dict[str, Any] | None = None  # multipart: {"file": (name, bytes), field: value}
     target: bool = True
     echo: frozenset[str] = field(default_factory=frozenset)  # markers the caller itself sent
+    tasks: dict[str, Any] | None = None  # another task backend for this request
 
 
 def T(path: str, body: dict | None = None) -> Req:  # noqa: N802 - reads like the table
@@ -91,6 +95,24 @@ MATRIX: dict[tuple[str, str], Callable[[Any], list[Req]]] = {
     ("GET", "/workers/{worker_id}/enrolments"): lambda p: [T(f"/workers/{p.worker.pk}/enrolments")],
     ("GET", "/programmes"): lambda p: [OWN("/programmes"), OWN("/programmes?fiscal_year=2026")],
     ("GET", "/programmes/{code}"): lambda p: [T(f"/programmes/{p.programme.code}")],
+    ("POST", "/programmes"): lambda p: [
+        T("/programmes", {**NEW_PROGRAMME, "region": PASER}),
+        # The caller's own region: the PPU admin may create it; nothing of Paser's in it.
+        OWN("/programmes", NEW_PROGRAMME),
+    ],
+    ("PATCH", "/programmes/{code}"): lambda p: [
+        T(f"/programmes/{p.programme.code}", {"quota": 150}),
+        T(f"/programmes/{p.programme.code}", {"name": "X", "occupations": ["nelayan"]}),
+    ],
+    ("POST", "/programmes/{code}/bills"): lambda p: [
+        T(f"/programmes/{p.programme.code}/bills", {"month": "2026-11"}),
+        Req(
+            f"/programmes/{p.programme.code}/bills", json={"month": "2026-11"}, tasks=DATABASE_TASKS
+        ),
+    ],
+    ("GET", "/bills/jobs/{task_id}"): lambda p: [
+        Req(f"/bills/jobs/{p.bill_job}", tasks=DATABASE_TASKS)
+    ],
     ("GET", "/programmes/{code}/budget-lines"): lambda p: [
         T(f"/programmes/{p.programme.code}/budget-lines")
     ],
@@ -174,6 +196,23 @@ MATRIX: dict[tuple[str, str], Callable[[Any], list[Req]]] = {
     ("GET", "/bpjs/registrations/{code}"): lambda p: [
         T(f"/bpjs/registrations/{p.programme.code}"),
         T(f"/bpjs/registrations/{p.programme.code}?format=csv"),
+    ],
+    ("POST", "/bpjs/batches"): lambda p: [
+        T("/bpjs/batches", {"programme": p.programme.code}),
+        T("/bpjs/batches", {"programme": p.programme.code, "format": "csv"}),
+    ],
+    ("GET", "/bpjs/batches"): lambda p: [
+        OWN("/bpjs/batches"),
+        T(f"/bpjs/batches?programme={p.programme.code}"),
+    ],
+    ("GET", "/bpjs/batches/{batch_id}"): lambda p: [T(f"/bpjs/batches/{p.batch.pk}")],
+    ("GET", "/bpjs/batches/{batch_id}/file"): lambda p: [
+        T(f"/bpjs/batches/{p.batch.pk}/file"),
+        T(f"/bpjs/batches/{p.batch.pk}/file?fmt=csv"),
+    ],
+    ("GET", "/bpjs/batches/{batch_id}/enrolments"): lambda p: [
+        T(f"/bpjs/batches/{p.batch.pk}/enrolments"),
+        T(f"/bpjs/batches/{p.batch.pk}/enrolments?outcome=menunggu"),
     ],
     ("POST", "/bpjs/answers"): lambda p: [
         Req(
@@ -274,6 +313,19 @@ MATRIX: dict[tuple[str, str], Callable[[Any], list[Req]]] = {
 }
 
 
+NEW_PROGRAMME = {
+    "code": "CONTOH-LUAR",
+    "name": "Program contoh",
+    "fiscal_year": 2027,
+    "period_start": "2027-01-01",
+    "period_end": "2027-12-31",
+    "age_min": 18,
+    "age_max": 60,
+    "quota": 10,
+    "occupations": ["nelayan"],
+}
+
+
 def operations() -> set[tuple[str, str]]:
     paths = api.get_openapi_schema()["paths"]
     return {
@@ -288,6 +340,7 @@ def markers(p: Any) -> set[str]:
         PASER_SP2D,
         PASER_FILE,
         PASER_HEIR,
+        PASER_BATCH_NAME,
         "DPA-RAHASIA-PASER",
         p.worker.nik,
         p.proposed.nik,
@@ -297,6 +350,13 @@ def markers(p: Any) -> set[str]:
 
 
 def send(client: Client, method: str, req: Req):
+    if req.tasks is not None:
+        with override_settings(TASKS=req.tasks):
+            return _send(client, method, req)
+    return _send(client, method, req)
+
+
+def _send(client: Client, method: str, req: Req):
     url = V1 + req.path
     if req.files is not None:
         data = {}
@@ -323,10 +383,19 @@ def test_the_matrix_covers_every_operation():
     assert not stale, f"matrix entries for operations that no longer exist: {sorted(stale)}"
 
 
+@pytest.fixture
+def paser_all(paser, paser_batch, paser_bill_job):
+    """Paser's records, with a BPJS batch and a queued bill job besides."""
+    paser.batch = paser_batch
+    paser.bill_job = paser_bill_job
+    return paser
+
+
 @pytest.mark.parametrize("role", ["admin", "operator", "bpjs", "leader", "auditor"])
 def test_a_user_of_another_region_never_gets_paser_data(
-    paser, outsiders, role, settings, django_capture_on_commit_callbacks
+    paser_all, outsiders, role, settings, django_capture_on_commit_callbacks
 ):
+    paser = paser_all
     settings.TASKS = IMMEDIATE  # uploads run at once: their reports are checked too
     settings.API_RATE_LIMIT = 0
     user = getattr(outsiders, role)
@@ -335,6 +404,8 @@ def test_a_user_of_another_region_never_gets_paser_data(
     secret = markers(paser)
     before = {e.pk: e.status for e in Enrolment.objects.all()}
     budget_lines = BudgetLine.objects.count()
+    batches = BpjsBatch.objects.count()
+    quota = paser.programme.quota
     failures = []
     for (method, _path), build in sorted(MATRIX.items()):
         for req in build(paser):
@@ -349,17 +420,21 @@ def test_a_user_of_another_region_never_gets_paser_data(
     assert not failures, "\n".join(map(repr, failures))
     assert {e.pk: e.status for e in Enrolment.objects.filter(pk__in=before)} == before
     assert BudgetLine.objects.count() == budget_lines
+    assert BpjsBatch.objects.count() == batches
+    assert Programme.objects.get(pk=paser.programme.pk).quota == quota
+    assert not Programme.objects.filter(region__code__startswith=PASER, code="CONTOH-LUAR").exists()
     assert not AuditEvent.objects.filter(actor=user, region_code__startswith=PASER).exists()
 
 
-def test_a_read_only_token_never_writes(paser, users, token_for, settings):
+def test_a_read_only_token_never_writes(paser_all, users, token_for, settings):
     """The Paser admin's own records, with a read-only token: every operation that is not a GET
     is refused before its view runs, whatever its body."""
+    paser = paser_all
     settings.API_RATE_LIMIT = 0
     client = token_for("admin", read_only=True)
     events = AuditEvent.objects.count()
     writes = sorted(op for op in MATRIX if op[0] != "GET")
-    assert len(writes) >= 13
+    assert len(writes) >= 17
     for method, path in writes:
         for req in MATRIX[(method, path)](paser):
             r = send(client, method, req)

@@ -16,7 +16,8 @@ from 422 into 400):
   the same as absent); 405 `method_not_allowed`; 429 `rate_limited`; 500 `server_error`.
 - 409 the request is valid but conflicts with data already stored (`CONFLICT`: a transition
   from the wrong status, a NIK or KPJ already taken, a worker already enrolled for those
-  months, a full quota, a paid bill, the same file already being imported).
+  months, a full quota, a paid bill, the same file already being imported, no verified
+  enrolment left to send in a BPJS batch).
 - 422 every other domain refusal and every malformed field (`invalid_input`).
 - 400 `out_of_range` (a number the database cannot hold) and, from `core.middleware` before
   the API runs, a NUL byte anywhere in the request (code `invalid_input`: the one code with
@@ -61,6 +62,7 @@ CONFLICT = frozenset(
         "merge_conflict",
         "quota_below_used",
         "period_cuts_enrolments",
+        "batch_empty",
     }
 )
 STATUS = {

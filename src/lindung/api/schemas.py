@@ -94,7 +94,7 @@ class WorkerPatch(Schema):
 
 
 class ProgrammeOut(Schema):
-    code: str
+    code: str = Field(..., examples=["CONTOH-2027"])
     name: str
     region: str = Field(..., alias="region_id")
     region_name: str = Field(..., alias="region.name")
@@ -106,6 +106,14 @@ class ProgrammeOut(Schema):
     quota: int
     used: int | None = Field(None, description="Peserta diusulkan s.d. aktif")
     budget_total: int | None = None
+    occupations: list[str] = Field(
+        default_factory=list, description="Kode pekerjaan yang memenuhi syarat"
+    )
+    legal_basis: str = ""
+
+    @staticmethod
+    def resolve_occupations(obj: Any) -> list[str]:
+        return sorted(o.code for o in obj.occupations.all())
 
 
 class EnrolmentOut(Schema):
@@ -193,6 +201,26 @@ class BudgetLineIn(Schema):
     note: str = Field("", max_length=250)
 
 
+class QuotaOfferOut(Schema):
+    quota: int = Field(..., description="Kuota yang ditawarkan (yang ditanggung anggaran)")
+    sentence: str = Field(..., description="Kalimat tawaran seperti di halaman anggaran")
+
+
+class BudgetLineAddedOut(BudgetLineOut):
+    budget_total: int = Field(..., description="Seluruh anggaran program sesudah baris ini")
+    premium: int = Field(..., description="Iuran sebulan per peserta pada penghasilan bawaan")
+    months: int = Field(..., description="Bulan masa program")
+    quota: int = Field(..., description="Kuota program sekarang (tidak diubah)")
+    quota_affordable: int = Field(
+        ..., description="Peserta yang ditanggung seluruh anggaran selama masa program"
+    )
+    quota_offer: QuotaOfferOut | None = Field(
+        None,
+        description="Usul kuota bila berbeda dari kuota sekarang; terima dengan PATCH "
+        '/programmes/{code} {"quota": N}',
+    )
+
+
 class CoverageMonthOut(Schema):
     month: dt.date
     status: str = Field(..., description="dibayar, belum_jatuh_tempo, menunggak, putus")
@@ -233,14 +261,105 @@ class ImportJobSummaryOut(Schema):
         return max(obj.errors_total, len(obj.errors))
 
 
+class BpjsBatchRefOut(Schema):
+    id: int
+    number: int
+    programme: str = Field(..., alias="programme.code")
+    sent: int
+    registered: int
+    refused: int
+    waiting: int
+
+
 class ImportJobOut(ImportJobSummaryOut):
     result: dict[str, int] = Field(..., description="Jumlah baris per hasil (selesai)")
     errors: list[dict[str, Any]] = Field(..., description="Baris ditolak (paling banyak 1.000)")
     warnings: list[dict[str, Any]]
+    batches: list[BpjsBatchRefOut] = Field(
+        default_factory=list,
+        description="Jawaban BPJS yang selesai (bukan uji coba): batch pendaftaran yang "
+        "barisnya dijawab berkas ini, dengan hitungannya sekarang",
+    )
 
     @staticmethod
     def resolve_result(obj: Any) -> dict[str, int]:
         return obj.result or {}
+
+    @staticmethod
+    def resolve_batches(obj: Any, context: Any) -> list[Any]:
+        from lindung.imports.bpjs import batches_answered_by
+
+        request = (context or {}).get("request")
+        user = getattr(request, "auth", None)
+        if (
+            user is None
+            or obj.kind != "jawaban_bpjs"
+            or obj.dry_run
+            or not obj.is_finished
+            or not obj.content_sha256
+        ):
+            return []
+        return list(
+            batches_answered_by(user=user, content_sha256=obj.content_sha256).order_by("pk")
+        )
+
+
+class BpjsBatchOut(Schema):
+    """A numbered registration batch sent to the BPJS branch (`imports.bpjs`)."""
+
+    id: int
+    number: int = Field(..., description="Nomor batch, berurutan per program")
+    name: str = Field(
+        ..., description="Nama batch di nama berkas", examples=["CONTOH-2027-batch-001"]
+    )
+    programme: str = Field(..., alias="programme.code", examples=["CONTOH-2027"])
+    region: str = Field(..., alias="region_code", description="Wilayah yang dicakup batch")
+    format: str = Field(..., alias="fmt", description="Format saat dibuat: xlsx atau csv")
+    created_at: dt.datetime
+    created_by: str = Field(..., description="Nama pengguna pembuat batch")
+    rows: int = Field(..., description="Kepesertaan yang dikirim dalam batch")
+    sent: int
+    registered: int = Field(..., description="Dijawab terdaftar (atau sudah ber-KPJ)")
+    refused: int = Field(..., description="Ditolak kantor cabang")
+    waiting: int = Field(..., description="Belum dijawab, masih terverifikasi")
+    answered: bool = Field(..., description="Tidak ada lagi yang menunggu jawaban")
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        from lindung.imports.bpjs import batch_name
+
+        return batch_name(obj)
+
+    @staticmethod
+    def resolve_created_by(obj: Any) -> str:
+        return obj.created_by.get_full_name() or obj.created_by.username
+
+    @staticmethod
+    def resolve_answered(obj: Any) -> bool:
+        return obj.waiting == 0
+
+
+class BatchEnrolmentOut(EnrolmentOut):
+    position: int = Field(..., description="Nomor baris (NO) dalam berkas batch")
+    outcome: str = Field(..., description="Jawaban BPJS: menunggu, terdaftar, ditolak")
+    refusal_reason: str = Field(..., description="Alasan penolakan dari kantor cabang")
+    answered_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_outcome(obj: Any) -> str:
+        return obj.batch_outcome or "menunggu"
+
+    @staticmethod
+    def resolve_position(obj: Any) -> int:
+        return obj.batch_position
+
+    @staticmethod
+    def resolve_refusal_reason(obj: Any) -> str:
+        return obj.batch_reason or ""
+
+    @staticmethod
+    def resolve_answered_at(obj: Any) -> dt.datetime | None:
+        return obj.batch_answered_at
 
 
 class BillOut(Schema):
@@ -260,6 +379,18 @@ class BillOut(Schema):
     paid_amount: int
     outstanding: int
     paid_at: dt.date | None
+
+
+class BillJobOut(Schema):
+    """A month's bill being generated by the task worker (`contributions.tasks`)."""
+
+    id: str = Field(..., description="Nomor tugas; tanyakan di GET /bills/jobs/{id}")
+    status: str = Field(..., description="antri, berjalan, selesai, gagal")
+    finished: bool
+    programme: str = Field(..., examples=["CONTOH-2027"])
+    month: dt.date
+    bill: BillOut | None = Field(None, description="Tagihannya, setelah selesai")
+    message: str
 
 
 class PaymentOut(Schema):
