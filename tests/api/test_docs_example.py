@@ -52,6 +52,8 @@ def test_the_documented_client_example_runs_against_the_live_server(
     assert "'accepted': 1" in printed[1] and "'rejected': 1" in printed[1]
     assert (tmp_path / "perbaiki.xlsx").read_bytes()[:2] == b"PK"
     assert printed[2].startswith("aktif 0 cakupan")
+    assert printed[3] == "batch 1 PASER-2026 1 kepesertaan"
+    assert (tmp_path / "PASER-2026-batch-001.xlsx").read_bytes()[:2] == b"PK"
     assert Worker.objects.filter(name__in=["Siti Aminah", "Budi Impor"]).count() == 2
 
 

@@ -143,6 +143,7 @@ def test_a_programme_is_changed_field_by_field(token_for, users, paser):
     assert (r.status_code, r.json()["field"]) == (422, "quota")
     r = patch(client, url, {"code": "LAIN-2026"})
     assert (r.status_code, r.json()["errors"][0]["code"]) == (422, "field_fixed")
+    assert r.json()["message"].startswith("code program tidak dapat diubah")
     assert Programme.objects.get(pk=paser.programme.pk).quota == 150
 
 

@@ -147,11 +147,12 @@ class ProgrammePatch(Schema):
         ):
             raise PydanticCustomError(
                 "field_fixed",
+                # Formatted here: pydantic would read braces in the message as its own fields.
                 _(
                     "%(fields)s program tidak dapat diubah (tagihan, jejak audit dan berkas BPJS "
                     "menyebutnya). Buat program baru bila perlu."
-                ),
-                {"fields": ", ".join(fixed)},
+                )
+                % {"fields": ", ".join(fixed)},
             )
         return data
 
