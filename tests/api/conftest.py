@@ -79,7 +79,7 @@ PASER_KPJ = "55500000001"
 PASER_SP2D = "SP2D-RAHASIA-PASER"
 PASER_FILE = "rahasia-paser.csv"
 PASER_HEIR = "Ahli Waris Rahasia"
-PASER_BATCH_NAME = "Rahasia Pekebun Paser"
+PASER_BATCH_NAME = "Sumarni Kirim Rahasia"
 
 
 @pytest.fixture
@@ -208,7 +208,10 @@ def paser_batch(paser, users, make_worker):
     from lindung.imports.bpjs import bpjs_batch_create
     from lindung.programs.services import enrolment_propose, enrolment_verify
 
-    worker = make_worker(name=PASER_BATCH_NAME, occupation="pekebun")
+    # Nobody like Paser's other workers: a possible duplicate would be held back from BPJS.
+    worker = make_worker(
+        name=PASER_BATCH_NAME, occupation="pekebun", sex="P", birth=dt.date(1972, 5, 14)
+    )
     enrolment = enrolment_propose(programme=paser.programme, worker=worker, by=users.admin)
     enrolment_verify(enrolment=enrolment, by=users.admin)
     return bpjs_batch_create(by=users.admin, programme=paser.programme)

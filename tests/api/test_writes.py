@@ -303,12 +303,21 @@ def test_a_bill_is_refused_before_it_is_queued(token_for, users, paser, settings
 # --- BPJS batches ------------------------------------------------------------------------------
 
 
-def verified(users, paser, make_worker, n: int = 2):
+PEOPLE = [
+    ("Andi Saputra", dt.date(1979, 3, 4), "L"),
+    ("Rina Wulandari", dt.date(1991, 7, 22), "P"),
+    ("Yusuf Hidayat", dt.date(1968, 12, 9), "L"),
+]
+
+
+def verified(users, paser, make_worker, n: int = 2, start: int = 0):
+    """`n` more verified proposals of distinct people (similar ones would be held back as
+    possible duplicates)."""
     from lindung.programs.services import enrolment_propose, enrolment_verify
 
     out = []
-    for i in range(n):
-        worker = make_worker(name=f"Kirim BPJS {i}")
+    for name, birth, sex in PEOPLE[start : start + n]:
+        worker = make_worker(name=name, birth=birth, sex=sex)
         e = enrolment_propose(programme=paser.programme, worker=worker, by=users.admin)
         out.append(enrolment_verify(enrolment=e, by=users.admin))
     return out
@@ -332,7 +341,7 @@ def test_a_batch_is_created_listed_read_and_downloaded(token_for, users, paser, 
     # A second batch offers only what was not sent yet.
     r = post(client, f"{V1}/bpjs/batches", {"programme": paser.programme.code})
     assert (r.status_code, r.json()["code"]) == (409, "batch_empty")
-    more = verified(users, paser, make_worker, n=1)
+    more = verified(users, paser, make_worker, n=1, start=2)
     second = post(client, f"{V1}/bpjs/batches", {"programme": paser.programme.code}).json()
     assert (second["number"], second["rows"], second["format"]) == (2, 1, "xlsx")
     listed = client.get(f"{V1}/bpjs/batches?programme={paser.programme.code}").json()
