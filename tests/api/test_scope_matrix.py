@@ -233,6 +233,13 @@ MATRIX: dict[tuple[str, str], Callable[[Any], list[Req]]] = {
     ],
     ("GET", "/bills"): lambda p: [OWN("/bills"), T(f"/bills?programme={p.programme.code}")],
     ("GET", "/bills/{bill_id}"): lambda p: [T(f"/bills/{p.bill.pk}")],
+    ("POST", "/bills/{bill_id}/adjustments"): lambda p: [
+        T(f"/bills/{p.bill.pk}/adjustments", {"amount": 16800, "reason": "x"}),
+        T(
+            f"/bills/{p.bill.pk}/adjustments",
+            {"amount": -100, "reason": "x", "kpj_number": PASER_KPJ},
+        ),
+    ],
     ("GET", "/payments"): lambda p: [
         OWN("/payments"),
         T(f"/payments?programme={p.programme.code}"),
@@ -434,7 +441,7 @@ def test_a_read_only_token_never_writes(paser_all, users, token_for, settings):
     client = token_for("admin", read_only=True)
     events = AuditEvent.objects.count()
     writes = sorted(op for op in MATRIX if op[0] != "GET")
-    assert len(writes) >= 17
+    assert len(writes) >= 18
     for method, path in writes:
         for req in MATRIX[(method, path)](paser):
             r = send(client, method, req)

@@ -19,7 +19,7 @@ from lindung.audit.models import AuditEvent
 from lindung.contributions.models import Bill
 from lindung.imports.models import BpjsBatch, BpjsBatchEntry
 from lindung.programs.models import Programme
-from tests.api.conftest import DATABASE_TASKS, PASER_BATCH_NAME, PASER_NAMES
+from tests.api.conftest import DATABASE_TASKS, PASER_BATCH_NAME, PASER_KPJ, PASER_NAMES
 
 pytestmark = pytest.mark.django_db
 
@@ -298,6 +298,42 @@ def test_a_bill_is_refused_before_it_is_queued(token_for, users, paser, settings
     r = post(token_for("admin", read_only=True), url, {"month": "2026-11"})
     assert (r.status_code, r.json()["code"]) == (403, "token_read_only")
     assert not DBTaskResult.objects.exists()
+
+
+def test_a_paid_bill_is_corrected_with_an_adjustment(token_for, users, paser):
+    url = f"{V1}/bills/{paser.bill.pk}/adjustments"
+    client = token_for("admin")
+    r = post(client, url, {"amount": 16_800, "reason": "Peserta terlewat", "kpj_number": PASER_KPJ})
+    assert r.status_code == 201, r.content
+    assert (r.json()["adjustments_total"], r.json()["total"], r.json()["outstanding"]) == (
+        16_800,
+        33_600,
+        16_800,
+    )
+    r = post(client, url, {"amount": 100, "reason": "x", "kpj_number": "99999999999"})
+    assert (r.status_code, r.json()["code"], r.json()["field"]) == (
+        422,
+        "kpj_unmatched",
+        "kpj_number",
+    )
+    r = post(client, url, {"amount": 0, "reason": "x"})
+    assert (r.status_code, r.json()["code"], r.json()["field"]) == (422, "amount_invalid", "amount")
+    unpaid = Bill.objects.exclude(pk=paser.bill.pk).filter(paid_at__isnull=True).first()
+    if unpaid is None:  # every month the fixture billed is paid: bill November, unpaid
+        from lindung.contributions.services import bill_generate
+
+        unpaid = bill_generate(
+            by=users.admin, programme=paser.programme, month=dt.date(2026, 11, 1)
+        )
+    r = post(client, f"{V1}/bills/{unpaid.pk}/adjustments", {"amount": 100, "reason": "x"})
+    assert (r.status_code, r.json()["code"]) == (409, "bill_not_locked")
+    assert post(token_for("admin_ppu"), url, {"amount": 1, "reason": "x"}).status_code == 404
+    r = post(token_for("province"), url, {"amount": 1, "reason": "x"})
+    assert (r.status_code, r.json()["code"]) == (403, "scope_denied")
+    assert post(token_for("auditor"), url, {"amount": 1, "reason": "x"}).status_code == 403
+    r = post(token_for("admin", read_only=True), url, {"amount": 1, "reason": "x"})
+    assert (r.status_code, r.json()["code"]) == (403, "token_read_only")
+    assert Bill.objects.get(pk=paser.bill.pk).adjustments_total == 16_800
 
 
 # --- BPJS batches ------------------------------------------------------------------------------

@@ -17,12 +17,14 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
+from lindung.accounts.permissions import Action
 from lindung.api.pagination import LimitedPagination
-from lindung.api.schemas import BillJobOut, BillOut, PaymentIn, PaymentOut
-from lindung.api.v1.common import ERRORS, ordered
+from lindung.api.schemas import MAX_AMOUNT, BillJobOut, BillOut, PaymentIn, PaymentOut
+from lindung.api.v1.common import ERRORS, ordered, require
 from lindung.contributions import selectors, services
 from lindung.contributions.models import Bill
 from lindung.contributions.tasks import bill_generate_task
+from lindung.core.errors import DomainError, ValidationFailed
 from lindung.core.formatting import bulan, rupiah, thousands
 from lindung.programs.models import Programme
 from lindung.programs.rules import month_start
@@ -70,6 +72,53 @@ def bill_list(request: HttpRequest, filters: Query[BillFilter]):
 @bills.get("/{int:bill_id}", response={200: BillOut, **ERRORS}, url_name="bill_detail")
 def bill_detail(request: HttpRequest, bill_id: int):
     return selectors.bill_get(user=request.auth, pk=bill_id)
+
+
+class AdjustmentIn(Schema):
+    amount: int = Field(
+        ...,
+        ge=-MAX_AMOUNT,
+        le=MAX_AMOUNT,
+        description="Rupiah; negatif untuk pengurangan (kelebihan tagih)",
+        examples=[16800],
+    )
+    reason: str = Field(..., min_length=1, max_length=250, examples=["Peserta terlewat"])
+    kpj_number: str = Field(
+        "", max_length=20, description="KPJ peserta, bila penyesuaian untuk satu peserta"
+    )
+
+
+@bills.post("/{int:bill_id}/adjustments", response={201: BillOut, **ERRORS})
+def bill_adjust(request: HttpRequest, bill_id: int, payload: AdjustmentIn):
+    """Correct a paid (locked) bill with an adjustment line, as the bill page does
+    (`bill_adjust`): a worker or an amount missed (positive) or a credit (negative). An unpaid
+    bill is corrected by generating it again (409 `bill_not_locked`). Answers the bill with
+    its new totals."""
+    require(request.auth, Action.PROGRAMME_MANAGE)  # a reader's refusal comes first
+    bill = selectors.bill_get(user=request.auth, pk=bill_id)
+    enrolment = None
+    if payload.kpj_number.strip():
+        enrolment = selectors.enrolment_by_kpj(
+            user=request.auth, programme=bill.programme, kpj_number=payload.kpj_number
+        )
+        if enrolment is None:
+            raise ValidationFailed(
+                [
+                    DomainError(
+                        _("Peserta dengan KPJ ini tidak ada di program."),
+                        code="kpj_unmatched",
+                        field="kpj_number",
+                    )
+                ]
+            )
+    services.bill_adjust(
+        by=request.auth,
+        bill=bill,
+        enrolment=enrolment,
+        amount=payload.amount,
+        reason=payload.reason,
+    )
+    return 201, selectors.bill_get(user=request.auth, pk=bill.pk)
 
 
 # --- bill jobs ---------------------------------------------------------------------------------
