@@ -194,6 +194,24 @@ def nik_for(
     return nik_compose(district, birth, sex, serial)
 
 
+# Default names of `make_worker`: no two of the first 300 are alike enough to be flagged as a
+# possible duplicate (same birth date and kecamatan by default), which would hold their
+# enrolments back from verification (`programs.services.duplicate_holds`).
+GIVEN_NAMES = (
+    "Ahmad Bambang Cahyono Dewi Fitriani Gunadi Hasanuddin Irawati Jumadil Kartini Lukman "
+    "Maryam Nurhayati Oktaviani Purnomo Rusdiana Sulaiman Tjahjono Ujang Veronika Wiratmo "
+    "Yohanes Zulkifli"
+).split()
+FAMILY_NAMES = (
+    "Saputra Hidayat Rahayu Kurniawan Wijaya Pratama Lubis Nasution Siregar Harahap Tanjung "
+    "Gultom Panjaitan Pohan Daulay Matondang Sembiring Ginting Tarigan Batubara Sinaga Hutapea"
+).split()
+
+
+def distinct_worker_name(n: int) -> str:
+    return f"{GIVEN_NAMES[n % len(GIVEN_NAMES)]} {FAMILY_NAMES[n % len(FAMILY_NAMES)]}"
+
+
 @pytest.fixture
 def make_worker(users):
     from lindung.regions.models import Region
@@ -216,7 +234,7 @@ def make_worker(users):
         return worker_create(
             by=by or users.admin,
             nik=extra.pop("nik", None) or nik_for(birth=birth, sex=sex, serial=counter["n"]),
-            name=name or f"Pekerja Uji {counter['n']}",
+            name=name or distinct_worker_name(counter["n"]),
             sex=sex,
             birth_date=birth,
             village=Region.objects.get(code=village),

@@ -124,13 +124,24 @@ def test_same_person_merges_keeping_history(users, programme, pair):
     ).exists()
 
 
+def _found_later(pair: DuplicatePair) -> DuplicatePair:
+    """The (deleted) pair queued again, as if found only now (say by a later import) after
+    its enrolments went on: while a pair is undecided, neither worker is verified."""
+    duplicates.duplicate_pairs_record(
+        pairs=[(pair.worker_a_id, pair.worker_b_id, pair.score)], source="uji"
+    )
+    return DuplicatePair.objects.get()
+
+
 def test_merge_closes_the_surplus_enrolment_in_the_same_step(users, programme, pair):
     """Both records proposed for the same months (two villages, or an import): 'same person'
     merges them and rejects the surplus proposal, instead of refusing until someone rejects it
     by hand. The enrolment further along (here verified) is kept, whoever's it was."""
+    pair.delete()
     kept = enrolment_propose(programme=programme, worker=pair.worker_b, by=users.admin)
     enrolment_verify(enrolment=kept, by=users.admin)
     surplus = enrolment_propose(programme=programme, worker=pair.worker_a, by=users.admin)
+    pair = _found_later(pair)
     duplicates.duplicate_pair_decide(pair=pair, by=users.admin, same_person=True)
     surplus.refresh_from_db()
     kept.refresh_from_db()
@@ -151,6 +162,7 @@ def test_merge_of_two_registrations_at_bpjs_ends_the_surplus_today(users, progra
     from lindung.programs.services import enrolment_register
 
     enrolments = []
+    pair.delete()
     for w, kpj in ((pair.worker_a, "12345678901"), (pair.worker_b, "12345678902")):
         e = enrolment_propose(programme=programme, worker=w, by=users.admin)
         enrolment_verify(enrolment=e, by=users.admin)
@@ -159,6 +171,7 @@ def test_merge_of_two_registrations_at_bpjs_ends_the_surplus_today(users, progra
                 enrolment=e, by=users.bpjs, kpj_number=kpj, registration_date=dt.date(2026, 11, 2)
             )
         )
+    pair = _found_later(pair)
     duplicates.duplicate_pair_decide(pair=pair, by=users.admin, same_person=True)
     a, b = (Enrolment.objects.get(pk=e.pk) for e in enrolments)
     assert a.status == Enrolment.Status.REGISTERED  # a tie: the surviving record's is kept

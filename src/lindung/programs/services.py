@@ -46,6 +46,7 @@ from lindung.programs import rules
 from lindung.programs.models import BudgetLine, Enrolment, EnrolmentMonth, Programme
 from lindung.programs.selectors import programmes_holding
 from lindung.regions.models import Region
+from lindung.registry.duplicates import pending_pairs_of
 from lindung.registry.models import Occupation, Worker
 from lindung.registry.rules import validate_kpj
 
@@ -569,6 +570,42 @@ def enrolment_propose(
     return result.created[0]
 
 
+# --- undecided duplicates hold an enrolment --------------------------------------------------
+
+
+def duplicate_holds(*, worker_ids: Iterable[int], by: User) -> dict[int, DomainError]:
+    """Worker id -> why the worker's enrolments are held: the worker belongs to a possible
+    duplicate pair no admin has decided yet (`registry.duplicates`). Until the pair is decided
+    (the same person: merged, the surplus enrolment closed; or different people), an enrolment
+    of either worker is not verified nor sent to BPJS, so that one person is never registered
+    twice. One query per batch of workers.
+
+    The error names the pair (its number; the other worker too when inside `by`'s region) and
+    carries `params["pair"]`, which the pages turn into a link to the duplicate queue."""
+    covers = scope_of(by).covers
+    out: dict[int, DomainError] = {}
+    for worker_id, pairs in pending_pairs_of(worker_ids).items():
+        pair = pairs[0]
+        other = pair.worker_b if pair.worker_a_id == worker_id else pair.worker_a
+        who = (
+            _("%(name)s, desa %(village)s") % {"name": other.name, "village": other.village.name}
+            if covers(other.village_id)
+            else _("pekerja di desa lain")
+        )
+        out[worker_id] = DomainError(
+            _(
+                "Kemungkinan data ganda dengan %(other)s (pasangan #%(pair)s, kemiripan "
+                "%(score)s%%) belum diputuskan. Putuskan dulu di antrean data ganda: orang yang "
+                "sama (data digabung) atau orang berbeda. Sebelum itu kepesertaan ini tidak dapat "
+                "diverifikasi atau dikirim ke BPJS."
+            )
+            % {"other": who, "pair": pair.pk, "score": pair.score},
+            code="duplicate_pending",
+            params={"pair": pair.pk, "pairs": [p.pk for p in pairs]},
+        )
+    return out
+
+
 # --- transitions ----------------------------------------------------------------------------
 
 TRANSITIONS: dict[str, tuple[Action, tuple[str, ...], str]] = {
@@ -668,6 +705,10 @@ def _transition(*, enrolment: Enrolment, by: User, action: str, **fields: object
     _authorize_transition(by, action, enrolment)
     if enrolment.status not in allowed_from:
         raise _transition_refused(enrolment.get_status_display(), action)
+    if action == "verify" and (
+        held := duplicate_holds(worker_ids=[enrolment.worker_id], by=by).get(enrolment.worker_id)
+    ):
+        raise held
     old = enrolment.status
     enrolment.status = to_status
     now = clock.now()
@@ -984,14 +1025,31 @@ def enrolments_transition_many(
     return done, problems
 
 
+@dataclass
+class BulkVerification:
+    """What `enrolments_verify_many` did: the enrolments verified; those skipped because
+    their status changed meanwhile (verified or rejected by someone else), or because they
+    are outside the user's region; and those held by an undecided possible-duplicate pair
+    (enrolment id -> the reason, `duplicate_holds`)."""
+
+    verified: list[int] = field(default_factory=list)
+    stale: int = 0
+    held: dict[int, DomainError] = field(default_factory=dict)
+
+    @property
+    def skipped(self) -> int:
+        return self.stale + len(self.held)
+
+
 @transaction.atomic
 def enrolments_verify_many(
     *, by: User, programme: Programme, enrolment_ids: Sequence[int]
-) -> tuple[list[int], int]:
+) -> BulkVerification:
     """Verify many proposals of `programme` at once, set-based (a whole filtered list, not 50
     at a time): the sponsor check once, the worker's region once per village, one UPDATE per
     batch, one audit insert. Enrolments no longer proposed (verified or rejected meanwhile)
-    are skipped and counted. Returns (verified ids, skipped)."""
+    are skipped and counted; those of a worker in an undecided possible-duplicate pair are
+    held, each with its reason (`duplicate_holds`)."""
     authorize_programme(
         by,
         Action.ENROLMENT_VERIFY,
@@ -1004,7 +1062,7 @@ def enrolments_verify_many(
     old, new = Enrolment.Status.PROPOSED, Enrolment.Status.VERIFIED
     labels = {"old": str(old.label), "new": str(new.label), "code": programme.code}
     changes = json.dumps({"status": [old.value, new.value]})
-    verified: list[int] = []
+    result = BulkVerification()
     audit: list[AuditRow] = []
     for part in in_batches(list(enrolment_ids)):
         rows = list(
@@ -1014,22 +1072,26 @@ def enrolments_verify_many(
                 programme=programme,
                 status=old,
             )
-            .values_list("pk", "worker__village_id", "worker__name")
+            .values_list("pk", "worker__village_id", "worker__name", "worker_id")
         )
         rows = [r for r in rows if scope.covers(r[1])]
+        holds = duplicate_holds(worker_ids=[r[3] for r in rows], by=by)
+        result.held.update({r[0]: holds[r[3]] for r in rows if r[3] in holds})
+        rows = [r for r in rows if r[3] not in holds]
         if not rows:
             continue
-        pks = [pk for pk, _village, _name in rows]
+        pks = [r[0] for r in rows]
         Enrolment.objects.filter(pk__in_array=pks).update(
             status=new, verified_at=now, verified_by=by
         )
-        verified += pks
+        result.verified += pks
         audit += [
             ("verify", "enrolment", str(pk), village, summary % {"name": name, **labels}, changes)
-            for pk, village, name in rows
+            for pk, village, name, _worker in rows
         ]
     audit_rows_insert(audit, actor=by, at=now)
-    return verified, len(enrolment_ids) - len(verified)
+    result.stale = len(enrolment_ids) - len(result.verified) - len(result.held)
+    return result
 
 
 @transaction.atomic

@@ -14,7 +14,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -301,6 +303,23 @@ def quota_set_view(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("contributions:programme", programme.code)
 
 
+def _duplicate_queue_link(pair: int) -> str:
+    return format_html(
+        '<a href="{}#pair-{}">{}</a>',
+        reverse("imports:duplicates"),
+        pair,
+        _("Buka antrean data ganda"),
+    )
+
+
+def _error_text(error: DomainError) -> str:
+    """The service's message; held by an undecided duplicate pair, with a link to the pair
+    in the duplicate queue."""
+    if error.code == "duplicate_pending" and "pair" in error.params:
+        return format_html("{} {}", error.message, _duplicate_queue_link(error.params["pair"]))
+    return error.message
+
+
 def _run_action(request: HttpRequest, enrolment: Enrolment, action: str) -> forms.Form | None:
     """Apply `action`; returns the form carrying the problems, or None on success."""
     user = request.user
@@ -335,7 +354,10 @@ def _run_action(request: HttpRequest, enrolment: Enrolment, action: str) -> form
                 enrolment=enrolment, by=user, reason=data["reason"], end_date=data.get("end_date")
             )
     except DomainError as e:
-        add_domain_errors(form, e)
+        if e.code == "duplicate_pending":
+            form.add_error(None, _error_text(e))
+        else:
+            add_domain_errors(form, e)
         return form
     return None
 
@@ -365,7 +387,7 @@ def enrolment_action_view(request: HttpRequest, pk: int, action: str) -> HttpRes
         )
     if errors:
         for message in errors:
-            messages.error(request, f"{enrolment.worker.name}: {message}")
+            messages.error(request, format_html("{}: {}", enrolment.worker.name, message))
     else:
         messages.success(
             request,
@@ -408,17 +430,55 @@ def bulk_verify_view(request: HttpRequest, code: str) -> HttpResponse:
     if not ids:
         messages.warning(request, _("Pilih dulu usulan yang akan diverifikasi."))
         return redirect("programs:detail", code=programme.code)
-    verified, skipped = services.enrolments_verify_many(
+    result = services.enrolments_verify_many(
         by=request.user, programme=programme, enrolment_ids=ids
     )
-    if verified:
-        messages.success(request, _("%(n)s usulan diverifikasi.") % {"n": thousands(len(verified))})
-    if skipped:
+    if result.verified:
+        messages.success(
+            request, _("%(n)s usulan diverifikasi.") % {"n": thousands(len(result.verified))}
+        )
+    if result.held:
+        _warn_held(request, result.held)
+    if result.stale:
         messages.warning(
             request,
-            _("%(n)s usulan dilewati karena statusnya sudah berubah.") % {"n": thousands(skipped)},
+            _("%(n)s usulan dilewati karena statusnya sudah berubah.")
+            % {"n": thousands(result.stale)},
         )
     return redirect("programs:detail", code=programme.code)
+
+
+HELD_NAMED = 5  # workers named in the bulk verification's warning; the rest are counted
+
+
+def _warn_held(request: HttpRequest, held: dict[int, DomainError]) -> None:
+    """How many proposals an undecided duplicate pair held back, naming the first few with
+    their pair, and a link to the duplicate queue."""
+    first = sorted(held)[:HELD_NAMED]
+    names = dict(Enrolment.objects.filter(pk__in=first).values_list("pk", "worker__name"))
+    named = format_html_join(
+        ", ",
+        "{} ({})",
+        (
+            (names.get(pk, ""), _("pasangan #%(n)s") % {"n": held[pk].params["pair"]})
+            for pk in first
+        ),
+    )
+    more = len(held) - len(first)
+    messages.warning(
+        request,
+        format_html(
+            "{} {}{}. {}",
+            _(
+                "%(n)s usulan dilewati karena kemungkinan data ganda belum diputuskan "
+                "(putuskan dulu di antrean data ganda, lalu verifikasi):"
+            )
+            % {"n": thousands(len(held))},
+            named,
+            format_html(", {}", _("dan %(n)s lainnya") % {"n": thousands(more)}) if more else "",
+            _duplicate_queue_link(held[first[0]].params["pair"]),
+        ),
+    )
 
 
 @require_POST

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, utils
 
@@ -197,6 +197,18 @@ def pending_pairs_of(worker_ids: Iterable[int]) -> dict[int, list[DuplicatePair]
             for w in (pair.worker_a_id, pair.worker_b_id):
                 out[w].append(pair)
     return out
+
+
+def pending_pair_exists(worker_field: str = "worker_id") -> Exists:
+    """True, in a queryset of records naming a worker by `worker_field`, while that worker
+    belongs to an undecided pair: such a record is held (not verified, not sent to BPJS)
+    until an admin decides whether the two are one person."""
+    ref = OuterRef(worker_field)
+    return Exists(
+        DuplicatePair.objects.filter(decision=DuplicatePair.Decision.PENDING).filter(
+            Q(worker_a_id=ref) | Q(worker_b_id=ref)
+        )
+    )
 
 
 def decided_pairs(worker_ids: Iterable[int]) -> set[frozenset[int]]:
