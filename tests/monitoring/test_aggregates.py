@@ -144,6 +144,51 @@ def test_bills_payments_and_lapse(users, programme, make_worker, activate, natio
     assert_same(national)
 
 
+def test_a_payment_recomputes_its_programme_from_its_month_only(
+    users, programme, ppu_programme, make_worker, activate, national
+):
+    """A bill or payment changes only the lapse test of its programme's participants, from
+    the payment date's month on: the refresh recomputes that, not every village of the
+    programme's region, and still equals the raw figures for every month since."""
+    from lindung.contributions.services import bill_generate, payment_record
+
+    for village in (DESA_A, DESA_OTHER_KEC):
+        activate(programme, make_worker(village=village), registered_on=dt.date(2026, 1, 10))
+    ppu_worker = make_worker(by=users.admin_ppu, village=DESA_PPU, occupation="ojek")
+    activate(ppu_programme, ppu_worker, by=users.admin_ppu)
+    aggregates.refresh()  # the first build
+    admin = users.admin
+    bills = {
+        m: bill_generate(by=admin, programme=programme, month=dt.date(2026, m, 1))
+        for m in range(1, 9)
+    }
+    first = aggregates.refresh()
+    # The programme's first bills: every month held is recomputed for it.
+    assert first.programmes == (programme.pk,) and not first.prefixes
+    june = (dt.date(2026, 6, 1), dt.date(2026, 6, 30))
+    july = (dt.date(2026, 7, 1), dt.date(2026, 7, 31))
+    assert_same(national, periods=[(None, None), june])
+    assert indicators.region_report(user=admin, code=PASER).root.active == 0  # lapsed
+    for month, bill in bills.items():  # SP2D of 20 July for January to August
+        payment_record(
+            by=admin,
+            programme=programme,
+            paid_on=dt.date(2026, 7, 20),
+            amount=bill.total,
+            reference=f"SP2D/{month}",
+            first_month=bill.month,
+        )
+    result = aggregates.refresh()
+    assert result.programmes == (programme.pk,)
+    assert not result.prefixes and not result.villages and not result.rebuilt
+    assert_same(national, periods=[(None, None), june, july])
+    assert indicators.region_report(user=admin, code=PASER).root.active == 2
+    # Another month's bill of a programme already billed, unpaid: nothing to recompute.
+    bill_generate(by=admin, programme=programme, month=dt.date(2026, 9, 1))
+    assert aggregates.refresh().programmes == ()
+    assert_same(national)
+
+
 def test_merge_moves_enrolments(users, programme, make_worker, activate, national):
     from lindung.registry import duplicates
     from lindung.registry.models import DuplicatePair

@@ -46,12 +46,12 @@ def test_badge_is_one_query(rf, users, rejected):
 
     request = rf.get("/")
     request.user = users.operator
-    tasks._next_check = float("inf")  # the queue check is every ten minutes, not per page
+    tasks.periodic.next_check = float("inf")  # the queue check is every ten minutes, not per page
     template = Template("{% load lindung_notifications %}{% unread_notifications as n %}{{ n }}")
     with CaptureQueriesContext(__import__("django.db").db.connection) as queries:
         assert template.render(Context({"request": request})) == "1"
     assert len(queries) == 1
-    tasks._next_check = 0.0
+    tasks.periodic.next_check = 0.0
 
 
 def test_inbox_lists_the_user_own_notifications(client, users, rejected):
@@ -118,11 +118,11 @@ def test_pages_keep_one_refresh_queued(client, users):
     from django_tasks_db.models import DBTaskResult
 
     path = tasks.notifications_refresh_task.module_path
-    tasks._next_check = 0.0
+    tasks.periodic.next_check = 0.0
     client.force_login(users.admin)
     client.get(reverse("home"))
     client.get(reverse("home"))
-    tasks._next_check = 0.0
+    tasks.periodic.next_check = 0.0
     client.get(reverse("programs:list"))  # checked again: one is queued, none added
     queued = DBTaskResult.objects.filter(task_path=path)
     assert queued.count() == 1

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from lindung.audit.models import AuditEvent
+from lindung.audit.signals import events_recorded
 from lindung.core import clock
 from lindung.core.bulk import db_datetime, insert_rows
 from lindung.core.formatting import thousands
@@ -42,7 +43,7 @@ def audit_event(
     summary: str = "",
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         object_type=obj._meta.model_name or "",
@@ -54,11 +55,15 @@ def audit_event(
             for k, v in (changes or {}).items()
         },
     )
+    events_recorded.send(AuditEvent, kinds={(event.action, event.object_type)})
+    return event
 
 
 def audit_events_bulk(events: list[AuditEvent]) -> None:
     """Set-based audit for bulk paths (imports, demo data): one INSERT per batch."""
     AuditEvent.objects.bulk_create(events, batch_size=2000)
+    if events:
+        events_recorded.send(AuditEvent, kinds={(e.action, e.object_type) for e in events})
 
 
 AuditRow = tuple[str, str, str, str, str, str]
@@ -73,14 +78,21 @@ def audit_rows_insert(
     many were written."""
     when = db_datetime(at or clock.now())
     actor_id = getattr(actor, "pk", None) or None
-    return insert_rows(
+    kinds: set[tuple[str, str]] = set()
+
+    def plain() -> Iterable[tuple]:
+        for action, object_type, object_id, region, summary, changes in rows:
+            kinds.add((action, object_type))
+            yield (when, actor_id, action, object_type, object_id, region, summary[:250], changes)
+
+    n = insert_rows(
         AuditEvent,
         ["at", "actor", "action", "object_type", "object_id", "region_code", "summary", "changes"],
-        (
-            (when, actor_id, action, object_type, object_id, region, summary[:250], changes)
-            for action, object_type, object_id, region, summary, changes in rows
-        ),
+        plain(),
     )
+    if kinds:
+        events_recorded.send(AuditEvent, kinds=kinds)
+    return n
 
 
 def audit_export(

@@ -19,7 +19,7 @@ from lindung.core.exports import download_response
 from lindung.core.formatting import bulan
 from lindung.core.web import add_domain_errors, require_action
 from lindung.imports.parsers import FileRefused
-from lindung.monitoring import exports, indicators, selectors, services
+from lindung.monitoring import exports, indicators, selectors, services, tasks
 from lindung.monitoring.forms import (
     DenominatorForm,
     DenominatorImportForm,
@@ -36,6 +36,7 @@ DENOMINATOR_PAGE = 100
 
 def _dashboard_root(request: HttpRequest) -> str | None:
     """The region code of the user's dashboard, None for a user without any region."""
+    tasks.periodic.ensure()  # the background refresh chain (at most every ten minutes)
     scope = scope_of(request.user)
     if scope.is_national:
         return indicators.NATIONAL
@@ -99,6 +100,7 @@ def dashboard_root(request: HttpRequest) -> HttpResponse:
 def region_view(request: HttpRequest, code: str = "") -> HttpResponse:
     """Drill-down: the indicators of a region and a table of its children, each linking to
     its own page. A region outside the user's scope is a 403, an unknown one a 404."""
+    tasks.periodic.ensure()
     form = PeriodForm(request.GET or None)
     start, end = form.period()
     try:
