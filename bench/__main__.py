@@ -9,6 +9,7 @@
 - bench/indicators.py      the dashboard's indicators over 1,000,000 workers (issue 9)
 - bench/dashboards.py      every dashboard page over 1,000,000 workers, maintained rows (issue 9)
 - bench/reports.py         the monev PDF and XLSX of a regency of 1,000,000 workers (issue 10)
+- bench/statements.py      the XLSX and PDF statement of a bill of 15,000 lines (issue 13)
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ BENCHES = [
     "bench/indicators.py",
     "bench/dashboards.py",
     "bench/reports.py",
+    "bench/statements.py",
 ]
 
 

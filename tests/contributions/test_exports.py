@@ -49,7 +49,8 @@ def test_statement_xlsx_holds_no_formula_and_is_audited(client, users, hostile_b
 
     [event] = AuditEvent.objects.filter(action="export")
     st = selectors.statement(user=users.admin, bill=hostile_bill)
-    assert reports.statement_rows(st) == 3  # one kecamatan, one payment, one adjustment
+    # three participants, one kecamatan, one payment, one adjustment
+    assert reports.statement_rows(st) == 6
     assert (event.actor, event.object_type, event.object_id, event.region_code) == (
         users.admin,
         "bill",
@@ -59,7 +60,7 @@ def test_statement_xlsx_holds_no_formula_and_is_audited(client, users, hostile_b
     assert event.changes == {
         "kind": "bill_statement",
         "format": "xlsx",
-        "rows": 3,
+        "rows": 6,
         "programme": "PASER-2026",
         "month": "2026-01",
         "funder": str(st.funder_label),
@@ -72,7 +73,7 @@ def test_statement_pdf_download_by_a_reader_is_audited(client, users, hostile_bi
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert "no-store" in response["Cache-Control"]
     [event] = AuditEvent.objects.filter(action="export")
-    assert (event.actor, event.changes["format"], event.changes["rows"]) == (users.leader, "pdf", 3)
+    assert (event.actor, event.changes["format"], event.changes["rows"]) == (users.leader, "pdf", 6)
 
 
 def test_statement_pdf_takes_markup_in_data_as_text(users, programme, hostile_bill):

@@ -89,6 +89,39 @@ def test_empty_styled_cells_carry_their_format():
     assert sheet.column_dimensions["A"].number_format == "@"
 
 
+def test_banner_rows_are_merged_titles_and_amounts_keep_a_rupiah_format():
+    """A document's header (a letterhead line) spans the table below it; it is not data, and
+    a hostile title stays text. Amounts stay numbers shown as rupiah."""
+    book = exports.XlsxBook()
+    ws = book.sheet("x")
+    ws.banner("PEMERINTAH KABUPATEN PASER", columns=4)
+    ws.banner("=cmd", columns=4, horizontal="left")
+    ws.header(["No.", "Nama", "Tanggal", "Jumlah"])
+    ws.append(
+        [
+            1,
+            "a",
+            exports.Styled(dt.date(2026, 1, 15), number_format=exports.DATE_FORMAT),
+            exports.Styled(3_024_000_000, number_format=exports.RUPIAH_FORMAT),
+        ]
+    )
+    ws.landscape(repeat_rows=(ws.last_row - 1, ws.last_row - 1))
+    export = book.file()
+    assert export.rows == 1 and ws.last_row == 4
+    assert ("x", "A2", "=cmd") in xlsx_values(export.content)  # text, not a formula
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content))["x"]
+    assert {str(r) for r in sheet.merged_cells.ranges} == {"A1:D1", "A2:D2"}
+    assert sheet["A1"].alignment.horizontal == "center" and sheet["A2"].value == "=cmd"
+    assert sheet["A2"].data_type == "s" and sheet["A2"].quotePrefix
+    assert (
+        sheet["D4"].value == 3_024_000_000 and sheet["D4"].number_format == '"Rp"#,##0;-"Rp"#,##0'
+    )
+    assert (
+        sheet["C4"].value == dt.datetime(2026, 1, 15) and sheet["C4"].number_format == "DD-MM-YYYY"
+    )
+    assert sheet.print_title_rows == "$3:$3" and sheet.page_setup.orientation == "landscape"
+
+
 def test_csv_quotes_every_text_field_and_prefixes_formulas():
     export = exports.csv_file(
         ["NAMA", "JUMLAH", "TANGGAL"],

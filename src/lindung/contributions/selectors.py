@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from lindung.accounts.models import User
@@ -38,6 +38,7 @@ from lindung.programs.models import BudgetLine, Enrolment, Programme
 from lindung.programs.rules import add_months, month_start, months_between
 from lindung.regions.models import Region
 from lindung.regions.scope import scope_queryset
+from lindung.reports.models import Letterhead
 
 # --- programmes, bills, payments ------------------------------------------------------------
 
@@ -549,9 +550,40 @@ def quota_offer(*, programme: Programme, budget: BudgetSummary) -> rules.QuotaOf
 # --- statement ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class StatementLine:
+    """One participant of a bill as the statement lists it (the NIK as stored: the statement
+    masks it, `core.formatting.mask_identity`, as every list does)."""
+
+    name: str
+    nik: str
+    kpj: str
+    village: str
+    occupation: str
+    jkk: int
+    jkm: int
+    jht: int
+    amount: int
+
+
+STATEMENT_LINE_FIELDS = (
+    "enrolment__worker__name",
+    "enrolment__worker__nik",
+    "enrolment__kpj_number",
+    "enrolment__worker__village__name",
+    "enrolment__worker__occupation__name",
+    "jkk",
+    "jkm",
+    "jht",
+    "amount",
+)
+
+
 @dataclass
 class Statement:
-    """The monthly contribution statement of one programme and funder (one bill)."""
+    """The monthly contribution statement of one programme and funder (one bill): its summary,
+    the participants (read in chunks when the file is written: a province programme's bill may
+    hold 100,000 lines), the letterhead of the programme's region and who asked for it when."""
 
     bill: Bill
     funder_label: str
@@ -559,6 +591,12 @@ class Statement:
     adjustments: list[BillAdjustment]
     allocations: list[PaymentAllocation]
     budget: BudgetSummary
+    region: Region | None = None
+    letterhead: Letterhead | None = None
+    rate_min: int | None = None  # the lowest and highest contribution of one participant
+    rate_max: int | None = None
+    generated_on: dt.date | None = None
+    generated_by: str = ""
 
     @property
     def districts_total(self) -> int:
@@ -578,8 +616,22 @@ class Statement:
             and self.allocated_total == b.paid_amount
         )
 
+    def lines(self, chunk_size: int = 2_000) -> Iterator[StatementLine]:
+        """The bill's participants by village then name, streamed from the database."""
+        rows = (
+            BillLine.objects.filter(bill=self.bill)
+            .order_by("enrolment__worker__village_id", "enrolment__worker__name", "id")
+            .values_list(*STATEMENT_LINE_FIELDS)
+        )
+        for row in rows.iterator(chunk_size=chunk_size):
+            yield StatementLine(*(v if v is not None else "" for v in row))
+
 
 def statement(*, user: User, bill: Bill, on: dt.date | None = None) -> Statement:
+    # reports.selectors reads this module's selectors: imported here, not at the top, so
+    # that the two modules do not import each other while loading.
+    from lindung.reports.selectors import letterhead_for
+
     bill = bill_get(user=user, pk=bill.pk)
     rows = list(
         BillLine.objects.filter(bill=bill)
@@ -599,6 +651,7 @@ def statement(*, user: User, bill: Bill, on: dt.date | None = None) -> Statement
     )
     for r in rows:
         r["name"] = names.get(r["district"], r["district"])
+    rates = BillLine.objects.filter(bill=bill).aggregate(lo=Min("amount"), hi=Max("amount"))
     return Statement(
         bill=bill,
         funder_label=f"{bill.get_funder_display()} — {bill.funder_region.label}",
@@ -612,4 +665,10 @@ def statement(*, user: User, bill: Bill, on: dt.date | None = None) -> Statement
             .order_by("payment__paid_on", "id")
         ),
         budget=budget_summary(user=user, programme=bill.programme, on=on),
+        region=bill.programme.region,
+        letterhead=letterhead_for(bill.programme.region_id),
+        rate_min=rates["lo"],
+        rate_max=rates["hi"],
+        generated_on=on or clock.today(),
+        generated_by=user.get_full_name() or user.get_username(),
     )

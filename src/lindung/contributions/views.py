@@ -36,6 +36,8 @@ from lindung.core.formatting import bulan, rupiah, thousands
 from lindung.core.web import add_domain_errors, require_action
 from lindung.programs.models import Programme
 from lindung.programs.rules import programme_month
+from lindung.reports import services as report_services
+from lindung.reports.models import ReportRun
 
 PAGE_SIZE = 50
 
@@ -112,6 +114,7 @@ def _programme_context(request: HttpRequest, programme: Programme, **forms: Any)
             for _d, f, n in coverage.lapse_warnings
         ],
         "bills": selectors.bill_list(user=request.user, programme=programme)[:24],
+        "statement_direct_max": reports.direct_max_lines(),
         "unpaid": selectors.unpaid_bills(user=request.user, programme=programme),
         "payments": selectors.payment_shortfalls(
             selectors.payments_for(user=request.user, programme=programme)[:24]
@@ -276,6 +279,7 @@ def bill_view(
             "adjustment_form": adjustment_form
             or (AdjustmentForm() if can_manage and bill.is_locked else None),
             "today": clock.today(),
+            "statement_direct_max": reports.direct_max_lines(),
         },
         status=status,
     )
@@ -313,7 +317,12 @@ def bill_adjust_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def statement_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    st = selectors.statement(user=request.user, bill=_bill(request, pk))
+    """The bill statement as a download; a bill too large to build within the request is
+    built in the background (POST: the report archive's progress page follows it)."""
+    bill = _bill(request, pk)
+    if reports.in_background(bill):
+        return _statement_in_background(request, bill, fmt)
+    st = selectors.statement(user=request.user, bill=bill)
     export = reports.statement_export(st, fmt)
     audit_export(
         actor=request.user,
@@ -331,6 +340,35 @@ def statement_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         },
     )
     return download_response(export, reports.filename(st, fmt))
+
+
+def _statement_in_background(request: HttpRequest, bill: Bill, fmt: str) -> HttpResponse:
+    if request.method != "POST":
+        # A link followed to a large bill: building starts from the bill page's button (a
+        # POST), never from a GET that a prefetch or a crawler could repeat.
+        messages.info(
+            request,
+            _(
+                "Tagihan ini memuat %(n)s peserta: laporannya disusun di latar belakang. "
+                "Tekan tombol %(fmt)s untuk memulai."
+            )
+            % {"n": thousands(bill.line_count), "fmt": fmt.upper()},
+        )
+        return redirect("contributions:bill", bill.pk)
+    run = report_services.report_run_request(
+        by=request.user,
+        region_code=bill.programme.region_id,
+        kind=ReportRun.Kind.STATEMENT,
+        period=f"{bill.month:%Y-%m}",
+        fmt=fmt,
+        parameters={
+            "bill": bill.pk,
+            "programme": bill.programme.code,
+            "month_name": bulan(bill.month),
+            "funder": f"{bill.get_funder_display()} — {bill.funder_region.label}",
+        },
+    )
+    return redirect("reports:run", pk=run.pk)
 
 
 def rates_view(request: HttpRequest) -> HttpResponse:

@@ -42,8 +42,9 @@ from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -57,6 +58,12 @@ and the full-width forms ＝ ＋ － ＠)."""
 # Characters XML 1.0 (and so XLSX) cannot hold; openpyxl refuses them with an exception.
 _UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _NUMBER = (int, float, Decimal)
+
+# Cell formats of the exports: amounts stay numbers (a column still sums) shown as rupiah
+# ("Rp3.024.000.000" in an Indonesian-locale spreadsheet), dates stay dates.
+RUPIAH_FORMAT = '"Rp"#,##0;-"Rp"#,##0'
+DATE_FORMAT = "DD-MM-YYYY"
+INTEGER_FORMAT = "#,##0"
 
 
 def is_formula_like(text: str) -> bool:
@@ -95,6 +102,7 @@ class Styled:
     number_format: str | None = None
     font: Font | None = None
     fill: PatternFill | None = None
+    alignment: Alignment | None = None
 
 
 def _plain(value: object) -> object:
@@ -118,6 +126,7 @@ class XlsxSheet:
     def __init__(self, book: XlsxBook, title: str) -> None:
         self._ws = book._wb.create_sheet(title[:31])
         self.rows = 0
+        self.last_row = 0  # the sheet's row number of the last row written (titles included)
 
     def widths(self, widths: Sequence[float] | Mapping[int, float]) -> XlsxSheet:
         """Column widths, by position (1-based keys in a mapping). Before the first row."""
@@ -190,6 +199,33 @@ class XlsxSheet:
         self._ws.freeze_panes = cell
         return self
 
+    def landscape(self, *, repeat_rows: tuple[int, int] | None = None) -> XlsxSheet:
+        """Printed across the page; rows `repeat_rows` (first, last) repeated at the top of
+        every printed page (a table's header row). May be called after the rows."""
+        self._ws.page_setup.orientation = "landscape"
+        if repeat_rows is not None:
+            self._ws.print_title_rows = f"{repeat_rows[0]}:{repeat_rows[1]}"
+        return self
+
+    def banner(
+        self,
+        value: object,
+        *,
+        columns: int,
+        font: Font | None = None,
+        horizontal: str = "center",
+    ) -> None:
+        """A title row (not counted as data): `value` in a cell merged across the first
+        `columns` columns, e.g. a letterhead line centred over a table."""
+        self.append(
+            [Styled(value, font=font, alignment=Alignment(horizontal=horizontal, wrap_text=True))],
+            data=False,
+        )
+        if columns > 1:
+            self._ws.merged_cells.add(
+                CellRange(min_col=1, min_row=self.last_row, max_col=columns, max_row=self.last_row)
+            )
+
     def header(
         self, names: Iterable[object], *, font: Font | None = None, fill: PatternFill | None = None
     ) -> None:
@@ -200,6 +236,7 @@ class XlsxSheet:
         """One row. `data=False` for titles, blank lines, labels and totals: rows the audit
         trail does not count."""
         self._ws.append([self._cell(v) for v in values])
+        self.last_row += 1
         if data:
             self.rows += 1
 
@@ -227,6 +264,8 @@ class XlsxSheet:
                 cell.font = styled.font
             if styled.fill is not None:
                 cell.fill = styled.fill
+            if styled.alignment is not None:
+                cell.alignment = styled.alignment
         return cell
 
 

@@ -86,6 +86,8 @@ class ReportRun(models.Model):
     class Kind(models.TextChoices):
         MONEV = "monev", _("Laporan monev")
         PARITRANA = "paritrana", _("Penilaian mandiri Paritrana")
+        # A bill statement too large to build in a web request (contributions.reports).
+        STATEMENT = "tagihan", _("Rekapitulasi tagihan iuran")
 
     class Format(models.TextChoices):
         PDF = "pdf", "PDF"

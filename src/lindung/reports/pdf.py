@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -156,16 +157,27 @@ def logo_path(lh: Letterhead | None) -> Path | None:
     return path
 
 
+def letterhead_lines(region: Region, lh: Letterhead | None) -> list[str]:
+    """The letterhead's lines (government, agency, address) as text, the same in a PDF and in
+    a spreadsheet: without a letterhead set, the government's name from the region."""
+    lines = [lh.government if lh else default_government(region)]
+    if lh is not None and lh.agency:
+        lines.append(lh.agency.upper())
+    if lh is not None and lh.address:
+        lines.append(lh.address)
+    return lines
+
+
 def letterhead_flowables(
     region: Region,
     lh: Letterhead | None,
     width: float,
 ) -> list[Flowable]:
-    lines: list[Flowable] = [p(lh.government if lh else default_government(region), LH_GOV)]
-    if lh is not None and lh.agency:
-        lines.append(p(lh.agency.upper(), LH_AGENCY))
-    if lh is not None and lh.address:
-        lines.append(p(lh.address, LH_ADDRESS))
+    # Government, agency (when set) and address (when set), in that order.
+    styles = [LH_GOV, *([LH_AGENCY] if lh is not None and lh.agency else []), LH_ADDRESS]
+    lines: list[Flowable] = [
+        p(text, style) for text, style in zip(letterhead_lines(region, lh), styles, strict=False)
+    ]
     logo: Flowable | str = ""
     path = logo_path(lh)
     if path is not None:
@@ -190,21 +202,42 @@ def letterhead_flowables(
     ]
 
 
+@dataclass(frozen=True)
+class Signature:
+    """The signature block as text: place and date, the signer's office, name (a dotted line
+    to sign on when none is set), rank (may be empty) and NIP (dotted when none is set)."""
+
+    dated: str
+    title: str
+    name: str
+    rank: str
+    nip: str
+
+
+def signature_lines(lh: Letterhead | None, on: Any) -> Signature:
+    place = lh.city if lh and lh.city else ""
+    return Signature(
+        dated=f"{place}, {tanggal(on)}" if place else tanggal(on),
+        title=lh.signer_title if lh else _("Kepala Dinas"),
+        name=lh.signer_name if lh and lh.signer_name else "(" + "." * 40 + ")",
+        rank=lh.signer_rank if lh else "",
+        nip=_("NIP. %(nip)s") % {"nip": lh.signer_nip if lh and lh.signer_nip else "." * 30},
+    )
+
+
 def signature_block(lh: Letterhead | None, on: Any) -> Flowable:
     """Place and date, the signer's office, room for the signature and stamp, name, rank and
     NIP; kept together on one page."""
-    place = lh.city if lh and lh.city else ""
-    name = lh.signer_name if lh and lh.signer_name else "(" + "." * 40 + ")"
-    nip = lh.signer_nip if lh and lh.signer_nip else "." * 30
+    sig = signature_lines(lh, on)
     cells: list[Flowable] = [
-        p(f"{place}, {tanggal(on)}" if place else tanggal(on)),
-        p(lh.signer_title if lh else _("Kepala Dinas")),
+        p(sig.dated),
+        p(sig.title),
         Spacer(1, 1.7 * cm),
-        Paragraph(f"<u><b>{escape(name)}</b></u>", NORMAL),
+        Paragraph(f"<u><b>{escape(sig.name)}</b></u>", NORMAL),
     ]
-    if lh and lh.signer_rank:
-        cells.append(p(lh.signer_rank))
-    cells.append(p(_("NIP. %(nip)s") % {"nip": nip}))
+    if sig.rank:
+        cells.append(p(sig.rank))
+    cells.append(p(sig.nip))
     block = Table(
         [[c] for c in cells],
         colWidths=[8 * cm],

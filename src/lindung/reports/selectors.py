@@ -85,13 +85,18 @@ def report_regions(*, user: User, max_level: int = Region.Level.DISTRICT) -> Que
     return Region.objects.filter(scope_of(user).q("code"), level__lte=max_level).order_by("code")
 
 
+def _runs_readable(user: User) -> QuerySet[ReportRun]:
+    """Runs of regions inside the user's scope; bill statements (money and the participants
+    of a bill) only for the roles that read contributions."""
+    runs = scope_queryset(ReportRun.objects.all(), scope_of(user))
+    if not can(user, Action.CONTRIBUTIONS_READ):
+        runs = runs.exclude(kind=ReportRun.Kind.STATEMENT)
+    return runs
+
+
 def report_runs_for(*, user: User) -> QuerySet[ReportRun]:
-    """The archive: runs of regions inside the user's scope, without their files."""
-    return (
-        scope_queryset(ReportRun.objects.all(), scope_of(user))
-        .defer("file")
-        .select_related("region", "created_by")
-    )
+    """The archive: runs the user may read, without their files."""
+    return _runs_readable(user).defer("file").select_related("region", "created_by")
 
 
 def report_runs_in(runs: QuerySet[ReportRun], code: str) -> QuerySet[ReportRun]:
@@ -100,9 +105,7 @@ def report_runs_in(runs: QuerySet[ReportRun], code: str) -> QuerySet[ReportRun]:
 
 
 def report_run_get(*, user: User, pk: int, with_file: bool = False) -> ReportRun:
-    qs = scope_queryset(ReportRun.objects.all(), scope_of(user)).select_related(
-        "region", "created_by"
-    )
+    qs = _runs_readable(user).select_related("region", "created_by")
     return (qs if with_file else qs.defer("file")).get(pk=pk)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,8 +16,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lindung.accounts.models import User
-from lindung.accounts.permissions import Action, authorize
+from lindung.accounts.permissions import Action, authorize, can
 from lindung.audit.services import audit_event
+from lindung.contributions import reports as statement_reports
+from lindung.contributions import selectors as contribution_selectors
+from lindung.contributions.models import Bill
 from lindung.core import clock, liveness
 from lindung.core.errors import DomainError, ValidationFailed
 from lindung.core.exports import ExportFile
@@ -83,6 +86,11 @@ def _check(*, kind: str, fmt: str, period: str, region: Region, today: dt.date) 
             field="format",
         )
     parsed = rules.parse_period(period)
+    if kind == ReportRun.Kind.STATEMENT:
+        # A bill's month, which may lie ahead (contributions are paid up to 12 months early).
+        if parsed.kind != "month":
+            raise rules.PeriodInvalid(_("Tagihan iuran dibuat per bulan, mis. 2026-11."))
+        return parsed.code
     if kind == ReportRun.Kind.PARITRANA:
         if parsed.kind != "year":
             raise rules.PeriodInvalid(
@@ -107,11 +115,16 @@ def report_build(
     fmt: str,
     on: dt.date | None = None,
     progress: selectors.Progress = selectors._no_progress,
+    parameters: Mapping[str, Any] | None = None,
 ) -> tuple[ExportFile, str]:
     """The report's file and its name, built now (the task and `lindung report` call it)."""
     today = on or clock.today()
     region = _region(user, code)
     period = _check(kind=kind, fmt=fmt, period=period, region=region, today=today)
+    if kind == ReportRun.Kind.STATEMENT:
+        return _statement_build(
+            user=user, fmt=fmt, on=today, progress=progress, **(parameters or {})
+        )
     if kind == ReportRun.Kind.MONEV:
         data = selectors.monev_data(
             user=user, code=code, period=rules.parse_period(period), on=today, progress=progress
@@ -124,11 +137,42 @@ def report_build(
     return render.paritrana_file(result, fmt), render.paritrana_filename(result, fmt)
 
 
+def _statement_build(
+    *, user: User, fmt: str, on: dt.date, progress: selectors.Progress, bill: int, **_info: Any
+) -> tuple[ExportFile, str]:
+    """A bill statement (contributions.reports), as the user who asked: the bill is read
+    through their scope and their right to read contributions again."""
+    if not can(user, Action.CONTRIBUTIONS_READ):
+        raise ReportRefused(
+            _("Peran Anda tidak berwenang membaca tagihan iuran."), code="role", field="kind"
+        )
+    try:
+        found = contribution_selectors.bill_get(user=user, pk=int(bill))
+    except Bill.DoesNotExist as e:
+        raise ReportRefused(
+            _("Tagihan ini tidak ada lagi atau di luar wilayah Anda."), code="bill_unknown"
+        ) from e
+    progress(5, _("Data tagihan"))
+    st = contribution_selectors.statement(user=user, bill=found, on=on)
+    return (
+        statement_reports.statement_export(st, fmt, progress),
+        statement_reports.filename(st, fmt),
+    )
+
+
 def report_run_request(
-    *, by: User, region_code: str, kind: str, period: str, fmt: str, on: dt.date | None = None
+    *,
+    by: User,
+    region_code: str,
+    kind: str,
+    period: str,
+    fmt: str,
+    on: dt.date | None = None,
+    parameters: Mapping[str, Any] | None = None,
 ) -> ReportRun:
     """Ask for a report: checked now (region in scope, period begun), built by the task
-    worker (`tasks.generate_report`) once the transaction commits."""
+    worker (`tasks.generate_report`) once the transaction commits. `parameters` add to what
+    the run records (a bill statement: the bill, its programme and month)."""
     today = on or clock.today()
     region = _region(by, region_code)
     canonical = _check(kind=kind, fmt=fmt, period=period, region=region, today=today)
@@ -148,6 +192,7 @@ def report_run_request(
                 "format": fmt,
                 "on": today.isoformat(),
                 "region_name": region.label,
+                **(parameters or {}),
             },
         )
 
@@ -157,6 +202,10 @@ def report_run_request(
 
         transaction.on_commit(enqueue)
     return run
+
+
+_RUN_KEYS = ("region", "period", "format", "on", "region_name")
+"""What every run records; the rest of its parameters are the kind's own."""
 
 
 class _ProgressWriter:
@@ -207,6 +256,7 @@ def report_run_execute(
             fmt=run.format,
             on=on,
             progress=progress_factory(run.pk),
+            parameters={k: v for k, v in run.parameters.items() if k not in _RUN_KEYS},
         )
     except DomainError as e:
         _fail(run, e.message)

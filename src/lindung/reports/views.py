@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from lindung.accounts.permissions import Action, can, scope_of
 from lindung.audit.services import audit_export
+from lindung.contributions.selectors import bills_for
 from lindung.core import clock
 from lindung.core.errors import DomainError, ScopeDenied
 from lindung.core.exports import PDF, XLSX, ExportFile, download_response
@@ -122,18 +123,45 @@ def run_download_view(request: HttpRequest, pk: int) -> HttpResponse:
     if run.status != ReportRun.Status.DONE or run.file is None:
         raise Http404(_("Berkas laporan ini belum tersedia."))
     export = ExportFile(bytes(run.file), PDF if run.format == "pdf" else XLSX, run.format, run.rows)
+    if run.kind == ReportRun.Kind.STATEMENT:
+        _audit_statement(request, run)
+    else:
+        audit_export(
+            actor=request.user,
+            obj=run,
+            region_code=run.region_id,
+            what=_("%(kind)s %(region)s %(period)s")
+            % {"kind": run.get_kind_display(), "region": run.region.label, "period": run.period},
+            kind=f"report_{run.kind}",
+            fmt=run.format,
+            rows=run.rows,
+            details={"run": run.pk},
+        )
+    return download_response(export, run.filename)
+
+
+def _audit_statement(request: HttpRequest, run: ReportRun) -> None:
+    """A bill statement built in the background is audited as one downloaded directly
+    (contributions.views.statement_view): against the bill, kind `bill_statement`."""
+    info = run.parameters
+    bill = bills_for(user=request.user).filter(pk=info.get("bill")).first()
     audit_export(
         actor=request.user,
-        obj=run,
+        obj=bill or run,
         region_code=run.region_id,
-        what=_("%(kind)s %(region)s %(period)s")
-        % {"kind": run.get_kind_display(), "region": run.region.label, "period": run.period},
-        kind=f"report_{run.kind}",
+        what=_("laporan iuran %(code)s %(month)s")
+        % {"code": info.get("programme", ""), "month": info.get("month_name", run.period)},
+        kind="bill_statement",
         fmt=run.format,
         rows=run.rows,
-        details={"run": run.pk},
+        details={
+            "programme": info.get("programme", ""),
+            "month": run.period,
+            "funder": info.get("funder", ""),
+            "bill": info.get("bill"),
+            "run": run.pk,
+        },
     )
-    return download_response(export, run.filename)
 
 
 # --- letterhead ----------------------------------------------------------------------------------
