@@ -1,7 +1,8 @@
-"""Life events reach the enrolments and the BPJS branch (issue 12): death and moving away end
-open enrolments (billing stops from the next month), a participant known to BPJS is put on the
-list to report, a death prompts a JKM claim, and the NIK or birth date of a participant is
-corrected by the Dinas only, with a reason. The test clock is 20 November 2026."""
+"""Life events reach the enrolments and the BPJS branch (issue 12): death, moving away and
+becoming a wage earner end open enrolments (billing stops from the next month), a participant
+known to BPJS is put on the list to report, a death prompts a JKM claim, and the NIK or birth
+date of a participant is corrected by the Dinas only, with a reason. The test clock is 20
+November 2026."""
 
 from __future__ import annotations
 
@@ -172,6 +173,79 @@ def test_a_date_of_death_in_the_future_is_refused(users, make_worker):
             worker=worker, by=users.operator, status="meninggal", status_date=dt.date(2026, 12, 1)
         )
     assert (e.value.code, e.value.field) == ("date_invalid", "status_date")
+
+
+# --- becoming a wage earner (DOMAIN.md §5) ----------------------------------------------------
+
+
+def test_a_wage_earner_leaves_the_programme_from_the_next_month(users, participant, programme):
+    """Employed for a wage from 10 November: the enrolment ends that day with its reason,
+    November stays billed, December is released and not billed, BPJS is told."""
+    from lindung.contributions.services import bill_generate
+
+    worker, e = participant
+    worker = worker_update(
+        worker=worker, by=users.operator, status="penerima_upah", status_date=dt.date(2026, 11, 10)
+    )
+    assert worker.upsert_result.ended_enrolments == [e.pk]
+    e.refresh_from_db()
+    assert (e.status, e.end_reason, e.end_date) == (
+        Enrolment.Status.ENDED,
+        Enrolment.EndReason.WAGE_EARNER,
+        dt.date(2026, 11, 10),
+    )
+    assert e.get_end_reason_display() == "Menjadi pekerja penerima upah"
+    assert list(EnrolmentMonth.objects.filter(enrolment=e).values_list("month", flat=True)) == [
+        dt.date(2026, 11, 1)
+    ]
+    november = bill_generate(by=users.admin, programme=programme, month=dt.date(2026, 11, 1))
+    december = bill_generate(by=users.admin, programme=programme, month=dt.date(2026, 12, 1))
+    assert november.lines.filter(enrolment=e).exists()
+    assert not december.lines.filter(enrolment=e).exists()
+    notice = BpjsNotice.objects.get()
+    assert (notice.kind, notice.kpj_number, notice.event_date) == (
+        "penerima_upah",
+        "12345678901",
+        dt.date(2026, 11, 10),
+    )
+    assert notice.get_kind_display() == "Menjadi pekerja penerima upah"
+    end = AuditEvent.objects.get(object_type="enrolment", object_id=str(e.pk), action="end")
+    assert end.changes["end_reason"] == "penerima_upah"
+
+
+def test_a_wage_earner_cannot_be_proposed(users, programme, make_worker):
+    worker = make_worker(by=users.operator)
+    worker_update(worker=worker, by=users.operator, status="penerima_upah")
+    with pytest.raises(ValidationFailed) as e:
+        enrolment_propose(programme=programme, worker=worker, by=users.operator)
+    assert (e.value.code, e.value.field) == ("worker_wage_earner", "status")
+    assert "penerima upah" in e.value.message
+
+
+def test_the_edit_page_records_the_wage_job(users, participant):
+    worker, e = participant
+    client = Client()
+    client.force_login(users.admin)
+    url = reverse("registry:edit", args=[worker.pk])
+    assert "Menjadi pekerja penerima upah" in client.get(url).content.decode()
+    form = {
+        "nik": worker.nik,
+        "name": worker.name,
+        "sex": worker.sex,
+        "birth_date": worker.birth_date.isoformat(),
+        "village": worker.village_id,
+        "occupation": worker.occupation_id,
+        "declared_income": str(worker.declared_income),
+        "status": "penerima_upah",
+        "status_date": "2026-11-10",
+    }
+    response = client.post(url, form, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("registry:detail", args=[worker.pk])
+    page = response.content.decode()
+    assert "1 kepesertaan berakhir" in page and "Lapor BPJS" in page
+    assert "Usulkan ke program" not in page
+    e.refresh_from_db()
+    assert (e.status, e.end_reason) == (Enrolment.Status.ENDED, "penerima_upah")
 
 
 # --- NIK and birth date of a participant known to BPJS --------------------------------------

@@ -67,7 +67,19 @@ def eligibility_problems(
 ) -> list[DomainError]:
     """Why a worker may not join the programme (empty list: eligible)."""
     problems: list[DomainError] = []
-    if worker_status != "aktif":
+    if worker_status == "penerima_upah":
+        # DOMAIN.md §5: no fixed wage. A wage earner's contributions are the employer's.
+        problems.append(
+            DomainError(
+                _(
+                    "Pekerja sudah menjadi pekerja penerima upah: iurannya dibayar pemberi kerja, "
+                    "bukan program pekerja rentan. Tidak dapat diusulkan."
+                ),
+                code="worker_wage_earner",
+                field="status",
+            )
+        )
+    elif worker_status != "aktif":
         problems.append(
             DomainError(
                 _("Pekerja berstatus tidak aktif/meninggal/pindah dan tidak dapat diusulkan."),

@@ -93,12 +93,16 @@ class WorkerEditForm(WorkerForm):
         label=_("Status"),
         choices=Worker.Status.choices,
         help_text=_(
-            "Meninggal dunia atau pindah mengakhiri kepesertaan yang berjalan (iuran "
-            "berhenti mulai bulan berikutnya) dan dilaporkan ke BPJS."
+            "Meninggal dunia, pindah, atau menjadi pekerja penerima upah (dibayar pemberi "
+            "kerja) mengakhiri kepesertaan yang berjalan (iuran berhenti mulai bulan "
+            "berikutnya) dan dilaporkan ke BPJS."
         ),
     )
-    status_date = date_field(_("Tanggal meninggal/pindah"), required=False)
-    status_date.help_text = _("Kosongkan bila tidak diketahui: dipakai tanggal hari ini.")
+    status_date = date_field(_("Tanggal perubahan status"), required=False)
+    status_date.help_text = _(
+        "Tanggal meninggal, pindah, atau mulai bekerja sebagai penerima upah. Kosongkan bila "
+        "tidak diketahui: dipakai tanggal hari ini."
+    )
     correction_reason = forms.CharField(
         label=_("Alasan koreksi NIK/tanggal lahir"),
         required=False,

@@ -36,6 +36,9 @@ class Worker(models.Model):
         ACTIVE = "aktif", _("Aktif")
         DECEASED = "meninggal", _("Meninggal dunia")
         MOVED = "pindah", _("Pindah domisili")
+        # Employed for a wage (DOMAIN.md §5): the employer registers and pays for them (BPJS
+        # "penerima upah"), so they leave the pekerja rentan programmes.
+        WAGE_EARNER = "penerima_upah", _("Menjadi pekerja penerima upah")
         INACTIVE = "nonaktif", _("Tidak aktif")
 
     # Unique through Meta.constraints: one index that serves both `nik = ...` and the NIK
@@ -70,10 +73,11 @@ class Worker(models.Model):
         help_text=_("Dasar iuran JKK. Bawaan dari parameter 'penghasilan_bawaan'."),
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
     )
-    # The date of the death or move that set the status (None while active, or not known).
-    status_date = models.DateField(_("tanggal meninggal/pindah"), null=True, blank=True)
+    # The date of the death, move or wage job that set the status (None while active, or not
+    # known).
+    status_date = models.DateField(_("tanggal perubahan status"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
@@ -151,11 +155,12 @@ class DuplicatePair(models.Model):
 
 class BpjsNotice(models.Model):
     """A change the BPJS branch must be told of ("perlu dilaporkan ke BPJS"): a participant
-    known to BPJS (an enrolment registered or active, with a KPJ) died or moved away, or the
-    Dinas corrected their NIK or birth date, so BPJS re-verifies the membership data. Raised
-    by `registry.services` when the worker's record changes; the BPJS officer (or the Dinas)
-    marks it reported. The enrolment is named by its plain id: the registry sits below the
-    programmes."""
+    known to BPJS (an enrolment registered or active, with a KPJ) died, moved away or became a
+    wage earner (their employer now pays), or the Dinas corrected their NIK or birth date, so
+    BPJS re-verifies the membership data. Raised by `registry.services` when the worker's
+    record changes; the BPJS officer (or the Dinas) marks it reported. A correction is also
+    written, once, on the programme's next BPJS batch (`sent_batch`). The enrolment is named
+    by its plain id: the registry sits below the programmes."""
 
     scope_field = "region_code"
 
@@ -163,12 +168,13 @@ class BpjsNotice(models.Model):
         DEATH = "meninggal", _("Meninggal dunia")
         MOVED = "pindah", _("Pindah / keluar wilayah program")
         CORRECTION = "koreksi", _("Koreksi NIK/tanggal lahir")
+        WAGE_EARNER = "penerima_upah", _("Menjadi pekerja penerima upah")
 
     worker = models.ForeignKey(
         Worker, on_delete=models.PROTECT, related_name="bpjs_notices", verbose_name=_("pekerja")
     )
     region_code = models.CharField(_("kode wilayah"), max_length=13)
-    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("jenis"), max_length=16, choices=Kind.choices)
     enrolment_id = models.PositiveBigIntegerField(_("ID kepesertaan"), null=True, blank=True)
     programme_code = models.CharField(_("program"), max_length=30, blank=True)
     kpj_number = models.CharField(_("nomor KPJ"), max_length=20, blank=True)
@@ -183,6 +189,11 @@ class BpjsNotice(models.Model):
     reported_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A correction travels to the branch in the programme's next BPJS batch (sheet KOREKSI):
+    # the number of that batch of `programme_code`, and when. Named by number, not by a key:
+    # the batches belong to `imports`, above the registry.
+    sent_batch = models.PositiveIntegerField(_("dikirim dalam batch"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("dikirim ke BPJS"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("laporan ke BPJS")

@@ -90,3 +90,27 @@ def bpjs_notices_for(*, user: User, pending: bool = True) -> QuerySet[BpjsNotice
 def bpjs_notices_of(*, worker: Worker) -> QuerySet[BpjsNotice]:
     """A worker's notices still to report (the worker's page shows them)."""
     return BpjsNotice.objects.filter(worker=worker, reported_at__isnull=True).order_by("pk")
+
+
+def bpjs_corrections_unsent(*, user: User, programme_code: str) -> QuerySet[BpjsNotice]:
+    """Corrections of NIK or birth date of the programme's participants in the user's region
+    that no BPJS batch has carried yet (nor marked reported by hand), oldest first: the
+    KOREKSI rows of the programme's next batch."""
+    qs = scope_queryset(BpjsNotice.objects.all(), scope_of(user)).filter(
+        kind=BpjsNotice.Kind.CORRECTION,
+        programme_code=programme_code,
+        sent_batch__isnull=True,
+        reported_at__isnull=True,
+    )
+    return qs.select_related("worker").order_by("created_at", "pk")
+
+
+def bpjs_corrections_of_batch(*, programme_code: str, number: int) -> QuerySet[BpjsNotice]:
+    """The corrections a batch carried, in the order written (the batch decides the scope)."""
+    return (
+        BpjsNotice.objects.filter(
+            kind=BpjsNotice.Kind.CORRECTION, programme_code=programme_code, sent_batch=number
+        )
+        .select_related("worker")
+        .order_by("created_at", "pk")
+    )

@@ -8,8 +8,9 @@ proposals. Every field goes through `registry.rules` (`clean_fields`), so a bad 
 same code and message on each channel; every created or updated worker leaves an audit event
 with what changed (before -> after).
 
-Life events reach the enrolments here: a worker recorded dead or moved away, or whose new
-village lies outside a programme's region, has the open enrolments ended with that reason
+Life events reach the enrolments here: a worker recorded dead, moved away or employed for a
+wage (a "pekerja penerima upah", whose employer now pays: DOMAIN.md §5), or whose new village
+lies outside a programme's region, has the open enrolments ended with that reason
 (`programs.services.enrolments_end_for_life_events`: billing stops from the next month), and
 a participant known to BPJS is put on the list "perlu dilaporkan ke BPJS" (`BpjsNotice`).
 Correcting the NIK or the birth date of such a participant is the Dinas's decision, with a
@@ -83,9 +84,12 @@ OPTIONAL_DEFAULTS = {
 IDENTITY_ATTRS = ("nik", "birth_date")
 STATUSES = frozenset(Worker.Status.values)
 _attr_values = operator.itemgetter(*ATTRS)
+# Statuses that end the worker's enrolments, with the notice BPJS gets. The worker's status
+# value is the enrolment's end reason (`Enrolment.EndReason`): meninggal, pindah, penerima_upah.
 LIFE_EVENT_STATUSES = {
     Worker.Status.DECEASED.value: BpjsNotice.Kind.DEATH,
     Worker.Status.MOVED.value: BpjsNotice.Kind.MOVED,
+    Worker.Status.WAGE_EARNER.value: BpjsNotice.Kind.WAGE_EARNER,
 }
 
 
@@ -290,7 +294,7 @@ def _status_problems(r: WorkerRow, on: dt.date) -> list[DomainError]:
     elif when is not None and not (r.after["birth_date"] <= when <= on):
         return [
             DomainError(
-                _("Tanggal meninggal/pindah harus antara tanggal lahir dan hari ini."),
+                _("Tanggal perubahan status harus antara tanggal lahir dan hari ini."),
                 code="date_invalid",
                 field="status_date",
             )
@@ -680,6 +684,42 @@ def worker_reveal(*, worker: Worker, by: User) -> Worker:
         changes={"fields": ["nik", "kk_number", "phone"]},
     )
     return worker
+
+
+def bpjs_corrections_mark_sent(
+    *, notice_ids: Sequence[int], programme_code: str, batch_number: int, by: User, at: dt.datetime
+) -> int:
+    """Record that these corrections went to the branch in batch `batch_number` of the
+    programme (`imports.bpjs.bpjs_batch_create`, in its transaction): a later batch does not
+    repeat them. One UPDATE per thousand notices, one audit event per worker; returns how
+    many were recorded (one already sent is left as it was)."""
+    if not can(by, Action.ENROLMENT_REGISTER):
+        authorize(by, Action.ENROLMENT_REGISTER, None)
+    sent: list[tuple[int, str]] = []
+    for part in in_batches(sorted(set(notice_ids))):
+        rows = BpjsNotice.objects.filter(
+            pk__in_array=part,
+            kind=BpjsNotice.Kind.CORRECTION,
+            programme_code=programme_code,
+            sent_batch__isnull=True,
+        )
+        found = list(rows.values_list("worker_id", "region_code"))
+        rows.update(sent_batch=batch_number, sent_at=at)
+        sent += found
+    summary = _("Koreksi NIK/tanggal lahir dikirim ke BPJS dalam batch %(n)s %(code)s") % {
+        "n": batch_number,
+        "code": programme_code,
+    }
+    changes = json.dumps({"programme": programme_code, "batch": batch_number})
+    audit_rows_insert(
+        (
+            ("bpjs_correction_sent", "worker", str(worker_id), region, summary, changes)
+            for worker_id, region in sent
+        ),
+        actor=by,
+        at=at,
+    )
+    return len(sent)
 
 
 @transaction.atomic
