@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from lindung.accounts.models import User
@@ -32,6 +33,7 @@ from lindung.accounts.permissions import Action, authorize, can, scope_of
 from lindung.core import clock, exports
 from lindung.core.errors import DomainError
 from lindung.core.exports import ExportFile
+from lindung.core.formatting import thousands
 from lindung.core.lookups import in_batches
 from lindung.imports import parsers, rules
 from lindung.imports.models import BpjsBatch, BpjsBatchEntry
@@ -40,6 +42,10 @@ from lindung.programs.models import Enrolment, Programme
 from lindung.programs.services import Registration, enrolments_register_many
 from lindung.regions.scope import scope_queryset
 from lindung.registry import rules as registry_rules
+from lindung.registry.duplicates import pending_pair_exists
+from lindung.registry.models import BpjsNotice
+from lindung.registry.selectors import bpjs_corrections_of_batch, bpjs_corrections_unsent
+from lindung.registry.services import bpjs_corrections_mark_sent
 
 REGISTRATION_COLUMNS = [
     "NO",
@@ -101,14 +107,28 @@ STATUS_WORDS = {
 }
 
 
-def verified_enrolments(*, user: User, programme: Programme) -> QuerySet[Enrolment]:
-    """Verified enrolments of a programme inside the user's region, oldest first."""
+def _verified(*, user: User, programme: Programme) -> QuerySet[Enrolment]:
     qs = Enrolment.objects.filter(programme=programme, status=Enrolment.Status.VERIFIED)
+    return scope_queryset(qs, scope_of(user))
+
+
+def verified_enrolments(*, user: User, programme: Programme) -> QuerySet[Enrolment]:
+    """Verified enrolments of a programme inside the user's region, oldest first; not those
+    of a worker in an undecided possible-duplicate pair (`held_enrolments`): one person is
+    not sent to BPJS twice while an admin has not decided."""
     return (
-        scope_queryset(qs, scope_of(user))
+        _verified(user=user, programme=programme)
+        .exclude(pending_pair_exists("worker_id"))
         .select_related("worker__village__parent__parent", "worker__occupation")
         .order_by("verified_at", "pk")
     )
+
+
+def held_enrolments(*, user: User, programme: Programme) -> QuerySet[Enrolment]:
+    """Verified enrolments held back from BPJS by an undecided possible-duplicate pair of
+    their worker (verified before the pair was found): sent in the next batch once the pair
+    is decided (different people), or closed by the merge (the same person)."""
+    return _verified(user=user, programme=programme).filter(pending_pair_exists("worker_id"))
 
 
 def _registration_row(n: int, e: Enrolment, programme: Programme) -> list[object]:
@@ -184,11 +204,44 @@ def unsent_enrolments(*, user: User, programme: Programme) -> QuerySet[Enrolment
     return verified_enrolments(user=user, programme=programme).exclude(Exists(sent))
 
 
+@dataclass(frozen=True)
+class BatchOutlook:
+    """What the next batch of a programme would carry, for the page's "Buat batch" row."""
+
+    programme: Programme
+    unsent: int  # verified enrolments not sent yet (`unsent_enrolments`)
+    corrections: int  # NIK / birth-date corrections not sent yet (sheet KOREKSI)
+    held: int  # verified but held back by an undecided duplicate pair (`held_enrolments`)
+
+    @property
+    def ready(self) -> bool:
+        return bool(self.unsent or self.corrections)
+
+
+def batch_outlook(*, user: User, programmes: Iterable[Programme]) -> list[BatchOutlook]:
+    """Per programme, what its next batch would send and what is held back."""
+    return [
+        BatchOutlook(
+            programme=p,
+            unsent=unsent_enrolments(user=user, programme=p).count(),
+            corrections=bpjs_corrections_unsent(user=user, programme_code=p.code).count(),
+            held=held_enrolments(user=user, programme=p).count(),
+        )
+        for p in programmes
+    ]
+
+
 def bpjs_batch_create(*, by: User, programme: Programme, fmt: str = "xlsx") -> BpjsBatch:
     """The programme's next batch: every enrolment `unsent_enrolments` gives, oldest
-    verification first. One transaction, serialised per programme (the programme row is
-    locked), so two officers exporting at once never send an enrolment twice; the partial
-    unique constraint on the entries is the last line of defence."""
+    verification first, and every correction of a participant's NIK or birth date not sent
+    yet (`registry.selectors.bpjs_corrections_unsent`: the sheet KOREKSI, `batch_export`),
+    recorded as sent with this batch so that a later one does not repeat it. A batch may
+    carry corrections only. `batch.corrections`: how many it carries; `batch.held`: how many
+    verified enrolments an undecided duplicate pair held back.
+
+    One transaction, serialised per programme (the programme row is locked), so two officers
+    exporting at once never send an enrolment or a correction twice; the partial unique
+    constraint on the entries is the last line of defence."""
     _may_register(by)
     if fmt not in BpjsBatch.Format.values:
         raise DomainError(
@@ -197,15 +250,20 @@ def bpjs_batch_create(*, by: User, programme: Programme, fmt: str = "xlsx") -> B
     with transaction.atomic():
         Programme.objects.select_for_update().filter(pk=programme.pk).values("pk").first()
         ids = list(unsent_enrolments(user=by, programme=programme).values_list("pk", flat=True))
-        if not ids:
-            raise DomainError(
-                _(
-                    "Tidak ada kepesertaan terverifikasi %(code)s yang belum dikirim ke BPJS. "
-                    "Batch sebelumnya tetap dapat diunduh ulang."
-                )
-                % {"code": programme.code},
-                code="batch_empty",
+        corrections = list(
+            bpjs_corrections_unsent(user=by, programme_code=programme.code).values_list(
+                "pk", flat=True
             )
+        )
+        held = held_enrolments(user=by, programme=programme).count()
+        if not ids and not corrections:
+            message = _(
+                "Tidak ada kepesertaan terverifikasi %(code)s yang belum dikirim ke BPJS. "
+                "Batch sebelumnya tetap dapat diunduh ulang."
+            ) % {"code": programme.code}
+            if held:
+                message += " " + held_message(held)
+            raise DomainError(message, code="batch_empty", params={"held": held})
         last = BpjsBatch.objects.filter(programme=programme).aggregate(n=Max("number"))["n"]
         batch = BpjsBatch.objects.create(
             programme=programme,
@@ -223,21 +281,48 @@ def bpjs_batch_create(*, by: User, programme: Programme, fmt: str = "xlsx") -> B
             ],
             batch_size=2000,
         )
+        batch.corrections = bpjs_corrections_mark_sent(
+            notice_ids=corrections,
+            programme_code=programme.code,
+            batch_number=batch.number,
+            by=by,
+            at=batch.created_at,
+        )
+    batch.held = held
     return batch
+
+
+def held_message(n: int) -> str:
+    """Said beside a batch: enrolments left out of it while their duplicate pair waits."""
+    return _(
+        "%(n)s kepesertaan terverifikasi ditahan karena kemungkinan data ganda belum "
+        "diputuskan; putuskan di antrean data ganda, lalu kirim di batch berikutnya."
+    ) % {"n": thousands(n)}
 
 
 def bpjs_batches_for(*, user: User, programme: Programme | None = None) -> QuerySet[BpjsBatch]:
     """The batches of the user's region (newest first), each with its counts: `sent`,
     `registered` (answered so, or given a KPJ by other means), `refused` (by the branch) and
     `waiting` (no answer yet, still verified); what these leave was withdrawn (rejected or
-    ended before an answer)."""
+    ended before an answer). `corrections`: the data corrections the batch carried."""
     qs = BpjsBatch.objects.filter(scope_of(user).q("region_code") | Q(created_by=user))
     if programme is not None:
         qs = qs.filter(programme=programme)
     waiting = Q(entries__outcome=BpjsBatchEntry.Outcome.WAITING)
     no_kpj = Q(entries__enrolment__kpj_number="")
+    corrections = (
+        BpjsNotice.objects.filter(
+            kind=BpjsNotice.Kind.CORRECTION,
+            programme_code=OuterRef("programme__code"),
+            sent_batch=OuterRef("number"),
+        )
+        .values("programme_code")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         qs.select_related("programme", "created_by")
+        .annotate(corrections=Coalesce(Subquery(corrections), 0))
         .annotate(
             sent=Count("entries"),
             registered=Count(
@@ -276,14 +361,101 @@ def batch_name(batch: BpjsBatch) -> str:
 def batch_export(*, by: User, batch: BpjsBatch, fmt: str) -> ExportFile:
     """The batch's registration file, written from its entries (so a re-download carries the
     workers' data as corrected since; NO is the position in the batch). The sheet is named
-    after the batch, so an answer returned in the same workbook names it too."""
+    after the batch, so an answer returned in the same workbook names it too. An XLSX
+    batch that carried corrections has a second sheet, KOREKSI (`CORRECTION_COLUMNS`); a
+    CSV holds one table, so its corrections are their own file (`batch_corrections_export`).
+    The registration sheet stays the first: the one an answer is read from."""
     _may_register(by)
     positions = dict(
         BpjsBatchEntry.objects.filter(batch=batch).values_list("enrolment_id", "position")
     )
     enrolments = sorted(batch_enrolments(batch), key=lambda e: positions[e.pk])
     rows = [_registration_row(positions[e.pk], e, batch.programme) for e in enrolments]
-    return _registration_file(rows, fmt, sheet=f"Batch {batch.number} {batch.programme.code}")
+    sheet = f"Batch {batch.number} {batch.programme.code}"
+    corrections = _correction_rows(batch) if fmt == "xlsx" else []
+    if not corrections:
+        return _registration_file(rows, fmt, sheet=sheet)
+    book = exports.XlsxBook()
+    ws = book.sheet(sheet)
+    ws.append(REGISTRATION_COLUMNS, data=False)
+    for r in rows:
+        ws.append(r)
+    _correction_sheet(book, corrections)
+    return book.file()
+
+
+# --- data corrections (sheet KOREKSI) -----------------------------------------------------
+
+CORRECTION_SHEET = "KOREKSI"
+CORRECTION_COLUMNS = [
+    "NO",
+    "NO_KPJ",
+    "NAMA",
+    "NIK_LAMA",
+    "NIK_BARU",
+    "TANGGAL_LAHIR_LAMA",
+    "TANGGAL_LAHIR_BARU",
+    "DATA_DIKOREKSI",
+    "ALASAN",
+    "TANGGAL_KOREKSI",
+    "KODE_PROGRAM",
+    "ID_KEPESERTAAN_LINDUNG",
+]
+
+
+def _dmy(iso: str) -> str:
+    return dt.date.fromisoformat(iso).strftime("%d-%m-%Y")
+
+
+def _correction_rows(batch: BpjsBatch) -> list[list[object]]:
+    """One row per correction the batch carried: the KPJ BPJS knows the participant by, the
+    old and the new NIK and birth date (an unchanged one twice, as the worker's record has it
+    now), what changed, the Dinas's reason and the date of the correction."""
+    rows: list[list[object]] = []
+    notices = bpjs_corrections_of_batch(programme_code=batch.programme.code, number=batch.number)
+    for n, notice in enumerate(notices, 1):
+        w = notice.worker
+        nik = notice.details.get("nik") or [w.nik, w.nik]
+        birth = notice.details.get("birth_date") or [w.birth_date.isoformat()] * 2
+        changed = [
+            c for k, c in (("nik", "NIK"), ("birth_date", "TANGGAL_LAHIR")) if k in notice.details
+        ]
+        rows.append(
+            [
+                n,
+                notice.kpj_number,
+                w.name,
+                nik[0],
+                nik[1],
+                _dmy(birth[0]),
+                _dmy(birth[1]),
+                ", ".join(changed),
+                notice.reason,
+                (notice.event_date or notice.created_at.date()).strftime("%d-%m-%Y"),
+                notice.programme_code,
+                notice.enrolment_id or "",
+            ]
+        )
+    return rows
+
+
+def _correction_sheet(book: exports.XlsxBook, rows: list[list[object]]) -> None:
+    ws = book.sheet(CORRECTION_SHEET)
+    ws.append(CORRECTION_COLUMNS, data=False)
+    for r in rows:
+        ws.append(r)
+
+
+def batch_corrections_export(*, by: User, batch: BpjsBatch, fmt: str) -> ExportFile:
+    """The corrections a batch carried (sheet KOREKSI) as a file of their own: the CSV
+    batch's second file, and for a branch that wants them apart."""
+    _may_register(by)
+    rows = _correction_rows(batch)
+    if fmt == "csv":
+        return exports.csv_file(CORRECTION_COLUMNS, rows)
+    book = exports.XlsxBook()
+    _correction_sheet(book, rows)
+    return book.file()
 
 
 def batches_answered_by(*, user: User, content_sha256: str) -> QuerySet[BpjsBatch]:

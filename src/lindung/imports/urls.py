@@ -22,4 +22,9 @@ urlpatterns = [
     path(
         "bpjs/batch/<int:pk>/ditolak.xlsx", views.bpjs_batch_refused_view, name="bpjs_batch_refused"
     ),
+    path(
+        "bpjs/batch/<int:pk>/koreksi.<str:fmt>",
+        views.bpjs_batch_corrections_view,
+        name="bpjs_batch_corrections",
+    ),
 ]

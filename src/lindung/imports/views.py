@@ -257,10 +257,10 @@ def bpjs_view(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("imports:job", pk=job.pk)
     services.import_jobs_reclaim()
-    programmes = [
-        (p, bpjs.unsent_enrolments(user=request.user, programme=p).count())
-        for p in programmes_for(user=request.user).order_by("-fiscal_year", "code")
-    ]
+    programmes = bpjs.batch_outlook(
+        user=request.user,
+        programmes=programmes_for(user=request.user).order_by("-fiscal_year", "code"),
+    )
     batches = Paginator(bpjs.bpjs_batches_for(user=request.user), 20).get_page(
         request.GET.get("page")
     )
@@ -303,6 +303,17 @@ def bpjs_batch_create_view(request: HttpRequest, code: str) -> HttpResponse:
             )
             % {"n": batch.number, "code": programme.code, "rows": thousands(batch.rows)},
         )
+        if batch.corrections:
+            messages.info(
+                request,
+                _(
+                    "Batch ini juga memuat %(n)s koreksi NIK/tanggal lahir peserta (lembar "
+                    "KOREKSI; untuk CSV, berkas Koreksi)."
+                )
+                % {"n": thousands(batch.corrections)},
+            )
+        if batch.held:
+            messages.warning(request, bpjs.held_message(batch.held))
         return redirect(f"{reverse('imports:bpjs')}?baru={batch.pk}#batches")
     return redirect("imports:bpjs")
 
@@ -337,6 +348,32 @@ def bpjs_batch_download_view(request: HttpRequest, pk: int, fmt: str) -> HttpRes
     return download_response(
         export,
         f"pendaftaran-bpjs-{bpjs.batch_name(batch)}-"
+        f"{timezone.localtime(batch.created_at):%Y%m%d}.{fmt}",
+    )
+
+
+def bpjs_batch_corrections_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The data corrections (NIK, birth date) a batch carried, as a file of their own (the
+    second file of a CSV batch); audited like the registration file."""
+    batch = _get_batch(request, pk)
+    if fmt not in BpjsBatch.Format.values:
+        raise Http404
+    export = bpjs.batch_corrections_export(by=request.user, batch=batch, fmt=fmt)
+    programme = batch.programme
+    audit_export(
+        actor=request.user,
+        obj=programme,
+        region_code=batch.region_code,
+        what=_("koreksi data peserta BPJS %(code)s batch %(n)s")
+        % {"code": programme.code, "n": batch.number},
+        kind="bpjs_corrections",
+        fmt=fmt,
+        rows=export.rows,
+        details={"programme": programme.code, "batch": batch.number},
+    )
+    return download_response(
+        export,
+        f"koreksi-bpjs-{bpjs.batch_name(batch)}-"
         f"{timezone.localtime(batch.created_at):%Y%m%d}.{fmt}",
     )
 
