@@ -71,6 +71,10 @@ def django_setup(url: str, *, immediate_tasks: bool = False) -> None:
     import django
 
     django.setup()
+    if immediate_tasks:  # one log line per task run drowns the figures
+        import logging
+
+        logging.getLogger("django.tasks").setLevel(logging.WARNING)
 
 
 # --- child processes ---------------------------------------------------------------------------
