@@ -4,8 +4,8 @@ Every operation of /api/v1/openapi.json gets generated requests, valid and inval
 through Django's WSGI application (the whole middleware chain) with a bearer token of the
 Paser admin, and again with a read-only token. Each answer must be no server error, have a
 status the schema documents for the operation, the documented content type and a body that
-conforms to the documented schema. Bounded (a few examples per operation and mode: about 600
-requests with the admin token, 180 with the read-only one) and derandomized, so it fails the
+conforms to the documented schema. Bounded (a few examples per operation and mode: about 750
+requests with the admin token, 220 with the read-only one) and derandomized, so it fails the
 same way twice. On PostgreSQL too: the connection is kept across the WSGI requests."""
 
 from __future__ import annotations

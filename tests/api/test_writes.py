@@ -488,3 +488,16 @@ def test_the_answer_reports_the_batch_it_matched(
     rows = client.get(f"{V1}/bpjs/batches/{paser_batch.pk}/enrolments?outcome=terdaftar").json()
     assert [(e["kpj_number"], e["status"]) for e in rows["items"]] == [("55500000009", "terdaftar")]
     assert PASER_NAMES[0] not in json.dumps(rows)
+
+
+def test_the_schema_examples_name_no_real_regions_programme():
+    """Issue 15: examples a user outside a region could read name no real programme; the
+    new operations' examples use CONTOH-… codes."""
+    import re
+
+    from lindung.api.api import api
+
+    schema = json.dumps(api.get_openapi_schema(), ensure_ascii=False)
+    assert not re.search(r"(?i)paser|penajam|\bppu\b|kaltim", schema)
+    examples = api.get_openapi_schema()["components"]["schemas"]["ProgrammeIn"]["properties"]
+    assert examples["code"]["examples"] == ["CONTOH-2027"]
