@@ -19,7 +19,7 @@ urlpatterns = [
     path("", include("lindung.monitoring.urls")),
     path("monitoring/", include("lindung.monitoring.dashboard_urls")),
     path("sosialisasi/", include("lindung.outreach.urls")),
-    path("pekerja/", include("lindung.registry.urls")),
+    path("pekerja/", include("lindung.programs.worker_urls")),  # namespace registry
     path("program/", include("lindung.programs.urls")),
     path("audit/", include("lindung.audit.urls")),
     path("impor/", include("lindung.imports.urls")),

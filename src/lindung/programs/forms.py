@@ -8,9 +8,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lindung.accounts.models import User
 from lindung.core import clock
 from lindung.core.forms import RupiahField, date_field
 from lindung.programs.models import BudgetLine, Enrolment
+from lindung.programs.selectors import NOT_PROPOSED
+from lindung.registry.forms import WorkerFilterForm
 from lindung.registry.models import Occupation
 
 
@@ -102,3 +105,31 @@ class EnrolmentFilterForm(forms.Form):
         max_length=50,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("NIK (awal) atau nama")}),
     )
+
+
+class WorkerListFilterForm(WorkerFilterForm):
+    """The worker list's filters (`registry.forms.WorkerFilterForm`) and the state of the
+    worker's latest enrolment."""
+
+    kepesertaan = forms.ChoiceField(label=_("Kepesertaan"), required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["kepesertaan"].choices = [
+            ("", _("Semua kepesertaan")),
+            (NOT_PROPOSED, _("Belum diusulkan")),
+            *Enrolment.Status.choices,
+        ]
+
+    def filters(self) -> dict[str, str]:
+        data = super().filters()
+        data["enrolment"] = getattr(self, "cleaned_data", {}).get("kepesertaan", "")
+        return data
+
+
+class ProposeForm(forms.Form):
+    programme = forms.ChoiceField(label=_("Program"))
+
+    def __init__(self, *args: Any, programmes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].choices = [(p.code, f"{p.code} — {p.name}") for p in programmes]

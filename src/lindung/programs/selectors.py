@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Greatest
 
 from lindung.accounts.models import User
@@ -11,6 +11,37 @@ from lindung.accounts.permissions import scope_of
 from lindung.core.lookups import in_batches
 from lindung.programs.models import BudgetLine, Enrolment, EnrolmentMonth, Programme
 from lindung.regions.scope import scope_queryset
+from lindung.registry.links import Participant
+from lindung.registry.models import Worker
+from lindung.registry.selectors import worker_list
+
+NOT_PROPOSED = "belum"
+"""The enrolment filter value for workers holding no open or waiting enrolment."""
+
+
+def worker_list_with_enrolments(
+    *, user: User, enrolment: str = "", **filters: str
+) -> QuerySet[Worker]:
+    """The worker list page: `registry.selectors.worker_list` (scope and `filters`), each
+    worker with the status and KPJ of their latest enrolment (`enrolment_status`, `kpj`).
+    `enrolment`: a status of that latest enrolment, or NOT_PROPOSED for workers no
+    programme holds or lists."""
+    latest = Enrolment.objects.filter(worker=OuterRef("pk")).order_by("-proposed_at", "-id")
+    qs = worker_list(user=user, **filters).annotate(
+        enrolment_status=Subquery(latest.values("status")[:1]),
+        kpj=Subquery(latest.values("kpj_number")[:1]),
+    )
+    if enrolment == NOT_PROPOSED:
+        qs = qs.exclude(
+            Exists(
+                Enrolment.objects.filter(
+                    worker=OuterRef("pk"), status__in=[*Enrolment.OPEN, Enrolment.Status.WAITING]
+                )
+            )
+        )
+    elif enrolment:
+        qs = qs.filter(enrolment_status=enrolment)
+    return qs
 
 
 def programmes_for(*, user: User) -> QuerySet[Programme]:
@@ -133,3 +164,16 @@ def quota_state(*, programme: Programme) -> dict[str, int]:
         "waiting": counts.get(Enrolment.Status.WAITING, 0),
         "room": max(programme.quota - used, 0),
     }
+
+
+def registered_participants(worker_ids: Iterable[int]) -> dict[int, list[Participant]]:
+    """Worker id -> the enrolments BPJS knows (registered or active, with a KPJ). Not scoped:
+    the registry asks it of the workers it is changing (`registry.links`)."""
+    out: dict[int, list[Participant]] = {}
+    for part in in_batches(sorted(set(worker_ids))):
+        for pk, worker_id, code, kpj in Enrolment.objects.filter(
+            worker_id__in_array=part,
+            status__in=[Enrolment.Status.REGISTERED, Enrolment.Status.ACTIVE],
+        ).values_list("pk", "worker_id", "programme__code", "kpj_number"):
+            out.setdefault(worker_id, []).append(Participant(pk, code, kpj))
+    return out

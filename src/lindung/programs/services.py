@@ -47,6 +47,7 @@ from lindung.programs.models import BudgetLine, Enrolment, EnrolmentMonth, Progr
 from lindung.programs.selectors import programmes_holding
 from lindung.regions.models import Region
 from lindung.registry.duplicates import pending_pairs_of
+from lindung.registry.links import EndedEnrolment, LifeEvent, MergedEnrolments
 from lindung.registry.models import Occupation, Worker
 from lindung.registry.rules import validate_kpj
 
@@ -439,31 +440,8 @@ def quota_full_error(programme: Programme) -> DomainError:
 # --- life events ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class LifeEvent:
-    """A worker who died, moved or became a wage earner (DOMAIN.md §5), from the registry.
-    `village_id`: with a move to that village, only enrolments of programmes whose region
-    does not include it end (moving within the regency keeps them)."""
-
-    worker_id: int
-    reason: str  # Enrolment.EndReason
-    end_date: dt.date
-    village_id: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class EndedEnrolment:
-    enrolment_id: int
-    worker_id: int
-    reason: str
-    end_date: dt.date
-    status_before: str
-    programme_code: str
-    kpj_number: str
-
-    @property
-    def known_to_bpjs(self) -> bool:
-        return self.status_before in (Enrolment.Status.REGISTERED, Enrolment.Status.ACTIVE)
+# Enrolments the BPJS branch knows of (a KPJ was issued): a change to them is reported.
+KNOWN_TO_BPJS = (Enrolment.Status.REGISTERED, Enrolment.Status.ACTIVE)
 
 
 def enrolments_end_for_life_events(
@@ -503,7 +481,18 @@ def enrolments_end_for_life_events(
                 ev.village_id == region or ev.village_id.startswith(region + ".")
             ):
                 continue  # still inside this programme's region
-            ended.append(EndedEnrolment(pk, worker_id, ev.reason, ev.end_date, status, code, kpj))
+            ended.append(
+                EndedEnrolment(
+                    pk,
+                    worker_id,
+                    ev.reason,
+                    ev.end_date,
+                    status,
+                    code,
+                    kpj,
+                    known_to_bpjs=status in KNOWN_TO_BPJS,
+                )
+            )
     groups: dict[tuple[str, dt.date], list[int]] = {}
     for e in ended:
         groups.setdefault((e.reason, e.end_date), []).append(e.enrolment_id)
@@ -547,6 +536,116 @@ def enrolments_end_for_life_events(
         at=now,
     )
     return ended
+
+
+# --- two records of one person merged (registry.duplicates) -----------------------------------
+
+# How far an enrolment has gone: of two enrolments of one person holding the same months, the
+# one further along (known to BPJS before one still proposed) is kept; a tie keeps the
+# surviving record's.
+_RANK = {
+    Enrolment.Status.WAITING: 0,
+    Enrolment.Status.PROPOSED: 1,
+    Enrolment.Status.VERIFIED: 2,
+    Enrolment.Status.REGISTERED: 3,
+    Enrolment.Status.ACTIVE: 4,
+}
+
+
+def _close_surplus(*, survivor: Worker, absorbed: Worker, by: User) -> list[int]:
+    """Two records of one person may each hold an enrolment for the same months (proposed by
+    two villages, or imported twice): the merge keeps one and closes the other, instead of
+    refusing until someone rejects it by hand. A surplus not yet at BPJS is rejected; one
+    already registered (the person was registered twice) is ended today, and its clashing
+    months released. Returns the closed enrolment ids."""
+    months: dict[int, set[dt.date]] = {}
+    enrolments = {
+        e.pk: e
+        for e in Enrolment.objects.select_for_update()
+        .filter(
+            worker__in=[survivor, absorbed], status__in=[*Enrolment.OPEN, Enrolment.Status.WAITING]
+        )
+        .select_related("programme")
+    }
+    for enrolment_id, month in EnrolmentMonth.objects.filter(
+        enrolment_id__in=list(enrolments)
+    ).values_list("enrolment_id", "month"):
+        months.setdefault(enrolment_id, set()).add(month)
+    closed: list[int] = []
+    mine = [e for e in enrolments.values() if e.worker_id == survivor.pk]
+    theirs = [e for e in enrolments.values() if e.worker_id == absorbed.pk]
+    today = clock.today()
+    now = clock.now()
+    for a in mine:
+        for b in theirs:
+            if a.pk in closed or b.pk in closed:
+                continue
+            same = a.programme_id == b.programme_id
+            if not same and not (months.get(a.pk, set()) & months.get(b.pk, set())):
+                continue
+            keep, drop = (b, a) if _RANK[b.status] > _RANK[a.status] else (a, b)
+            old = drop.status
+            release = EnrolmentMonth.objects.filter(enrolment=drop)
+            if drop.status in KNOWN_TO_BPJS:
+                drop.status, drop.end_date = Enrolment.Status.ENDED, today
+                release = release.filter(
+                    Q(month__gt=today) | Q(month__in=sorted(months.get(keep.pk, set())))
+                )
+                action = "end"
+            else:
+                drop.status = Enrolment.Status.REJECTED
+                drop.reject_reason = (
+                    _("Data ganda: digabung dengan kepesertaan %(code)s yang sama")
+                    % {"code": keep.programme.code}
+                )[:250]
+                action = "reject"
+            drop.closed_at, drop.closed_by = now, by
+            drop.save(
+                update_fields=["status", "end_date", "reject_reason", "closed_at", "closed_by"]
+            )
+            release.delete()
+            closed.append(drop.pk)
+            worker = survivor if drop.worker_id == survivor.pk else absorbed
+            audit_event(
+                actor=by,
+                action=action,
+                obj=drop,
+                region_code=worker.village_id,
+                summary=_("%(name)s: kepesertaan ganda %(code)s ditutup saat data digabung")
+                % {"name": worker.name, "code": drop.programme.code},
+                changes={
+                    "status": [old, drop.status],
+                    "kept_enrolment": keep.pk,
+                    "reason": "duplicate_merge",
+                },
+            )
+    return closed
+
+
+def enrolments_merge(*, survivor: Worker, absorbed: Worker, by: User) -> MergedEnrolments:
+    """The enrolments' half of merging two records of one person (`registry.duplicates.
+    duplicate_pair_decide`, through `registry.links`), inside its transaction: the surplus
+    enrolment of the same months is closed (`_close_surplus`), then every enrolment of the
+    absorbed record moves to the survivor. Refused (merge_conflict) when both records were
+    funded for the same months by enrolments that ended long ago: a case for a person."""
+    closed = _close_surplus(survivor=survivor, absorbed=absorbed, by=by)
+    clash = (
+        EnrolmentMonth.objects.filter(worker=absorbed)
+        .filter(month__in=EnrolmentMonth.objects.filter(worker=survivor).values("month"))
+        .exists()
+    )
+    if clash:
+        raise DomainError(
+            _(
+                "Kedua data pernah dibiayai pada bulan yang sama oleh kepesertaan yang sudah "
+                "berakhir. Periksa riwayat kepesertaan keduanya dengan BPJS sebelum digabung."
+            ),
+            code="merge_conflict",
+        )
+    moved = list(Enrolment.objects.filter(worker=absorbed).values_list("pk", flat=True))
+    Enrolment.objects.filter(pk__in=moved).update(worker=survivor)
+    EnrolmentMonth.objects.filter(worker=absorbed).update(worker=survivor)
+    return MergedEnrolments(moved=moved, closed=closed)
 
 
 def enrolment_propose(

@@ -29,7 +29,7 @@ from lindung.core import clock
 from lindung.core.errors import DomainError
 from lindung.core.lookups import SQLITE_BATCH, in_batches
 from lindung.core.selectors import parameter_int
-from lindung.programs.models import Enrolment, EnrolmentMonth
+from lindung.registry import links
 from lindung.registry.models import DuplicatePair, Worker
 
 DISTRICT_LEN = len("64.01.01")
@@ -284,7 +284,8 @@ def duplicate_pair_decide(
     *, pair: DuplicatePair, by: User, same_person: bool, keep: Worker | None = None
 ) -> DuplicatePair:
     """Record an admin's decision. Same person: the other record is merged into `keep` (by
-    default the older one): its enrolments move over, empty fields are filled from it, and it
+    default the older one) in one step: the surplus enrolment of the same months is closed
+    and the others move over (`registry.links`), empty fields are filled from it, and it
     stays in the registry as inactive so both histories remain readable."""
     pair = (
         DuplicatePair.objects.select_for_update()
@@ -331,104 +332,10 @@ def duplicate_pair_decide(
     return pair
 
 
-# How far an enrolment has gone: of two enrolments of one person holding the same months, the
-# one further along (known to BPJS before one still proposed) is kept; a tie keeps the
-# surviving record's.
-_RANK = {
-    Enrolment.Status.WAITING: 0,
-    Enrolment.Status.PROPOSED: 1,
-    Enrolment.Status.VERIFIED: 2,
-    Enrolment.Status.REGISTERED: 3,
-    Enrolment.Status.ACTIVE: 4,
-}
-
-
-def _close_surplus(*, survivor: Worker, absorbed: Worker, by: User) -> list[int]:
-    """Two records of one person may each hold an enrolment for the same months (proposed by
-    two villages, or imported twice): the merge keeps one and closes the other, instead of
-    refusing until someone rejects it by hand. A surplus not yet at BPJS is rejected; one
-    already registered (the person was registered twice) is ended today, and its clashing
-    months released. Returns the closed enrolment ids."""
-    months: dict[int, set[dt.date]] = defaultdict(set)
-    enrolments = {
-        e.pk: e
-        for e in Enrolment.objects.select_for_update()
-        .filter(
-            worker__in=[survivor, absorbed], status__in=[*Enrolment.OPEN, Enrolment.Status.WAITING]
-        )
-        .select_related("programme")
-    }
-    for enrolment_id, month in EnrolmentMonth.objects.filter(
-        enrolment_id__in=list(enrolments)
-    ).values_list("enrolment_id", "month"):
-        months[enrolment_id].add(month)
-    closed: list[int] = []
-    mine = [e for e in enrolments.values() if e.worker_id == survivor.pk]
-    theirs = [e for e in enrolments.values() if e.worker_id == absorbed.pk]
-    today = clock.today()
-    now = clock.now()
-    for a in mine:
-        for b in theirs:
-            if a.pk in closed or b.pk in closed:
-                continue
-            same = a.programme_id == b.programme_id
-            if not same and not (months[a.pk] & months[b.pk]):
-                continue
-            keep, drop = (b, a) if _RANK[b.status] > _RANK[a.status] else (a, b)
-            old = drop.status
-            release = EnrolmentMonth.objects.filter(enrolment=drop)
-            if drop.status in (Enrolment.Status.REGISTERED, Enrolment.Status.ACTIVE):
-                drop.status, drop.end_date = Enrolment.Status.ENDED, today
-                release = release.filter(Q(month__gt=today) | Q(month__in=months[keep.pk]))
-                action = "end"
-            else:
-                drop.status = Enrolment.Status.REJECTED
-                drop.reject_reason = (
-                    _("Data ganda: digabung dengan kepesertaan %(code)s yang sama")
-                    % {"code": keep.programme.code}
-                )[:250]
-                action = "reject"
-            drop.closed_at, drop.closed_by = now, by
-            drop.save(
-                update_fields=["status", "end_date", "reject_reason", "closed_at", "closed_by"]
-            )
-            release.delete()
-            closed.append(drop.pk)
-            worker = survivor if drop.worker_id == survivor.pk else absorbed
-            audit_event(
-                actor=by,
-                action=action,
-                obj=drop,
-                region_code=worker.village_id,
-                summary=_("%(name)s: kepesertaan ganda %(code)s ditutup saat data digabung")
-                % {"name": worker.name, "code": drop.programme.code},
-                changes={
-                    "status": [old, drop.status],
-                    "kept_enrolment": keep.pk,
-                    "reason": "duplicate_merge",
-                },
-            )
-    return closed
-
-
 def _merge(*, survivor: Worker, absorbed: Worker, by: User) -> None:
-    closed = _close_surplus(survivor=survivor, absorbed=absorbed, by=by)
-    clash = (
-        EnrolmentMonth.objects.filter(worker=absorbed)
-        .filter(month__in=EnrolmentMonth.objects.filter(worker=survivor).values("month"))
-        .exists()
-    )
-    if clash:  # months of enrolments that ended long ago, both funded: a case for a person
-        raise DomainError(
-            _(
-                "Kedua data pernah dibiayai pada bulan yang sama oleh kepesertaan yang sudah "
-                "berakhir. Periksa riwayat kepesertaan keduanya dengan BPJS sebelum digabung."
-            ),
-            code="merge_conflict",
-        )
-    moved = list(Enrolment.objects.filter(worker=absorbed).values_list("pk", flat=True))
-    Enrolment.objects.filter(pk__in=moved).update(worker=survivor)
-    EnrolmentMonth.objects.filter(worker=absorbed).update(worker=survivor)
+    # The enrolments first (`programs`, through `registry.links`): the surplus one of the
+    # same months is closed, the others move over; a conflict refuses the whole merge.
+    enrolments = links.merge_enrolments(survivor=survivor, absorbed=absorbed, by=by)
     filled = {}
     for f in ("kk_number", "birth_place", "address", "phone"):
         if not getattr(survivor, f) and getattr(absorbed, f):
@@ -454,8 +361,8 @@ def _merge(*, survivor: Worker, absorbed: Worker, by: User) -> None:
             "merged_worker": absorbed.pk,
             "merged": snapshot,
             "filled": filled,
-            "enrolments_moved": moved,
-            "enrolments_closed": closed,
+            "enrolments_moved": enrolments.moved,
+            "enrolments_closed": enrolments.closed,
         },
     )
     audit_event(

@@ -16,7 +16,7 @@ from lindung.core.forms import date_field
 from lindung.regions.models import Region
 from lindung.regions.selectors import region_choices, villages_in_scope
 from lindung.registry.models import Worker
-from lindung.registry.selectors import NOT_PROPOSED, occupations_current
+from lindung.registry.selectors import occupations_current
 
 
 class VillageChoiceField(forms.ModelChoiceField):
@@ -131,7 +131,6 @@ class WorkerFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Semua status")), *Worker.Status.choices]
     )
-    kepesertaan = forms.ChoiceField(label=_("Kepesertaan"), required=False)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -148,13 +147,6 @@ class WorkerFilterForm(forms.Form):
         self.fields["pekerjaan"].choices = [("", _("Semua pekerjaan"))] + [
             (o.code, o.name) for o in occupations_current()
         ]
-        from lindung.programs.models import Enrolment  # registry sits below programs
-
-        self.fields["kepesertaan"].choices = [
-            ("", _("Semua kepesertaan")),
-            (NOT_PROPOSED, _("Belum diusulkan")),
-            *Enrolment.Status.choices,
-        ]
 
     def filters(self) -> dict[str, str]:
         """Selector keyword arguments from the valid part of the input (an out-of-scope code
@@ -167,7 +159,6 @@ class WorkerFilterForm(forms.Form):
             "village": data.get("desa", ""),
             "occupation": data.get("pekerjaan", ""),
             "status": data.get("status", ""),
-            "enrolment": data.get("kepesertaan", ""),
         }
 
     @property
@@ -177,11 +168,3 @@ class WorkerFilterForm(forms.Form):
     @property
     def has_villages(self) -> bool:
         return len(self.fields["desa"].choices) > 2
-
-
-class ProposeForm(forms.Form):
-    programme = forms.ChoiceField(label=_("Program"))
-
-    def __init__(self, *args: Any, programmes: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["programme"].choices = [(p.code, f"{p.code} — {p.name}") for p in programmes]

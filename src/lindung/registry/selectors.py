@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 
 from lindung.accounts.models import User
 from lindung.accounts.permissions import scope_of
@@ -14,10 +14,6 @@ def workers_for(*, user: User) -> QuerySet[Worker]:
     return scope_queryset(Worker.objects.all(), scope_of(user))
 
 
-NOT_PROPOSED = "belum"
-"""The enrolment filter value for workers holding no open or waiting enrolment."""
-
-
 def worker_list(
     *,
     user: User,
@@ -26,29 +22,11 @@ def worker_list(
     village: str = "",
     occupation: str = "",
     status: str = "",
-    enrolment: str = "",
 ) -> QuerySet[Worker]:
-    """Workers in scope, filtered, each with the status and KPJ of their latest enrolment
-    (`enrolment_status`, `kpj`). `enrolment`: a status of that latest enrolment, or
-    NOT_PROPOSED for workers no programme holds or lists."""
-    from lindung.programs.models import Enrolment  # registry sits below programs
-
-    latest = Enrolment.objects.filter(worker=OuterRef("pk")).order_by("-proposed_at", "-id")
+    """Workers in scope, filtered by name or NIK prefix, kecamatan, village, occupation and
+    status. The worker list page adds their enrolments
+    (`programs.selectors.worker_list_with_enrolments`)."""
     qs = workers_for(user=user).select_related("village", "village__parent", "occupation")
-    qs = qs.annotate(
-        enrolment_status=Subquery(latest.values("status")[:1]),
-        kpj=Subquery(latest.values("kpj_number")[:1]),
-    )
-    if enrolment == NOT_PROPOSED:
-        qs = qs.exclude(
-            Exists(
-                Enrolment.objects.filter(
-                    worker=OuterRef("pk"), status__in=[*Enrolment.OPEN, Enrolment.Status.WAITING]
-                )
-            )
-        )
-    elif enrolment:
-        qs = qs.filter(enrolment_status=enrolment)
     if q:
         digits = rules.normalise_number(q)
         if digits.isdigit() and len(digits) >= 6:

@@ -11,7 +11,7 @@ with what changed (before -> after).
 Life events reach the enrolments here: a worker recorded dead, moved away or employed for a
 wage (a "pekerja penerima upah", whose employer now pays: DOMAIN.md §5), or whose new village
 lies outside a programme's region, has the open enrolments ended with that reason
-(`programs.services.enrolments_end_for_life_events`: billing stops from the next month), and
+(through `registry.links`, provided by `programs`: billing stops from the next month), and
 a participant known to BPJS is put on the list "perlu dilaporkan ke BPJS" (`BpjsNotice`).
 Correcting the NIK or the birth date of such a participant is the Dinas's decision, with a
 reason, and is reported to BPJS too: an operator desa is refused with a message saying so.
@@ -38,7 +38,7 @@ from lindung.core.errors import DomainError, ValidationFailed
 from lindung.core.lookups import in_batches
 from lindung.core.selectors import parameter_int
 from lindung.regions.models import Region
-from lindung.registry import rules
+from lindung.registry import links, rules
 from lindung.registry.models import BpjsNotice, Occupation, Worker
 
 # Inputs of the form and the API (and `worker_update`'s keywords).
@@ -189,21 +189,6 @@ def _records(
     return by_nik, by_id
 
 
-def registered_participants(worker_ids: Iterable[int]) -> dict[int, list[tuple[Any, ...]]]:
-    """Worker id -> [(enrolment id, programme code, KPJ)] of enrolments BPJS knows (registered
-    or active)."""
-    from lindung.programs.models import Enrolment  # registry sits below programs
-
-    out: dict[int, list[tuple[Any, ...]]] = {}
-    for part in in_batches(sorted(set(worker_ids))):
-        for pk, worker_id, code, kpj in Enrolment.objects.filter(
-            worker_id__in_array=part,
-            status__in=[Enrolment.Status.REGISTERED, Enrolment.Status.ACTIVE],
-        ).values_list("pk", "worker_id", "programme__code", "kpj_number"):
-            out.setdefault(worker_id, []).append((pk, code, kpj))
-    return out
-
-
 def workers_plan(
     *, rows: Sequence[WorkerRow], by: User, on: dt.date, on_existing: str = "update"
 ) -> None:
@@ -311,7 +296,7 @@ def _check_corrections(rows: Sequence[WorkerRow], *, by: User) -> None:
     changing = [r for r in rows if any(r.after[k] != r.before[k] for k in IDENTITY_ATTRS)]
     if not changing:
         return
-    known = registered_participants(r.worker_id for r in changing)
+    known = links.participants(r.worker_id for r in changing)
     for r in changing:
         if r.worker_id not in known:
             continue
@@ -324,7 +309,7 @@ def _check_corrections(rows: Sequence[WorkerRow], *, by: User) -> None:
                         "tanggal lahirnya hanya dapat dikoreksi oleh Dinas, yang melaporkannya ke "
                         "BPJS: hubungi admin kabupaten dengan bukti KTP/KK."
                     )
-                    % {"kpj": known[r.worker_id][0][2] or "-"},
+                    % {"kpj": known[r.worker_id][0].kpj_number or "-"},
                     code="correction_needs_dinas",
                     field=fields[0],
                 )
@@ -443,17 +428,15 @@ def _named(changes: dict[str, Any]) -> dict[str, Any]:
 def _life_events(rows: Sequence[WorkerRow], *, by: User, on: dt.date, result: UpsertResult) -> None:
     """Death, moving away and identity corrections of updated workers reach their enrolments
     and the BPJS branch."""
-    from lindung.programs.services import LifeEvent, enrolments_end_for_life_events
-
     events = []
     for r in rows:
         b, a = r.before, r.after
         assert b is not None
         if a["status"] in LIFE_EVENT_STATUSES and b["status"] != a["status"]:
             events.append(
-                LifeEvent(
-                    worker_id=r.worker_id,
-                    reason=a["status"],  # type: ignore
+                links.LifeEvent(
+                    worker_id=r.worker_id,  # type: ignore[arg-type]
+                    reason=a["status"],
                     end_date=a["status_date"] or on,
                 )
             )
@@ -461,9 +444,9 @@ def _life_events(rows: Sequence[WorkerRow], *, by: User, on: dt.date, result: Up
             # Moving within the region keeps the enrolments; out of a programme's region ends
             # those of that programme (programs decides which).
             events.append(
-                LifeEvent(
-                    worker_id=r.worker_id,
-                    reason="pindah",  # type: ignore
+                links.LifeEvent(
+                    worker_id=r.worker_id,  # type: ignore[arg-type]
+                    reason="pindah",
                     end_date=on,
                     village_id=a["village_id"],
                 )
@@ -471,7 +454,7 @@ def _life_events(rows: Sequence[WorkerRow], *, by: User, on: dt.date, result: Up
     notices: list[BpjsNotice] = []
     by_worker = {r.worker_id: r for r in rows}
     if events:
-        for ended in enrolments_end_for_life_events(events=events, by=by):
+        for ended in links.end_for_life_events(events=events, by=by):
             result.ended_enrolments.append(ended.enrolment_id)
             if not ended.known_to_bpjs:
                 continue
@@ -498,17 +481,17 @@ def _life_events(rows: Sequence[WorkerRow], *, by: User, on: dt.date, result: Up
         if r.correction_reason.strip() and any(r.after[k] != r.before[k] for k in IDENTITY_ATTRS)
     ]  # type: ignore[index]
     if corrected:
-        known = registered_participants(r.worker_id for r in corrected)  # type: ignore[misc]
+        known = links.participants(r.worker_id for r in corrected)  # type: ignore[misc]
         for r in corrected:
-            for enrolment_id, code, kpj in known.get(r.worker_id, ()):  # type: ignore[arg-type]
+            for p in known.get(r.worker_id, ()):  # type: ignore[arg-type]
                 notices.append(
                     BpjsNotice(
                         worker_id=r.worker_id,
                         region_code=r.after["village_id"],
                         kind=BpjsNotice.Kind.CORRECTION,
-                        enrolment_id=enrolment_id,
-                        programme_code=code,
-                        kpj_number=kpj,
+                        enrolment_id=p.enrolment_id,
+                        programme_code=p.programme_code,
+                        kpj_number=p.kpj_number,
                         event_date=on,
                         created_by=by,
                         reason=r.correction_reason.strip()[:250],

@@ -1,4 +1,5 @@
-"""The worker list as a spreadsheet, through the one formula-safe writer (core.exports)."""
+"""The worker list as a spreadsheet, with each worker's latest enrolment, through the one
+formula-safe writer (core.exports)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,11 @@ from django.utils.translation import gettext as _
 
 from lindung.core.exports import ExportFile, XlsxBook, csv_file
 from lindung.core.formatting import mask_identity, mask_phone
+from lindung.programs.models import Enrolment
 from lindung.registry.models import Worker
 
 
 def _rows(workers: QuerySet[Worker], *, full: bool) -> Iterator[list[Any]]:
-    from lindung.programs.models import Enrolment  # registry sits below programs
-
     labels = dict(Enrolment.Status.choices)
     statuses = dict(Worker.Status.choices)
     for w in workers.iterator(chunk_size=2000):
@@ -38,8 +38,9 @@ def _rows(workers: QuerySet[Worker], *, full: bool) -> Iterator[list[Any]]:
 
 
 def worker_list_export(*, workers: QuerySet[Worker], fmt: str, full: bool) -> ExportFile:
-    """`workers` (already scoped and filtered by `registry.selectors.worker_list`) as XLSX or
-    CSV; NIK and phone whole only when `full` (registry.privacy)."""
+    """`workers` (already scoped and filtered by `programs.selectors.
+    worker_list_with_enrolments`) as XLSX or CSV; NIK and phone whole only when `full`
+    (registry.privacy)."""
     header = [
         _("NIK"),
         _("Nama"),
