@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.permissions import Action, can
+from lindung.accounts.web import require_action
 from lindung.audit.selectors import history_of
 from lindung.audit.services import audit_export
 from lindung.claims import documents, exports, rules, selectors, services
@@ -36,7 +37,7 @@ from lindung.contributions.selectors import programmes_for
 from lindung.core import clock
 from lindung.core.errors import DomainError, ScopeDenied
 from lindung.core.exports import download_response
-from lindung.core.web import add_domain_errors, require_action
+from lindung.core.web import add_domain_errors
 from lindung.registry import privacy
 from lindung.registry.models import Worker
 from lindung.registry.selectors import worker_get, worker_list

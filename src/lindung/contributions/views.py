@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.permissions import Action, can_manage_programme
+from lindung.accounts.web import require_action
 from lindung.audit.services import audit_export
 from lindung.contributions import reports, rules, selectors, services
 from lindung.contributions.forms import (
@@ -33,7 +34,7 @@ from lindung.core import clock
 from lindung.core.errors import DomainError
 from lindung.core.exports import download_response
 from lindung.core.formatting import bulan, rupiah, thousands
-from lindung.core.web import add_domain_errors, require_action
+from lindung.core.web import add_domain_errors
 from lindung.programs.models import Programme
 from lindung.programs.rules import programme_month
 from lindung.reports import services as report_services

@@ -1,11 +1,11 @@
-"""Small helpers shared by the views of every app (thin views: parse, call, render)."""
+"""Small helpers shared by the views of every app (thin views: parse, call, render). Those
+that need the roles live with them: `accounts.web.require_action`."""
 
 from __future__ import annotations
 
 from django import forms
 from django.http import HttpRequest
 
-from lindung.accounts.permissions import Action, authorize, can
 from lindung.core.errors import DomainError, ScopeDenied
 
 
@@ -24,10 +24,3 @@ def add_domain_errors(form: forms.Form, error: DomainError) -> None:
         raise error
     for e in getattr(error, "errors", [error]):
         form.add_error(e.field if e.field in form.fields else None, e.message)
-
-
-def require_action(request: HttpRequest, action: Action) -> None:
-    """403 unless the user's role may do `action`, with the services' message naming the
-    action (the services check scope as well)."""
-    if not can(request.user, action):
-        authorize(request.user, action, None)  # raises ScopeDenied: a 403 by the middleware

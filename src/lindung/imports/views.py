@@ -14,11 +14,11 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.permissions import Action, can
+from lindung.accounts.web import require_action
 from lindung.audit.services import audit_export
 from lindung.core.errors import DomainError
 from lindung.core.exports import XLSX, ExportFile, download_response
 from lindung.core.formatting import thousands
-from lindung.core.web import require_action
 from lindung.imports import bpjs, report, services, workbooks
 from lindung.imports.forms import AnswerUploadForm, UploadForm
 from lindung.imports.models import BpjsBatch, ImportJob

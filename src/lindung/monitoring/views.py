@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.permissions import Action, can, scope_of
+from lindung.accounts.web import require_action
 from lindung.audit.services import audit_export
 from lindung.core import clock
 from lindung.core.errors import DomainError
 from lindung.core.exports import download_response
 from lindung.core.formatting import bulan
-from lindung.core.web import add_domain_errors, require_action
+from lindung.core.web import add_domain_errors
 from lindung.imports.parsers import FileRefused
 from lindung.monitoring import exports, indicators, selectors, services, tasks
 from lindung.monitoring.forms import (

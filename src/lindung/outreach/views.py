@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.permissions import can
+from lindung.accounts.web import require_action
 from lindung.core import clock
 from lindung.core.errors import DomainError
-from lindung.core.web import add_domain_errors, require_action
+from lindung.core.web import add_domain_errors
 from lindung.outreach import selectors, services
 from lindung.outreach.forms import EventForm
 from lindung.outreach.models import OutreachAttachment, OutreachEvent

@@ -27,11 +27,12 @@ from lindung.accounts.permissions import (
     can_manage_programme,
     may_act_for_programme,
 )
+from lindung.accounts.web import require_action
 from lindung.core import clock
 from lindung.core.errors import DomainError
 from lindung.core.formatting import mask_identity, thousands
 from lindung.core.lookups import in_batches
-from lindung.core.web import add_domain_errors, is_htmx_partial, require_action
+from lindung.core.web import add_domain_errors, is_htmx_partial
 from lindung.programs import rules, services
 from lindung.programs.forms import (
     BudgetLineForm,

@@ -19,13 +19,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.permissions import Action, can, scope_of
+from lindung.accounts.web import require_action
 from lindung.audit.selectors import history_of
 from lindung.audit.services import audit_export
 from lindung.core import clock
 from lindung.core.errors import DomainError
 from lindung.core.exports import download_response
 from lindung.core.formatting import thousands
-from lindung.core.web import add_domain_errors, is_htmx_partial, require_action
+from lindung.core.web import add_domain_errors, is_htmx_partial
 from lindung.programs import exports
 from lindung.programs.forms import ProposeForm, WorkerListFilterForm
 from lindung.programs.models import Enrolment, Programme

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.permissions import Action, scope_of
+from lindung.accounts.web import require_action
 from lindung.core.errors import DomainError
-from lindung.core.web import add_domain_errors, require_action
+from lindung.core.web import add_domain_errors
 from lindung.registry import privacy, services
 from lindung.registry.duplicates import Match
 from lindung.registry.forms import WorkerEditForm, WorkerForm

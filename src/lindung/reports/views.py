@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.permissions import Action, can, scope_of
+from lindung.accounts.web import require_action
 from lindung.audit.services import audit_export
 from lindung.contributions.selectors import bills_for
 from lindung.core import clock
 from lindung.core.errors import DomainError, ScopeDenied
 from lindung.core.exports import PDF, XLSX, ExportFile, download_response
-from lindung.core.web import add_domain_errors, require_action
+from lindung.core.web import add_domain_errors
 from lindung.monitoring import indicators
 from lindung.regions.models import Region
 from lindung.reports import forms, pdf, selectors, services
