@@ -17,7 +17,6 @@ The timed steps call the real services (`bill_generate`, `payment_record`, `cove
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import sys
@@ -26,33 +25,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench`, when run by path
 from bench.common import (  # noqa: E402
-    PG,
+    bench_database,
+    bench_parser,
     count_villages,
     django_setup,
     insert_workers,
-    pg_exists,
-    pg_recreate,
     sql_pad,
-    sqlite_remove,
 )
 
-PG_NAME = "lindung_bench_billing"
-SQLITE_PATH = Path(os.environ.get("BENCH_DIR", "/tmp")) / "lindung_bench_billing.sqlite3"
 LIMITS = {"sqlite": 60.0, "postgresql": 20.0}
 COVERAGE_LIMIT = 2.0
 CODE = "BENCH-2026"
 JAN = dt.date(2026, 1, 1)
-
-
-def prepare_database(kind: str, reuse: bool) -> str:
-    """The database to run against (emptied unless `reuse`); returns its DATABASE_URL."""
-    if kind == "sqlite":
-        if not reuse:
-            sqlite_remove(SQLITE_PATH)
-        return f"sqlite:///{SQLITE_PATH}"
-    if not reuse or not pg_exists(PG_NAME):
-        pg_recreate(PG_NAME, force=True)
-    return PG.format(name=PG_NAME)
 
 
 def timed(label: str, func, *args, **kwargs):  # noqa: ANN001, ANN201
@@ -111,14 +95,9 @@ def generate(size: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--size", type=int, default=1_000_000)
-    parser.add_argument(
-        "--reuse", action="store_true", help="keep the database of the previous run (same --size)"
-    )
+    parser = bench_parser(__doc__)
     args = parser.parse_args()
-    django_setup(prepare_database(args.db, args.reuse), immediate_tasks=True)
+    django_setup(bench_database(args.db, "billing", reuse=args.reuse), immediate_tasks=True)
     from django.core.management import call_command
     from django.db import connection
 

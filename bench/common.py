@@ -8,6 +8,7 @@ The scripts run both as `python bench/X.py` (bench/__main__.py runs them so) and
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -159,3 +160,104 @@ def insert_workers(
                        FROM regions_region WHERE level = 4 AND code LIKE '{region}.%%') v
              ON v.i = n % {n_villages}
     """)
+
+
+# --- the shared shape of the data benchmarks ---------------------------------------------------
+
+
+def bench_database(kind: str, name: str, *, reuse: bool) -> str:
+    """The database a benchmark runs against: PostgreSQL `lindung_bench_<name>` or the SQLite
+    file `$BENCH_DIR/lindung_bench_<name>.sqlite3` (BENCH_DIR defaults to /tmp), emptied
+    unless `reuse` and it exists. Returns its DATABASE_URL."""
+    db = f"lindung_bench_{name}"
+    if kind == "sqlite":
+        path = Path(os.environ.get("BENCH_DIR", "/tmp")) / f"{db}.sqlite3"
+        if not reuse:
+            sqlite_remove(path)
+        return f"sqlite:///{path}"
+    if not reuse or not pg_exists(db):
+        pg_recreate(db, force=True)
+    return PG.format(name=db)
+
+
+def bench_parser(doc: str | None, *, size: int = 1_000_000) -> argparse.ArgumentParser:
+    """The arguments every data benchmark takes: --db, --size and --reuse."""
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--size", type=int, default=size)
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the database of the previous run (same --size)"
+    )
+    return parser
+
+
+def insert_monitoring_inputs(cur, *, region: str, size: int, n_villages: int) -> None:  # noqa: ANN001
+    """A denominator for every village of `region` (3 × its share of `size`) and a
+    sosialisasi on 1 March 2026 in every other village."""
+    from django.db import connection
+
+    from lindung.monitoring.models import Denominator
+    from lindung.outreach.models import OutreachEvent
+
+    now = "CURRENT_TIMESTAMP"
+    march = "DATE '2026-03-01'" if connection.vendor == "postgresql" else "'2026-03-01'"
+    d, o = Denominator._meta.db_table, OutreachEvent._meta.db_table
+    cur.execute(f"""
+        INSERT INTO {d} (village_id, occupation_id, year, estimated_workers, source, notes,
+                         updated_at)
+        SELECT code, NULL, 2026, {size} * 3 / {n_villages}, 'dtks', '', {now}
+        FROM regions_region WHERE level = 4 AND code LIKE '{region}.%%'
+    """)
+    cur.execute(f"""
+        INSERT INTO {o} (region_id, date, kind, organiser, attendees_male,
+                         attendees_female, notes, created_at, updated_at)
+        SELECT code, {march}, 'sosialisasi', 'disnaker', 10, 10, '', {now}, {now}
+        FROM (SELECT code, ROW_NUMBER() OVER (ORDER BY code) AS i FROM regions_region
+              WHERE level = 4 AND code LIKE '{region}.%%') v WHERE i % 2 = 0
+    """)
+
+
+def generate_monev_population(size: int, *, programme, region: str) -> None:  # noqa: ANN001
+    """`size` workers over the villages of `region`, one enrolment each in `programme` for
+    2026 (70 % active and 10 % ended on 30 June, both registered at BPJS on 10 January; 10 %
+    proposed, 10 % verified), October's enrolment months of the active (what billing joins),
+    the monitoring inputs, then ANALYZE. Set-based, triggers off on PostgreSQL."""
+    from django.db import connection, transaction
+
+    from lindung.programs.models import Enrolment, EnrolmentMonth
+    from lindung.registry.models import Worker
+
+    pg = connection.vendor == "postgresql"
+    e, m = Enrolment._meta.db_table, EnrolmentMonth._meta.db_table
+    now = "CURRENT_TIMESTAMP"
+    day = ("DATE '{}'" if pg else "'{}'").format
+    with transaction.atomic(), connection.cursor() as cur:
+        if pg:
+            cur.execute("SET LOCAL session_replication_role = replica")
+        n_villages = count_villages(cur, region)
+        print(f"  generating {size:,} workers in {n_villages} villages …", flush=True)
+        insert_workers(cur, first=1, count=size, region=region, n_villages=n_villages)
+        status = (
+            "CASE WHEN id % 10 < 7 THEN 'aktif' WHEN id % 10 = 7 THEN 'berakhir' "
+            "WHEN id % 10 = 8 THEN 'diusulkan' ELSE 'diverifikasi' END"
+        )
+        activated = f"CASE WHEN id % 10 < 8 THEN {now} END"
+        cur.execute(f"""
+            INSERT INTO {e} (worker_id, programme_id, status, period_start, period_end,
+                             kpj_number, registration_date, end_date, end_reason,
+                             reject_reason, proposed_at, activated_at)
+            SELECT id, {programme.pk}, {status}, {day("2026-01-01")}, {day("2026-12-31")},
+                   CASE WHEN id % 10 < 8 THEN {sql_pad("id", 11)} ELSE '' END,
+                   CASE WHEN id % 10 < 8 THEN {day("2026-01-10")} END,
+                   CASE WHEN id % 10 = 7 THEN {day("2026-06-30")} END,
+                   CASE WHEN id % 10 = 7 THEN 'pindah' ELSE '' END, '', {now}, {activated}
+            FROM {Worker._meta.db_table} ORDER BY id
+        """)
+        cur.execute(f"""
+            INSERT INTO {m} (worker_id, month, enrolment_id)
+            SELECT worker_id, {day("2026-10-01")}, id FROM {e}
+            WHERE programme_id = {programme.pk} AND status = 'aktif' ORDER BY worker_id
+        """)
+        insert_monitoring_inputs(cur, region=region, size=size, n_villages=n_villages)
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")

@@ -28,7 +28,6 @@ checked against the raw definitions (`monitoring.indicators`, raw=True) at every
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import io
 import os
@@ -39,39 +38,25 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench`, when run by path
 from bench.common import (  # noqa: E402
-    PG,
+    bench_database,
+    bench_parser,
     count_villages,
     django_setup,
+    insert_monitoring_inputs,
     insert_workers,
-    pg_exists,
-    pg_recreate,
     sql_pad,
-    sqlite_remove,
 )
 
-PG_NAME = "lindung_bench_dashboards"
-SQLITE_PATH = Path(os.environ.get("BENCH_DIR", "/tmp")) / "lindung_bench_dashboards.sqlite3"
 CODE = "BENCH-DASH-KALTIM-2026"
 JAN = dt.date(2026, 1, 1)
 WITA = dt.timezone(dt.timedelta(hours=8))
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=WITA)
 
 
-def prepare_database(kind: str, reuse: bool) -> str:
-    if kind == "sqlite":
-        if not reuse:
-            sqlite_remove(SQLITE_PATH)
-        return f"sqlite:///{SQLITE_PATH}"
-    if not reuse or not pg_exists(PG_NAME):
-        pg_recreate(PG_NAME, force=True)
-    return PG.format(name=PG_NAME)
-
-
 def generate(size: int, programme) -> None:  # noqa: ANN001
     from django.db import connection, transaction
 
-    from lindung.monitoring.models import Denominator, Target
-    from lindung.outreach.models import OutreachEvent
+    from lindung.monitoring.models import Target
     from lindung.programs.models import Enrolment, EnrolmentMonth
     from lindung.registry.models import Occupation, Worker
 
@@ -135,21 +120,7 @@ def generate(size: int, programme) -> None:  # noqa: ANN001
             ORDER BY e.worker_id, ms.month
         """)
         print(f"{time.perf_counter() - t:.0f} s", flush=True)
-        d, o = Denominator._meta.db_table, OutreachEvent._meta.db_table
-        cur.execute(f"""
-            INSERT INTO {d} (village_id, occupation_id, year, estimated_workers, source, notes,
-                             updated_at)
-            SELECT code, NULL, 2026, {size} * 3 / {n_villages}, 'dtks', '', {now}
-            FROM regions_region WHERE level = 4 AND code LIKE '64.%%'
-        """)
-        cur.execute(f"""
-            INSERT INTO {o} (region_id, date, kind, organiser, attendees_male,
-                             attendees_female, notes, created_at, updated_at)
-            SELECT code, {day("2026-03-01")}, 'sosialisasi', 'disnaker', 10, 10, '', {now},
-                   {now}
-            FROM (SELECT code, ROW_NUMBER() OVER (ORDER BY code) AS i FROM regions_region
-                  WHERE level = 4 AND code LIKE '64.%%') v WHERE i % 2 = 0
-        """)
+        insert_monitoring_inputs(cur, region="64", size=size, n_villages=n_villages)
     from django.utils import timezone
 
     Target.objects.create(region_id="64", year=2026, participants=size, updated_at=timezone.now())
@@ -228,15 +199,10 @@ class Writer:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--size", type=int, default=1_000_000)
+    parser = bench_parser(__doc__)
     parser.add_argument("--requests", type=int, default=50)
-    parser.add_argument(
-        "--reuse", action="store_true", help="keep the database of the previous run (same --size)"
-    )
     args = parser.parse_args()
-    django_setup(prepare_database(args.db, args.reuse), immediate_tasks=True)
+    django_setup(bench_database(args.db, "dashboards", reuse=args.reuse), immediate_tasks=True)
     import time_machine
     from django.core.management import call_command
     from django.db import connection

@@ -16,7 +16,6 @@ checked against the indicators.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import os
 import statistics
@@ -26,104 +25,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench`, when run by path
 from bench.common import (  # noqa: E402
-    PG,
-    count_villages,
+    bench_database,
+    bench_parser,
     django_setup,
-    insert_workers,
-    pg_exists,
-    pg_recreate,
-    sql_pad,
-    sqlite_remove,
+    generate_monev_population,
 )
 
-PG_NAME = "lindung_bench_reports"
-SQLITE_PATH = Path(os.environ.get("BENCH_DIR", "/tmp")) / "lindung_bench_reports.sqlite3"
 CODE = "BENCH-PASER-2026"
 REGION = "64.01"
 JAN = dt.date(2026, 1, 1)
 
 
-def prepare_database(kind: str, reuse: bool) -> str:
-    if kind == "sqlite":
-        if not reuse:
-            sqlite_remove(SQLITE_PATH)
-        return f"sqlite:///{SQLITE_PATH}"
-    if not reuse or not pg_exists(PG_NAME):
-        pg_recreate(PG_NAME, force=True)
-    return PG.format(name=PG_NAME)
-
-
-def generate(size: int) -> None:
-    from django.db import connection, transaction
-
-    from lindung.monitoring.models import Denominator
-    from lindung.outreach.models import OutreachEvent
-    from lindung.programs.models import Enrolment, EnrolmentMonth, Programme
-    from lindung.registry.models import Worker
-
-    programme = Programme.objects.get(code=CODE)
-    e = Enrolment._meta.db_table
-    now = "CURRENT_TIMESTAMP"
-    with transaction.atomic(), connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute("SET LOCAL session_replication_role = replica")
-        n_villages = count_villages(cur, REGION)
-        print(f"  generating {size:,} workers in {n_villages} villages …", flush=True)
-        insert_workers(cur, first=1, count=size, region=REGION, n_villages=n_villages)
-        day = ("DATE '{}'" if connection.vendor == "postgresql" else "'{}'").format
-        status = (
-            "CASE WHEN id % 10 < 7 THEN 'aktif' WHEN id % 10 = 7 THEN 'berakhir' "
-            "WHEN id % 10 = 8 THEN 'diusulkan' ELSE 'diverifikasi' END"
-        )
-        activated = f"CASE WHEN id % 10 < 8 THEN {now} END"
-        cur.execute(f"""
-            INSERT INTO {e} (worker_id, programme_id, status, period_start, period_end,
-                             kpj_number, registration_date, end_date, end_reason,
-                             reject_reason, proposed_at, activated_at)
-            SELECT id, {programme.pk}, {status}, '2026-01-01', '2026-12-31',
-                   CASE WHEN id % 10 < 8 THEN {sql_pad("id", 11)} ELSE '' END,
-                   CASE WHEN id % 10 < 8 THEN {day("2026-01-10")} END,
-                   CASE WHEN id % 10 = 7 THEN {day("2026-06-30")} END,
-                   CASE WHEN id % 10 = 7 THEN 'pindah' ELSE '' END, '', {now}, {activated}
-            FROM {Worker._meta.db_table} ORDER BY id
-        """)
-        m = EnrolmentMonth._meta.db_table
-        october = (
-            "CAST('2026-10-01' AS date)" if connection.vendor == "postgresql" else "'2026-10-01'"
-        )
-        cur.execute(f"""
-            INSERT INTO {m} (worker_id, month, enrolment_id)
-            SELECT worker_id, {october}, id FROM {e}
-            WHERE programme_id = {programme.pk} AND status = 'aktif' ORDER BY worker_id
-        """)
-        d, o = Denominator._meta.db_table, OutreachEvent._meta.db_table
-        cur.execute(f"""
-            INSERT INTO {d} (village_id, occupation_id, year, estimated_workers, source, notes,
-                             updated_at)
-            SELECT code, NULL, 2026, {size} * 3 / {n_villages}, 'dtks', '', {now}
-            FROM regions_region WHERE level = 4 AND code LIKE '{REGION}.%%'
-        """)
-        cur.execute(f"""
-            INSERT INTO {o} (region_id, date, kind, organiser, attendees_male,
-                             attendees_female, notes, created_at, updated_at)
-            SELECT code, '2026-03-01', 'sosialisasi', 'disnaker', 10, 10, '', {now}, {now}
-            FROM (SELECT code, ROW_NUMBER() OVER (ORDER BY code) AS i FROM regions_region
-                  WHERE level = 4 AND code LIKE '{REGION}.%%') v WHERE i % 2 = 0
-        """)
-    with connection.cursor() as cur:
-        cur.execute("ANALYZE")
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--size", type=int, default=1_000_000)
+    parser = bench_parser(__doc__)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument(
-        "--reuse", action="store_true", help="keep the database of the previous run (same --size)"
-    )
     args = parser.parse_args()
-    django_setup(prepare_database(args.db, args.reuse), immediate_tasks=True)
+    django_setup(bench_database(args.db, "reports", reuse=args.reuse), immediate_tasks=True)
     import time_machine
     from django.core.management import call_command
     from django.db import connection
@@ -175,7 +92,7 @@ def main() -> None:
         if have:
             sys.exit(f"database holds {have:,} enrolments; run without --reuse")
         started = time.perf_counter()
-        generate(args.size)
+        generate_monev_population(args.size, programme=programme, region=REGION)
         print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
     october = dt.date(2026, 10, 1)
     if not Bill.objects.filter(programme=programme, month=october).exists():
