@@ -13,9 +13,7 @@ from lindung.core.forms import date_field
 from lindung.outreach.models import OutreachEvent
 from lindung.outreach.rules import EVENT_LEVELS
 from lindung.regions.models import Region
-from lindung.regions.selectors import regions_in_scope
-
-MAX_REGION_OPTIONS = 3000
+from lindung.regions.selectors import MAX_REGION_OPTIONS, bounded, regions_in_scope
 
 
 class EventForm(forms.Form):
@@ -42,8 +40,8 @@ class EventForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         in_scope = regions_in_scope(scope=scope_of(user)).filter(level__in=EVENT_LEVELS)
-        regions = list(in_scope.order_by("code")[: MAX_REGION_OPTIONS + 1])
-        if len(regions) > MAX_REGION_OPTIONS:
+        regions = bounded(in_scope.order_by("code"), MAX_REGION_OPTIONS)
+        if regions is None:
             # A national scope: the Kemendagri code, not a list of 90.000 options.
             self.fields["region"] = forms.CharField(
                 label=self.fields["region"].label,
