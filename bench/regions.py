@@ -32,7 +32,7 @@ def main() -> None:
         django_setup(f"sqlite:///{tmp}/bench.sqlite3")
     from django.core.management import call_command
 
-    from lindung.core.demo import demo_load
+    from lindung.demo.data import demo_load
     from lindung.regions.services import regions_load
 
     try:

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "lindung.api",
     "lindung.reports",
     "lindung.notifications",
+    "lindung.demo",  # above every domain app: the demo data and `lindung demo-data`
 ]
 
 MIDDLEWARE = [

@@ -7,7 +7,7 @@ from lindung.audit.models import AuditEvent
 from lindung.claims.demo import JKM_PAID, claims_demo_load
 from lindung.claims.models import Claim, ClaimDocument
 from lindung.claims.rules import CHECKLISTS
-from lindung.core.demo import demo_load
+from lindung.demo.data import demo_load
 from lindung.programs.models import Enrolment
 
 pytestmark = pytest.mark.django_db

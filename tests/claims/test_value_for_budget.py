@@ -9,7 +9,7 @@ from django.test import Client
 from lindung.accounts.models import User
 from lindung.api.services import api_token_create
 from lindung.claims.selectors import claims_value_for_budget
-from lindung.core.demo import demo_load
+from lindung.demo.data import demo_load
 from lindung.programs.models import Programme
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 
 from lindung.accounts.models import User
-from lindung.core.demo import USERS, demo_load
+from lindung.demo.data import USERS, demo_load
 
 pytestmark = pytest.mark.django_db
 

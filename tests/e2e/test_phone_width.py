@@ -17,7 +17,7 @@ def test_no_page_of_any_role_is_wider_than_a_phone(
     live_server, transactional_db, regions, client, browser_page
 ):
     from lindung.accounts.models import User
-    from lindung.core.demo import DEMO_PASSWORD, USERS, demo_load
+    from lindung.demo.data import DEMO_PASSWORD, USERS, demo_load
 
     demo_load(paser_workers=60, ppu_workers=20)
     page = browser_page

@@ -1,4 +1,4 @@
-"""Demo claims (issue 11), called by `core.demo.demo_load` after the enrolments and
+"""Demo claims (issue 11), called by `demo.data.demo_load` after the enrolments and
 contributions exist: a handful of claims of active participants of PASER-<year>, in the
 workflow's statuses, each made through the services (documents uploaded as tiny PDFs, every
 step audited):

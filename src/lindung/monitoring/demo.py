@@ -1,4 +1,4 @@
-"""Demo monitoring data (DOMAIN.md §9), called by `core.demo.demo_load` after the workers and
+"""Demo monitoring data (DOMAIN.md §9), called by `demo.data.demo_load` after the workers and
 enrolments exist: denominators per village, targets, and outreach events in every village
 with workers plus some reached but not implementing yet.
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from lindung.accounts.models import User
-from lindung.core.demo import demo_load
+from lindung.demo.data import demo_load
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def small_demo(monkeypatch, regions):
     """The real demo, with fewer workers."""
     monkeypatch.setattr(
-        "lindung.core.management.commands.demo_data.demo_load",
+        "lindung.demo.management.commands.demo_data.demo_load",
         functools.partial(demo_load, paser_workers=60, ppu_workers=12),
     )
 

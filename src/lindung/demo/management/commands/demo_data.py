@@ -13,7 +13,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from lindung.accounts.models import User
-from lindung.core.demo import DEMO_PASSWORD, USERS, demo_load
+from lindung.demo.data import DEMO_PASSWORD, USERS, demo_load
 from lindung.programs.models import Programme
 
 DEMO_PROGRAMME = re.compile(r"(PASER|PPU)-\d{4}")

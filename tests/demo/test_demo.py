@@ -7,7 +7,7 @@ from lindung.accounts.models import User
 from lindung.contributions.models import Bill, Payment
 from lindung.contributions.rules import Coverage
 from lindung.contributions.selectors import coverage_summary
-from lindung.core.demo import DemoCalendar, demo_load
+from lindung.demo.data import DemoCalendar, demo_load
 from lindung.programs.models import Enrolment, Programme
 from lindung.programs.selectors import programme_quota_used
 from lindung.registry.models import Worker
