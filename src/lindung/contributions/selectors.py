@@ -33,6 +33,7 @@ from lindung.contributions.services import (
     programme_package,
 )
 from lindung.core import clock
+from lindung.core.lookups import SQLITE_BATCH
 from lindung.core.selectors import parameter_int
 from lindung.programs.models import BudgetLine, Enrolment, Programme
 from lindung.programs.rules import add_months, month_start, months_between
@@ -617,14 +618,27 @@ class Statement:
         )
 
     def lines(self, chunk_size: int = 2_000) -> Iterator[StatementLine]:
-        """The bill's participants by village then name, streamed from the database."""
-        rows = (
+        """The bill's participants by village then name, read `chunk_size` at a time: the
+        order as a list of ids (8 bytes a line), then each chunk's rows by id. Not a
+        server-side cursor: on PostgreSQL its plan, chosen to return the first rows fast, took
+        2 s for 15,000 lines where the same query read at once takes 0.15 s."""
+        ids = list(
             BillLine.objects.filter(bill=self.bill)
             .order_by("enrolment__worker__village_id", "enrolment__worker__name", "id")
-            .values_list(*STATEMENT_LINE_FIELDS)
+            .values_list("id", flat=True)
         )
-        for row in rows.iterator(chunk_size=chunk_size):
-            yield StatementLine(*(v if v is not None else "" for v in row))
+        if connection.vendor != "postgresql":
+            chunk_size = min(chunk_size, SQLITE_BATCH)
+        for start in range(0, len(ids), chunk_size):
+            chunk = ids[start : start + chunk_size]
+            rows = {
+                pk: row
+                for pk, *row in BillLine.objects.filter(id__in_array=chunk).values_list(
+                    "id", *STATEMENT_LINE_FIELDS
+                )
+            }
+            for pk in chunk:
+                yield StatementLine(*(v if v is not None else "" for v in rows[pk]))
 
 
 def statement(*, user: User, bill: Bill, on: dt.date | None = None) -> Statement:
