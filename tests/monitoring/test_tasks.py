@@ -77,3 +77,38 @@ def test_the_task_refreshes_and_queues_its_next_run(users, make_worker):
     assert result["rebuilt"] or result["events"]
     (nxt,) = _queued()
     assert nxt.run_after > clock.now() + dt.timedelta(seconds=tasks.REFRESH_SECONDS - 10)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_does_not_wait_for_a_running_refresh(users, make_worker):
+    """While the worker's refresh holds the state row (PostgreSQL), a reader's refresh
+    returns at once and the page reads the rows as they are."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite serialises writers itself")
+    aggregates.refresh()
+    make_worker(village=DESA_A)
+    locked, release = threading.Event(), threading.Event()
+
+    def worker() -> None:
+        try:
+            with transaction.atomic():
+                AggregateState.objects.select_for_update().get(pk=1)
+                locked.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    assert locked.wait(10)
+    try:
+        assert aggregates.refresh(wait=False).busy
+    finally:
+        release.set()
+        thread.join()
+    result = aggregates.refresh(wait=False)
+    assert not result.busy and result.events  # once free, the reader catches up

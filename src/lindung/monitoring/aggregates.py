@@ -413,11 +413,16 @@ class RefreshResult:
     rolled_days: bool = False
     rebuilt: bool = False
     programmes: tuple[int, ...] = ()
+    busy: bool = False  # another refresh held the state: nothing done (a reader not waiting)
 
 
-def _state() -> AggregateState:
-    state = AggregateState.objects.select_for_update().filter(pk=1).first()
+def _state(*, wait: bool = True) -> AggregateState | None:
+    """The state row, locked (PostgreSQL). Without `wait`, None when another transaction holds
+    it (a refresh is running)."""
+    state = AggregateState.objects.select_for_update(skip_locked=not wait).filter(pk=1).first()
     if state is None:
+        if not wait and AggregateState.objects.filter(pk=1).exists():
+            return None
         AggregateState.objects.get_or_create(pk=1)
         state = AggregateState.objects.select_for_update().get(pk=1)
     return state
@@ -522,11 +527,13 @@ def _events_after(state: AggregateState) -> tuple[list[tuple], list[tuple], int]
     return events, billing, watermark
 
 
-def refresh(*, today: dt.date | None = None) -> RefreshResult:
+def refresh(*, today: dt.date | None = None, wait: bool = True) -> RefreshResult:
     """Bring the rows up to date before a read: the villages named by audit events since the
     watermark, and the current month after a new day. Serialised by a lock on the state row
-    (PostgreSQL; SQLite serialises writers itself); a second reader waiting on it finds
-    nothing left to do."""
+    (PostgreSQL; SQLite serialises writers itself); a second refresh waiting on it finds
+    nothing left to do. A reader passes `wait=False`: while the worker's refresh runs (a
+    payment on a province programme: seconds) it reads the rows as they are instead of
+    waiting, so a page never stalls behind the background work (PostgreSQL)."""
     today = today or clock.today()
     current = state()
     if (
@@ -538,7 +545,9 @@ def refresh(*, today: dt.date | None = None) -> RefreshResult:
     ):
         return RefreshResult()  # nothing happened since: two small queries
     with transaction.atomic():
-        state_row = _state()
+        state_row = _state(wait=wait)
+        if state_row is None:
+            return RefreshResult(busy=True)
         return _refresh(state_row, today)
 
 

@@ -345,7 +345,7 @@ def maintained(start: dt.date, end: dt.date) -> bool:
     today = clock.today()
     if not aggregates.usable(start, end, today):
         return False
-    aggregates.refresh(today=today)
+    aggregates.refresh(today=today, wait=False)
     state = aggregates.state()
     return (
         state is not None
