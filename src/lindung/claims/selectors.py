@@ -15,9 +15,8 @@ from lindung.accounts.permissions import scope_of
 from lindung.claims import rules
 from lindung.claims.models import BenefitRule, Claim, ClaimChild, ClaimDocument
 from lindung.contributions import rules as contribution_rules
-from lindung.contributions.models import Payment
 from lindung.contributions.rules import CoverageState
-from lindung.contributions.selectors import programmes_for, worker_coverage
+from lindung.contributions.selectors import payments_total, programmes_for, worker_coverage
 from lindung.core import clock
 from lindung.core.formatting import rupiah, thousands
 from lindung.programs.models import Enrolment, Programme
@@ -280,12 +279,7 @@ def claims_value_for_budget(
     programme = programmes_for(user=user).get(pk=programme.pk)
     start = period_start or programme.period_start
     end = period_end or programme.period_end
-    contributions = (
-        Payment.objects.filter(programme=programme, paid_on__gte=start, paid_on__lte=end).aggregate(
-            s=Sum("amount")
-        )["s"]
-        or 0
-    )
+    contributions = payments_total(programme, start, end)
     claims = scope_queryset(Claim.objects.filter(programme=programme), scope_of(user))
     paid = claims.filter(status=Claim.Status.PAID, paid_date__gte=start, paid_date__lte=end)
     totals = paid.aggregate(

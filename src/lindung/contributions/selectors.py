@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 
 from lindung.accounts.models import User
@@ -685,4 +685,82 @@ def statement(*, user: User, bill: Bill, on: dt.date | None = None) -> Statement
         rate_max=rates["hi"],
         generated_on=on or clock.today(),
         generated_by=user.get_full_name() or user.get_username(),
+    )
+
+
+# --- reads for the apps above (monitoring, claims, notifications, demo) -------------------------
+# Not scoped: their callers are figures over regions they scope themselves, or the system's own
+# daily work. Every read of the contributions tables from another app goes through here.
+
+
+def bill_states() -> tuple[tuple[int, int, dt.date, dt.date | None], ...]:
+    """Every bill's (pk, programme id, month, paid on): a few hundred rows (programmes ×
+    months), what the lapse test of any date needs."""
+    return tuple(Bill.objects.order_by().values_list("pk", "programme_id", "month", "paid_at"))
+
+
+def paid_line_exists(bill_ids: list[int]) -> Exists:
+    """For an Enrolment queryset: a line of one of these (paid) bills names it. A correlated
+    EXISTS through the unique (bill, enrolment) index."""
+    return Exists(BillLine.objects.filter(bill_id__in=bill_ids, enrolment_id=OuterRef("pk")))
+
+
+def paid_adjustment_exists(months: tuple[dt.date, dt.date], end: dt.date) -> Exists:
+    """For an Enrolment queryset: a positive adjustment naming it, on a bill of `months`
+    (first, last), paid on or before `end`."""
+    return Exists(
+        BillAdjustment.objects.filter(
+            bill__month__range=months,
+            enrolment_id=OuterRef("pk"),
+            amount__gt=0,
+            paid_at__isnull=False,
+            paid_at__lte=end,
+        )
+    )
+
+
+def payments_programme_and_day(ids: Iterable[int]) -> dict[int, tuple[int, dt.date]]:
+    """Payment pk -> (programme id, paid on)."""
+    return {
+        pk: (programme, paid_on)
+        for pk, programme, paid_on in Payment.objects.filter(pk__in=list(ids)).values_list(
+            "pk", "programme_id", "paid_on"
+        )
+    }
+
+
+def bills_programme(ids: Iterable[int]) -> dict[int, int]:
+    """Bill pk -> programme id."""
+    return dict(Bill.objects.filter(pk__in=list(ids)).values_list("pk", "programme_id"))
+
+
+def programme_bill_ids(programme_id: int) -> set[int]:
+    return set(Bill.objects.filter(programme_id=programme_id).values_list("pk", flat=True))
+
+
+def programme_has_bills(programme: Programme) -> bool:
+    return Bill.objects.filter(programme=programme).exists()
+
+
+def payments_total(programme: Programme, start: dt.date, end: dt.date) -> int:
+    """The programme's payments (SP2D) made from `start` to `end`, in rupiah."""
+    return (
+        Payment.objects.filter(programme=programme, paid_on__gte=start, paid_on__lte=end).aggregate(
+            s=Sum("amount")
+        )["s"]
+        or 0
+    )
+
+
+def bills_due_between(first: dt.date, last: dt.date) -> list[Bill]:
+    """Unpaid bills with an amount outstanding, due from `first` to `last`, by due date."""
+    return list(
+        Bill.objects.filter(
+            paid_at__isnull=True,
+            total__gt=F("paid_amount"),
+            due_date__gte=first,
+            due_date__lte=last,
+        )
+        .select_related("programme")
+        .order_by("due_date", "pk")
     )

@@ -398,10 +398,10 @@ def _advance(
 def _contributions(programme: Programme, admin: User, cal: DemoCalendar) -> None:
     """Bills from January to last month; SP2D payments, a quarter at a time where a whole
     quarter is due, up to three months ago, so the arrears warning has something to say."""
-    from lindung.contributions.models import Bill
+    from lindung.contributions.selectors import programme_has_bills
     from lindung.contributions.services import bill_generate, payment_record
 
-    if Bill.objects.filter(programme=programme).exists():
+    if programme_has_bills(programme):
         return
     months = months_between(programme.period_start, cal.last_billed_month)
     bills = {m: bill_generate(by=admin, programme=programme, month=m) for m in months}

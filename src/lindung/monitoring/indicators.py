@@ -38,13 +38,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
 from lindung.accounts.models import User
 from lindung.accounts.permissions import scope_of
-from lindung.contributions.models import Bill, BillAdjustment, BillLine
+from lindung.contributions import selectors as contributions_selectors
 from lindung.contributions.rules import last_due_month
 from lindung.core import clock
 from lindung.monitoring import rules
@@ -194,9 +194,7 @@ class Billing:
 
     @classmethod
     def load(cls) -> Billing:
-        return cls(
-            tuple(Bill.objects.order_by().values_list("pk", "programme_id", "month", "paid_at"))
-        )
+        return cls(contributions_selectors.bill_states())
 
 
 def lapsed_q(end: dt.date, billing: Billing | None = None) -> Q:
@@ -224,20 +222,8 @@ def lapsed_q(end: dt.date, billing: Billing | None = None) -> Q:
     # Correlated EXISTS through the unique (bill, enrolment) index: the cost follows the
     # region's enrolments, not every line of every bill (a NOT IN list was built whole).
     if paid_bills:
-        q &= ~Q(
-            Exists(BillLine.objects.filter(bill_id__in=paid_bills, enrolment_id=OuterRef("pk")))
-        )
-    q &= ~Q(
-        Exists(
-            BillAdjustment.objects.filter(
-                bill__month__range=window,
-                enrolment_id=OuterRef("pk"),
-                amount__gt=0,
-                paid_at__isnull=False,
-                paid_at__lte=end,
-            )
-        )
-    )
+        q &= ~Q(contributions_selectors.paid_line_exists(paid_bills))
+    q &= ~Q(contributions_selectors.paid_adjustment_exists(window, end))
     return q
 
 

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import BigIntegerField, Count, F, Max, QuerySet
+from django.db.models import BigIntegerField, Count, Max, QuerySet
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -33,8 +33,7 @@ from django.utils.http import urlencode
 
 from lindung.accounts.models import Role, User
 from lindung.audit.models import AuditEvent
-from lindung.contributions.models import Bill
-from lindung.contributions.selectors import coverage_summary
+from lindung.contributions.selectors import bills_due_between, coverage_summary
 from lindung.core import clock
 from lindung.notifications.models import Cursor, Notification
 from lindung.programs.models import Enrolment, Programme
@@ -279,15 +278,8 @@ def notifications_from_audit(
 def _notify_bills(on: dt.date, now: dt.datetime) -> int:
     """An unpaid bill due within DUE_SOON_DAYS, and once again when its due date has passed
     (while that is recent): to the admins of the programme's sponsor."""
-    bills = list(
-        Bill.objects.filter(
-            paid_at__isnull=True,
-            total__gt=F("paid_amount"),
-            due_date__gte=on - dt.timedelta(days=OVERDUE_HORIZON_DAYS),
-            due_date__lte=on + dt.timedelta(days=DUE_SOON_DAYS),
-        )
-        .select_related("programme")
-        .order_by("due_date", "pk")
+    bills = bills_due_between(
+        on - dt.timedelta(days=OVERDUE_HORIZON_DAYS), on + dt.timedelta(days=DUE_SOON_DAYS)
     )
     admins = _admins_of(b.programme.region_id for b in bills)
     out: list[Notification] = []
