@@ -27,6 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench`, when
 from bench.common import (  # noqa: E402
     bench_database,
     bench_parser,
+    bench_programme,
+    bench_user,
     count_villages,
     django_setup,
     insert_workers,
@@ -98,44 +100,20 @@ def main() -> None:
     parser = bench_parser(__doc__)
     args = parser.parse_args()
     django_setup(bench_database(args.db, "billing", reuse=args.reuse), immediate_tasks=True)
-    from django.core.management import call_command
     from django.db import connection
 
-    from lindung.accounts.models import User
     from lindung.contributions.models import Bill, Payment
     from lindung.contributions.selectors import coverage_summary
     from lindung.contributions.services import bill_generate, payment_record
     from lindung.core.formatting import rupiah, thousands
-    from lindung.programs.models import Enrolment, Programme
-    from lindung.regions.models import Region
-    from lindung.regions.services import regions_load
-    from lindung.registry.models import Occupation
+    from lindung.programs.models import Enrolment
 
     print(
         f"Lindung billing benchmark — {connection.vendor}, {args.size:,} enrolments, "
         f"{os.cpu_count()} CPU"
     )
-    call_command("migrate", verbosity=0)
-    admin = User.objects.filter(username="bench").first()
-    if admin is None:
-        timed("load regions (Kalimantan Timur)", regions_load, prefix="64")
-        admin = User.objects.create_user(
-            "bench", password=None, role="admin_kabupaten", region=Region.objects.get(code="64.01")
-        )
-    programme = Programme.objects.filter(code=CODE).first()
-    if programme is None:
-        programme = Programme.objects.create(
-            code=CODE,
-            name="Benchmark",
-            region_id="64.01",
-            fiscal_year=2026,
-            period_start=JAN,
-            period_end=dt.date(2026, 12, 31),
-            age_min=15,
-            age_max=64,
-            quota=args.size,
-        )
-        programme.occupations.set(Occupation.objects.all())
+    admin = bench_user("bench", role="admin_kabupaten", region="64.01")
+    programme = bench_programme(CODE, region="64.01", quota=args.size)
     have = Enrolment.objects.filter(programme=programme).count()
     if have != args.size:
         if have:

@@ -16,6 +16,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "var" / "bench"
@@ -261,3 +262,49 @@ def generate_monev_population(size: int, *, programme, region: str) -> None:  # 
         insert_monitoring_inputs(cur, region=region, size=size, n_villages=n_villages)
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
+
+
+def bench_user(username: str, *, role: str, region: str | None) -> Any:
+    """The database migrated, Kalimantan Timur's regions loaded (once) and the benchmark's
+    user `username` (created once; a superuser when `role` is empty)."""
+    from django.core.management import call_command
+
+    from lindung.accounts.models import User
+    from lindung.regions.models import Region
+    from lindung.regions.services import regions_load
+
+    call_command("migrate", verbosity=0)
+    if not Region.objects.filter(code="64").exists():
+        regions_load(prefix="64")
+    user = User.objects.filter(username=username).first()
+    if user is None and not role:
+        user = User.objects.create_superuser(username, password=None)
+    elif user is None:
+        user = User.objects.create_user(
+            username, password=None, role=role, region=Region.objects.get(code=region)
+        )
+    return user
+
+
+def bench_programme(code: str, *, region: str, quota: int, name: str = "Benchmark") -> Any:
+    """The benchmark's programme for 2026 (ages 15-64, every occupation), created once."""
+    import datetime as dt
+
+    from lindung.programs.models import Programme
+    from lindung.registry.models import Occupation
+
+    programme = Programme.objects.filter(code=code).first()
+    if programme is None:
+        programme = Programme.objects.create(
+            code=code,
+            name=name,
+            region_id=region,
+            fiscal_year=2026,
+            period_start=dt.date(2026, 1, 1),
+            period_end=dt.date(2026, 12, 31),
+            age_min=15,
+            age_max=64,
+            quota=quota,
+        )
+        programme.occupations.set(Occupation.objects.all())
+    return programme

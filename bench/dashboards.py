@@ -40,6 +40,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench`, when
 from bench.common import (  # noqa: E402
     bench_database,
     bench_parser,
+    bench_programme,
+    bench_user,
     count_villages,
     django_setup,
     insert_monitoring_inputs,
@@ -209,14 +211,11 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from lindung.accounts.models import User
     from lindung.contributions.models import Bill
     from lindung.contributions.services import bill_generate, payment_record
     from lindung.monitoring import aggregates, indicators, tasks
-    from lindung.programs.models import Enrolment, EnrolmentMonth, Programme
+    from lindung.programs.models import Enrolment, EnrolmentMonth
     from lindung.regions.models import Region
-    from lindung.regions.services import regions_load
-    from lindung.registry.models import Occupation
 
     setup_test_environment()  # the test client's host name
     print(
@@ -224,29 +223,9 @@ def main() -> None:
         f"{os.cpu_count()} CPU",
         flush=True,
     )
-    call_command("migrate", verbosity=0)
-    if not Region.objects.filter(code="64").exists():
-        regions_load(prefix="64")
-    leader = User.objects.filter(username="bench-pimpinan").first() or User.objects.create_user(
-        "bench-pimpinan", password=None, role="pimpinan", region=Region.objects.get(code="64")
-    )
-    admin = User.objects.filter(username="bench-super").first() or User.objects.create_superuser(
-        "bench-super", password=None
-    )
-    programme = Programme.objects.filter(code=CODE).first()
-    if programme is None:
-        programme = Programme.objects.create(
-            code=CODE,
-            name="Benchmark dashboards",
-            region_id="64",
-            fiscal_year=2026,
-            period_start=JAN,
-            period_end=dt.date(2026, 12, 31),
-            age_min=15,
-            age_max=64,
-            quota=args.size * 2,
-        )
-        programme.occupations.set(Occupation.objects.all())
+    leader = bench_user("bench-pimpinan", role="pimpinan", region="64")
+    admin = bench_user("bench-super", role="", region=None)
+    programme = bench_programme(CODE, region="64", quota=args.size * 2, name="Benchmark dashboards")
     have = Enrolment.objects.filter(programme=programme).count()
     if have == 0:
         started = time.perf_counter()

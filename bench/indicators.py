@@ -27,6 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench`, when
 from bench.common import (  # noqa: E402
     bench_database,
     bench_parser,
+    bench_programme,
+    bench_user,
     django_setup,
     generate_monev_population,
 )
@@ -54,7 +56,6 @@ def main() -> None:
     args = parser.parse_args()
     django_setup(bench_database(args.db, "indicators", reuse=args.reuse), immediate_tasks=True)
     import time_machine
-    from django.core.management import call_command
     from django.db import connection
     from django.db.models import Q
 
@@ -62,36 +63,15 @@ def main() -> None:
     from lindung.contributions.models import Bill, Payment
     from lindung.contributions.services import bill_generate, payment_record
     from lindung.monitoring import indicators
-    from lindung.programs.models import Enrolment, Programme
-    from lindung.regions.models import Region
-    from lindung.regions.services import regions_load
-    from lindung.registry.models import Occupation, Worker
+    from lindung.programs.models import Enrolment
+    from lindung.registry.models import Worker
 
     print(
         f"Lindung indicators benchmark — {connection.vendor}, {args.size:,} workers, "
         f"{os.cpu_count()} CPU"
     )
-    call_command("migrate", verbosity=0)
-    user = User.objects.filter(username="bench").first()
-    if user is None:
-        regions_load(prefix="64")
-        user = User.objects.create_user(
-            "bench", password=None, role="admin_provinsi", region=Region.objects.get(code="64")
-        )
-    programme = Programme.objects.filter(code=CODE).first()
-    if programme is None:
-        programme = Programme.objects.create(
-            code=CODE,
-            name="Benchmark",
-            region_id="64",
-            fiscal_year=2026,
-            period_start=JAN,
-            period_end=dt.date(2026, 12, 31),
-            age_min=15,
-            age_max=64,
-            quota=args.size,
-        )
-        programme.occupations.set(Occupation.objects.all())
+    user = bench_user("bench", role="admin_provinsi", region="64")
+    programme = bench_programme(CODE, region="64", quota=args.size)
     have = Enrolment.objects.filter(programme=programme).count()
     if have != args.size:
         if have:

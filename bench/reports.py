@@ -27,6 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench`, when
 from bench.common import (  # noqa: E402
     bench_database,
     bench_parser,
+    bench_programme,
+    bench_user,
     django_setup,
     generate_monev_population,
 )
@@ -42,44 +44,22 @@ def main() -> None:
     args = parser.parse_args()
     django_setup(bench_database(args.db, "reports", reuse=args.reuse), immediate_tasks=True)
     import time_machine
-    from django.core.management import call_command
     from django.db import connection
 
     from lindung.accounts.models import User
     from lindung.contributions.models import Bill
     from lindung.contributions.services import bill_generate, payment_record
     from lindung.monitoring import indicators
-    from lindung.programs.models import BudgetLine, Enrolment, Programme
-    from lindung.regions.models import Region
-    from lindung.regions.services import regions_load
-    from lindung.registry.models import Occupation
+    from lindung.programs.models import BudgetLine, Enrolment
     from lindung.reports import rules, selectors, services
 
     print(
         f"Lindung reports benchmark — {connection.vendor}, {args.size:,} workers in "
         f"{REGION}, {os.cpu_count()} CPU"
     )
-    call_command("migrate", verbosity=0)
-    user = User.objects.filter(username="bench").first()
-    if user is None:
-        regions_load(prefix="64")
-        user = User.objects.create_user(
-            "bench", password=None, role="admin_kabupaten", region=Region.objects.get(code=REGION)
-        )
-    programme = Programme.objects.filter(code=CODE).first()
-    if programme is None:
-        programme = Programme.objects.create(
-            code=CODE,
-            name="Benchmark",
-            region_id=REGION,
-            fiscal_year=2026,
-            period_start=JAN,
-            period_end=dt.date(2026, 12, 31),
-            age_min=15,
-            age_max=64,
-            quota=args.size,
-        )
-        programme.occupations.set(Occupation.objects.all())
+    user = bench_user("bench", role="admin_kabupaten", region=REGION)
+    programme = bench_programme(CODE, region=REGION, quota=args.size)
+    if not BudgetLine.objects.filter(programme=programme).exists():
         BudgetLine.objects.create(
             programme=programme,
             kind="apbd_murni",

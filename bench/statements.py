@@ -33,32 +33,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench`, when run by path
 from bench.common import (  # noqa: E402
-    PG,
+    bench_database,
+    bench_programme,
+    bench_user,
     count_villages,
     django_setup,
     insert_workers,
-    pg_exists,
-    pg_recreate,
     run_child,
     sql_pad,
-    sqlite_remove,
 )
 
-PG_NAME = "lindung_bench_statements"
-SQLITE_PATH = Path(os.environ.get("BENCH_DIR", "/tmp")) / "lindung_bench_statements.sqlite3"
 CODE = "BENCH-STATEMENT"
 REGION = "64.01"
 JAN = dt.date(2026, 1, 1)
-
-
-def database_url(kind: str, reuse: bool) -> str:
-    if kind == "sqlite":
-        if not reuse:
-            sqlite_remove(SQLITE_PATH)
-        return f"sqlite:///{SQLITE_PATH}"
-    if not reuse or not pg_exists(PG_NAME):
-        pg_recreate(PG_NAME, force=True)
-    return PG.format(name=PG_NAME)
 
 
 def generate(size: int) -> None:
@@ -111,38 +98,17 @@ def generate(size: int) -> None:
 
 def prepare(size: int) -> int:
     """The data and January's bill (made once per database); returns the bill's id."""
-    from django.core.management import call_command
 
-    from lindung.accounts.models import User
     from lindung.contributions.models import Bill
     from lindung.contributions.services import bill_generate, payment_record
-    from lindung.programs.models import Enrolment, Programme
-    from lindung.regions.models import Region
-    from lindung.regions.services import regions_load
-    from lindung.registry.models import Occupation
+    from lindung.programs.models import Enrolment
     from lindung.reports.services import letterhead_set
 
-    call_command("migrate", verbosity=0)
-    admin = User.objects.filter(username="bench").first()
-    if admin is None:
-        regions_load(prefix="64")
-        admin = User.objects.create_user(
-            "bench", password=None, role="admin_kabupaten", region=Region.objects.get(code=REGION)
-        )
-    programme = Programme.objects.filter(code=CODE).first()
-    if programme is None:
-        programme = Programme.objects.create(
-            code=CODE,
-            name="Benchmark rekapitulasi tagihan",
-            region_id=REGION,
-            fiscal_year=2026,
-            period_start=JAN,
-            period_end=dt.date(2026, 12, 31),
-            age_min=15,
-            age_max=64,
-            quota=size,
-        )
-        programme.occupations.set(Occupation.objects.all())
+    admin = bench_user("bench", role="admin_kabupaten", region=REGION)
+    programme = bench_programme(
+        CODE, region=REGION, quota=size, name="Benchmark rekapitulasi tagihan"
+    )
+    if not Enrolment.objects.filter(programme=programme).exists():  # a new database
         letterhead_set(
             by=admin,
             region=admin.region,
@@ -210,11 +176,11 @@ def main() -> None:
     parser.add_argument("--bill", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        django_setup(database_url(args.db, reuse=True))
+        django_setup(bench_database(args.db, "statements", reuse=True))
         child(args.child, args.bill)
         return
 
-    url = database_url(args.db, args.reuse)
+    url = bench_database(args.db, "statements", reuse=args.reuse)
     django_setup(url)
     from django.db import connection
 
