@@ -13,16 +13,15 @@ import importlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
 
 import pytest
 from django import forms
 from django.apps import apps
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import DESA_A
+from tests.urlwalk import patterns as _patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -64,19 +63,6 @@ INT_PARAMS = {
 }
 SKIP_POST = re.compile(r"logout|keluar")  # would end the session the walk runs in
 HOSTILE = [NUL, HUGE, "-1", "9" * 40, "9999-12", "2026-13", "0000-01", "9999-12-31"]
-
-
-def _all_patterns(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[str]:
-    for p in (resolver or get_resolver()).url_patterns:
-        if isinstance(p, URLResolver):
-            yield from _all_patterns(p, prefix + str(p.pattern))
-        elif isinstance(p, URLPattern):
-            yield prefix + str(p.pattern)
-
-
-def _patterns() -> list[str]:
-    """Every URL pattern of the project once (ninja lists a path once per method)."""
-    return list(dict.fromkeys(_all_patterns()))
 
 
 def _paths(pattern: str, *, ints: dict[str, str], text: str) -> str | None:
