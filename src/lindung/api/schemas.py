@@ -91,6 +91,17 @@ class WorkerPatch(Schema):
     phone: str | None = None
     declared_income: int | None = None
     status: str | None = None
+    status_date: dt.date | None = Field(
+        None, description="Tanggal meninggal, pindah atau mulai bekerja dengan upah"
+    )
+    correction_reason: str | None = Field(
+        None,
+        max_length=250,
+        description=(
+            "Alasan koreksi NIK/tanggal lahir peserta yang sudah terdaftar di BPJS (wajib untuk "
+            "koreksi itu; hanya Dinas). Kepesertaannya lalu perlu diverifikasi ulang."
+        ),
+    )
 
 
 class ProgrammeOut(Schema):

@@ -74,12 +74,23 @@ def _lapse(p: dict[str, Any]) -> tuple[str, str]:
     )
 
 
+def _reverify(p: dict[str, Any]) -> tuple[str, str]:
+    n = int(p["count"])
+    return (
+        ngettext("%(n)s peserta perlu verifikasi ulang", "%(n)s peserta perlu verifikasi ulang", n)
+        % {"n": thousands(n)},
+        _("Program %(programme)s: NIK/tanggal lahir dikoreksi, %(day)s.")
+        % {"programme": p["programme"], "day": _day(p["day"])},
+    )
+
+
 WORDS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
     "usulan_ditolak": _rejected,
     "usulan_baru": _waiting,
     "tagihan_jatuh_tempo": _bill_due,
     "tagihan_lewat": _bill_overdue,
     "peringatan_putus": _lapse,
+    "verifikasi_ulang": _reverify,
 }
 
 

@@ -23,6 +23,7 @@ class Notification(models.Model):
         BILL_DUE = "tagihan_jatuh_tempo", _("Tagihan akan jatuh tempo")
         BILL_OVERDUE = "tagihan_lewat", _("Tagihan lewat jatuh tempo")
         LAPSE_WARNING = "peringatan_putus", _("Peringatan putus kepesertaan")
+        REVERIFY = "verifikasi_ulang", _("Peserta perlu verifikasi ulang")
 
     # Personal, not regional: read through `selectors.notifications_for(user=...)` only.
     user = models.ForeignKey(

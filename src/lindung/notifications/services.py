@@ -3,7 +3,8 @@ a user marking theirs read.
 
 Where the events come from, and why there:
 
-- A proposal rejected, new proposals waiting: read from the audit trail after a watermark
+- A proposal rejected, new proposals waiting, participants whose corrected NIK or birth date
+  sent them back for verification: read from the audit trail after a watermark
   (`Cursor` "audit"). Every enrolment step already writes its audit event in the step's own
   transaction, one path for the web, the API, imports and bulk actions; the notifier reads
   those events later, so the enrolment services (and the 100,000-row import) carry no extra
@@ -38,6 +39,7 @@ from lindung.core import clock
 from lindung.notifications.models import Cursor, Notification
 from lindung.programs.models import Enrolment, Programme
 from lindung.programs.rules import programme_month
+from lindung.programs.selectors import needing_reverification
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +66,7 @@ ADMIN_ROLES = (Role.ADMIN_KABUPATEN, Role.ADMIN_PROVINSI)
 class RefreshResult:
     rejected: int = 0
     waiting: int = 0
+    reverify: int = 0
     bills: int = 0
     lapses: int = 0
     deleted: int = 0
@@ -71,7 +74,7 @@ class RefreshResult:
 
     @property
     def created(self) -> int:
-        return self.rejected + self.waiting + self.bills + self.lapses
+        return self.rejected + self.waiting + self.reverify + self.bills + self.lapses
 
 
 def _local_day(when: dt.datetime) -> dt.date:
@@ -204,36 +207,71 @@ def _notify_proposals(events: QuerySet[AuditEvent], now: dt.datetime, day: dt.da
         .order_by()
         .values_list("programme_id", "proposed_by_id", "n")
     )
+    return _count_up(
+        Notification.Kind.PROPOSALS_WAITING,
+        "usulan",
+        groups,
+        {"status": Enrolment.Status.PROPOSED},
+        now,
+        day,
+    )
+
+
+def _notify_reverify(events: QuerySet[AuditEvent], now: dt.datetime, day: dt.date) -> int:
+    """Participants a NIK or birth-date correction sent back for verification, not yet
+    verified again: counted like new proposals, to the sponsor's admins (not to the admin
+    who made the correction)."""
+    corrected_by = {int(pk): actor for pk, actor in events.values_list("object_id", "actor_id")}
+    counts: dict[tuple[int, int | None], int] = defaultdict(int)
+    ids = events.annotate(enrolment=Cast("object_id", BigIntegerField())).values("enrolment")
+    flagged = needing_reverification(Enrolment.objects.filter(pk__in=ids))
+    for pk, programme_id in flagged.values_list("pk", "programme_id"):
+        counts[(programme_id, corrected_by[pk])] += 1
+    groups = [(p, by, n) for (p, by), n in counts.items()]
+    return _count_up(
+        Notification.Kind.REVERIFY, "verifikasi-ulang", groups, {"reverify": "1"}, now, day
+    )
+
+
+def _count_up(
+    kind: str,
+    key: str,
+    groups: Sequence[tuple[int, int | None, int]],
+    query: dict[str, str],
+    now: dt.datetime,
+    day: dt.date,
+) -> int:
+    """(programme, actor, n) -> one notification per programme and day to the sponsor's
+    admins counting up as more arrive, linking to the programme's list filtered by `query`;
+    an admin does not hear of what they did themselves."""
     if not groups:
         return 0
     programmes = Programme.objects.in_bulk({p for p, _by, _n in groups})
     admins = _admins_of(p.region_id for p in programmes.values())
     counts: dict[tuple[int, int], int] = defaultdict(int)  # (programme, admin) -> new
-    for programme_id, proposer, n in groups:
+    for programme_id, actor, n in groups:
         for admin in admins.get(programmes[programme_id].region_id, []):
-            if admin.pk != proposer:
+            if admin.pk != actor:
                 counts[(programme_id, admin.pk)] += n
     touched = 0
     for (programme_id, admin_id), n in sorted(counts.items()):
         programme = programmes[programme_id]
-        key = f"usulan:{programme_id}:{day.isoformat()}"
-        link = (
-            reverse("programs:detail", args=[programme.code])
-            + "?"
-            + urlencode({"status": Enrolment.Status.PROPOSED})
+        note_key = f"{key}:{programme_id}:{day.isoformat()}"
+        link = reverse("programs:detail", args=[programme.code]) + "?" + urlencode(query)
+        note = (
+            Notification.objects.select_for_update().filter(user_id=admin_id, key=note_key).first()
         )
-        note = Notification.objects.select_for_update().filter(user_id=admin_id, key=key).first()
         if note is None:
             Notification.objects.create(
                 user_id=admin_id,
-                kind=Notification.Kind.PROPOSALS_WAITING,
-                key=key,
+                kind=kind,
+                key=note_key,
                 params={"count": n, "programme": programme.code, "day": day.isoformat()},
                 link=link,
                 created_at=now,
             )
         else:
-            # More proposals the same day: the count grows and the notification is new again.
+            # More the same day: the count grows and the notification is new again.
             note.params = {**note.params, "count": int(note.params.get("count", 0)) + n}
             note.created_at, note.read_at = now, None
             note.save(update_fields=["params", "created_at", "read_at"])
@@ -266,6 +304,9 @@ def notifications_from_audit(
         result.rejected = _notify_rejections(enrolment_events.filter(action="reject"), now)
         result.waiting = _notify_proposals(
             enrolment_events.filter(action="propose"), now, _local_day(now)
+        )
+        result.reverify = _notify_reverify(
+            enrolment_events.filter(action="reverify_flag"), now, _local_day(now)
         )
         cursor.last_event_id = upto
         cursor.save(update_fields=["last_event_id"])

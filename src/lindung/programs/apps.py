@@ -15,7 +15,11 @@ class ProgramsConfig(AppConfig):
 
         # The registry's writes that reach the enrolments (its one seam: registry.links).
         from lindung.programs.selectors import registered_participants
-        from lindung.programs.services import enrolments_end_for_life_events, enrolments_merge
+        from lindung.programs.services import (
+            enrolments_end_for_life_events,
+            enrolments_flag_for_reverification,
+            enrolments_merge,
+        )
         from lindung.registry import links
 
         links.provide(
@@ -23,5 +27,6 @@ class ProgramsConfig(AppConfig):
                 participants=registered_participants,
                 end_for_life_events=enrolments_end_for_life_events,
                 merge=enrolments_merge,
+                flag_for_reverification=enrolments_flag_for_reverification,
             )
         )

@@ -105,6 +105,7 @@ class EnrolmentFilterForm(forms.Form):
         max_length=50,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("NIK (awal) atau nama")}),
     )
+    reverify = forms.BooleanField(label=_("Perlu verifikasi ulang"), required=False)
 
 
 class WorkerListFilterForm(WorkerFilterForm):

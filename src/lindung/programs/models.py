@@ -99,6 +99,8 @@ class Enrolment(models.Model):
         REJECTED = "ditolak", _("Ditolak")
 
     OPEN = (Status.PROPOSED, Status.VERIFIED, Status.REGISTERED, Status.ACTIVE)
+    # Verified against the worker's data already: a correction of that data is checked again.
+    REVERIFY = (Status.VERIFIED, Status.REGISTERED, Status.ACTIVE)
 
     class EndReason(models.TextChoices):
         DECEASED = "meninggal", _("Meninggal dunia")
@@ -106,6 +108,9 @@ class Enrolment(models.Model):
         BUDGET_ENDED = "anggaran_habis", _("Anggaran berakhir")
         LAPSED = "menunggak", _("Iuran menunggak lebih dari 3 bulan")
         WAGE_EARNER = "penerima_upah", _("Menjadi pekerja penerima upah")
+        # A corrected NIK or birth date shows the worker never qualified (e.g. too old):
+        # the Dinas ends the enrolment after re-verifying it (`enrolment_reverify`).
+        NOT_ELIGIBLE = "tidak_memenuhi", _("Tidak lagi memenuhi syarat")
 
     worker = models.ForeignKey(
         "registry.Worker",
@@ -133,6 +138,14 @@ class Enrolment(models.Model):
         _("alasan berakhir"), max_length=16, blank=True, choices=EndReason.choices
     )
     reject_reason = models.CharField(_("alasan penolakan"), max_length=250, blank=True)
+    # Set when the worker's NIK or birth date is corrected after verification: the Dinas
+    # checks the enrolment again against the corrected data (`services.enrolment_reverify`).
+    # The status is left as it is: cover and billing go on while the Dinas and BPJS check.
+    # A database default too: the set-based proposal inserts name their columns.
+    reverify_reason = models.TextField(
+        _("alasan verifikasi ulang"), blank=True, default="", db_default=""
+    )
+    reverify_since = models.DateTimeField(_("perlu verifikasi ulang sejak"), null=True, blank=True)
 
     proposed_at = models.DateTimeField(_("diusulkan pada"))
     # Who-columns are read with their row, never searched: no indexes to feed on bulk writes.
@@ -189,7 +202,15 @@ class Enrolment(models.Model):
         verbose_name = _("kepesertaan")
         verbose_name_plural = _("kepesertaan")
         ordering = ["-proposed_at", "-id"]
-        indexes = [models.Index(fields=["programme", "status"])]
+        indexes = [
+            models.Index(fields=["programme", "status"]),
+            # The few enrolments waiting for re-verification, without scanning a programme.
+            models.Index(
+                fields=["programme"],
+                condition=models.Q(reverify_since__isnull=False),
+                name="enrolment_reverify",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.worker_id} @ {self.programme_id} ({self.status})"
@@ -197,6 +218,11 @@ class Enrolment(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
+
+    @property
+    def needs_reverify(self) -> bool:
+        """Flagged by a correction and still running (an ended one has nothing to check)."""
+        return self.reverify_since is not None and self.status in self.REVERIFY
 
 
 class EnrolmentMonth(models.Model):

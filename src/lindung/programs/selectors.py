@@ -92,14 +92,27 @@ def enrolment_get(*, user: User, pk: int) -> Enrolment:
     return enrolments_for(user=user).select_related("worker", "programme").get(pk=pk)
 
 
+def needing_reverification(qs: QuerySet[Enrolment]) -> QuerySet[Enrolment]:
+    """Enrolments flagged by a NIK or birth-date correction and still running."""
+    return qs.filter(reverify_since__isnull=False, status__in=Enrolment.REVERIFY)
+
+
 def enrolment_list(
-    *, user: User, programme: Programme | None = None, status: str = "", q: str = ""
+    *,
+    user: User,
+    programme: Programme | None = None,
+    status: str = "",
+    q: str = "",
+    reverify: bool = False,
 ) -> QuerySet[Enrolment]:
+    """`reverify`: only those waiting for the Dinas to verify them again after a correction."""
     qs = enrolments_for(user=user).select_related("worker", "worker__village", "programme")
     if programme is not None:
         qs = qs.filter(programme=programme)
     if status:
         qs = qs.filter(status=status)
+    if reverify:
+        qs = needing_reverification(qs)
     if q:
         qs = qs.filter(Q(worker__nik__startswith=q) | Q(worker__name__icontains=q))
     return qs
@@ -111,6 +124,13 @@ def enrolment_status_counts(*, user: User, programme: Programme | None = None) -
         qs = qs.filter(programme=programme)
     counts = dict(qs.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     return {s: counts.get(s, 0) for s in Enrolment.Status.values}
+
+
+def enrolment_reverify_count(*, user: User, programme: Programme | None = None) -> int:
+    qs = enrolments_for(user=user)
+    if programme is not None:
+        qs = qs.filter(programme=programme)
+    return needing_reverification(qs).count()
 
 
 def programmes_holding(

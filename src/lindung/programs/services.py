@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -39,7 +40,7 @@ from lindung.core.bulk import (
     update_rows,
 )
 from lindung.core.errors import DomainError, ScopeDenied, ValidationFailed
-from lindung.core.formatting import thousands
+from lindung.core.formatting import tanggal, thousands
 from lindung.core.lookups import in_batches
 from lindung.core.selectors import parameter_int
 from lindung.programs import rules
@@ -47,7 +48,12 @@ from lindung.programs.models import BudgetLine, Enrolment, EnrolmentMonth, Progr
 from lindung.programs.selectors import programmes_holding
 from lindung.regions.models import Region
 from lindung.registry.duplicates import pending_pairs_of
-from lindung.registry.links import EndedEnrolment, LifeEvent, MergedEnrolments
+from lindung.registry.links import (
+    EndedEnrolment,
+    IdentityCorrection,
+    LifeEvent,
+    MergedEnrolments,
+)
 from lindung.registry.models import Occupation, Worker
 from lindung.registry.rules import validate_kpj
 
@@ -536,6 +542,176 @@ def enrolments_end_for_life_events(
         at=now,
     )
     return ended
+
+
+# --- a corrected NIK or birth date: verified again ----------------------------------------------
+
+_IDENTITY_LABELS = {"nik": gettext_lazy("NIK"), "birth_date": gettext_lazy("tanggal lahir")}
+
+
+def _shown(value: Any) -> str:
+    return tanggal(value) if isinstance(value, dt.date) else str(value)
+
+
+def reverify_reason_text(correction: IdentityCorrection) -> str:
+    """'Koreksi data pekerja: tanggal lahir 17 Agustus 1985 → 17 Agustus 1955. Alasan: …'"""
+    changes = "; ".join(
+        f"{_IDENTITY_LABELS.get(k, k)} {_shown(before)} → {_shown(after)}"
+        for k, (before, after) in correction.changes.items()
+    )
+    text = _("Koreksi data pekerja: %(changes)s.") % {"changes": changes}
+    if correction.reason:
+        text += " " + _("Alasan: %(reason)s") % {"reason": correction.reason}
+    return text
+
+
+def enrolments_flag_for_reverification(
+    *, corrections: Sequence[IdentityCorrection], by: User
+) -> list[int]:
+    """Flag for the Dinas every enrolment verified against a NIK or birth date that has now
+    been corrected (verified, registered or active), set-based: the eligibility checked then
+    (the age above all) may no longer hold. The status is left as it is: a participant stays
+    covered and billed while the Dinas and BPJS check (`enrolment_reverify` clears the flag
+    or tells the Dinas to end the enrolment). Called through `registry.links` inside the
+    correction's transaction, whoever saved it (the correction itself was authorised there).
+    A second correction before the check adds its reason and keeps the first date. One audit
+    event per enrolment flagged; returns their ids."""
+    by_worker = {c.worker_id: c for c in corrections if c.changes}
+    if not by_worker:
+        return []
+    now = clock.now()
+    texts = {w: reverify_reason_text(c) for w, c in by_worker.items()}
+    rows = []
+    for part in in_batches(sorted(by_worker)):
+        rows += list(
+            Enrolment.objects.select_for_update(of=("self",))
+            .filter(worker_id__in_array=part, status__in=Enrolment.REVERIFY)
+            .order_by("pk")
+            .values_list(
+                "pk",
+                "worker_id",
+                "reverify_reason",
+                "reverify_since",
+                "programme__code",
+                "worker__village_id",
+                "worker__name",
+            )
+        )
+    update_rows(
+        Enrolment,
+        ["reverify_reason", "reverify_since"],
+        [
+            (
+                f"{old}\n{texts[worker_id]}" if since and old else texts[worker_id],
+                db_datetime(since or now),
+                pk,
+            )
+            for pk, worker_id, old, since, _code, _village, _name in rows
+        ],
+    )
+    summary = _("%(name)s: perlu verifikasi ulang (%(code)s) setelah koreksi NIK/tanggal lahir")
+    audit_rows_insert(
+        (
+            (
+                "reverify_flag",
+                "enrolment",
+                str(pk),
+                village,
+                summary % {"name": name, "code": code},
+                json.dumps(
+                    {
+                        "reverify_reason": texts[worker_id],
+                        "fields": sorted(by_worker[worker_id].changes),
+                    },
+                    ensure_ascii=False,
+                ),
+            )
+            for pk, worker_id, _old, _since, code, village, name in rows
+        ),
+        actor=by,
+        at=now,
+    )
+    return [r[0] for r in rows]
+
+
+def _not_eligible_any_more(enrolment: Enrolment) -> DomainError:
+    if enrolment.status == Enrolment.Status.VERIFIED:
+        what = _("tolak usulannya (tombol Tolak) sebelum dikirim ke BPJS")
+    else:
+        what = _(
+            'akhiri kepesertaannya (tombol Akhiri, alasan "Tidak lagi memenuhi syarat"); '
+            "BPJS diberi tahu lewat daftar Lapor BPJS"
+        )
+    return DomainError(
+        _(
+            "Dengan data yang dikoreksi, pekerja ini tidak memenuhi syarat program %(code)s. "
+            "Bila koreksinya benar, %(what)s. Bila koreksinya keliru, perbaiki data pekerja "
+            "lalu verifikasi ulang."
+        )
+        % {"code": enrolment.programme.code, "what": what},
+        code="reverify_refused",
+    )
+
+
+@transaction.atomic
+def enrolment_reverify(*, enrolment: Enrolment, by: User) -> Enrolment:
+    """The Dinas checks a flagged enrolment again (`enrolments_flag_for_reverification`): the
+    programme's eligibility rules (`rules.eligibility_problems`) run on the worker's data as
+    it is now, the age from the corrected birth date, on the day the worker was proposed
+    (the age the proposal was accepted at). Eligible: the flag is cleared, with an audit
+    event. Not eligible: ValidationFailed with every problem (its code first) and what to do
+    (reject or end the enrolment); the status is never changed here. Held like a
+    verification while the worker has an undecided possible-duplicate pair."""
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("worker", "worker__occupation", "programme")
+        .get(pk=enrolment.pk)
+    )
+    programme, worker = enrolment.programme, enrolment.worker
+    authorize_enrolment(
+        by,
+        Action.ENROLMENT_VERIFY,
+        worker_region=worker.village_id,
+        programme_region=programme.region_id,
+        programme_code=programme.code,
+    )
+    if not enrolment.needs_reverify:
+        raise DomainError(
+            _(
+                "Kepesertaan ini tidak menunggu verifikasi ulang. Muat ulang halaman untuk "
+                "melihat status terbaru."
+            ),
+            code="reverify_not_needed",
+        )
+    if held := duplicate_holds(worker_ids=[worker.pk], by=by).get(worker.pk):
+        raise held
+    problems = rules.eligibility_problems(
+        programme_rules(programme),
+        birth_date=worker.birth_date,
+        occupation_code=worker.occupation.code,
+        village_code=worker.village_id,
+        worker_status=worker.status,
+        on=timezone.localtime(enrolment.proposed_at).date(),
+    )
+    if problems:
+        raise ValidationFailed([*problems, _not_eligible_any_more(enrolment)])
+    reason = enrolment.reverify_reason
+    enrolment.reverify_reason, enrolment.reverify_since = "", None
+    enrolment.save(update_fields=["reverify_reason", "reverify_since"])
+    audit_event(
+        actor=by,
+        action="reverify",
+        obj=enrolment,
+        region_code=worker.village_id,
+        summary=_("%(name)s: diverifikasi ulang setelah koreksi data, tetap %(status)s (%(code)s)")
+        % {
+            "name": worker.name,
+            "status": enrolment.get_status_display(),
+            "code": programme.code,
+        },
+        changes={"reverify_reason": [reason, ""]},
+    )
+    return enrolment
 
 
 # --- two records of one person merged (registry.duplicates) -----------------------------------

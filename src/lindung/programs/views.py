@@ -47,6 +47,7 @@ from lindung.programs.models import Enrolment, Programme
 from lindung.programs.selectors import (
     enrolment_get,
     enrolment_list,
+    enrolment_reverify_count,
     enrolment_status_counts,
     programme_list,
     quota_state,
@@ -54,7 +55,13 @@ from lindung.programs.selectors import (
 from lindung.regions.models import Region
 
 PAGE_SIZE = 50
-ACTIONS = ("verify", "reject", "register", "activate", "end")
+ACTIONS = ("verify", "reject", "register", "activate", "end", "reverify")
+# The role each action needs: a transition's, and re-verifying a corrected participant is the
+# verifier's (the Dinas).
+ACTION_PERMISSION = {
+    **{action: perm for action, (perm, _from, _to) in services.TRANSITIONS.items()},
+    "reverify": Action.ENROLMENT_VERIFY,
+}
 
 
 def _get_programme(request: HttpRequest, code: str) -> Programme:
@@ -173,6 +180,7 @@ def _programme_page(
         programme=programme,
         status=chosen.get("status", ""),
         q=(chosen.get("q") or "").strip(),
+        reverify=bool(chosen.get("reverify")),
     )
     page = Paginator(enrolments.order_by("-proposed_at", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -181,7 +189,7 @@ def _programme_page(
         "programme": programme,
         "filters": filters,
         "page_obj": page,
-        "filtered": bool(chosen.get("status") or chosen.get("q")),
+        "filtered": bool(chosen.get("status") or chosen.get("q") or chosen.get("reverify")),
         **_action_context(request, programme),
     }
     if is_htmx_partial(request):
@@ -198,6 +206,7 @@ def _programme_page(
                         strict=True,
                     )
                 ],
+                "reverify_count": enrolment_reverify_count(user=user, programme=programme),
                 "budget_lines": programme.budget_lines.all(),
                 "quota_state": quota_state(programme=programme),
                 "proposed_matching": enrolments.filter(status=Enrolment.Status.PROPOSED).count()
@@ -339,6 +348,8 @@ def _run_action(request: HttpRequest, enrolment: Enrolment, action: str) -> form
     try:
         if action == "verify":
             services.enrolment_verify(enrolment=enrolment, by=user)
+        elif action == "reverify":
+            services.enrolment_reverify(enrolment=enrolment, by=user)
         elif action == "reject":
             services.enrolment_reject(enrolment=enrolment, by=user, reason=data["reason"])
         elif action == "register":
@@ -371,7 +382,7 @@ def enrolment_action_view(request: HttpRequest, pk: int, action: str) -> HttpRes
         enrolment = enrolment_get(user=request.user, pk=pk)
     except Enrolment.DoesNotExist as e:
         raise Http404(_("Kepesertaan tidak ditemukan.")) from e
-    require_action(request, services.TRANSITIONS[action][0])
+    require_action(request, ACTION_PERMISSION[action])
     failed = _run_action(request, enrolment, action)
     errors = [str(m) for msgs in failed.errors.values() for m in msgs] if failed else []
     enrolment = enrolment_list(user=request.user).get(pk=enrolment.pk)  # as the action left it
@@ -389,6 +400,14 @@ def enrolment_action_view(request: HttpRequest, pk: int, action: str) -> HttpRes
     if errors:
         for message in errors:
             messages.error(request, format_html("{}: {}", enrolment.worker.name, message))
+    elif action == "reverify":
+        messages.success(
+            request,
+            _(
+                "%(name)s: diverifikasi ulang dengan data yang dikoreksi; kepesertaan tetap %(status)s."
+            )
+            % {"name": enrolment.worker.name, "status": enrolment.get_status_display()},
+        )
     else:
         messages.success(
             request,

@@ -5,14 +5,17 @@ worker), never the other way round (tests/core/test_layering.py). Yet three of t
 registry's own writes must reach a worker's enrolments:
 
 - a NIK or birth-date correction asks which enrolments BPJS knows (`participants`): such a
-  correction is the Dinas's, with a reason, and is reported to BPJS;
+  correction is the Dinas's, with a reason, and is reported to BPJS; and every enrolment
+  verified against the old data is flagged for the Dinas to verify again
+  (`flag_for_reverification`), its status untouched so that cover and billing go on;
 - a death, a move out of a programme's region or a wage job ends the open enrolments
   (`end_for_life_events`), and BPJS is told of those it knows;
 - merging two records of one person moves the enrolments over and closes the surplus one
   (`merge`).
 
 `programs` declares how, once, in its `AppConfig.ready()`:
-`links.provide(links.Enrolments(participants=..., end_for_life_events=..., merge=...))`.
+`links.provide(links.Enrolments(participants=..., end_for_life_events=..., merge=...,
+flag_for_reverification=...))`.
 The registry calls `links.enrolments().<operation>`. The contract (what is passed and what
 comes back) is the dataclasses below, so neither side reads the other's models. A registry
 used without an app that provides the operations fails loudly (`ImproperlyConfigured`), never
@@ -70,6 +73,17 @@ class Participant:
 
 
 @dataclass(frozen=True, slots=True)
+class IdentityCorrection:
+    """A worker's NIK or birth date changed: `changes` maps `nik` / `birth_date` to (before,
+    after); `reason` is the correction's reason (required for a participant BPJS knows, empty
+    when the village corrected someone not yet registered)."""
+
+    worker_id: int
+    changes: dict[str, tuple[Any, Any]]
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class MergedEnrolments:
     """What a merge did to the enrolments: those moved to the kept record, those closed."""
 
@@ -84,11 +98,14 @@ class Enrolments:
     - `participants(worker_ids)` -> {worker id: [Participant]}
     - `end_for_life_events(events=[LifeEvent], by=user)` -> [EndedEnrolment]
     - `merge(survivor=worker, absorbed=worker, by=user)` -> MergedEnrolments, or a
-      DomainError when the two cannot be merged; called inside the merge's transaction."""
+      DomainError when the two cannot be merged; called inside the merge's transaction.
+    - `flag_for_reverification(corrections=[IdentityCorrection], by=user)` -> ids of the
+      enrolments flagged; called inside the correction's transaction."""
 
     participants: Callable[[Iterable[int]], dict[int, list[Participant]]]
     end_for_life_events: Callable[..., list[EndedEnrolment]]
     merge: Callable[..., MergedEnrolments]
+    flag_for_reverification: Callable[..., list[int]]
 
 
 _provided: list[Enrolments] = []
@@ -118,3 +135,7 @@ def end_for_life_events(*, events: Sequence[LifeEvent], by: Any) -> list[EndedEn
 
 def participants(worker_ids: Iterable[int]) -> dict[int, list[Participant]]:
     return enrolments().participants(worker_ids)
+
+
+def flag_for_reverification(*, corrections: Sequence[IdentityCorrection], by: Any) -> list[int]:
+    return enrolments().flag_for_reverification(corrections=corrections, by=by)

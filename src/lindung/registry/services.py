@@ -15,6 +15,8 @@ lies outside a programme's region, has the open enrolments ended with that reaso
 a participant known to BPJS is put on the list "perlu dilaporkan ke BPJS" (`BpjsNotice`).
 Correcting the NIK or the birth date of such a participant is the Dinas's decision, with a
 reason, and is reported to BPJS too: an operator desa is refused with a message saying so.
+Every enrolment verified against the old NIK or birth date is flagged for the Dinas to verify
+again (`Enrolment.reverify_since`); its status, cover and billing are left as they are.
 """
 
 from __future__ import annotations
@@ -157,6 +159,9 @@ class UpsertResult:
     unchanged: list[int] = field(default_factory=list)
     ended_enrolments: list[int] = field(default_factory=list)
     notices: int = 0
+    # Enrolments verified against the NIK or birth date this write corrected: flagged for the
+    # Dinas to verify again (their status and cover unchanged).
+    reverify: list[int] = field(default_factory=list)
 
 
 def _nik_taken_error() -> DomainError:
@@ -475,11 +480,29 @@ def _life_events(rows: Sequence[WorkerRow], *, by: User, on: dt.date, result: Up
                     },
                 )
             )  # type: ignore
-    corrected = [
+    # After the ends above: an enrolment a death ended has nothing left to verify.
+    identity_changed = [
         r
         for r in rows
-        if r.correction_reason.strip() and any(r.after[k] != r.before[k] for k in IDENTITY_ATTRS)
-    ]  # type: ignore[index]
+        if any(r.after[k] != r.before[k] for k in IDENTITY_ATTRS)  # type: ignore[index]
+    ]
+    if identity_changed:
+        result.reverify = links.flag_for_reverification(
+            corrections=[
+                links.IdentityCorrection(
+                    worker_id=r.worker_id,  # type: ignore[arg-type]
+                    changes={
+                        k: (r.before[k], r.after[k])  # type: ignore[index]
+                        for k in IDENTITY_ATTRS
+                        if r.after[k] != r.before[k]  # type: ignore[index]
+                    },
+                    reason=r.correction_reason.strip(),
+                )
+                for r in identity_changed
+            ],
+            by=by,
+        )
+    corrected = [r for r in identity_changed if r.correction_reason.strip()]
     if corrected:
         known = links.participants(r.worker_id for r in corrected)  # type: ignore[misc]
         for r in corrected:

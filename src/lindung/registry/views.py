@@ -84,6 +84,15 @@ def worker_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                         "Ketenagakerjaan: masuk daftar Lapor BPJS."
                     ),
                 )
+            if result.reverify:
+                messages.warning(
+                    request,
+                    _(
+                        "%(n)s kepesertaan perlu diverifikasi ulang oleh Dinas karena NIK/tanggal "
+                        "lahir dikoreksi; kepesertaan dan iurannya tetap berjalan."
+                    )
+                    % {"n": len(result.reverify)},
+                )
             _warn_duplicates(request, worker.possible_duplicates)
             return redirect("registry:detail", pk=worker.pk)
     return render(request, "registry/worker_form.html", {"form": form, "worker": worker})

@@ -64,8 +64,10 @@ def worker_create(request: HttpRequest, payload: WorkerIn):
 @router.patch("/{int:worker_id}", response={200: WorkerOut, **ERRORS})
 def worker_update(request: HttpRequest, worker_id: int, payload: WorkerPatch) -> Worker:
     worker = selectors.worker_get(user=request.auth, pk=worker_id)
+    data = payload.dict(exclude_unset=True)
+    reason = data.pop("correction_reason", None) or ""
     services.worker_update(
-        worker=worker, by=request.auth, **_references(payload.dict(exclude_unset=True))
+        worker=worker, by=request.auth, correction_reason=reason, **_references(data)
     )
     return selectors.worker_get(user=request.auth, pk=worker_id)
 

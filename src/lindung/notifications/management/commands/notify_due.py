@@ -40,6 +40,7 @@ class Command(BaseCommand):
         due = notifications_due(on=on)
         self.stdout.write(
             f"Notifikasi per {on:%d-%m-%Y}: {audit.rejected} usulan ditolak, {audit.waiting} "
-            f"rekap usulan baru, {due.bills} tagihan, {due.lapses} peringatan putus; "
+            f"rekap usulan baru, {audit.reverify} rekap verifikasi ulang, {due.bills} tagihan, "
+            f"{due.lapses} peringatan putus; "
             f"{due.deleted} notifikasi lama yang sudah dibaca dihapus."
         )
