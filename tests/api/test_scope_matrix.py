@@ -134,6 +134,7 @@ MATRIX: dict[tuple[str, str], Callable[[Any], list[Req]]] = {
     ("GET", "/enrolments"): lambda p: [
         OWN("/enrolments"),
         OWN(f"/enrolments?q={PASER_NAMES[0]}"),
+        OWN("/enrolments?reverify=true"),
         T(f"/enrolments?programme={p.programme.code}"),
     ],
     ("POST", "/enrolments"): lambda p: [
@@ -164,6 +165,9 @@ MATRIX: dict[tuple[str, str], Callable[[Any], list[Req]]] = {
     ],
     ("POST", "/enrolments/{enrolment_id}/end"): lambda p: [
         T(f"/enrolments/{p.enrolment.pk}/end", {"reason": "pindah"})
+    ],
+    ("POST", "/enrolments/{enrolment_id}/reverify"): lambda p: [
+        T(f"/enrolments/{p.enrolment.pk}/reverify")
     ],
     ("GET", "/enrolments/{enrolment_id}/coverage"): lambda p: [
         T(f"/enrolments/{p.enrolment.pk}/coverage")
@@ -209,6 +213,10 @@ MATRIX: dict[tuple[str, str], Callable[[Any], list[Req]]] = {
     ("GET", "/bpjs/batches/{batch_id}/file"): lambda p: [
         T(f"/bpjs/batches/{p.batch.pk}/file"),
         T(f"/bpjs/batches/{p.batch.pk}/file?fmt=csv"),
+    ],
+    ("GET", "/bpjs/batches/{batch_id}/corrections"): lambda p: [
+        T(f"/bpjs/batches/{p.batch.pk}/corrections"),
+        T(f"/bpjs/batches/{p.batch.pk}/corrections?fmt=csv"),
     ],
     ("GET", "/bpjs/batches/{batch_id}/enrolments"): lambda p: [
         T(f"/bpjs/batches/{p.batch.pk}/enrolments"),

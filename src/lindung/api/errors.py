@@ -17,7 +17,8 @@ from 422 into 400):
 - 409 the request is valid but conflicts with data already stored (`CONFLICT`: a transition
   from the wrong status, a NIK or KPJ already taken, a worker already enrolled for those
   months, a full quota, a paid bill, the same file already being imported, no verified
-  enrolment left to send in a BPJS batch).
+  enrolment left to send in a BPJS batch, a worker held by an undecided possible-duplicate
+  pair, an enrolment no longer waiting for re-verification).
 - 422 every other domain refusal and every malformed field (`invalid_input`).
 - 400 `out_of_range` (a number the database cannot hold) and, from `core.middleware` before
   the API runs, a NUL byte anywhere in the request (code `invalid_input`: the one code with
@@ -63,6 +64,8 @@ CONFLICT = frozenset(
         "quota_below_used",
         "period_cuts_enrolments",
         "batch_empty",
+        "duplicate_pending",
+        "reverify_not_needed",
     }
 )
 STATUS = {

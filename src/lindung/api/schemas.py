@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
-from lindung.core.formatting import mask_identity, mask_phone
+from lindung.core.formatting import mask_identities_in, mask_identity, mask_phone
 from lindung.registry.privacy import full_in_api
 
 
@@ -146,10 +146,30 @@ class EnrolmentOut(Schema):
     registered_at: dt.datetime | None
     activated_at: dt.datetime | None
     closed_at: dt.datetime | None
+    reverify_since: dt.datetime | None = Field(
+        None,
+        description=(
+            "Sejak kapan kepesertaan menunggu verifikasi ulang Dinas setelah NIK/tanggal lahir "
+            "pekerja dikoreksi (null: tidak menunggu). Statusnya tidak berubah."
+        ),
+    )
+    reverify_reason: str = Field(
+        "", description="Koreksi yang perlu diverifikasi ulang: data lama → baru, dan alasannya"
+    )
 
     @staticmethod
     def resolve_worker_nik(obj: Any, context: Any) -> str:
         return obj.worker.nik if _full(context) else mask_identity(obj.worker.nik)
+
+    @staticmethod
+    def resolve_reverify_since(obj: Any) -> dt.datetime | None:
+        return obj.reverify_since if obj.needs_reverify else None
+
+    @staticmethod
+    def resolve_reverify_reason(obj: Any, context: Any) -> str:
+        if not obj.needs_reverify:
+            return ""
+        return obj.reverify_reason if _full(context) else mask_identities_in(obj.reverify_reason)
 
 
 class ProposeIn(Schema):
@@ -168,7 +188,8 @@ class RegisterIn(Schema):
 
 class EndIn(Schema):
     reason: str = Field(
-        ..., description="meninggal, pindah, anggaran_habis, menunggak, penerima_upah"
+        ...,
+        description="meninggal, pindah, anggaran_habis, menunggak, penerima_upah, tidak_memenuhi",
     )
     end_date: dt.date | None = None
 
@@ -334,6 +355,17 @@ class BpjsBatchOut(Schema):
     refused: int = Field(..., description="Ditolak kantor cabang")
     waiting: int = Field(..., description="Belum dijawab, masih terverifikasi")
     answered: bool = Field(..., description="Tidak ada lagi yang menunggu jawaban")
+    corrections: int = Field(
+        ..., description="Koreksi NIK/tanggal lahir yang dibawa batch (lembar KOREKSI)"
+    )
+    held: int = Field(
+        ...,
+        description=(
+            "Kepesertaan terverifikasi program ini (di wilayah pemanggil) yang kini ditahan "
+            "karena kemungkinan data ganda belum diputuskan; ikut batch berikutnya setelah "
+            "diputuskan"
+        ),
+    )
 
     @staticmethod
     def resolve_name(obj: Any) -> str:
@@ -348,6 +380,21 @@ class BpjsBatchOut(Schema):
     @staticmethod
     def resolve_answered(obj: Any) -> bool:
         return obj.waiting == 0
+
+    @staticmethod
+    def resolve_held(obj: Any, context: Any) -> int:
+        # Counted once per programme and request (a page of batches names a few programmes).
+        from lindung.imports.bpjs import held_enrolments
+
+        request = (context or {}).get("request")
+        if request is None:
+            return 0
+        cache = request.__dict__.setdefault("_held_by_programme", {})
+        if obj.programme_id not in cache:
+            cache[obj.programme_id] = held_enrolments(
+                user=request.auth, programme=obj.programme
+            ).count()
+        return cache[obj.programme_id]
 
 
 class BatchEnrolmentOut(EnrolmentOut):

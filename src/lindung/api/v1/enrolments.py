@@ -47,6 +47,13 @@ class EnrolmentFilter(Schema):
         "", "menunggu", "diusulkan", "diverifikasi", "terdaftar", "aktif", "berakhir", "ditolak"
     ] = ""
     q: str = Field("", max_length=100, description="Nama, atau awal NIK")
+    reverify: bool = Field(
+        False,
+        description=(
+            "true: hanya kepesertaan yang menunggu verifikasi ulang setelah NIK/tanggal lahir "
+            "pekerjanya dikoreksi"
+        ),
+    )
     ordering: Literal[
         "", "proposed_at", "-proposed_at", "status", "-status", "name", "-name", "id", "-id"
     ] = ""
@@ -65,7 +72,11 @@ def enrolment_list(request: HttpRequest, filters: Query[EnrolmentFilter]):
         else None
     )
     qs = selectors.enrolment_list(
-        user=request.auth, programme=programme, status=filters.status, q=filters.q
+        user=request.auth,
+        programme=programme,
+        status=filters.status,
+        q=filters.q,
+        reverify=filters.reverify,
     )
     return ordered(qs, filters.ordering, ORDERING)
 
@@ -151,6 +162,18 @@ def enrolment_end(request: HttpRequest, enrolment_id: int, payload: EndIn):
         reason=payload.reason,
         end_date=payload.end_date,
     )
+
+
+@router.post("/{int:enrolment_id}/reverify", response={200: EnrolmentOut, **ERRORS})
+def enrolment_reverify(request: HttpRequest, enrolment_id: int):
+    """Verify again an enrolment whose worker's NIK or birth date was corrected
+    (`reverify_since` set): the programme's eligibility rules run on the corrected data (the
+    age on the day of the proposal). Eligible: the flag is cleared and the enrolment returned,
+    its status unchanged. Not eligible: 422 with every problem (e.g. `age_out_of_range`)
+    followed by `reverify_refused`, which says to reject or end the enrolment. Not waiting
+    for re-verification: 409 `reverify_not_needed`. For the role that verifies (the Dinas)."""
+    require(request.auth, Action.ENROLMENT_VERIFY)
+    return services.enrolment_reverify(enrolment=_get(request, enrolment_id), by=request.auth)
 
 
 @router.get("/{int:enrolment_id}/coverage", response={200: list[CoverageMonthOut], **ERRORS})

@@ -7,7 +7,8 @@ counts and rejected rows, and fetch the error workbook.
 
 The BPJS exchange, as on the /impor/bpjs/ page: numbered batches out (`POST /bpjs/batches`
 takes the programme's verified enrolments not sent yet, `imports.bpjs.bpjs_batch_create`;
-each batch's file can be downloaded again, audited as an export) and the branch's answer in (a
+each batch's file can be downloaded again, audited as an export, and so can the NIK and
+birth-date corrections it carried) and the branch's answer in (a
 job of kind `jawaban_bpjs`, which reports the batches it answered). The older
 `GET /bpjs/registrations/{code}` stays for the clients written against it, deprecated: it
 writes every verified enrolment, sent or not, and records no batch."""
@@ -274,6 +275,41 @@ def bpjs_batch_file(
     return download_response(
         export,
         f"pendaftaran-bpjs-{bpjs.batch_name(batch)}-"
+        f"{timezone.localtime(batch.created_at):%Y%m%d}.{fmt}",
+    )
+
+
+@bpjs_router.get(
+    "/batches/{int:batch_id}/corrections",
+    response=ERRORS,
+    openapi_extra=file_response(
+        "Koreksi NIK/tanggal lahir yang dibawa batch (lembar KOREKSI; xlsx atau csv)", XLSX, CSV
+    ),
+)
+def bpjs_batch_corrections(
+    request: HttpRequest, batch_id: int, query: Query[BatchFileFormat]
+) -> HttpResponse:
+    """The NIK and birth-date corrections the batch carried (its sheet KOREKSI; for a CSV
+    batch, its second file), as a file of their own; `corrections` on the batch counts them.
+    Every download is audited, as the batch file's."""
+    batch = _batch(request, batch_id)
+    fmt = query.fmt or batch.fmt
+    export = bpjs.batch_corrections_export(by=request.auth, batch=batch, fmt=fmt)
+    programme = batch.programme
+    audit_export(
+        actor=request.auth,
+        obj=programme,
+        region_code=batch.region_code,
+        what=_("koreksi data peserta BPJS %(code)s batch %(n)s")
+        % {"code": programme.code, "n": batch.number},
+        kind="bpjs_corrections",
+        fmt=fmt,
+        rows=export.rows,
+        details={"programme": programme.code, "batch": batch.number},
+    )
+    return download_response(
+        export,
+        f"koreksi-bpjs-{bpjs.batch_name(batch)}-"
         f"{timezone.localtime(batch.created_at):%Y%m%d}.{fmt}",
     )
 

@@ -29,7 +29,7 @@ class WorkerFilter(Schema):
     district: str = Field("", max_length=13, description="Kode kecamatan, mis. 64.01.01")
     village: str = Field("", max_length=13, description="Kode desa/kelurahan")
     occupation: str = Field("", max_length=40, description="Kode pekerjaan")
-    status: Literal["", "aktif", "meninggal", "pindah", "nonaktif"] = ""
+    status: Literal["", "aktif", "meninggal", "pindah", "nonaktif", "penerima_upah"] = ""
     ordering: Literal[
         "", "name", "-name", "birth_date", "-birth_date", "village", "-village", "id", "-id"
     ] = ""
