@@ -213,6 +213,13 @@ def test_an_operator_sees_no_money(token_for, paser):
     assert client.get(f"{V1}/bills").json()["count"] == 0
     assert client.get(f"{V1}/bills/{paser.bill.pk}").status_code == 404
     assert client.get(f"{V1}/programmes/{paser.programme.code}/coverage").status_code == 404
+    r = client.get(f"{V1}/programmes/{paser.programme.code}/budget-lines")
+    assert (r.status_code, r.json()["code"]) == (403, "scope_denied")
+    programme = client.get(f"{V1}/programmes/{paser.programme.code}").json()
+    assert programme["budget_total"] is None and programme["quota"] > 0
+    listed = client.get(f"{V1}/programmes").json()["items"]
+    assert listed and all(p["budget_total"] is None for p in listed)
+    assert token_for("admin").get(f"{V1}/programmes/{paser.programme.code}").json()["budget_total"]
 
 
 # --- imports and the BPJS exchange -------------------------------------------------------------

@@ -254,3 +254,25 @@ def test_budget_form_only_for_managers_of_the_programme(
     assert (
         client.get(reverse("programs:detail", args=[programme.code])).context["budget_form"] is None
     )
+
+
+def test_budget_is_money_hidden_from_the_village_operator(client, users, programme):
+    """The budget lines and totals are money: the roles with CONTRIBUTIONS_READ read them, the
+    village operator does not (as on the contributions pages and in the API)."""
+    budget_line_add(
+        by=users.admin,
+        programme=programme,
+        kind="apbd_murni",
+        amount=806_400_000,
+        date=dt.date(2026, 1, 5),
+        document_ref="DPA-RAHASIA",
+    )
+    pages = [reverse("programs:list"), reverse("programs:detail", args=[programme.code])]
+    client.force_login(users.operator)
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert "Rp806.400.000" not in html and "DPA-RAHASIA" not in html, url
+        assert "Total anggaran" not in html, url
+    client.force_login(users.leader)
+    for url in pages:
+        assert "Rp806.400.000" in client.get(url).content.decode(), url

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from lindung.accounts.permissions import Action, can
 from lindung.core.formatting import mask_identities_in, mask_identity, mask_phone
 from lindung.registry.privacy import full_in_api
 
@@ -116,7 +117,9 @@ class ProgrammeOut(Schema):
     age_max: int
     quota: int
     used: int | None = Field(None, description="Peserta diusulkan s.d. aktif")
-    budget_total: int | None = None
+    budget_total: int | None = Field(
+        None, description="Seluruh anggaran; null bagi peran yang tidak membaca iuran dan anggaran"
+    )
     occupations: list[str] = Field(
         default_factory=list, description="Kode pekerjaan yang memenuhi syarat"
     )
@@ -125,6 +128,16 @@ class ProgrammeOut(Schema):
     @staticmethod
     def resolve_occupations(obj: Any) -> list[str]:
         return sorted(o.code for o in obj.occupations.all())
+
+    @staticmethod
+    def resolve_budget_total(obj: Any, context: Any) -> int | None:
+        # Money is read by the roles with CONTRIBUTIONS_READ (not the village operator), as on
+        # the pages.
+        request = (context or {}).get("request")
+        user = getattr(request, "auth", None)
+        if user is None or not can(user, Action.CONTRIBUTIONS_READ):
+            return None
+        return getattr(obj, "budget_total", None)
 
 
 class EnrolmentOut(Schema):

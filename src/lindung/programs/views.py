@@ -76,7 +76,11 @@ def programme_list_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "programs/programme_list.html",
-        {"programmes": programmes, "can_create": _may_create(request)},
+        {
+            "programmes": programmes,
+            "can_create": _may_create(request),
+            "show_budget": can(request.user, Action.CONTRIBUTIONS_READ),
+        },
     )
 
 
@@ -207,6 +211,9 @@ def _programme_page(
                     )
                 ],
                 "reverify_count": enrolment_reverify_count(user=user, programme=programme),
+                # Money is read by the roles with CONTRIBUTIONS_READ (not the village
+                # operator), as on the contributions pages and in the API.
+                "show_budget": can(user, Action.CONTRIBUTIONS_READ),
                 "budget_lines": programme.budget_lines.all(),
                 "quota_state": quota_state(programme=programme),
                 "proposed_matching": enrolments.filter(status=Enrolment.Status.PROPOSED).count()

@@ -17,6 +17,7 @@ from ninja.pagination import paginate
 from pydantic import ConfigDict, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from lindung.accounts.permissions import Action
 from lindung.api.pagination import LimitedPagination
 from lindung.api.schemas import (
     BillJobOut,
@@ -28,7 +29,7 @@ from lindung.api.schemas import (
     PagedCoverageRowOut,
     ProgrammeOut,
 )
-from lindung.api.v1.common import ERRORS, ordered
+from lindung.api.v1.common import ERRORS, ordered, require
 from lindung.api.v1.contributions import bill_job_enqueue
 from lindung.contributions import rules as contribution_rules
 from lindung.contributions import selectors as contributions
@@ -283,6 +284,9 @@ def programme_detail(request: HttpRequest, code: str):
 @router.get("/{code}/budget-lines", response={200: list[BudgetLineOut], **ERRORS})
 @paginate(LimitedPagination)
 def budget_line_list(request: HttpRequest, code: str):
+    """The programme's budget lines: money, read by the roles with CONTRIBUTIONS_READ (403 for
+    the village operator, as the contributions pages)."""
+    require(request.auth, Action.CONTRIBUTIONS_READ)
     programme = selectors.programme_get(user=request.auth, code=code)
     return programme.budget_lines.order_by("date", "id")
 
