@@ -14,7 +14,7 @@ from lindung.accounts.models import User
 from lindung.accounts.permissions import scope_of
 from lindung.core.forms import date_field
 from lindung.regions.models import Region
-from lindung.regions.selectors import region_choices, villages_in_scope
+from lindung.regions.selectors import MAX_REGION_OPTIONS, region_choices, villages_in_scope
 from lindung.registry.models import Worker
 from lindung.registry.selectors import occupations_current
 
@@ -23,9 +23,6 @@ class VillageChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Region) -> str:
         district = obj.parent.name if obj.parent_id else ""
         return f"{obj.label} — {district}" if district else obj.label
-
-
-MAX_VILLAGE_OPTIONS = 3000
 
 
 class WorkerForm(forms.Form):
@@ -74,7 +71,9 @@ class WorkerForm(forms.Form):
         super().__init__(*args, **kwargs)
         villages = villages_in_scope(scope=scope_of(user)).order_by("parent__name", "name")
         self.fields["village"].queryset = villages
-        if villages[: MAX_VILLAGE_OPTIONS + 1].count() > MAX_VILLAGE_OPTIONS:
+        # The one limit of every region entry (regions.selectors.MAX_REGION_OPTIONS); a count
+        # here, as the field's own query reads the rows when it renders.
+        if villages[: MAX_REGION_OPTIONS + 1].count() > MAX_REGION_OPTIONS:
             # A national scope (83.762 desa): the Kemendagri code, not a list nobody scrolls.
             self.fields["village"].widget = forms.TextInput(
                 attrs={"placeholder": "64.01.01.2009", "autocomplete": "off"}
