@@ -22,7 +22,7 @@ PASSWORD = "lindung-demo"
 SHOTS = [
     ("operator-beranda", "operator.desa", "/"),
     ("operator-pekerja", "operator.desa", "/pekerja/"),
-    ("admin-program", "admin.paser", "/program/"),
+    ("admin-program", "admin.paser", "/program/PASER-2026/"),
     ("pimpinan-monitoring", "bupati.paser", "/monitoring/"),
     ("auditor-jejak-audit", "inspektorat.paser", "/audit/"),
 ]

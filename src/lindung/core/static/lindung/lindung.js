@@ -50,3 +50,25 @@ document.addEventListener("click", function (event) {
   document.addEventListener("DOMContentLoaded", function () { boxTables(document); });
   document.addEventListener("htmx:afterSwap", function (event) { boxTables(event.target); });
 })();
+(function () {
+  // A card's figure (Rp1.612.800.000 on a 170 px card of a phone) never breaks mid-number:
+  // lindung.css keeps it on one line, and a figure wider than its card is set smaller until
+  // it fits, at every width (on load, when the window is resized, after an htmx swap).
+  function fitFigures(root) {
+    (root || document).querySelectorAll(".stat .value").forEach(function (el) {
+      el.style.fontSize = "";
+      var size = parseFloat(window.getComputedStyle(el).fontSize);
+      while (el.scrollWidth > el.clientWidth && size > 10) {
+        size -= 1;
+        el.style.fontSize = size + "px";
+      }
+    });
+  }
+  var pending = null;
+  document.addEventListener("DOMContentLoaded", function () { fitFigures(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { fitFigures(event.target); });
+  window.addEventListener("resize", function () {
+    window.cancelAnimationFrame(pending);
+    pending = window.requestAnimationFrame(function () { fitFigures(document); });
+  });
+})();
