@@ -241,3 +241,32 @@ def test_menu_has_claims(client, users):
     page = login(client, users.leader).get(reverse("claims:list"))
     assert page.status_code == 200
     assert f'href="{reverse("claims:list")}"' in page.text
+
+
+def test_a_death_opens_the_jkm_claim_ready_to_complete(client, users, insured, heir):
+    """A covered participant marked *Meninggal dunia* is listed on the claims page as owed a
+    claim (within the region only); the form opens with JKM and the date of death filled in;
+    once the claim is reported the death leaves the list."""
+    from lindung.registry.services import worker_update
+
+    worker, _e = insured
+    worker_update(worker=worker, by=users.operator, status="meninggal", status_date=D_DEATH)
+    report_url = reverse("claims:report", args=[worker.pk])
+    page = login(client, users.operator).get(reverse("claims:list"))
+    assert 'id="deaths-awaiting-claim"' in page.text
+    assert worker.name in page.text and report_url in page.text
+    assert "12 November 2026" in page.text
+    form = client.get(report_url).context["form"]
+    assert (form["claim_type"].value(), form["event_date"].value()) == ("jkm", D_DEATH)
+    # Another region's admin sees nothing of it.
+    other = login(client, users.admin_ppu).get(reverse("claims:list"))
+    assert worker.name not in other.text and 'id="deaths-awaiting-claim"' not in other.text
+    # A read-only leader sees the list without the link to report.
+    leader = login(client, users.leader).get(reverse("claims:list"))
+    assert worker.name in leader.text and report_url not in leader.text
+    report(users.operator, worker, heir, event=D_DEATH, reported=D_DEATH)
+    after = login(client, users.admin).get(reverse("claims:list"))
+    assert 'id="deaths-awaiting-claim"' not in after.text
+
+
+D_DEATH = dt.date(2026, 11, 12)

@@ -7,7 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from lindung.accounts.models import User
@@ -90,6 +90,28 @@ def claim_list(
     if programme:
         qs = qs.filter(programme__code=programme)
     return qs.order_by("-reported_date", "-id")
+
+
+DEATH_CLAIM_TYPES = (rules.JKM, rules.JKK_DEATH)
+
+
+def deaths_awaiting_claim(*, user: User) -> QuerySet[Worker]:
+    """Participants of the user's region marked *Meninggal dunia* whose cover had begun at BPJS
+    (an enrolment with a KPJ number ended by the death) and for whom no death claim (JKM or
+    JKK death) is open or decided: the claims the Dinas and the village still owe the heirs.
+    The worker's page and this list open the claim form filled in (JKM, date of death)."""
+    covered = Enrolment.objects.filter(
+        worker=OuterRef("pk"), end_reason=Enrolment.EndReason.DECEASED
+    ).exclude(kpj_number="")
+    claimed = Claim.objects.filter(worker=OuterRef("pk"), claim_type__in=DEATH_CLAIM_TYPES)
+    return (
+        scope_queryset(Worker.objects.all(), scope_of(user))
+        .filter(status=Worker.Status.DECEASED)
+        .filter(Exists(covered))
+        .exclude(Exists(claimed))
+        .select_related("village", "village__parent")
+        .order_by("-status_date", "name", "id")
+    )
 
 
 def claim_totals(claims: QuerySet[Claim]) -> dict[str, int]:

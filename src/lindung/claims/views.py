@@ -43,6 +43,7 @@ from lindung.registry.models import Worker
 from lindung.registry.selectors import worker_get, worker_list
 
 PAGE_SIZE = 50
+DEATHS_SHOWN = 20
 
 
 def _claim(request: HttpRequest, pk: int) -> Claim:
@@ -63,6 +64,8 @@ def claim_list_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "totals": selectors.claim_totals(claims),
+            "deaths": selectors.deaths_awaiting_claim(user=request.user)[: DEATHS_SHOWN + 1],
+            "deaths_shown": DEATHS_SHOWN,
             "filtered": any(v for v in form.filters().values()),
             "query": request.GET.urlencode(),
         },
@@ -104,7 +107,12 @@ def claim_report_view(request: HttpRequest, worker_pk: int) -> HttpResponse:
         worker = worker_get(user=request.user, pk=worker_pk)
     except Worker.DoesNotExist as e:
         raise Http404(_("Pekerja tidak ditemukan.")) from e
-    form = ClaimReportForm(request.POST or None, initial={"reported_date": clock.today()})
+    initial: dict[str, Any] = {"reported_date": clock.today()}
+    if worker.status == Worker.Status.DECEASED:
+        # A death opens the JKM claim ready to complete: the type and the date of death filled
+        # in (JKK death instead when it was a work accident).
+        initial.update(claim_type=rules.JKM, event_date=worker.status_date)
+    form = ClaimReportForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             claim = services.claim_report(by=request.user, worker=worker, **form.data_for_service())
