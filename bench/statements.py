@@ -10,12 +10,12 @@ The data is generated in the database (INSERT … SELECT, like bench/billing.py)
 Paser's villages, names of very different lengths (a few wrap onto two lines in the PDF), one
 active enrolment each for January, the letterhead with its signatory; January is billed
 through `bill_generate` and paid. Each format is then built `--repeat` times, each time in a
-fresh child process (`contributions.selectors.statement` + `contributions.reports
-.statement_export`, what the background task runs), so that its peak resident memory is its
+fresh child process (`reports.statements.statement` + `statement_export`, what the
+background task runs), so that its peak resident memory is its
 own; a child that only loads Django and the bill gives the baseline the peak is compared with.
 
-Target: the statement of a bill of more than `contributions.reports.DIRECT_MAX_LINES` lines is
-built in the background, so no limit applies to the web request; the figures here say how long
+Target: the statement of a bill of more than `contributions.selectors.statement_direct_max()`
+lines is built in the background, so no limit applies to the web request; the figures here say how long
 the progress bar runs and that memory stays bounded (the XLSX is streamed; the PDF holds the
 laid-out pages until it is written).
 """
@@ -147,8 +147,9 @@ def child(fmt: str, bill_id: int) -> None:
     import time_machine
 
     from lindung.accounts.models import User
-    from lindung.contributions import reports, selectors
+    from lindung.contributions import selectors
     from lindung.contributions.models import Bill
+    from lindung.reports import statements
 
     user = User.objects.get(username="bench")
     with time_machine.travel(dt.datetime(2026, 11, 20, 10), tick=True):
@@ -156,8 +157,8 @@ def child(fmt: str, bill_id: int) -> None:
         bill = selectors.bill_get(user=user, pk=bill_id)
         size = rows = 0
         if fmt != "none":
-            st = selectors.statement(user=user, bill=bill)
-            export = reports.statement_export(st, fmt)
+            st = statements.statement(user=user, bill=bill)
+            export = statements.statement_export(st, fmt)
             size, rows = len(export.content), export.rows
         seconds = time.perf_counter() - started
     lines = Bill.objects.get(pk=bill_id).line_count

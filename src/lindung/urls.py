@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", include("lindung.api.urls")),
     path("api/", include(api_urls.legacy, namespace="api_legacy")),  # before v1: the same views
     path("", include("lindung.accounts.urls")),
+    path("", include("lindung.api.page_urls")),  # the account's API tokens
     path("", include("lindung.monitoring.urls")),
     path("monitoring/", include("lindung.monitoring.dashboard_urls")),
     path("sosialisasi/", include("lindung.outreach.urls")),

@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 
 from lindung.audit.models import AuditEvent
-from lindung.contributions import reports, selectors
 from lindung.contributions.services import bill_adjust, bill_generate, payment_record
 from lindung.registry.models import Worker
+from lindung.reports import statements
 from tests.conftest import PASER
 from tests.exports import xlsx_values
 
@@ -40,7 +40,7 @@ def hostile_bill(users, programme, active):
 
 def test_statement_xlsx_holds_no_formula_and_is_audited(client, users, hostile_bill):
     client.force_login(users.admin)
-    response = client.get(reverse("contributions:statement", args=[hostile_bill.pk, "xlsx"]))
+    response = client.get(reverse("reports:statement", args=[hostile_bill.pk, "xlsx"]))
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     values = xlsx_values(response.content)  # cell by cell: no formula, hostile text quoted
     texts = {v for *_k, v in values if isinstance(v, str)}
@@ -48,9 +48,9 @@ def test_statement_xlsx_holds_no_formula_and_is_audited(client, users, hostile_b
     assert -16_800 in {v for *_k, v in values}  # a credit is a negative number, not text
 
     [event] = AuditEvent.objects.filter(action="export")
-    st = selectors.statement(user=users.admin, bill=hostile_bill)
+    st = statements.statement(user=users.admin, bill=hostile_bill)
     # three participants, one kecamatan, one payment, one adjustment
-    assert reports.statement_rows(st) == 6
+    assert statements.statement_rows(st) == 6
     assert (event.actor, event.object_type, event.object_id, event.region_code) == (
         users.admin,
         "bill",
@@ -69,7 +69,7 @@ def test_statement_xlsx_holds_no_formula_and_is_audited(client, users, hostile_b
 
 def test_statement_pdf_download_by_a_reader_is_audited(client, users, hostile_bill):
     client.force_login(users.leader)
-    response = client.get(reverse("contributions:statement", args=[hostile_bill.pk, "pdf"]))
+    response = client.get(reverse("reports:statement", args=[hostile_bill.pk, "pdf"]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert "no-store" in response["Cache-Control"]
     [event] = AuditEvent.objects.filter(action="export")
@@ -78,15 +78,15 @@ def test_statement_pdf_download_by_a_reader_is_audited(client, users, hostile_bi
 
 def test_statement_pdf_takes_markup_in_data_as_text(users, programme, hostile_bill):
     """reportlab reads <img src=…> in a Paragraph as an image to load: data is escaped."""
-    st = selectors.statement(user=users.admin, bill=hostile_bill)
+    st = statements.statement(user=users.admin, bill=hostile_bill)
     st.budget.sentences.append('<img src="/etc/passwd"/> & <b>')
-    assert reports.statement_export(st, "pdf").content.startswith(b"%PDF")
+    assert statements.statement_export(st, "pdf").content.startswith(b"%PDF")
 
 
 def test_every_download_counts_once(client, users, hostile_bill):
     client.force_login(users.admin)
     for fmt in ("xlsx", "pdf", "xlsx"):
-        client.get(reverse("contributions:statement", args=[hostile_bill.pk, fmt]))
+        client.get(reverse("reports:statement", args=[hostile_bill.pk, fmt]))
     assert [
         e.changes["format"] for e in AuditEvent.objects.filter(action="export").order_by("pk")
     ] == ["xlsx", "pdf", "xlsx"]

@@ -16,10 +16,11 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from lindung.audit.models import AuditEvent
-from lindung.contributions import reports, rules, selectors
+from lindung.contributions import rules
 from lindung.contributions.services import bill_generate, payment_record, rates_for
 from lindung.core.exports import DATE_FORMAT, RUPIAH_FORMAT
 from lindung.core.formatting import bulan, mask_identity, rupiah, tanggal, thousands
+from lindung.reports import statements
 from lindung.reports.models import Letterhead, ReportRun
 from lindung.reports.services import letterhead_set
 from tests.conftest import PASER
@@ -85,7 +86,7 @@ def test_xlsx_holds_letterhead_title_summary_participants_and_signature(
 ):
     rate = rate_of(programme, active[0].worker)
     client.force_login(users.admin)
-    response = client.get(reverse("contributions:statement", args=[paid_bill.pk, "xlsx"]))
+    response = client.get(reverse("reports:statement", args=[paid_bill.pk, "xlsx"]))
     assert response.status_code == 200
     ws = load_workbook(io.BytesIO(response.content))["Tagihan"]
     values = _values(ws)
@@ -101,7 +102,7 @@ def test_xlsx_holds_letterhead_title_summary_participants_and_signature(
     assert values[header][-4:] == ("Pekerjaan", "JKK", "JKM", "Jumlah")  # no JHT billed
     assert {str(r) for r in ws.merged_cells.ranges} >= {"A1:I1", "A2:I2", "A3:I3"}
     assert ws["A1"].alignment.horizontal == "center"
-    assert first.index(SIGNER["government"]) < first.index(reports.title().upper())
+    assert first.index(SIGNER["government"]) < first.index(statements.title().upper())
     assert f"{programme.code} — {programme.name}" in first
     assert f"Bulan iuran {bulan(JAN)}" in first
 
@@ -150,7 +151,7 @@ def test_pdf_holds_letterhead_rupiah_amounts_participants_and_signatory(
 ):
     rate = rate_of(programme, active[0].worker)
     client.force_login(users.admin)
-    response = client.get(reverse("contributions:statement", args=[paid_bill.pk, "pdf"]))
+    response = client.get(reverse("reports:statement", args=[paid_bill.pk, "pdf"]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     text = _pdf_text(response.content)
     assert SIGNER["government"] in text and SIGNER["agency"].upper() in text
@@ -173,12 +174,12 @@ def test_without_letterhead_the_region_names_the_government_and_blanks_are_lines
 ):
     assert not Letterhead.objects.exists()
     bill = bill_generate(by=users.admin, programme=programme, month=JAN)
-    st = selectors.statement(user=users.admin, bill=bill)
-    text = _pdf_text(reports.statement_export(st, "pdf").content)
+    st = statements.statement(user=users.admin, bill=bill)
+    text = _pdf_text(statements.statement_export(st, "pdf").content)
     assert "PEMERINTAH KABUPATEN PASER" in text
     assert "(" + "." * 40 + ")" in text and "NIP. " + "." * 30 in text
     assert "Belum lunas" in text
-    ws = load_workbook(io.BytesIO(reports.statement_export(st, "xlsx").content))["Tagihan"]
+    ws = load_workbook(io.BytesIO(statements.statement_export(st, "xlsx").content))["Tagihan"]
     cells = [v for row in _values(ws) for v in row if v]
     assert cells[0] == "PEMERINTAH KABUPATEN PASER"
     assert cells[-3:] == [
@@ -197,9 +198,9 @@ def test_a_kabupaten_without_letterhead_uses_its_province_letterhead(users, prog
         signer_name="Siti Aminah",
     )
     bill = bill_generate(by=users.admin, programme=programme, month=JAN)
-    st = selectors.statement(user=users.admin, bill=bill)
+    st = statements.statement(user=users.admin, bill=bill)
     assert st.letterhead.region_id == "64"
-    text = _pdf_text(reports.statement_export(st, "pdf").content)
+    text = _pdf_text(statements.statement_export(st, "pdf").content)
     assert "PEMERINTAH PROVINSI KALIMANTAN TIMUR" in text and "Siti Aminah" in text
     assert f"Samarinda, {tanggal(TODAY)}" in text
 
@@ -210,26 +211,26 @@ def test_different_incomes_show_the_lowest_and_highest_contribution(
     low = activate(programme, make_worker())
     high = activate(programme, make_worker(declared_income=3_000_000))
     bill = bill_generate(by=users.admin, programme=programme, month=JAN)
-    st = selectors.statement(user=users.admin, bill=bill)
+    st = statements.statement(user=users.admin, bill=bill)
     lo, hi = rate_of(programme, low.worker), rate_of(programme, high.worker)
     assert lo < hi and (st.rate_min, st.rate_max) == (lo, hi)
-    ws = load_workbook(io.BytesIO(reports.statement_export(st, "xlsx").content))["Tagihan"]
+    ws = load_workbook(io.BytesIO(statements.statement_export(st, "xlsx").content))["Tagihan"]
     summary = {row[1]: row[2] for row in _values(ws) if len(row) > 2 and row[1]}
     assert summary["Iuran per peserta terendah"] == lo
     assert summary["Iuran per peserta tertinggi"] == hi
     assert summary["Total tagihan"] == lo + hi
-    text = _pdf_text(reports.statement_export(st, "pdf").content)
+    text = _pdf_text(statements.statement_export(st, "pdf").content)
     assert rupiah(lo) in text and rupiah(hi) in text and rupiah(lo + hi) in text
 
 
 def test_audit_counts_every_participant_row(client, users, programme, active, paid_bill):
     client.force_login(users.admin)
     for fmt in ("xlsx", "pdf"):
-        client.get(reverse("contributions:statement", args=[paid_bill.pk, fmt]))
-    st = selectors.statement(user=users.admin, bill=paid_bill)
+        client.get(reverse("reports:statement", args=[paid_bill.pk, fmt]))
+    st = statements.statement(user=users.admin, bill=paid_bill)
     # 3 participants, 1 kecamatan, 1 payment, no adjustment: the same for both formats.
-    assert reports.statement_rows(st) == 5
-    assert reports.statement_export(st, "xlsx").rows == 5
+    assert statements.statement_rows(st) == 5
+    assert statements.statement_export(st, "xlsx").rows == 5
     assert [
         (e.object_type, e.object_id, e.changes["kind"], e.changes["rows"])
         for e in AuditEvent.objects.filter(action="export").order_by("pk")
@@ -262,7 +263,7 @@ def test_large_bill_is_built_in_the_background_and_its_download_audited(
     django_capture_on_commit_callbacks,
 ):
     client.force_login(users.admin)
-    url = reverse("contributions:statement", args=[paid_bill.pk, "pdf"])
+    url = reverse("reports:statement", args=[paid_bill.pk, "pdf"])
     page = client.get(reverse("contributions:bill", args=[paid_bill.pk]))
     assert f'action="{url}"' in page.content.decode()  # a button (POST), not a link
 
@@ -316,7 +317,7 @@ def test_background_statement_outside_the_region_or_role(
     client, users, programme, active, paid_bill, small_limit, make_user
 ):
     client.force_login(users.admin_ppu)
-    url = reverse("contributions:statement", args=[paid_bill.pk, "xlsx"])
+    url = reverse("reports:statement", args=[paid_bill.pk, "xlsx"])
     assert client.post(url).status_code == 404
     assert not ReportRun.objects.exists()
 
@@ -338,12 +339,12 @@ def test_thousands_of_lines_stay_one_row_each_in_the_pdf(users, programme, activ
     """The participant table is laid out page by page (`_RowStream`): every line reaches the
     PDF once, in order, with the header on each page."""
     bill = bill_generate(by=users.admin, programme=programme, month=JAN)
-    st = selectors.statement(user=users.admin, bill=bill)
+    st = statements.statement(user=users.admin, bill=bill)
     base = list(st.lines())
     many = [dataclasses.replace(base[i % 3], name=f"Peserta {i:04d}") for i in range(1_200)]
     st.lines = lambda chunk_size=2_000: iter(many)  # type: ignore[method-assign]
     st.bill.line_count = len(many)
-    reader = PdfReader(io.BytesIO(reports.statement_export(st, "pdf").content))
+    reader = PdfReader(io.BytesIO(statements.statement_export(st, "pdf").content))
     pages = [p.extract_text() for p in reader.pages]
     text = "\n".join(pages)
     positions = [text.index(f"Peserta {i:04d}") for i in range(1_200)]
@@ -363,7 +364,7 @@ def test_names_with_markup_or_great_length_are_printed_as_text(users, programme,
     Worker.objects.filter(pk=active[0].worker_id).update(name='<img src="/etc/passwd"/> & <b>')
     Worker.objects.filter(pk=active[1].worker_id).update(name=long_name)
     bill = bill_generate(by=users.admin, programme=programme, month=JAN)
-    st = selectors.statement(user=users.admin, bill=bill)
-    text = _pdf_text(reports.statement_export(st, "pdf").content)
+    st = statements.statement(user=users.admin, bill=bill)
+    text = _pdf_text(statements.statement_export(st, "pdf").content)
     assert '<img src="/etc/passwd"/> & <b>' in text
     assert " ".join(text.split()).count(long_name) == 1  # whole, over two lines

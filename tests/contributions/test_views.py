@@ -92,7 +92,7 @@ def test_admin_of_other_regency_cannot_bill_or_pay_by_url(client, users, program
     assert client.get(reverse("contributions:programme", args=[programme.code])).status_code == 404
     bill = bill_generate(by=users.admin, programme=programme, month=JAN)
     assert client.get(reverse("contributions:bill", args=[bill.pk])).status_code == 404
-    assert client.get(reverse("contributions:statement", args=[bill.pk, "pdf"])).status_code == 404
+    assert client.get(reverse("reports:statement", args=[bill.pk, "pdf"])).status_code == 404
     assert not Payment.objects.exists()
 
 
@@ -152,14 +152,14 @@ def test_statement_reconciles_in_xlsx_and_pdf(client, users, programme, active):
     st = selectors.statement(user=users.admin, bill=bill)
     assert st.reconciles and st.districts_total == 50_400 and st.allocated_total == 50_400
     login(client, users.admin)
-    xlsx = client.get(reverse("contributions:statement", args=[bill.pk, "xlsx"]))
+    xlsx = client.get(reverse("reports:statement", args=[bill.pk, "xlsx"]))
     assert xlsx.status_code == 200
     wb = load_workbook(io.BytesIO(xlsx.content))
     summary = {r[1]: r[2] for r in wb["Tagihan"].iter_rows(values_only=True) if len(r) > 2}
     assert summary["Total tagihan"] == 50_400 and summary["Dibayar"] == 50_400
     district_rows = list(wb["Per kecamatan"].iter_rows(values_only=True))
     assert district_rows[-1][-1] == 50_400 and district_rows[1][1] == "Batu Sopang"
-    pdf = client.get(reverse("contributions:statement", args=[bill.pk, "pdf"]))
+    pdf = client.get(reverse("reports:statement", args=[bill.pk, "pdf"]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
 

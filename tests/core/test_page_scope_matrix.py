@@ -396,7 +396,7 @@ MATRIX: dict[str, Build] = {
     ],
     # A statement is a download (audited); a POST asks for it too (built in the background for
     # a large bill).
-    "contributions:statement": lambda p, u: [
+    "reports:statement": lambda p, u: [
         T(u(pk=p.bill.pk, fmt="xlsx")),
         T(u(pk=p.bill.pk, fmt="pdf"), {}, readers_may=REPORT_REQUEST),
     ],

@@ -8,8 +8,4 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("bahasa/", views.set_language, name="language"),
     path("akun/kata-sandi/", views.password_change_view, name="password_change"),
-    path("akun/token-api/", views.api_tokens_view, name="api_tokens"),
-    path(
-        "akun/token-api/<int:token_id>/cabut/", views.api_token_revoke_view, name="api_token_revoke"
-    ),
 ]

@@ -10,7 +10,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
@@ -39,7 +41,6 @@ from lindung.programs.models import BudgetLine, Enrolment, Programme
 from lindung.programs.rules import add_months, month_start, months_between
 from lindung.regions.models import Region
 from lindung.regions.scope import scope_queryset
-from lindung.reports.models import Letterhead
 
 # --- programmes, bills, payments ------------------------------------------------------------
 
@@ -580,6 +581,15 @@ STATEMENT_LINE_FIELDS = (
 )
 
 
+STATEMENT_DIRECT_MAX_LINES = 2_000  # settings.STATEMENT_DIRECT_MAX_LINES overrides
+
+
+def statement_direct_max() -> int:
+    """Above this many lines a bill's statement is built in the background, not in the web
+    request (reports.statements)."""
+    return int(getattr(settings, "STATEMENT_DIRECT_MAX_LINES", STATEMENT_DIRECT_MAX_LINES))
+
+
 @dataclass
 class Statement:
     """The monthly contribution statement of one programme and funder (one bill): its summary,
@@ -593,7 +603,8 @@ class Statement:
     allocations: list[PaymentAllocation]
     budget: BudgetSummary
     region: Region | None = None
-    letterhead: Letterhead | None = None
+    # The letterhead is the reports app's: reports.statements.statement sets it.
+    letterhead: Any = None
     rate_min: int | None = None  # the lowest and highest contribution of one participant
     rate_max: int | None = None
     generated_on: dt.date | None = None
@@ -642,10 +653,6 @@ class Statement:
 
 
 def statement(*, user: User, bill: Bill, on: dt.date | None = None) -> Statement:
-    # reports.selectors reads this module's selectors: imported here, not at the top, so
-    # that the two modules do not import each other while loading.
-    from lindung.reports.selectors import letterhead_for
-
     bill = bill_get(user=user, pk=bill.pk)
     rows = list(
         BillLine.objects.filter(bill=bill)
@@ -680,7 +687,6 @@ def statement(*, user: User, bill: Bill, on: dt.date | None = None) -> Statement
         ),
         budget=budget_summary(user=user, programme=bill.programme, on=on),
         region=bill.programme.region,
-        letterhead=letterhead_for(bill.programme.region_id),
         rate_min=rates["lo"],
         rate_max=rates["hi"],
         generated_on=on or clock.today(),

@@ -1,4 +1,4 @@
-from django.urls import URLPattern, path, re_path
+from django.urls import URLPattern, path
 
 from lindung.contributions import views
 
@@ -9,11 +9,6 @@ _pages: list[URLPattern] = [
     path("tarif/", views.rates_view, name="rates"),
     path("tagihan/<int:pk>/", views.bill_view, name="bill"),
     path("tagihan/<int:pk>/penyesuaian/", views.bill_adjust_view, name="bill_adjust"),
-    re_path(
-        r"^tagihan/(?P<pk>[0-9]+)/laporan\.(?P<fmt>xlsx|pdf)$",
-        views.statement_view,
-        name="statement",
-    ),
     path("program/<slug:code>/", views.programme_view, name="programme"),
     path("program/<slug:code>/tagihan/", views.bill_generate_view, name="bill_generate"),
     path("program/<slug:code>/pembayaran/", views.payment_create_view, name="payment_create"),

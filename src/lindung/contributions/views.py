@@ -20,8 +20,7 @@ from django.views.decorators.http import require_POST
 
 from lindung.accounts.permissions import Action, can_manage_programme
 from lindung.accounts.web import require_action
-from lindung.audit.services import audit_export
-from lindung.contributions import reports, rules, selectors, services
+from lindung.contributions import rules, selectors, services
 from lindung.contributions.forms import (
     AdjustmentForm,
     BillForm,
@@ -32,13 +31,10 @@ from lindung.contributions.models import BenefitPackage, Bill
 from lindung.contributions.tasks import bill_generate_task, lapses_apply_task
 from lindung.core import clock
 from lindung.core.errors import DomainError
-from lindung.core.exports import download_response
 from lindung.core.formatting import bulan, rupiah, thousands
 from lindung.core.web import add_domain_errors
 from lindung.programs.models import Programme
 from lindung.programs.rules import programme_month
-from lindung.reports import services as report_services
-from lindung.reports.models import ReportRun
 
 PAGE_SIZE = 50
 
@@ -115,7 +111,7 @@ def _programme_context(request: HttpRequest, programme: Programme, **forms: Any)
             for _d, f, n in coverage.lapse_warnings
         ],
         "bills": selectors.bill_list(user=request.user, programme=programme)[:24],
-        "statement_direct_max": reports.direct_max_lines(),
+        "statement_direct_max": selectors.statement_direct_max(),
         "unpaid": selectors.unpaid_bills(user=request.user, programme=programme),
         "payments": selectors.payment_shortfalls(
             selectors.payments_for(user=request.user, programme=programme)[:24]
@@ -280,7 +276,7 @@ def bill_view(
             "adjustment_form": adjustment_form
             or (AdjustmentForm() if can_manage and bill.is_locked else None),
             "today": clock.today(),
-            "statement_direct_max": reports.direct_max_lines(),
+            "statement_direct_max": selectors.statement_direct_max(),
         },
         status=status,
     )
@@ -315,61 +311,6 @@ def bill_adjust_view(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Penyesuaian dicatat."))
                 return redirect("contributions:bill", bill.pk)
     return bill_view(request, pk, adjustment_form=form, status=400)
-
-
-def statement_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """The bill statement as a download; a bill too large to build within the request is
-    built in the background (POST: the report archive's progress page follows it)."""
-    bill = _bill(request, pk)
-    if reports.in_background(bill):
-        return _statement_in_background(request, bill, fmt)
-    st = selectors.statement(user=request.user, bill=bill)
-    export = reports.statement_export(st, fmt)
-    audit_export(
-        actor=request.user,
-        obj=st.bill,
-        region_code=st.bill.programme.region_id,
-        what=_("laporan iuran %(code)s %(month)s")
-        % {"code": st.bill.programme.code, "month": bulan(st.bill.month)},
-        kind="bill_statement",
-        fmt=fmt,
-        rows=export.rows,
-        details={
-            "programme": st.bill.programme.code,
-            "month": f"{st.bill.month:%Y-%m}",
-            "funder": str(st.funder_label),
-        },
-    )
-    return download_response(export, reports.filename(st, fmt))
-
-
-def _statement_in_background(request: HttpRequest, bill: Bill, fmt: str) -> HttpResponse:
-    if request.method != "POST":
-        # A link followed to a large bill: building starts from the bill page's button (a
-        # POST), never from a GET that a prefetch or a crawler could repeat.
-        messages.info(
-            request,
-            _(
-                "Tagihan ini memuat %(n)s peserta: laporannya disusun di latar belakang. "
-                "Tekan tombol %(fmt)s untuk memulai."
-            )
-            % {"n": thousands(bill.line_count), "fmt": fmt.upper()},
-        )
-        return redirect("contributions:bill", bill.pk)
-    run = report_services.report_run_request(
-        by=request.user,
-        region_code=bill.programme.region_id,
-        kind=ReportRun.Kind.STATEMENT,
-        period=f"{bill.month:%Y-%m}",
-        fmt=fmt,
-        parameters={
-            "bill": bill.pk,
-            "programme": bill.programme.code,
-            "month_name": bulan(bill.month),
-            "funder": f"{bill.get_funder_display()} — {bill.funder_region.label}",
-        },
-    )
-    return redirect("reports:run", pk=run.pk)
 
 
 def rates_view(request: HttpRequest) -> HttpResponse:

@@ -86,7 +86,7 @@ class ReportRun(models.Model):
     class Kind(models.TextChoices):
         MONEV = "monev", _("Laporan monev")
         PARITRANA = "paritrana", _("Penilaian mandiri Paritrana")
-        # A bill statement too large to build in a web request (contributions.reports).
+        # A bill statement too large to build in a web request (reports.statements).
         STATEMENT = "tagihan", _("Rekapitulasi tagihan iuran")
 
     class Format(models.TextChoices):

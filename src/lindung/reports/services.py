@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from lindung.accounts.models import User
 from lindung.accounts.permissions import Action, authorize, can
 from lindung.audit.services import audit_event
-from lindung.contributions import reports as statement_reports
 from lindung.contributions import selectors as contribution_selectors
 from lindung.contributions.models import Bill
 from lindung.core import clock, liveness
@@ -26,7 +25,7 @@ from lindung.core.errors import DomainError, ValidationFailed
 from lindung.core.exports import ExportFile
 from lindung.monitoring import indicators
 from lindung.regions.models import Region
-from lindung.reports import render, rules, selectors
+from lindung.reports import render, rules, selectors, statements
 from lindung.reports.models import (
     Letterhead,
     ParitranaAssessment,
@@ -140,7 +139,7 @@ def report_build(
 def _statement_build(
     *, user: User, fmt: str, on: dt.date, progress: selectors.Progress, bill: int, **_info: Any
 ) -> tuple[ExportFile, str]:
-    """A bill statement (contributions.reports), as the user who asked: the bill is read
+    """A bill statement (reports.statements), as the user who asked: the bill is read
     through their scope and their right to read contributions again."""
     if not can(user, Action.CONTRIBUTIONS_READ):
         raise ReportRefused(
@@ -153,11 +152,8 @@ def _statement_build(
             _("Tagihan ini tidak ada lagi atau di luar wilayah Anda."), code="bill_unknown"
         ) from e
     progress(5, _("Data tagihan"))
-    st = contribution_selectors.statement(user=user, bill=found, on=on)
-    return (
-        statement_reports.statement_export(st, fmt, progress),
-        statement_reports.filename(st, fmt),
-    )
+    st = statements.statement(user=user, bill=found, on=on)
+    return statements.statement_export(st, fmt, progress), statements.filename(st, fmt)
 
 
 def report_run_request(

@@ -1,6 +1,6 @@
 """/laporan/: the monev report, its archive and downloads, the letterhead, Paritrana."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from lindung.reports import views
 
@@ -12,6 +12,12 @@ urlpatterns = [
     path("<int:pk>/", views.run_detail_view, name="run"),
     path("<int:pk>/kemajuan/", views.run_progress_view, name="run_progress"),
     path("<int:pk>/unduh/", views.run_download_view, name="run_download"),
+    # A bill's statement, linked from the contributions pages (money: CONTRIBUTIONS_READ).
+    re_path(
+        r"^tagihan/(?P<pk>[0-9]+)/laporan\.(?P<fmt>xlsx|pdf)$",
+        views.statement_view,
+        name="statement",
+    ),
     path("kop/", views.letterhead_view, name="letterhead"),
     path("kop/<str:code>/logo/", views.letterhead_logo_view, name="letterhead_logo"),
     path("kop/<str:code>/logo.img", views.letterhead_logo_image_view, name="letterhead_image"),

@@ -16,14 +16,16 @@ from django.views.decorators.http import require_POST
 from lindung.accounts.permissions import Action, can, scope_of
 from lindung.accounts.web import require_action
 from lindung.audit.services import audit_export
-from lindung.contributions.selectors import bills_for
+from lindung.contributions.models import Bill
+from lindung.contributions.selectors import bill_get, bills_for
 from lindung.core import clock
 from lindung.core.errors import DomainError, ScopeDenied
 from lindung.core.exports import PDF, XLSX, ExportFile, download_response
+from lindung.core.formatting import bulan, thousands
 from lindung.core.web import add_domain_errors
 from lindung.monitoring import indicators
 from lindung.regions.models import Region
-from lindung.reports import forms, pdf, selectors, services
+from lindung.reports import forms, pdf, selectors, services, statements
 from lindung.reports.models import Letterhead, ParitranaInnovation, ReportRun
 
 ARCHIVE_PAGE = 50
@@ -406,3 +408,65 @@ def paritrana_compare_view(request: HttpRequest, code: str, year: int) -> HttpRe
             "years": list(range(clock.today().year, clock.today().year - 6, -1)),
         },
     )
+
+
+# --- the bill statement (a contributions page's download, built here) ---------------------------
+
+
+def statement_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The bill statement as a download; a bill too large to build within the request is
+    built in the background (POST: the report archive's progress page follows it)."""
+    require_action(request, Action.CONTRIBUTIONS_READ)  # money: not the village operator
+    try:
+        bill = bill_get(user=request.user, pk=pk)
+    except Bill.DoesNotExist as e:
+        raise Http404(_("Tagihan tidak ditemukan.")) from e
+    if statements.in_background(bill):
+        return _statement_in_background(request, bill, fmt)
+    st = statements.statement(user=request.user, bill=bill)
+    export = statements.statement_export(st, fmt)
+    audit_export(
+        actor=request.user,
+        obj=st.bill,
+        region_code=st.bill.programme.region_id,
+        what=_("laporan iuran %(code)s %(month)s")
+        % {"code": st.bill.programme.code, "month": bulan(st.bill.month)},
+        kind="bill_statement",
+        fmt=fmt,
+        rows=export.rows,
+        details={
+            "programme": st.bill.programme.code,
+            "month": f"{st.bill.month:%Y-%m}",
+            "funder": str(st.funder_label),
+        },
+    )
+    return download_response(export, statements.filename(st, fmt))
+
+
+def _statement_in_background(request: HttpRequest, bill: Bill, fmt: str) -> HttpResponse:
+    if request.method != "POST":
+        # A link followed to a large bill: building starts from the bill page's button (a
+        # POST), never from a GET that a prefetch or a crawler could repeat.
+        messages.info(
+            request,
+            _(
+                "Tagihan ini memuat %(n)s peserta: laporannya disusun di latar belakang. "
+                "Tekan tombol %(fmt)s untuk memulai."
+            )
+            % {"n": thousands(bill.line_count), "fmt": fmt.upper()},
+        )
+        return redirect("contributions:bill", bill.pk)
+    run = services.report_run_request(
+        by=request.user,
+        region_code=bill.programme.region_id,
+        kind=ReportRun.Kind.STATEMENT,
+        period=f"{bill.month:%Y-%m}",
+        fmt=fmt,
+        parameters={
+            "bill": bill.pk,
+            "programme": bill.programme.code,
+            "month_name": bulan(bill.month),
+            "funder": f"{bill.get_funder_display()} — {bill.funder_region.label}",
+        },
+    )
+    return redirect("reports:run", pk=run.pk)

@@ -17,18 +17,19 @@ a rupiah format (a column still sums), dates real dates. The PDF is laid out by 
 engine (`reports.pdf.build`: A4, letterhead, "Halaman n dari N", signature). A province
 programme's bill holds 15,000 lines or more: lines are read from the database in chunks, the
 XLSX is streamed, and the PDF's participant table is laid out one page at a time
-(`_RowStream`). A bill of more than `DIRECT_MAX_LINES` lines is built in the background
-(`reports.services.report_build`, kind `statement`) rather than in the web request.
+(`_RowStream`). A bill of more than `contributions.selectors.statement_direct_max()` lines
+is built in the background (`reports.services.report_build`, kind `statement`) rather than
+in the web request.
 
 Totals reconcile: lines by kecamatan = bill lines; + adjustments = bill total; allocations =
 paid (`Statement.reconciles`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl.styles import Font, PatternFill
 from reportlab.lib import colors
@@ -37,8 +38,10 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
+from lindung.accounts.models import User
+from lindung.contributions import selectors
 from lindung.contributions.models import Bill
-from lindung.contributions.selectors import Statement, StatementLine
+from lindung.contributions.selectors import Statement, StatementLine, statement_direct_max
 from lindung.core.exports import (
     DATE_FORMAT,
     INTEGER_FORMAT,
@@ -51,10 +54,10 @@ from lindung.core.exports import (
 )
 from lindung.core.formatting import bulan, mask_identity, rupiah, tanggal, thousands
 from lindung.reports import pdf
+from lindung.reports.selectors import letterhead_for
 
 Progress = Callable[[int, str], None]
 
-DIRECT_MAX_LINES = 2_000  # settings.STATEMENT_DIRECT_MAX_LINES overrides
 """Above this many lines a statement is built in the background: a 15,000-line PDF takes
 several seconds (bench/statements.py), longer than a web request should hold a worker."""
 
@@ -65,13 +68,17 @@ BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DFE8F1")
 
 
-def direct_max_lines() -> int:
-    return int(getattr(settings, "STATEMENT_DIRECT_MAX_LINES", DIRECT_MAX_LINES))
-
-
 def in_background(bill: Bill) -> bool:
     """True when the statement of `bill` is too large to build within a web request."""
-    return bill.line_count > direct_max_lines()
+    return bill.line_count > statement_direct_max()
+
+
+def statement(*, user: User, bill: Bill, on: dt.date | None = None) -> Statement:
+    """The bill's statement (contributions.selectors.statement, the bill read within the
+    user's scope) on the letterhead of the programme's region."""
+    st = selectors.statement(user=user, bill=bill, on=on)
+    st.letterhead = letterhead_for(st.bill.programme.region_id)
+    return st
 
 
 def _no_progress(_percent: int, _phase: str) -> None:

@@ -1,3 +1,5 @@
+"""The form of a new API token (its page: api/pages.py)."""
+
 from __future__ import annotations
 
 from django import forms
