@@ -12,8 +12,9 @@ The allowed direction, lowest first; an app may import the apps before it, never
   imports is. The registry reaches the enrolments above it only through the seam the
   programmes declare (`registry.links`), never by importing `programs`.
 
-One older back edge remains, each its owner's to break (KNOWN_BACK_EDGES): the check runs
-without them, and fails once one is gone so that the list only shrinks.
+- Every import follows that order (ORDER): no back edge is left (the last three, accounts ->
+  audit, accounts -> api and contributions -> reports, were broken with signals and by moving
+  the API token pages and the bill statement to the app they belong to).
 """
 
 from __future__ import annotations
@@ -27,12 +28,23 @@ import lindung
 SRC = Path(lindung.__file__).parent
 APPS = sorted(p.name for p in SRC.iterdir() if p.is_dir() and (p / "__init__.py").exists())
 
-# (importer, imported): edges against the order above that close a cycle today.
-KNOWN_BACK_EDGES = {
-    # The audit trail's pages read with the roles (accounts.permissions); accounts records
-    # logins and password changes with audit_event.
-    ("accounts", "audit"),
-}
+ORDER = [
+    "core",
+    "regions",
+    "accounts",
+    "audit",
+    "registry",
+    "programs",
+    "imports",
+    "contributions",
+    "claims",
+    "outreach",
+    "monitoring",
+    "reports",
+    "notifications",
+    "api",
+    "demo",
+]
 
 
 def _imports(path: Path) -> list[tuple[str, int]]:
@@ -121,11 +133,7 @@ def test_the_registry_imports_no_programme():
 
 def test_the_app_graph_has_no_cycle():
     graph = app_graph()
-    edges = {
-        app: {dep for dep in deps if (app, dep) not in KNOWN_BACK_EDGES}
-        for app, deps in graph.items()
-    }
-    cycle = find_cycle(edges)
+    cycle = find_cycle({app: set(deps) for app, deps in graph.items()})
     assert cycle is None, (
         "import cycle: "
         + " -> ".join(cycle)
@@ -137,9 +145,15 @@ def test_the_app_graph_has_no_cycle():
     )
 
 
-def test_known_back_edges_still_exist():
-    """Once an owner breaks one of them, remove it from KNOWN_BACK_EDGES (the list only
-    shrinks)."""
+def test_every_import_follows_the_order():
+    """An app imports only the apps before it in ORDER (the README's order), and ORDER names
+    every app."""
     graph = app_graph()
-    gone = sorted(edge for edge in KNOWN_BACK_EDGES if edge[1] not in graph[edge[0]])
-    assert not gone, f"no longer imported, remove from KNOWN_BACK_EDGES: {gone}"
+    assert sorted(ORDER) == APPS, "ORDER must name every app once"
+    against = [
+        f"{app} -> {dep}: {', '.join(where[:3])}"
+        for app, deps in graph.items()
+        for dep, where in deps.items()
+        if ORDER.index(dep) > ORDER.index(app)
+    ]
+    assert not against, "imports against the order:\n" + "\n".join(against)

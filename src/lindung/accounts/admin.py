@@ -1,7 +1,8 @@
 """Users are managed here by the system administrator. They are deactivated, never deleted once
 they have acted: their audit events keep them as actor (`AuditEvent.actor` is PROTECT, and the
 trail is append-only in the database). Changes of role, region, activity and rights are
-written to the audit trail."""
+written to the audit trail (sent as `accounts.signals.account_changed`: accounts does not
+import audit)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from lindung.accounts.models import User
-from lindung.audit.models import AuditEvent
-from lindung.audit.services import audit_event, changes_between
+from lindung.accounts.signals import account_changed, history_asked
 
 AUDITED = ["role", "region", "is_active", "is_staff", "is_superuser"]
 
@@ -26,7 +26,7 @@ AUDITED = ["role", "region", "is_active", "is_staff", "is_superuser"]
 def user_has_history(user: User) -> bool:
     """Whether `user` appears in the audit trail or in the admin's own log."""
     return (
-        AuditEvent.objects.filter(actor=user).exists()
+        any(answer for _receiver, answer in history_asked.send(sender=User, user=user))
         or LogEntry.objects.filter(user=user).exists()
     )
 
@@ -61,15 +61,14 @@ class UserAdmin(BaseUserAdmin):
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         before = {f: form.initial.get(f) for f in AUDITED} if change else {}
         super().save_model(request, obj, form, change)
-        changes = changes_between(
-            before, {f: getattr(obj, f"{f}_id" if f == "region" else f) for f in AUDITED}
-        )
+        after = {f: getattr(obj, f"{f}_id" if f == "region" else f) for f in AUDITED}
+        changes = {f: [before.get(f), v] for f, v in after.items() if before.get(f) != v}
         if changes:
-            audit_event(
+            account_changed.send(
+                sender=User,
                 actor=request.user,
                 action="update" if change else "create",
-                obj=obj,
-                region_code=obj.region_id or "",
+                user=obj,
                 summary=_("Pengguna %(username)s diubah oleh administrator sistem")
                 % {"username": obj.username},
                 changes=changes,
@@ -81,11 +80,11 @@ class UserAdmin(BaseUserAdmin):
         for user in users:
             user.is_active = False
             user.save(update_fields=["is_active"])
-            audit_event(
+            account_changed.send(
+                sender=User,
                 actor=request.user,
                 action="update",
-                obj=user,
-                region_code=user.region_id or "",
+                user=user,
                 summary=_("Pengguna %(username)s dinonaktifkan") % {"username": user.username},
                 changes={"is_active": [True, False]},
             )

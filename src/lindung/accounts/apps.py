@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # The login time is recorded by a signal receiver, which must be connected before the
         # first login, not when the middleware module happens to be imported.
-        from lindung.accounts import middleware, signals  # noqa: F401
+        from lindung.accounts import middleware  # noqa: F401

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from lindung.accounts.models import User
-from lindung.audit.services import audit_event
+from lindung.accounts.signals import account_changed
 from lindung.core.errors import DomainError, ValidationFailed
 
 
@@ -24,11 +24,11 @@ def user_password_change(*, user: User, new_password: str) -> User:
         ) from e
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    audit_event(
+    account_changed.send(
+        sender=User,
         actor=user,
+        user=user,
         action="password_change",
-        obj=user,
-        region_code=user.region_id or "",
         summary="Kata sandi diubah oleh penggunanya",
     )
     return user
