@@ -283,3 +283,41 @@ def test_operator_of_another_village_hears_nothing(users, programme, make_worker
     notifications_from_audit(now=later())
     assert notes(users.operator) == []
     assert len(notes(users.operator_b)) == 1
+
+
+# --- a participant's death: the JKM claim to report -------------------------------------------
+
+
+def test_a_participants_death_asks_the_dinas_and_the_village_to_report_the_jkm_claim(
+    users, programme, active, make_worker, later
+):
+    """Once per worker, to the sponsor's admins and the village's operators; not for a worker
+    whose cover had not begun at BPJS."""
+    from django.urls import reverse
+
+    from lindung.registry.services import worker_update
+
+    participant = active[0]
+    worker = participant.worker
+    assert participant.kpj_number
+    worker_update(
+        worker=worker, by=users.operator, status="meninggal", status_date=dt.date(2026, 11, 12)
+    )
+    result = notifications_from_audit(now=later())
+    assert result.deaths == 2  # the admin of Paser and the operator of the village
+    for user in (users.admin, users.operator):
+        (note,) = [n for n in notes(user) if n.kind == Kind.DEATH_CLAIM]
+        assert note.link == reverse("claims:report", args=[worker.pk])
+        with translation.override("id"):
+            assert note.title == f"{worker.name} meninggal dunia: laporkan klaim JKM"
+            assert "12 November 2026" in note.body and programme.code in note.body
+    assert not [
+        n for n in notes(users.admin_ppu) + notes(users.operator_b) if n.kind == Kind.DEATH_CLAIM
+    ]
+    assert notifications_from_audit(now=later()).deaths == 0
+    # Only proposed (no KPJ): no cover, no claim to report.
+    proposed = enrolment_propose(
+        programme=programme, worker=make_worker(by=users.operator), by=users.operator, on=FEB
+    )
+    worker_update(worker=proposed.worker, by=users.operator, status="meninggal")
+    assert notifications_from_audit(now=later()).deaths == 0

@@ -84,6 +84,17 @@ def _reverify(p: dict[str, Any]) -> tuple[str, str]:
     )
 
 
+def _death_claim(p: dict[str, Any]) -> tuple[str, str]:
+    return (
+        _("%(worker)s meninggal dunia: laporkan klaim JKM") % {"worker": p["worker"]},
+        _(
+            "%(village)s, %(date)s. Kepesertaannya di %(programme)s sudah berjalan di BPJS: "
+            "ahli waris berhak atas santunan JKM (JKK bila karena kecelakaan kerja)."
+        )
+        % {"village": p["village"], "date": _day(p["date"]), "programme": p["programme"]},
+    )
+
+
 WORDS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
     "usulan_ditolak": _rejected,
     "usulan_baru": _waiting,
@@ -91,6 +102,7 @@ WORDS: dict[str, Callable[[dict[str, Any]], tuple[str, str]]] = {
     "tagihan_lewat": _bill_overdue,
     "peringatan_putus": _lapse,
     "verifikasi_ulang": _reverify,
+    "klaim_kematian": _death_claim,
 }
 
 

@@ -24,6 +24,7 @@ class Notification(models.Model):
         BILL_OVERDUE = "tagihan_lewat", _("Tagihan lewat jatuh tempo")
         LAPSE_WARNING = "peringatan_putus", _("Peringatan putus kepesertaan")
         REVERIFY = "verifikasi_ulang", _("Peserta perlu verifikasi ulang")
+        DEATH_CLAIM = "klaim_kematian", _("Peserta meninggal: laporkan klaim JKM")
 
     # Personal, not regional: read through `selectors.notifications_for(user=...)` only.
     user = models.ForeignKey(

@@ -4,7 +4,8 @@ a user marking theirs read.
 Where the events come from, and why there:
 
 - A proposal rejected, new proposals waiting, participants whose corrected NIK or birth date
-  sent them back for verification: read from the audit trail after a watermark
+  sent them back for verification, a participant's death (a JKM claim to report): read from
+  the audit trail after a watermark
   (`Cursor` "audit"). Every enrolment step already writes its audit event in the step's own
   transaction, one path for the web, the API, imports and bulk actions; the notifier reads
   those events later, so the enrolment services (and the 100,000-row import) carry no extra
@@ -26,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import BigIntegerField, Count, Max, QuerySet
+from django.db.models import BigIntegerField, Count, Exists, Max, OuterRef, QuerySet
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +35,7 @@ from django.utils.http import urlencode
 
 from lindung.accounts.models import Role, User
 from lindung.audit.models import AuditEvent
+from lindung.claims.models import Claim
 from lindung.contributions.selectors import bills_due_between, coverage_summary
 from lindung.core import clock
 from lindung.notifications.models import Cursor, Notification
@@ -67,6 +69,7 @@ class RefreshResult:
     rejected: int = 0
     waiting: int = 0
     reverify: int = 0
+    deaths: int = 0
     bills: int = 0
     lapses: int = 0
     deleted: int = 0
@@ -74,7 +77,7 @@ class RefreshResult:
 
     @property
     def created(self) -> int:
-        return self.rejected + self.waiting + self.reverify + self.bills + self.lapses
+        return self.rejected + self.waiting + self.reverify + self.deaths + self.bills + self.lapses
 
 
 def _local_day(when: dt.datetime) -> dt.date:
@@ -233,6 +236,47 @@ def _notify_reverify(events: QuerySet[AuditEvent], now: dt.datetime, day: dt.dat
     )
 
 
+def _notify_deaths(events: QuerySet[AuditEvent], now: dt.datetime) -> int:
+    """A participant whose cover had begun at BPJS (a KPJ) died: once per worker, to the
+    admins of the programme's sponsor and the operators of the village, until a death claim
+    (JKM or JKK death) exists — the heirs' JKM claim is to be reported."""
+    ids = events.annotate(enrolment=Cast("object_id", BigIntegerField())).values("enrolment")
+    claimed = Claim.objects.filter(
+        worker=OuterRef("worker_id"), claim_type__in=[Claim.Type.JKM, Claim.Type.JKK_DEATH]
+    )
+    enrolments = list(
+        Enrolment.objects.filter(pk__in=ids, end_reason=Enrolment.EndReason.DECEASED)
+        .exclude(kpj_number="")
+        .exclude(Exists(claimed))
+        .select_related("worker__village", "programme")
+        .order_by("worker_id", "pk")
+    )
+    admins = _admins_of(e.programme.region_id for e in enrolments)
+    operators = _operators_of(e.worker.village_id for e in enrolments)
+    out: list[Notification] = []
+    for e in enrolments:
+        hearers = [*admins.get(e.programme.region_id, []), *operators.get(e.worker.village_id, [])]
+        params = {
+            "worker": e.worker.name,
+            "village": e.worker.village.label,
+            "programme": e.programme.code,
+            "date": (e.end_date or _local_day(now)).isoformat(),
+        }
+        link = reverse("claims:report", args=[e.worker_id])
+        out += [
+            Notification(
+                user=u,
+                kind=Notification.Kind.DEATH_CLAIM,
+                key=f"klaim-kematian:{e.worker_id}",
+                params=params,
+                link=link,
+                created_at=now,
+            )
+            for u in hearers
+        ]
+    return _create(out)
+
+
 def _count_up(
     kind: str,
     key: str,
@@ -308,6 +352,7 @@ def notifications_from_audit(
         result.reverify = _notify_reverify(
             enrolment_events.filter(action="reverify_flag"), now, _local_day(now)
         )
+        result.deaths = _notify_deaths(enrolment_events.filter(action="end"), now)
         cursor.last_event_id = upto
         cursor.save(update_fields=["last_event_id"])
     return result

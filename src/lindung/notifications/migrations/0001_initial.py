@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,35 +14,69 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Cursor',
+            name="Cursor",
             fields=[
-                ('name', models.CharField(max_length=20, primary_key=True, serialize=False)),
-                ('last_event_id', models.BigIntegerField(default=0)),
-                ('last_day', models.DateField(blank=True, null=True)),
+                ("name", models.CharField(max_length=20, primary_key=True, serialize=False)),
+                ("last_event_id", models.BigIntegerField(default=0)),
+                ("last_day", models.DateField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'posisi notifikasi',
-                'verbose_name_plural': 'posisi notifikasi',
+                "verbose_name": "posisi notifikasi",
+                "verbose_name_plural": "posisi notifikasi",
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('usulan_ditolak', 'Usulan ditolak'), ('usulan_baru', 'Usulan baru menunggu verifikasi'), ('tagihan_jatuh_tempo', 'Tagihan akan jatuh tempo'), ('tagihan_lewat', 'Tagihan lewat jatuh tempo'), ('peringatan_putus', 'Peringatan putus kepesertaan')], max_length=24, verbose_name='jenis')),
-                ('key', models.CharField(max_length=80, verbose_name='kunci')),
-                ('params', models.JSONField(blank=True, default=dict, verbose_name='isi')),
-                ('link', models.CharField(blank=True, max_length=200, verbose_name='tautan')),
-                ('created_at', models.DateTimeField(verbose_name='waktu')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='dibaca pada')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='pengguna')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("usulan_ditolak", "Usulan ditolak"),
+                            ("usulan_baru", "Usulan baru menunggu verifikasi"),
+                            ("tagihan_jatuh_tempo", "Tagihan akan jatuh tempo"),
+                            ("tagihan_lewat", "Tagihan lewat jatuh tempo"),
+                            ("peringatan_putus", "Peringatan putus kepesertaan"),
+                        ],
+                        max_length=24,
+                        verbose_name="jenis",
+                    ),
+                ),
+                ("key", models.CharField(max_length=80, verbose_name="kunci")),
+                ("params", models.JSONField(blank=True, default=dict, verbose_name="isi")),
+                ("link", models.CharField(blank=True, max_length=200, verbose_name="tautan")),
+                ("created_at", models.DateTimeField(verbose_name="waktu")),
+                (
+                    "read_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="dibaca pada"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="pengguna",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notifikasi',
-                'verbose_name_plural': 'notifikasi',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['user', 'read_at'], name='notification_unread'), models.Index(fields=['user', '-created_at'], name='notification_inbox')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'key'), name='one_notification_per_key')],
+                "verbose_name": "notifikasi",
+                "verbose_name_plural": "notifikasi",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["user", "read_at"], name="notification_unread"),
+                    models.Index(fields=["user", "-created_at"], name="notification_inbox"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "key"), name="one_notification_per_key")
+                ],
             },
         ),
     ]

@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0001_initial'),
+        ("notifications", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('usulan_ditolak', 'Usulan ditolak'), ('usulan_baru', 'Usulan baru menunggu verifikasi'), ('tagihan_jatuh_tempo', 'Tagihan akan jatuh tempo'), ('tagihan_lewat', 'Tagihan lewat jatuh tempo'), ('peringatan_putus', 'Peringatan putus kepesertaan'), ('verifikasi_ulang', 'Peserta perlu verifikasi ulang')], max_length=24, verbose_name='jenis'),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("usulan_ditolak", "Usulan ditolak"),
+                    ("usulan_baru", "Usulan baru menunggu verifikasi"),
+                    ("tagihan_jatuh_tempo", "Tagihan akan jatuh tempo"),
+                    ("tagihan_lewat", "Tagihan lewat jatuh tempo"),
+                    ("peringatan_putus", "Peringatan putus kepesertaan"),
+                    ("verifikasi_ulang", "Peserta perlu verifikasi ulang"),
+                ],
+                max_length=24,
+                verbose_name="jenis",
+            ),
         ),
     ]
