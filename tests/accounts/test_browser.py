@@ -17,6 +17,7 @@ SHOTS = os.environ.get("LINDUNG_SCREENSHOTS")  # a folder: keep screenshots to l
 
 
 def no_sideways_scroll(page) -> bool:
+    page.wait_for_load_state("load")  # lindung.js boxes the tables once the page has loaded
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 

@@ -22,5 +22,7 @@ def test_auditor_reveals_a_full_nik_on_a_phone(
     page.click("#reveal-form button")
     page.wait_for_selector(f"#worker-nik >> text={worker.nik}")
     assert AuditEvent.objects.filter(action="reveal", actor=users.auditor).count() == 1
-    # Nothing wider than the phone's screen outside scrollable tables.
+    # Nothing wider than the phone's screen outside scrollable tables (lindung.js puts every
+    # table in its scrolling box once the page has loaded: the NIK may show before that).
+    page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
